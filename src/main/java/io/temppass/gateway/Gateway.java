@@ -1,0 +1,129 @@
+package io.temppass.gateway;
+
+import io.temppass.gateway.auth.AccessTokenVerifier;
+import io.temppass.gateway.bus.LocalCodec;
+import io.temppass.gateway.config.ConfigException;
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.http.HttpVerticle;
+import io.temppass.gateway.temppass.IdentityHasher;
+import io.temppass.gateway.temppass.TempPassVerticle;
+import io.temppass.gateway.token.MediaTokenKeys;
+import io.temppass.gateway.token.MediaTokenSigner;
+import io.temppass.gateway.token.SigningKey;
+import io.temppass.gateway.token.TokenVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
+ * (keys, secrets), then deploys the TempPass, token and HTTP verticles. Tests start several of these
+ * against one Redis to act as several pods.
+ */
+public final class Gateway {
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+  private final Vertx vertx;
+  private final List<String> deployments;
+  private final int port;
+  private final MediaTokenKeys mediaKeys;
+
+  private Gateway(Vertx vertx, List<String> deployments, int port, MediaTokenKeys mediaKeys) {
+    this.vertx = vertx;
+    this.deployments = deployments;
+    this.port = port;
+    this.mediaKeys = mediaKeys;
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    String provider = CryptoProviders.install();
+    MediaTokenKeys mediaKeys;
+    try {
+      mediaKeys = mediaTokenKeys(config);
+      new AccessTokenVerifier(vertx, config.accessTokens());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    MediaTokenSigner signer = new MediaTokenSigner(mediaKeys);
+    LOG.log(System.Logger.Level.INFO, "crypto provider: " + provider + "; media tokens signed by " + signer.signerProvider()
+        + " with kid " + mediaKeys.active().kid());
+    LocalCodec.registerAll(vertx.eventBus());
+
+    int cores = Runtime.getRuntime().availableProcessors();
+    int tempPassInstances = Math.max(1, cores);
+    int poolPerInstance = Math.max(1, config.redis().poolSize() / tempPassInstances);
+    IdentityHasher hasher = new IdentityHasher(config.hashSecret());
+    List<String> deployments = new ArrayList<>();
+    AtomicReference<HttpVerticle> firstHttp = new AtomicReference<>();
+
+    return vertx.deployVerticle(() -> new TempPassVerticle(config, config.redis().endpoints(), poolPerInstance),
+            new DeploymentOptions().setInstances(tempPassInstances))
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(() -> new TokenVerticle(signer),
+              new DeploymentOptions().setInstances(cores).setThreadingModel(ThreadingModel.WORKER));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(config, hasher, mediaKeys.jwks());
+            firstHttp.compareAndSet(null, v);
+            return v;
+          }, new DeploymentOptions().setInstances(config.server().instances()));
+        })
+        .map(id -> {
+          deployments.add(id);
+          Gateway g = new Gateway(vertx, deployments, firstHttp.get().actualPort(), mediaKeys);
+          LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + g.port + " (" + config.summary() + ")");
+          return g;
+        })
+        .recover(err -> {
+          Future<Void> undo = Future.succeededFuture();
+          for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
+          return undo.transform(ignored -> Future.failedFuture(err));
+        });
+  }
+
+  private static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {
+    List<SigningKey> keys = new ArrayList<>();
+    for (int i = 0; i < config.mediaTokens().keys().size(); i++) {
+      GatewayConfig.MediaTokenKey k = config.mediaTokens().keys().get(i);
+      try {
+        keys.add(SigningKey.fromPem(k.kid(), k.privateKeyPem(), k.publicKeyPem(), k.active()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("mediaTokens.keys[" + i + "]", e.getMessage());
+      }
+    }
+    if (keys.isEmpty() && config.mediaTokens().generateDevelopmentKey()) {
+      LOG.log(System.Logger.Level.WARNING, "mediaTokens: generating a throw-away development signing key; never do this in production");
+      keys.add(SigningKey.generate("dev-" + Long.toHexString(System.currentTimeMillis())));
+    }
+    try {
+      return MediaTokenKeys.of(keys);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("mediaTokens.keys", e.getMessage());
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public MediaTokenKeys mediaTokenKeys() {
+    return mediaKeys;
+  }
+
+  /** Undeploys in reverse order: HTTP first, so no new request reaches a verticle that is going away. */
+  public Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.compose(v -> vertx.undeploy(id));
+    }
+    return chain;
+  }
+}

@@ -1,0 +1,233 @@
+package io.temppass.gateway.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's whole configuration: one typed object, built once at start-up from
+ * {@code conf/*.yaml} plus {@code TEMPPASS_*} environment overrides (see {@link ConfigLoader}).
+ * Every setting, its default and its meaning is listed once in {@code conf/gateway.yaml}.
+ */
+public record GatewayConfig(
+    Mode mode,
+    Server server,
+    RedisSettings redis,
+    AccessTokens accessTokens,
+    MediaTokens mediaTokens,
+    String hashSecret,
+    List<IntegrationConfig> integrations) {
+
+  public enum Mode { PRODUCTION, DEVELOPMENT }
+
+  public enum RedisType { STANDALONE, CLUSTER }
+
+  public record Server(
+      String host,
+      int port,
+      int instances,
+      Duration eventBusTimeout,
+      int maxResourcesPerRequest,
+      int maxBodyBytes,
+      int maxResourceLength,
+      String helpUrl) {}
+
+  public record RedisSettings(
+      RedisType type,
+      List<String> endpoints,
+      boolean embedded,
+      int poolSize,
+      int poolWaiting,
+      Duration commandTimeout,
+      String keyPrefix) {}
+
+  public record AccessTokens(
+      String issuer,
+      List<String> algorithms,
+      List<String> publicKeys,
+      Duration leeway,
+      String requiredScope) {}
+
+  public record MediaTokenKey(String kid, String privateKeyPem, String publicKeyPem, boolean active) {}
+
+  public record MediaTokens(Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey) {}
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+  private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_:.-]{1,32}");
+  static final Set<String> ALLOWED_ACCESS_TOKEN_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512");
+
+  public IntegrationConfig integration(String serviceProvider, String mvpd) {
+    for (IntegrationConfig i : integrations) {
+      if (i.serviceProvider().equals(serviceProvider) && i.mvpd().equals(mvpd)) return i;
+    }
+    return null;
+  }
+
+  /** Builds and validates the typed configuration; throws {@link ConfigException} naming the bad setting. */
+  public static GatewayConfig from(JsonObject tree, Function<String, String> files) {
+    ConfigNode root = new ConfigNode("", tree);
+    Mode mode = root.enumValue("mode", Mode.PRODUCTION, s -> Mode.valueOf(s.toUpperCase(Locale.ROOT)), "production, development");
+    boolean dev = mode == Mode.DEVELOPMENT;
+
+    ConfigNode s = root.child("server");
+    int cores = Runtime.getRuntime().availableProcessors();
+    Server server = new Server(
+        s.string("host", "0.0.0.0"),
+        s.integer("port", 8080, 0, 65535),
+        defaultInstances(s.integer("instances", 0, 0, 256), cores),
+        s.positiveDuration("eventBusTimeout", Duration.ofSeconds(2)),
+        s.integer("maxResourcesPerRequest", 10, 1, 1000),
+        s.integer("maxBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
+        s.integer("maxResourceLength", 2048, 1, 65536),
+        s.string("helpUrl", "https://github.com/temppass-gateway/temppass-gateway/blob/main/docs/ERRORS.md"));
+    s.finish();
+
+    ConfigNode r = root.child("redis");
+    RedisType type = r.enumValue("type", RedisType.STANDALONE, v -> RedisType.valueOf(v.toUpperCase(Locale.ROOT)), "standalone, cluster");
+    List<String> endpoints = r.strings("endpoints");
+    boolean embedded = r.bool("embedded", false);
+    if (embedded && !dev) throw new ConfigException("redis.embedded", "an embedded Redis is only for mode: development");
+    if (!embedded && endpoints.isEmpty()) throw new ConfigException("redis.endpoints", "at least one redis:// endpoint is required");
+    for (int i = 0; i < endpoints.size(); i++) {
+      String e = endpoints.get(i);
+      if (!e.startsWith("redis://") && !e.startsWith("rediss://")) {
+        throw new ConfigException("redis.endpoints[" + i + "]", "must be a redis:// or rediss:// URL");
+      }
+    }
+    RedisSettings redis = new RedisSettings(
+        type,
+        List.copyOf(endpoints),
+        embedded,
+        r.integer("poolSize", 32, 1, 4096),
+        r.integer("poolWaiting", 2048, 1, 1_000_000),
+        r.positiveDuration("commandTimeout", Duration.ofSeconds(1)),
+        r.string("keyPrefix", "tp"));
+    if (!KEY_PREFIX.matcher(redis.keyPrefix()).matches()) {
+      throw new ConfigException("redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
+    }
+    r.finish();
+
+    ConfigNode a = root.child("accessTokens");
+    List<String> algorithms = a.strings("algorithms");
+    if (algorithms.isEmpty()) algorithms = List.of("RS256");
+    for (String alg : algorithms) {
+      if (!ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg)) {
+        throw new ConfigException("accessTokens.algorithms", "'" + alg + "' is not an allowed signature algorithm " + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
+      }
+    }
+    List<String> publicKeys = new ArrayList<>();
+    List<String> keyRefs = a.strings("publicKeys");
+    for (int i = 0; i < keyRefs.size(); i++) publicKeys.add(resolve(keyRefs.get(i), "accessTokens.publicKeys[" + i + "]", files));
+    if (publicKeys.isEmpty() && !dev) {
+      throw new ConfigException("accessTokens.publicKeys", "at least one verification key is required; the gateway never accepts unsigned tokens");
+    }
+    AccessTokens accessTokens = new AccessTokens(
+        a.requiredString("issuer"),
+        List.copyOf(algorithms),
+        List.copyOf(publicKeys),
+        a.duration("leeway", Duration.ofSeconds(30)),
+        a.string("requiredScope", "api:client:v2"));
+    a.finish();
+
+    ConfigNode m = root.child("mediaTokens");
+    List<MediaTokenKey> keys = new ArrayList<>();
+    for (ConfigNode k : m.children("keys")) {
+      String priv = k.string("privateKey", null);
+      keys.add(new MediaTokenKey(
+          k.requiredString("kid"),
+          priv == null ? null : resolve(priv, k.path("privateKey"), files),
+          resolve(k.requiredString("publicKey"), k.path("publicKey"), files),
+          k.bool("active", false)));
+      k.finish();
+    }
+    boolean generate = m.bool("generateDevelopmentKey", false);
+    if (generate && !dev) throw new ConfigException("mediaTokens.generateDevelopmentKey", "only allowed in mode: development");
+    if (keys.isEmpty() && !generate) throw new ConfigException("mediaTokens.keys", "at least one signing key is required");
+    if (!keys.isEmpty() && keys.stream().filter(MediaTokenKey::active).count() != 1) {
+      throw new ConfigException("mediaTokens.keys", "exactly one key must be active");
+    }
+    Set<String> kids = new HashSet<>();
+    for (MediaTokenKey k : keys) if (!kids.add(k.kid())) throw new ConfigException("mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
+    MediaTokens mediaTokens = new MediaTokens(m.positiveDuration("ttl", Duration.ofMinutes(7)), List.copyOf(keys), generate);
+    m.finish();
+
+    ConfigNode id = root.child("identity");
+    String secret = id.string("hashSecret", null);
+    if (secret == null || secret.isBlank()) {
+      throw new ConfigException("identity.hashSecret", "is required (at least 32 characters): device and identity values are stored only as keyed hashes");
+    }
+    secret = resolve(secret, "identity.hashSecret", files).strip();
+    if (secret.length() < 32) throw new ConfigException("identity.hashSecret", "must be at least 32 characters");
+    id.finish();
+
+    List<IntegrationConfig> integrations = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ConfigNode n : root.children("integrations")) {
+      IntegrationConfig ic = integration(n);
+      if (!seen.add(ic.id())) throw new ConfigException(n.path("mvpd"), "duplicate integration " + ic.id());
+      integrations.add(ic);
+      n.finish();
+    }
+    root.finish();
+    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, List.copyOf(integrations));
+  }
+
+  private static IntegrationConfig integration(ConfigNode n) {
+    String sp = n.requiredString("serviceProvider");
+    String mvpd = n.requiredString("mvpd");
+    if (!ID.matcher(sp).matches()) throw new ConfigException(n.path("serviceProvider"), "must be 1-128 characters of [A-Za-z0-9_.-]");
+    if (!ID.matcher(mvpd).matches()) throw new ConfigException(n.path("mvpd"), "must be 1-128 characters of [A-Za-z0-9_.-]");
+    IntegrationConfig.Type type = n.enumValue("type", IntegrationConfig.Type.REGULAR, IntegrationConfig.Type::parse, "temppass-basic, temppass-promotional, regular");
+    Duration ttl = n.duration("ttl", null);
+    Integer maxResources = n.has("maxResources") ? n.integer("maxResources", 0, Integer.MIN_VALUE, 10_000) : null;
+    Duration retention = n.positiveDuration("lockoutRetention", Duration.ofDays(30));
+    if (retention.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("lockoutRetention"), "must be at most 400d so Redis memory stays bounded");
+    if (ttl != null && ttl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("ttl"), "must be at most 400d");
+    String identityKey = n.string("identityKey", "email");
+    if (identityKey.isBlank()) throw new ConfigException(n.path("identityKey"), "must not be empty");
+    return new IntegrationConfig(
+        sp, mvpd, n.string("displayName", mvpd), type, n.bool("active", true), ttl, maxResources,
+        identityKey, retention, n.bool("dummyAuthorization", false));
+  }
+
+  private static int defaultInstances(int configured, int cores) {
+    return configured == 0 ? Math.max(1, cores) : configured;
+  }
+
+  /** A secret or key given inline, or as {@code file:/path} (for Kubernetes Secret volumes). */
+  private static String resolve(String value, String setting, Function<String, String> files) {
+    if (!value.startsWith("file:")) return value;
+    try {
+      return files.apply(value.substring(5));
+    } catch (RuntimeException e) {
+      throw new ConfigException(setting, "cannot read " + value.substring(5) + ": " + e.getMessage());
+    }
+  }
+
+  static String readFile(String path) {
+    try {
+      return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e.getClass().getSimpleName());
+    }
+  }
+
+  /** For logs: never prints secrets or keys. */
+  public String summary() {
+    Map<String, Long> byType = integrations.stream().collect(Collectors.groupingBy(i -> i.type().wireName, Collectors.counting()));
+    return "mode=" + mode.name().toLowerCase(Locale.ROOT) + " port=" + server.port() + " instances=" + server.instances()
+        + " redis=" + (redis.embedded() ? "embedded" : redis.type().name().toLowerCase(Locale.ROOT) + " " + redis.endpoints().size() + " endpoint(s)")
+        + " integrations=" + byType;
+  }
+}

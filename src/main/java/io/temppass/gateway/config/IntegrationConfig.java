@@ -1,0 +1,56 @@
+package io.temppass.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * One serviceProvider + mvpd integration. A TempPass integration whose rule settings are unusable
+ * (missing or non-positive {@code ttl}, missing {@code maxResources} for promotional) still loads,
+ * as SPEC 4.3 requires: its items are denied {@code invalid_configuration_temporary_access}.
+ */
+public record IntegrationConfig(
+    String serviceProvider,
+    String mvpd,
+    String displayName,
+    Type type,
+    boolean active,
+    Duration ttl,
+    Integer maxResources,
+    String identityKey,
+    Duration lockoutRetention,
+    boolean dummyAuthorization) {
+
+  public enum Type {
+    TEMPPASS_BASIC("temppass-basic"),
+    TEMPPASS_PROMOTIONAL("temppass-promotional"),
+    REGULAR("regular");
+
+    public final String wireName;
+
+    Type(String wireName) {
+      this.wireName = wireName;
+    }
+
+    static Type parse(String s) {
+      for (Type t : values()) if (t.wireName.equals(s)) return t;
+      throw new IllegalArgumentException(s);
+    }
+  }
+
+  public boolean isTempPass() {
+    return type != Type.REGULAR;
+  }
+
+  /** Whether the TempPass rule can be applied at all (SPEC 4.3). */
+  public boolean tempPassUsable() {
+    boolean ttlOk = ttl != null && !ttl.isNegative() && !ttl.isZero();
+    return switch (type) {
+      case TEMPPASS_BASIC -> ttlOk;
+      case TEMPPASS_PROMOTIONAL -> ttlOk && maxResources != null && maxResources > 0;
+      case REGULAR -> false;
+    };
+  }
+
+  public String id() {
+    return serviceProvider + "/" + mvpd;
+  }
+}

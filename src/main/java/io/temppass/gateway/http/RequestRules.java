@@ -1,0 +1,157 @@
+package io.temppass.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The validation rules of SPEC 3 as plain functions of header and body values, so each rule is
+ * testable without a server. Each returns null (or false) for invalid input; the HTTP verticle maps
+ * that to the rule's Enhanced Error.
+ */
+public final class RequestRules {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final int MAX_DEVICE_ID_BYTES = 256;
+  private static final int MAX_HEADER_CHARS = 8192;
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+      .build();
+
+  private RequestRules() {}
+
+  public static boolean validId(String value) {
+    return value != null && ID.matcher(value).matches();
+  }
+
+  /** The client's {@code X-Request-Id} when it is a sane token (load balancers set one), else null. */
+  public static String acceptedRequestId(String header) {
+    return header != null && REQUEST_ID.matcher(header).matches() ? header : null;
+  }
+
+  /** {@code fingerprint <Base64>} decoding to 1-256 bytes: the raw device id, or null. */
+  public static byte[] deviceIdentifier(String header) {
+    if (header == null || header.length() > MAX_HEADER_CHARS) return null;
+    String value = header.strip();
+    int space = value.indexOf(' ');
+    if (space <= 0 || !value.substring(0, space).equals("fingerprint")) return null;
+    byte[] raw = base64(value.substring(space + 1).strip());
+    return raw == null || raw.length == 0 || raw.length > MAX_DEVICE_ID_BYTES ? null : raw;
+  }
+
+  /**
+   * {@code X-Device-Info} is optional and only has to be Base64: its JSON is read leniently elsewhere
+   * because Adobe's own sample is malformed JSON (SPEC 3, decided).
+   */
+  public static boolean validDeviceInfo(String header) {
+    if (header == null) return true;
+    if (header.length() > MAX_HEADER_CHARS) return false;
+    byte[] raw = base64(header.strip());
+    return raw != null && raw.length > 0;
+  }
+
+  /** {@code application/json} with any parameters (Adobe documents both spellings). */
+  public static boolean jsonContentType(String header) {
+    if (header == null) return false;
+    return mediaType(header).equals("application/json");
+  }
+
+  /** Absent, a wildcard, or a list naming JSON. */
+  public static boolean acceptsJson(String header) {
+    if (header == null || header.isBlank()) return true;
+    for (String part : header.split(",")) {
+      String type = mediaType(part);
+      if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The {@code resources} of a decisions body: a JSON object whose {@code resources} is a non-empty
+   * array of non-empty strings of at most {@code maxLength} characters. Other fields are ignored.
+   * Returns null for anything else, including malformed or deeply nested JSON.
+   */
+  public static List<String> resources(Buffer body, int maxLength) {
+    if (body == null || body.length() == 0) return null;
+    try (JsonParser p = JSON.createParser(body.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return null;
+      List<String> resources = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (!"resources".equals(field)) {
+          p.skipChildren();
+          continue;
+        }
+        if (value != JsonToken.START_ARRAY || resources != null) return null;
+        resources = new ArrayList<>();
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (t != JsonToken.VALUE_STRING) return null;
+          String r = p.getText();
+          if (r.isEmpty() || r.length() > maxLength) return null;
+          resources.add(r);
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) return null;
+      return resources == null || resources.isEmpty() ? null : resources;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The identity value from {@code AP-TempPass-Identity}: Base64 of a JSON object holding
+   * {@code identityKey} as a non-empty string. Null when missing or invalid.
+   */
+  public static String tempPassIdentity(String header, String identityKey) {
+    if (header == null || header.length() > MAX_HEADER_CHARS) return null;
+    byte[] raw = base64(header.strip());
+    if (raw == null) return null;
+    try (JsonParser p = JSON.createParser(raw)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) return null;
+      String identity = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (identityKey.equals(field) && value == JsonToken.VALUE_STRING) {
+          identity = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT) return null;
+      return identity == null || identity.isBlank() ? null : identity;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String mediaType(String header) {
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Standard Base64 with or without padding; URL-safe alphabet tolerated. Null if not Base64. */
+  static byte[] base64(String value) {
+    if (value.isEmpty()) return null;
+    try {
+      return Base64.getDecoder().decode(value.getBytes(StandardCharsets.US_ASCII));
+    } catch (IllegalArgumentException e) {
+      try {
+        return Base64.getUrlDecoder().decode(value.getBytes(StandardCharsets.US_ASCII));
+      } catch (IllegalArgumentException e2) {
+        return null;
+      }
+    }
+  }
+}

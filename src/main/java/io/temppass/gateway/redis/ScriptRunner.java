@@ -1,0 +1,50 @@
+package io.temppass.gateway.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Lua scripts through the pooled client with {@code EVALSHA}, falling back to {@code EVAL} only
+ * when Redis answers {@code NOSCRIPT} (after a restart, a {@code SCRIPT FLUSH}, or on a cluster node
+ * that has not seen the script yet). {@code EVAL} also caches the script on that node, so the next
+ * call is an {@code EVALSHA} hit again. Every call is bounded by the command timeout, so a Redis that
+ * stops answering turns into an error rather than a hang.
+ */
+public final class ScriptRunner {
+  private final Redis redis;
+  private final long timeoutMillis;
+
+  public ScriptRunner(Redis redis, long timeoutMillis) {
+    this.redis = redis;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  public Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
+    return redis.send(request(Command.EVALSHA, script.sha1(), keys, args))
+        .recover(err -> isNoScript(err)
+            ? redis.send(request(Command.EVAL, script.source(), keys, args))
+            : Future.failedFuture(err))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  public Future<Response> send(Request request) {
+    return redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+
+  static boolean isNoScript(Throwable err) {
+    String message = err.getMessage();
+    return message != null && message.startsWith("NOSCRIPT");
+  }
+
+  private static Request request(Command command, String scriptOrSha, List<String> keys, List<String> args) {
+    Request req = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
+    for (String k : keys) req.arg(k);
+    for (String a : args) req.arg(a);
+    return req;
+  }
+}

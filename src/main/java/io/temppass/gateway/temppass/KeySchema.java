@@ -1,0 +1,50 @@
+package io.temppass.gateway.temppass;
+
+import io.temppass.gateway.config.IntegrationConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Redis key names. Each key carries its whole identity inside one hash tag {@code {…}}, so every
+ * script's keys share a slot on Redis Cluster while different devices and identities spread over
+ * all slots. The integration is named by a short digest of serviceProvider/mvpd (ids may be 128
+ * characters each; a trial key stays about 40 bytes). The generation lets "reset all" be O(1): a new
+ * generation makes every old key unreachable, and old keys expire on their own.
+ */
+public final class KeySchema {
+  private final String prefix;
+  private final Map<String, String> integrationIds = new ConcurrentHashMap<>();
+
+  public KeySchema(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String basicTrial(IntegrationConfig integration, long generation, String deviceHash) {
+    return prefix + ":b:{" + integrationId(integration) + ":" + generation + ":" + deviceHash + "}";
+  }
+
+  public String promoDeviceBinding(IntegrationConfig integration, long generation, String deviceHash) {
+    return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":d:" + deviceHash + "}";
+  }
+
+  public String promoTrial(IntegrationConfig integration, long generation, String identityHash) {
+    return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
+  }
+
+  String integrationId(IntegrationConfig integration) {
+    return integrationIds.computeIfAbsent(integration.id(), KeySchema::digest);
+  }
+
+  private static String digest(String id) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 6));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.temppass.gateway.token;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vertx.core.json.JsonObject;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Signature;
+import java.util.Base64;
+
+/**
+ * Produces the {@code serializedToken} of a media token: standard Base64 of an ES256 compact JWS,
+ * the shape players already pass through to Adobe-style token verifiers.
+ *
+ * <p>Thread-safe: a JCA {@link Signature} is stateful, so each call takes its own instance, pinned
+ * to the provider chosen at construction so that {@link #signerProvider()} stays truthful.
+ */
+public final class MediaTokenSigner {
+
+  static final String JCA_ALGORITHM = "SHA256withECDSA";
+
+  private final SigningKey key;
+  private final Provider provider;
+  private final String encodedHeader;
+
+  /** @throws IllegalStateException if {@code keys} has no active key */
+  public MediaTokenSigner(MediaTokenKeys keys) {
+    this.key = keys.active();
+    this.provider = resolveProvider(key);
+    JsonObject header = new JsonObject()
+        .put("alg", Jws.ALGORITHM)
+        .put("typ", "JWT")
+        .put("kid", key.kid());
+    this.encodedHeader = Jws.encodeSegment(header.encode().getBytes(UTF_8));
+  }
+
+  public String sign(MediaTokenClaims claims) {
+    String signingInput = encodedHeader + '.'
+        + Jws.encodeSegment(MediaTokenPayload.toJson(claims).encode().getBytes(UTF_8));
+    byte[] derSignature;
+    try {
+      Signature signature = Signature.getInstance(JCA_ALGORITHM, provider);
+      signature.initSign(key.privateKey());
+      signature.update(signingInput.getBytes(US_ASCII));
+      derSignature = signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ES256 signing failed with key '" + key.kid() + "'", e);
+    }
+    String compactJws = signingInput + '.' + Jws.encodeSegment(EcdsaSignatureFormat.derToP1363(derSignature));
+    return Base64.getEncoder().encodeToString(compactJws.getBytes(US_ASCII));
+  }
+
+  /** Name of the JCA provider that serves {@code SHA256withECDSA} for the active key, e.g. "SunEC". */
+  public String signerProvider() {
+    return provider.getName();
+  }
+
+  /** The provider is only fixed once a key is bound, because JCA selects providers lazily. */
+  private static Provider resolveProvider(SigningKey key) {
+    try {
+      Signature probe = Signature.getInstance(JCA_ALGORITHM);
+      probe.initSign(key.privateKey());
+      return probe.getProvider();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no JCA provider can sign " + JCA_ALGORITHM, e);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.temppass.gateway.token;
+
+import io.temppass.gateway.bus.Messages;
+import io.temppass.gateway.bus.Messages.SignRequest;
+import io.temppass.gateway.bus.Messages.SignedTokens;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Signs one media token per permitted resource. Signing is CPU work (hundreds of microseconds per
+ * ES256 signature on the JDK's provider), so the gateway deploys this verticle on worker threads,
+ * keeping HTTP event loops free to accept and parse while tokens are being signed.
+ */
+public final class TokenVerticle extends VerticleBase {
+  private final MediaTokenSigner signer;
+  private MessageConsumer<SignRequest> consumer;
+
+  public TokenVerticle(MediaTokenSigner signer) {
+    this.signer = signer;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().<SignRequest>localConsumer(Messages.TOKEN_SIGN, msg -> {
+      SignRequest req = msg.body();
+      List<String> tokens = new ArrayList<>(req.resources().size());
+      for (String resource : req.resources()) {
+        tokens.add(signer.sign(new MediaTokenClaims(
+            req.serviceProvider(), req.mvpd(), resource, req.notBefore(), req.notBefore(), req.notAfter(),
+            tokenId(), req.deviceHash())));
+      }
+      msg.reply(new SignedTokens(tokens));
+    });
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  /** Unique, not secret: a fast random UUID rather than SecureRandom's contended one. */
+  private static String tokenId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+  }
+}

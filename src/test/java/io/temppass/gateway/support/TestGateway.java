@@ -1,0 +1,69 @@
+package io.temppass.gateway.support;
+
+import io.temppass.gateway.Gateway;
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.token.SigningKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Builds production-mode configurations for tests (real keys, real Redis, a key prefix of the test's
+ * own) and starts gateways from them.
+ */
+public final class TestGateway {
+  public static final SigningKey MEDIA_KEY = SigningKey.generate("test-media-1");
+  public static final String HASH_SECRET = "test-hash-secret-0123456789abcdefghijklmnop";
+
+  private TestGateway() {}
+
+  /** A fresh configuration tree with its own key prefix and no integrations. */
+  public static JsonObject config() {
+    String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+    return new JsonObject()
+        .put("mode", "production")
+        .put("server", new JsonObject().put("host", "127.0.0.1").put("port", 0).put("instances", 2).put("helpUrl", "https://docs.example/errors"))
+        .put("redis", new JsonObject().put("endpoints", new JsonArray().add(TestRedis.url())).put("keyPrefix", prefix).put("poolSize", 16))
+        .put("accessTokens", new JsonObject().put("issuer", AccessTokens.ISSUER).put("publicKeys", new JsonArray().add(AccessTokens.publicKeyPem())))
+        .put("mediaTokens", new JsonObject().put("keys", new JsonArray().add(new JsonObject()
+            .put("kid", MEDIA_KEY.kid()).put("privateKey", MEDIA_KEY.privateKeyPem()).put("publicKey", MEDIA_KEY.publicKeyPem()).put("active", true))))
+        .put("identity", new JsonObject().put("hashSecret", HASH_SECRET))
+        .put("integrations", new JsonArray());
+  }
+
+  public static JsonObject basic(String sp, String mvpd, Object ttl) {
+    return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "temppass-basic").put("ttl", ttl);
+  }
+
+  public static JsonObject promotional(String sp, String mvpd, Object ttl, int maxResources) {
+    return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "temppass-promotional")
+        .put("ttl", ttl).put("maxResources", maxResources);
+  }
+
+  public static JsonObject with(JsonObject config, JsonObject... integrations) {
+    for (JsonObject i : integrations) config.getJsonArray("integrations").add(i);
+    return config;
+  }
+
+  public static GatewayConfig parse(JsonObject tree) {
+    return GatewayConfig.from(tree, path -> {
+      try {
+        return Files.readString(Path.of(path));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  public static Future<Gateway> start(Vertx vertx, JsonObject tree) {
+    return Gateway.start(vertx, parse(tree));
+  }
+
+  public static String keyPrefix(JsonObject tree) {
+    return tree.getJsonObject("redis").getString("keyPrefix");
+  }
+}

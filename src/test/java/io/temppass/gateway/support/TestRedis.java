@@ -1,0 +1,51 @@
+package io.temppass.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import redis.embedded.RedisServer;
+
+/**
+ * The real Redis server the tests talk to: {@code REDIS_URL} when set (for example a Debian
+ * redis-server or a Testcontainers-managed one), else a real redis-server binary from the
+ * embedded-redis artifact on a free port, started once per test JVM. Tests isolate themselves with
+ * their own key prefix, never by flushing.
+ */
+public final class TestRedis {
+  private static String url;
+  private static RedisServer server;
+
+  private TestRedis() {}
+
+  public static synchronized String url() {
+    if (url != null) return url;
+    String env = System.getenv("REDIS_URL");
+    if (env != null && !env.isBlank()) {
+      url = env;
+      return url;
+    }
+    try {
+      int port = freePort();
+      server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+          .setting("save \"\"").setting("appendonly no").build();
+      server.start();
+      url = "redis://127.0.0.1:" + port;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.stop();
+        } catch (IOException ignored) {
+          // the JVM is exiting; the child process dies with it
+        }
+      }));
+      return url;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

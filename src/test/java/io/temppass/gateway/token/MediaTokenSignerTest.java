@@ -1,0 +1,83 @@
+package io.temppass.gateway.token;
+
+import static io.temppass.gateway.token.TokenFixtures.claims;
+import static io.temppass.gateway.token.TokenFixtures.compactParts;
+import static io.temppass.gateway.token.TokenFixtures.singleKey;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class MediaTokenSignerTest {
+
+  private final MediaTokenKeys keys = singleKey(SigningKey.generate("k-2024"));
+  private final MediaTokenSigner signer = new MediaTokenSigner(keys);
+
+  @Test
+  void tokenIsStandardBase64OfCompactJwsWithActiveKid() {
+    String token = signer.sign(claims("urn:resource"));
+
+    String compact = new String(Base64.getDecoder().decode(token), UTF_8);
+    assertTrue(compact.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), compact);
+    String[] parts = compactParts(token);
+    JsonObject header = new JsonObject(new String(Jws.decodeSegment(parts[0]), UTF_8));
+    assertEquals(new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", "k-2024"), header);
+    assertEquals(64, Jws.decodeSegment(parts[2]).length);
+  }
+
+  @Test
+  void payloadCarriesJwtDatesAndExactMilliseconds() {
+    JsonObject payload = payloadOf(signer.sign(claims("urn:resource")));
+
+    assertEquals("temppass-gateway", payload.getString("iss"));
+    assertEquals(1_700_000_000L, payload.getLong("iat"));
+    assertEquals(1_700_000_000L, payload.getLong("nbf"));
+    assertEquals(1_700_001_801L, payload.getLong("exp"), "exp rounds up so it never precedes expMs");
+    assertEquals(TokenFixtures.NOT_BEFORE, payload.getLong("nbfMs"));
+    assertEquals(TokenFixtures.EXPIRES_AT, payload.getLong("expMs"));
+    assertEquals("jti-42", payload.getString("jti"));
+    assertEquals("dev-hash", payload.getString("dev"));
+  }
+
+  @Test
+  void claimsRoundTripThroughVerifier() {
+    MediaTokenClaims claims = claims("urn:resource");
+    MediaTokenVerifier verifier = new MediaTokenVerifier(keys, clockAt(TokenFixtures.NOT_BEFORE));
+
+    MediaTokenVerifier.Result result = verifier.verify(signer.sign(claims), "REQ-1", "urn:resource");
+
+    assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, result.status());
+    assertEquals(claims, result.claimsOrNull());
+  }
+
+  @Test
+  void resourceWithSpecialCharactersIsEscapedAndRoundTrips() {
+    String resource = "<rss title=\"Q\\\"uote\">\\path\nline2\ttab \u00e9\u4e2d\uD83C\uDFAC\u0001";
+    String token = signer.sign(claims(resource));
+
+    assertEquals(resource, payloadOf(token).getString("resource"));
+    MediaTokenVerifier.Result result =
+        new MediaTokenVerifier(keys, clockAt(TokenFixtures.NOT_BEFORE)).verify(token, "REQ-1", resource);
+    assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, result.status());
+  }
+
+  @Test
+  void reportsTheProviderThatSigns() {
+    assertFalse(signer.signerProvider().isBlank());
+  }
+
+  static JsonObject payloadOf(String token) {
+    return new JsonObject(new String(Jws.decodeSegment(compactParts(token)[1]), UTF_8));
+  }
+
+  static Clock clockAt(long epochMillis) {
+    return Clock.fixed(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+  }
+}
