@@ -17,7 +17,9 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 /**
  * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
@@ -58,7 +60,12 @@ public final class Gateway {
     int poolPerInstance = Math.max(1, config.redis().poolSize() / tempPassInstances);
     IdentityHasher hasher = new IdentityHasher(config.hashSecret());
     List<String> deployments = new ArrayList<>();
-    AtomicReference<HttpVerticle> firstHttp = new AtomicReference<>();
+    int port;
+    try {
+      port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
 
     return vertx.deployVerticle(() -> new TempPassVerticle(config, config.redis().endpoints(), poolPerInstance),
             new DeploymentOptions().setInstances(tempPassInstances))
@@ -69,15 +76,12 @@ public final class Gateway {
         })
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(config, hasher, mediaKeys.jwks());
-            firstHttp.compareAndSet(null, v);
-            return v;
-          }, new DeploymentOptions().setInstances(config.server().instances()));
+          return vertx.deployVerticle(() -> new HttpVerticle(config, port, hasher, mediaKeys.jwks()),
+              new DeploymentOptions().setInstances(config.server().instances()));
         })
         .map(id -> {
           deployments.add(id);
-          Gateway g = new Gateway(vertx, deployments, firstHttp.get().actualPort(), mediaKeys);
+          Gateway g = new Gateway(vertx, deployments, port, mediaKeys);
           LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + g.port + " (" + config.summary() + ")");
           return g;
         })
@@ -106,6 +110,16 @@ public final class Gateway {
       return MediaTokenKeys.of(keys);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("mediaTokens.keys", e.getMessage());
+    }
+  }
+
+  /**
+   * Port 0 (tests, development) is resolved once up front: every HTTP instance must listen on the same
+   * port to share it, and instances each given port 0 would each get a different one.
+   */
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
     }
   }
 

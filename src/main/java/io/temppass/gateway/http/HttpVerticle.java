@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP edge: parses and validates a request in SPEC 3's order (path, access token, headers,
@@ -41,6 +43,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+  private static final Pattern DECISIONS_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/authorize/([^/]*)");
   private static final String REQUEST_ID = "requestId";
   private static final String BODY = "body";
   private static final String CLAIMS = "claims";
@@ -48,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
   private final GatewayConfig config;
+  private final int port;
   private final IdentityHasher hasher;
   private final Buffer jwks;
   private final ErrorRenderer errors;
@@ -55,8 +59,10 @@ public final class HttpVerticle extends VerticleBase {
   private AccessTokenVerifier accessTokens;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, IdentityHasher hasher, JsonObject jwks) {
+  /** {@code port} is shared by every instance; Vert.x spreads connections over them. */
+  public HttpVerticle(GatewayConfig config, int port, IdentityHasher hasher, JsonObject jwks) {
     this.config = config;
+    this.port = port;
     this.hasher = hasher;
     this.jwks = jwks.toBuffer();
     this.errors = new ErrorRenderer(config.server().helpUrl());
@@ -67,7 +73,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     accessTokens = new AccessTokenVerifier(vertx, config.accessTokens());
     Router router = Router.router(vertx);
-    router.routeWithRegex("/api/v2/([^/]*)/decisions/authorize/([^/]*)")
+    router.routeWithRegex(DECISIONS_PATH.pattern())
         .handler(ctx -> begin(ctx, HttpMethod.POST))
         .handler(this::collectBody)
         .handler(this::validatePath)
@@ -78,17 +84,14 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/.well-known/jwks.json")
         .handler(ctx -> begin(ctx, HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300").end(jwks));
-    router.route().handler(ctx -> {
-      assignRequestId(ctx);
-      fail(ctx, ErrorCode.NOT_FOUND);
-    });
+    router.route().handler(this::notFound);
     router.errorHandler(500, ctx -> {
       LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + ctx.request().path(), ctx.failure());
       fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
     });
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.server().host())
-        .setPort(config.server().port())
+        .setPort(port)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
         .setIdleTimeout(60);
@@ -101,10 +104,6 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
-  }
-
-  public int actualPort() {
-    return server.actualPort();
   }
 
   // ---- the chain -------------------------------------------------------------------------
@@ -218,6 +217,20 @@ public final class HttpVerticle extends VerticleBase {
         fail(ctx, unexpected ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.SERVICE_UNAVAILABLE);
       }
     });
+  }
+
+  /**
+   * vertx-web matches routes on the normalised path, which collapses an empty segment
+   * ({@code /api/v2//decisions/…}); such a request is a missing path parameter, not an unknown path.
+   */
+  private void notFound(RoutingContext ctx) {
+    assignRequestId(ctx);
+    Matcher m = DECISIONS_PATH.matcher(ctx.request().path());
+    if (m.matches()) {
+      fail(ctx, RequestRules.validId(m.group(1)) ? ErrorCode.INVALID_PARAMETER_MVPD : ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
+    } else {
+      fail(ctx, ErrorCode.NOT_FOUND);
+    }
   }
 
   // ---- decisions -------------------------------------------------------------------------
