@@ -81,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(this::validateHeaders)
         .handler(this::validateBody)
         .handler(this::decide);
-    router.route("/.well-known/jwks.json")
+    router.route(Endpoints.JWKS)
         .handler(ctx -> begin(ctx, HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300").end(jwks));
     router.route().handler(this::notFound);
