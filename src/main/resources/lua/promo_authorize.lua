@@ -10,8 +10,10 @@ KEYS[1]  the trial key, <prefix>:p:{<integration>:<generation>:i:<identityHash>}
 ARGV[1]  ttl of the pass, milliseconds
 ARGV[2]  lock-out retention, milliseconds (the key outlives the pass by this much)
 ARGV[3]  maxResources
-ARGV[4]  "1" to authorize ARGV[5..], "0" to only read (profiles never start the clock)
-ARGV[5..] resources, in request order (authorize only)
+ARGV[4]  "1" to authorize ARGV[7..], "0" to only read (profiles never start the clock)
+ARGV[5]  periodic reset, milliseconds (0 = none): a trial started in an earlier period starts afresh
+ARGV[6]  offset of the period boundaries from the Unix epoch, milliseconds
+ARGV[7..] resources, in request order (authorize only)
 
 Reply    flat array {state, startMs, expiresMs, nowMs, remaining, ...}
          state 0: never used (read-only; projected pass), 1: valid, 2: expired
@@ -31,7 +33,13 @@ local max = tonumber(ARGV[3])
 local authorize = ARGV[4] == '1'
 local key = KEYS[1]
 
+local period = tonumber(ARGV[5])
+local offset = tonumber(ARGV[6])
 local start = tonumber(redis.call('HGET', key, ''))
+if start and period > 0 and math.floor((start - offset) / period) ~= math.floor((now - offset) / period) then
+  start = nil
+  if authorize then redis.call('DEL', key) end
+end
 if not start then
   if not authorize then
     return {0, now, now + ttl, now, max}
@@ -56,7 +64,7 @@ if not authorize then
   return reply
 end
 
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   local resource = ARGV[i]
   if state == 2 then
     reply[#reply + 1] = 0

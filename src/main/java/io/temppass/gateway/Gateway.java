@@ -1,11 +1,15 @@
 package io.temppass.gateway;
 
+import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.http.HttpVerticle;
+import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
+import io.temppass.gateway.temppass.KeySchema;
 import io.temppass.gateway.temppass.TempPassVerticle;
 import io.temppass.gateway.token.MediaTokenKeys;
 import io.temppass.gateway.token.MediaTokenSigner;
@@ -15,6 +19,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
 import java.util.List;
 import java.io.IOException;
@@ -34,8 +39,13 @@ public final class Gateway {
   private final int port;
   private final MediaTokenKeys mediaKeys;
 
-  private Gateway(Vertx vertx, List<String> deployments, int port, MediaTokenKeys mediaKeys) {
+  private final ControlPlane control;
+  private final Redis controlRedis;
+
+  private Gateway(Vertx vertx, List<String> deployments, int port, MediaTokenKeys mediaKeys, ControlPlane control, Redis controlRedis) {
     this.vertx = vertx;
+    this.control = control;
+    this.controlRedis = controlRedis;
     this.deployments = deployments;
     this.port = port;
     this.mediaKeys = mediaKeys;
@@ -67,8 +77,13 @@ public final class Gateway {
       return Future.failedFuture(e);
     }
 
-    return vertx.deployVerticle(() -> new TempPassVerticle(config, config.redis().endpoints(), poolPerInstance),
-            new DeploymentOptions().setInstances(tempPassInstances))
+    Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
+    ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis()),
+        new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
+
+    return control.start(vertx)
+        .compose(v -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, config.redis().endpoints(), poolPerInstance),
+            new DeploymentOptions().setInstances(tempPassInstances)))
         .compose(id -> {
           deployments.add(id);
           return vertx.deployVerticle(() -> new TokenVerticle(signer),
@@ -76,16 +91,18 @@ public final class Gateway {
         })
         .compose(id -> {
           deployments.add(id);
-          return vertx.deployVerticle(() -> new HttpVerticle(config, port, hasher, mediaKeys.jwks()),
+          return vertx.deployVerticle(() -> new HttpVerticle(config, port, hasher, mediaKeys.jwks(), control),
               new DeploymentOptions().setInstances(config.server().instances()));
         })
         .map(id -> {
           deployments.add(id);
-          Gateway g = new Gateway(vertx, deployments, port, mediaKeys);
+          Gateway g = new Gateway(vertx, deployments, port, mediaKeys, control, controlRedis);
           LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + g.port + " (" + config.summary() + ")");
           return g;
         })
         .recover(err -> {
+          control.stop(vertx);
+          controlRedis.close();
           Future<Void> undo = Future.succeededFuture();
           for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
           return undo.transform(ignored -> Future.failedFuture(err));
@@ -138,6 +155,9 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain;
+    return chain.eventually(() -> {
+      control.stop(vertx);
+      return controlRedis.close();
+    });
   }
 }

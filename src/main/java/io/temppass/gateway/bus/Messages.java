@@ -7,9 +7,12 @@ import java.util.List;
 /** The immutable messages the HTTP, TempPass and token verticles exchange, and their addresses. */
 public final class Messages {
   public static final String TEMPPASS_DECIDE = "temppass.decide";
+  public static final String TEMPPASS_PROFILE = "temppass.profile";
+  public static final String TEMPPASS_RESET = "temppass.reset";
   public static final String TOKEN_SIGN = "token.sign";
 
-  static final List<Class<?>> TYPES = List.of(TempPassRequest.class, TempPassOutcome.class, SignRequest.class, SignedTokens.class);
+  static final List<Class<?>> TYPES = List.of(TempPassRequest.class, TempPassOutcome.class, SignRequest.class, SignedTokens.class,
+      ProfileRequest.class, ProfileOutcome.class, ResetRequest.class);
 
   private Messages() {}
 
@@ -29,6 +32,22 @@ public final class Messages {
       return error == null;
     }
   }
+
+  /** Read a TempPass profile without starting any clock; {@code identityHash} as in {@link TempPassRequest}. */
+  public record ProfileRequest(IntegrationConfig integration, String deviceHash, String identityHash) {}
+
+  /**
+   * A profile: {@code error} null means {@code 200}, with the live pass (or, when {@code started} is
+   * false, the projected one). {@code trialHash} names the trial for the profile's {@code userID};
+   * {@code remaining} and {@code usedAssets} are for promotional TempPass only.
+   */
+  public record ProfileOutcome(ErrorCode error, boolean started, long notBefore, long notAfter, String trialHash, int remaining, List<String> usedAssets) {}
+
+  /** What a reset covers: one device, one identity, or every trial of the integration. */
+  public enum ResetScope { DEVICE, IDENTITY, ALL }
+
+  /** Reset TempPass trials; {@code hash} is the device or identity hash (null for ALL). */
+  public record ResetRequest(IntegrationConfig integration, ResetScope scope, String hash) {}
 
   /** Sign one media token per resource, all with the same window. */
   public record SignRequest(String serviceProvider, String mvpd, String deviceHash, List<String> resources, long notBefore, long notAfter) {}

@@ -27,6 +27,7 @@ public record GatewayConfig(
     AccessTokens accessTokens,
     MediaTokens mediaTokens,
     String hashSecret,
+    Admin admin,
     List<IntegrationConfig> integrations) {
 
   public enum Mode { PRODUCTION, DEVELOPMENT }
@@ -58,6 +59,9 @@ public record GatewayConfig(
       List<String> publicKeys,
       Duration leeway,
       String requiredScope) {}
+
+  /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
+  public record Admin(String requiredScope, Duration pollInterval) {}
 
   public record MediaTokenKey(String kid, String privateKeyPem, String publicKeyPem, boolean active) {}
 
@@ -171,6 +175,16 @@ public record GatewayConfig(
     if (secret.length() < 32) throw new ConfigException("identity.hashSecret", "must be at least 32 characters");
     id.finish();
 
+    ConfigNode ad = root.child("admin");
+    Admin admin = new Admin(ad.string("requiredScope", "temppass:admin"), ad.positiveDuration("pollInterval", Duration.ofMillis(500)));
+    if (admin.requiredScope().isBlank() || admin.requiredScope().equals(accessTokens.requiredScope())) {
+      throw new ConfigException("admin.requiredScope", "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
+    }
+    if (admin.pollInterval().compareTo(Duration.ofSeconds(1)) >= 0) {
+      throw new ConfigException("admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
+    }
+    ad.finish();
+
     List<IntegrationConfig> integrations = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ConfigNode n : root.children("integrations")) {
@@ -180,7 +194,7 @@ public record GatewayConfig(
       n.finish();
     }
     root.finish();
-    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, List.copyOf(integrations));
+    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, List.copyOf(integrations));
   }
 
   private static IntegrationConfig integration(ConfigNode n) {
@@ -196,9 +210,19 @@ public record GatewayConfig(
     if (ttl != null && ttl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("ttl"), "must be at most 400d");
     String identityKey = n.string("identityKey", "email");
     if (identityKey.isBlank()) throw new ConfigException(n.path("identityKey"), "must not be empty");
+    Duration resetPeriod = n.positiveDuration("resetPeriod", null);
+    Duration resetOffset = n.duration("resetOffset", Duration.ZERO);
+    if (resetPeriod != null && (resetOffset.isNegative() || resetOffset.compareTo(resetPeriod) >= 0)) {
+      throw new ConfigException(n.path("resetOffset"), "must be at least 0 and less than resetPeriod");
+    }
+    IntegrationConfig.Degradation degradation = n.enumValue("degradation", null, IntegrationConfig.Degradation::parse, "AuthNAll, AuthZAll, AuthZNone");
+    if (degradation != null && type != IntegrationConfig.Type.REGULAR) {
+      throw new ConfigException(n.path("degradation"), "applies to regular mvpds only");
+    }
     return new IntegrationConfig(
         sp, mvpd, n.string("displayName", mvpd), type, n.bool("active", true), ttl, maxResources,
-        identityKey, retention, n.bool("dummyAuthorization", false));
+        identityKey, retention, resetPeriod, resetOffset, n.bool("dummyAuthorization", false),
+        degradation, n.positiveDuration("degradedTtl", Duration.ofHours(1)));
   }
 
   private static int defaultInstances(int configured, int cores) {

@@ -17,7 +17,29 @@ public record IntegrationConfig(
     Integer maxResources,
     String identityKey,
     Duration lockoutRetention,
-    boolean dummyAuthorization) {
+    Duration resetPeriod,
+    Duration resetOffset,
+    boolean dummyAuthorization,
+    Degradation degradation,
+    Duration degradedTtl) {
+
+  /** Adobe's degradation rules for a regular mvpd (SPEC 4.4). */
+  public enum Degradation {
+    AUTHN_ALL("AuthNAll"),
+    AUTHZ_ALL("AuthZAll"),
+    AUTHZ_NONE("AuthZNone");
+
+    public final String wireName;
+
+    Degradation(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public static Degradation parse(String s) {
+      for (Degradation d : values()) if (d.wireName.equals(s)) return d;
+      throw new IllegalArgumentException(s);
+    }
+  }
 
   public enum Type {
     TEMPPASS_BASIC("temppass-basic"),
@@ -48,6 +70,15 @@ public record IntegrationConfig(
       case TEMPPASS_PROMOTIONAL -> ttlOk && maxResources != null && maxResources > 0;
       case REGULAR -> false;
     };
+  }
+
+  /** Milliseconds of the periodic reset, 0 when there is none. */
+  public long resetPeriodMillis() {
+    return resetPeriod == null ? 0 : resetPeriod.toMillis();
+  }
+
+  public long resetOffsetMillis() {
+    return resetOffset == null ? 0 : resetOffset.toMillis();
   }
 
   public String id() {

@@ -3,7 +3,7 @@ package io.temppass.gateway.error;
 /**
  * Every Enhanced Error the gateway can answer, with Adobe's status, action and message pattern.
  * Codes outside Adobe's catalogue ({@code invalid_header_accept}, {@code not_found},
- * {@code method_not_allowed}, {@code service_unavailable}) are documented in docs/ERRORS.md.
+ * {@code method_not_allowed}, {@code service_unavailable}, the admin codes) are documented in docs/ERRORS.md.
  */
 public enum ErrorCode {
   INVALID_PARAMETER_SERVICE_PROVIDER(400, "invalid_parameter_service_provider", "none", "The service provider parameter value is missing or invalid."),
@@ -11,11 +11,15 @@ public enum ErrorCode {
   INVALID_PARAMETER_RESOURCES(400, "invalid_parameter_resources", "none", "The resources parameter value is missing or invalid."),
   INVALID_HEADER_DEVICE_IDENTIFIER(400, "invalid_header_device_identifier", "none", "The device identifier header value is missing or invalid."),
   INVALID_HEADER_DEVICE_INFO(400, "invalid_header_device_info", "none", "The device information header value is missing or invalid."),
+  BAD_REQUEST(400, "bad_request", "none", "The request could not be parsed as HTTP."),
   INVALID_HEADER_ACCEPT(400, "invalid_header_accept", "none", "The accept header value is invalid; only application/json is produced."),
   INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS(400, "invalid_header_identity_for_temporary_access", "none", "The identity for temporary access header value is missing or invalid."),
   INVALID_INTEGRATION(400, "invalid_integration", "none", "The integration between the specified service provider and mvpd does not exist or is disabled."),
   INVALID_ACCESS_TOKEN_CLIENT_APPLICATION(401, "invalid_access_token_client_application", "application-registration", "The access token is missing, invalid or expired for the client application."),
   INVALID_ACCESS_TOKEN_SERVICE_PROVIDER(401, "invalid_access_token_service_provider", "application-registration", "The access token is not valid for the specified service provider."),
+  INSUFFICIENT_SCOPE(403, "insufficient_scope", "application-registration", "The access token does not grant access to this administrative call."),
+  INVALID_PARAMETER_RULE(400, "invalid_parameter_rule", "none", "The rule parameter value is missing or invalid."),
+  INVALID_PARAMETER_RESET(400, "invalid_parameter_reset", "none", "The reset parameters are missing or invalid."),
   TOO_MANY_RESOURCES(403, "too_many_resources", "configuration", "The number of requested resources exceeds the configured limit."),
   AUTHENTICATED_PROFILE_MISSING(403, "authenticated_profile_missing", "authentication", "The authenticated profile is missing."),
   AUTHORIZATION_DENIED_BY_DEGRADATION_RULE(403, "authorization_denied_by_degradation_rule", "none", "The integration has an AuthZNone rule applied for the requested resources"),

@@ -48,12 +48,14 @@ public final class IdentityHasher {
     return trimmed.indexOf('@') >= 0 ? trimmed.toLowerCase(Locale.ROOT) : trimmed;
   }
 
-  /** The profile's {@code userID}: {@code temppass_} + 40 hex derived from the trial's key hash. */
-  public static String userId(String trialHash) {
-    byte[] bytes = Base64.getUrlDecoder().decode(trialHash);
-    byte[] padded = new byte[20];
-    System.arraycopy(bytes, 0, padded, 0, Math.min(bytes.length, 20));
-    return "temppass_" + HexFormat.of().formatHex(padded);
+  /** A profile's {@code userID}: {@code prefix} + 40 hex derived from a trial or device hash. */
+  public static String userId(String prefix, String hash) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(Base64.getUrlDecoder().decode(hash));
+      return prefix + HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private byte[] digest(byte domain, byte[] value) {

@@ -35,7 +35,12 @@ public final class KeySchema {
     return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
   }
 
-  String integrationId(IntegrationConfig integration) {
+  /** The control-plane hash (degradation rules, generations): one small key, one slot. */
+  public String controlKey() {
+    return prefix + ":control";
+  }
+
+  public String integrationId(IntegrationConfig integration) {
     return integrationIds.computeIfAbsent(integration.id(), KeySchema::digest);
   }
 

@@ -1,7 +1,7 @@
 package io.temppass.gateway.temppass;
 
+import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.Messages;
-import io.temppass.gateway.bus.Messages.TempPassRequest;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
@@ -10,10 +10,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Thin event-loop verticle: takes {@link TempPassRequest}s off the event bus and answers them with
+ * Thin event-loop verticle: takes decision, profile and reset requests off the event bus and answers them with
  * {@link TempPassService}. Each instance owns its share of the Redis pool, so connections stay on
  * the instance's own event loop.
  */
@@ -24,10 +26,12 @@ public final class TempPassVerticle extends VerticleBase {
   private final List<String> endpoints;
   private final int poolSize;
   private Redis redis;
-  private MessageConsumer<TempPassRequest> consumer;
+  private final ControlPlane control;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public TempPassVerticle(GatewayConfig config, List<String> endpoints, int poolSize) {
+  public TempPassVerticle(GatewayConfig config, ControlPlane control, List<String> endpoints, int poolSize) {
     this.config = config;
+    this.control = control;
     this.endpoints = endpoints;
     this.poolSize = poolSize;
   }
@@ -38,17 +42,22 @@ public final class TempPassVerticle extends VerticleBase {
     TempPassService service = new TempPassService(
         new ScriptRunner(redis, config.redis().commandTimeout().toMillis()),
         new KeySchema(config.redis().keyPrefix()),
-        integration -> 0L);
-    consumer = vertx.eventBus().<TempPassRequest>localConsumer(Messages.TEMPPASS_DECIDE, msg ->
-        service.decide(msg.body()).onComplete(ar -> {
-          if (ar.succeeded()) {
-            msg.reply(ar.result());
-          } else {
-            LOG.log(System.Logger.Level.WARNING, "TempPass decision failed for " + msg.body().integration().id() + ": " + ar.cause());
-            msg.fail(failureCode(ar.cause()), String.valueOf(ar.cause().getMessage()));
-          }
-        }));
-    return consumer.completion();
+        control);
+    consume(Messages.TEMPPASS_DECIDE, service::decide);
+    consume(Messages.TEMPPASS_PROFILE, service::profile);
+    consume(Messages.TEMPPASS_RESET, service::reset);
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private <T, R> void consume(String address, Function<T, Future<R>> handler) {
+    consumers.add(vertx.eventBus().<T>localConsumer(address, msg -> handler.apply(msg.body()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        LOG.log(System.Logger.Level.WARNING, address + " failed: " + ar.cause());
+        msg.fail(failureCode(ar.cause()), String.valueOf(ar.cause().getMessage()));
+      }
+    })));
   }
 
   /**
@@ -61,8 +70,7 @@ public final class TempPassVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.eventually(() -> {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> {
       if (redis != null) redis.close();
       return Future.succeededFuture();
     });

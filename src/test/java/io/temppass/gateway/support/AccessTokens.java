@@ -31,6 +31,11 @@ public final class AccessTokens {
     return rs256(claims(), KEY.getPrivate());
   }
 
+  /** An admin credential: same trusted keys, the admin scope instead of the client scope. */
+  public static String adminBearer() {
+    return "Bearer " + rs256(claims().put("scopes", "temppass:admin"), KEY.getPrivate());
+  }
+
   public static String bearer() {
     return "Bearer " + valid();
   }

@@ -1,0 +1,181 @@
+package io.temppass.gateway.admin;
+
+import io.temppass.gateway.auth.AccessTokenVerifier;
+import io.temppass.gateway.bus.Messages;
+import io.temppass.gateway.bus.Messages.ResetRequest;
+import io.temppass.gateway.bus.Messages.ResetScope;
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.config.IntegrationConfig;
+import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.http.HttpErrors;
+import io.temppass.gateway.http.RequestRules;
+import io.temppass.gateway.temppass.IdentityHasher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Admin calls: Adobe's TempPass reset API (v3 paths) and degradation rules applied at run time.
+ *
+ * <p>The credential is an access token signed by the same trusted keys that carries
+ * {@code admin.requiredScope} ({@code temppass:admin} by default), never the client scope: no
+ * valid token gets 401, a valid token without the admin scope (a client's) gets 403.
+ */
+public final class AdminHandlers {
+  private static final System.Logger LOG = System.getLogger(AdminHandlers.class.getName());
+  public static final String DEGRADATION_PATH = "/admin/v1/degradation/:serviceProvider/:mvpd";
+  public static final String RESET_PATH = "/reset-tempass/v3/reset";
+  public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
+  private static final String ALL = "all";
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final IdentityHasher hasher;
+  private final ControlPlane control;
+  private final AccessTokenVerifier accessTokens;
+  private final HttpErrors errors;
+  private final DeliveryOptions delivery;
+
+  public AdminHandlers(Vertx vertx, GatewayConfig config, IdentityHasher hasher, ControlPlane control,
+                       AccessTokenVerifier accessTokens, HttpErrors errors, DeliveryOptions delivery) {
+    this.vertx = vertx;
+    this.config = config;
+    this.hasher = hasher;
+    this.control = control;
+    this.accessTokens = accessTokens;
+    this.errors = errors;
+    this.delivery = delivery;
+  }
+
+  public void mount(Router router) {
+    router.route(RESET_PATH).handler(ctx -> allow(ctx, HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, false));
+    router.route(RESET_GENERIC_PATH).handler(ctx -> allow(ctx, HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, true));
+    router.route(DEGRADATION_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(ctx -> allow(ctx, HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
+        .handler(this::authorize)
+        .handler(this::degradation);
+  }
+
+  private void allow(RoutingContext ctx, HttpMethod... allowed) {
+    errors.assignRequestId(ctx);
+    if (!Set.of(allowed).contains(ctx.request().method())) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, Set.of(allowed).stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+      errors.fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
+      return;
+    }
+    ctx.next();
+  }
+
+  private void authorize(RoutingContext ctx) {
+    accessTokens.verifySignature(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
+      if (ar.failed()) {
+        errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
+      } else if (!AccessTokenVerifier.hasScope(ar.result(), config.admin().requiredScope())) {
+        errors.fail(ctx, ErrorCode.INSUFFICIENT_SCOPE);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  /** {@code ?requestor_id=&mvpd_id=&device_id=} (or {@code /generic ?…&key=}); an absent device or key means all. */
+  private void reset(RoutingContext ctx, boolean generic) {
+    IntegrationConfig integration = integration(ctx, ctx.queryParams().get("requestor_id"), ctx.queryParams().get("mvpd_id"));
+    if (integration == null) return;
+    if (!integration.isTempPass() || (generic && integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL)) {
+      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      return;
+    }
+    String target = ctx.queryParams().get(generic ? "key" : "device_id");
+    ResetRequest request;
+    if (target == null || target.equals(ALL)) {
+      request = new ResetRequest(integration, ResetScope.ALL, null);
+    } else if (target.isBlank() || target.length() > 2048) {
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESET);
+      return;
+    } else if (generic) {
+      request = new ResetRequest(integration, ResetScope.IDENTITY, hasher.identity(target));
+    } else {
+      request = new ResetRequest(integration, ResetScope.DEVICE, hasher.device(target.getBytes(StandardCharsets.UTF_8)));
+    }
+    vertx.eventBus().request(Messages.TEMPPASS_RESET, request, delivery).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.log(System.Logger.Level.WARNING, "reset failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
+      } else {
+        LOG.log(System.Logger.Level.INFO, "TempPass reset " + request.scope() + " on " + integration.id() + " [" + errors.requestId(ctx) + "]");
+        ctx.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  /** GET shows the rule in force; PUT {@code {"rule":"AuthNAll"|"AuthZAll"|"AuthZNone"}} applies one; DELETE removes any. */
+  private void degradation(RoutingContext ctx) {
+    IntegrationConfig integration = integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
+    if (integration == null) return;
+    if (integration.isTempPass()) {
+      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      return;
+    }
+    if (ctx.request().method() == HttpMethod.GET) {
+      Degradation rule = control.degradation(integration);
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("serviceProvider", integration.serviceProvider()).put("mvpd", integration.mvpd())
+              .put("rule", rule == null ? null : rule.wireName).toBuffer());
+      return;
+    }
+    Degradation rule = null;
+    if (ctx.request().method() == HttpMethod.PUT) {
+      rule = parseRule(ctx);
+      if (rule == null) {
+        errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RULE);
+        return;
+      }
+    }
+    Degradation applied = rule;
+    Future<Void> change = control.setDegradation(integration, rule);
+    change.onComplete(ar -> {
+      if (ar.failed()) {
+        errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
+      } else {
+        LOG.log(System.Logger.Level.INFO, "degradation on " + integration.id() + " set to " + (applied == null ? "none" : applied.wireName) + " [" + errors.requestId(ctx) + "]");
+        ctx.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  private static Degradation parseRule(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      Object rule = body == null ? null : body.getValue("rule");
+      return rule instanceof String s ? Degradation.parse(s) : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private IntegrationConfig integration(RoutingContext ctx, String sp, String mvpd) {
+    if (!RequestRules.validId(sp)) {
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
+      return null;
+    }
+    if (!RequestRules.validId(mvpd)) {
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD);
+      return null;
+    }
+    IntegrationConfig integration = config.integration(sp, mvpd);
+    if (integration == null) errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+    return integration;
+  }
+}
