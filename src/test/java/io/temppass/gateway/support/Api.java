@@ -63,6 +63,20 @@ public final class Api {
     });
   }
 
+  /** A profiles request with valid headers. */
+  public HttpRequest<Buffer> profile(String sp, String mvpd, String deviceId, String email) {
+    HttpRequest<Buffer> req = client.get(port, "127.0.0.1", "/api/v2/" + sp + "/profiles/" + mvpd)
+        .putHeader("Authorization", AccessTokens.bearer())
+        .putHeader("AP-Device-Identifier", fingerprint(deviceId));
+    if (email != null) req.putHeader("AP-TempPass-Identity", identity(email));
+    return req;
+  }
+
+  /** An admin call, authorised with the admin credential unless {@code authorization} says otherwise. */
+  public HttpRequest<Buffer> admin(io.vertx.core.http.HttpMethod method, String pathAndQuery) {
+    return client.request(method, port, "127.0.0.1", pathAndQuery).putHeader("Authorization", AccessTokens.adminBearer());
+  }
+
   public Future<HttpResponse<Buffer>> get(String path) {
     return client.get(port, "127.0.0.1", path).send();
   }

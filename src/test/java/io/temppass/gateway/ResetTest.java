@@ -1,0 +1,190 @@
+package io.temppass.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.support.AccessTokens;
+import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.RedisProbe;
+import io.temppass.gateway.support.TestGateway;
+import io.temppass.gateway.support.TestRedis;
+import io.temppass.gateway.temppass.KeySchema;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Adobe's TempPass reset API (v3 paths): by device, by identity, and "all" in O(1). */
+@ExtendWith(VertxExtension.class)
+class ResetTest {
+  static final String SP = "apasstest1";
+  static final long TTL = 300;
+
+  Gateway gateway;
+  Api api;
+  RedisProbe redis;
+  JsonObject config;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    config = TestGateway.with(TestGateway.config(),
+        TestGateway.basic(SP, "basicA", TTL), TestGateway.basic(SP, "basicB", TTL), TestGateway.promotional(SP, "promo", TTL, 2));
+    TestGateway.start(vertx, config).onComplete(ctx.succeeding(g -> {
+      gateway = g;
+      api = new Api(vertx, g.port());
+      redis = new RedisProbe(vertx);
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    api.close();
+    redis.close();
+    gateway.stop().onComplete(ctx.succeedingThenComplete());
+  }
+
+  private Future<Boolean> permitted(String mvpd, String device, String email) {
+    return api.authorize(SP, mvpd, device, email, "REF30").map(b -> b.getJsonArray("decisions").getJsonObject(0).getBoolean("authorized"));
+  }
+
+  private Future<HttpResponse<Buffer>> reset(String query) {
+    return api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset" + query).send();
+  }
+
+  /** Starts and expires a pass on each device. */
+  private Future<Void> expire(Vertx vertx, String mvpd, String... devices) {
+    List<Future<Boolean>> first = new ArrayList<>();
+    for (String d : devices) first.add(permitted(mvpd, d, null));
+    return Future.all(first).compose(v -> vertx.timer(TTL + 150)).mapEmpty();
+  }
+
+  @Test
+  void reset_by_device_unlocks_that_device_only(Vertx vertx, VertxTestContext ctx) {
+    expire(vertx, "basicA", "dev-1", "dev-2")
+        .compose(v -> reset("?requestor_id=" + SP + "&mvpd_id=basicA&device_id=dev-1"))
+        .compose(res -> {
+          ctx.verify(() -> assertEquals(204, res.statusCode(), res.bodyAsString()));
+          return Future.all(permitted("basicA", "dev-1", null), permitted("basicA", "dev-2", null));
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(true, all.resultAt(0), "reset device may watch again");
+          assertEquals(false, all.resultAt(1), "other device still locked out");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void reset_by_identity_unlocks_that_promotional_trial(Vertx vertx, VertxTestContext ctx) {
+    permitted("promo", "dev-p", "viewer@example.com")
+        .compose(v -> vertx.timer(TTL + 150))
+        .compose(v -> permitted("promo", "dev-p", "viewer@example.com"))
+        .compose(locked -> {
+          ctx.verify(() -> assertEquals(false, locked));
+          return api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset/generic?requestor_id=" + SP + "&mvpd_id=promo&key=Viewer@Example.com").send();
+        })
+        .compose(res -> {
+          ctx.verify(() -> assertEquals(204, res.statusCode(), res.bodyAsString()));
+          return permitted("promo", "dev-p", "viewer@example.com");
+        })
+        .onComplete(ctx.succeeding(unlocked -> ctx.verify(() -> {
+          assertTrue(unlocked);
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * "Reset all" with 100,000 trials present costs O(1) Redis work: measured as Redis's own
+   * command time (INFO commandstats after CONFIG RESETSTAT), which counts every command any client
+   * ran meanwhile, so the figure is an upper bound on the reset's cost.
+   */
+  @Test
+  void reset_all_unlocks_every_device_of_one_integration_in_constant_redis_time(Vertx vertx, VertxTestContext ctx) {
+    GatewayConfig parsed = TestGateway.parse(config);
+    KeySchema keys = new KeySchema(TestGateway.keyPrefix(config));
+    Redis loader = Redis.createClient(vertx, TestRedis.url());
+    long now = System.currentTimeMillis();
+    Future<Void> load = Future.succeededFuture();
+    // Pipelined in batches of 1,000: the client bounds its queue of waiting replies.
+    for (int batch = 0; batch < 100; batch++) {
+      int from = batch * 1_000;
+      load = load.compose(v -> {
+        List<Request> sets = new ArrayList<>(1_000);
+        for (int i = from; i < from + 1_000; i++) {
+          sets.add(Request.cmd(Command.SET).arg(keys.basicTrial(parsed.integration(SP, "basicA"), 0, "preloaded" + i)).arg(now).arg("PX").arg(600_000));
+        }
+        return loader.batch(sets).mapEmpty();
+      });
+    }
+    load.compose(v -> expire(vertx, "basicA", "dev-a", "dev-b"))
+        .compose(v -> expire(vertx, "basicB", "dev-a"))
+        .compose(v -> redis.keys(TestGateway.keyPrefix(config) + ":b:"))
+        .compose(present -> {
+          ctx.verify(() -> assertTrue(present.size() >= 100_003, "trials present: " + present.size()));
+          return redis.send(Command.CONFIG, "RESETSTAT");
+        })
+        .compose(v -> reset("?requestor_id=" + SP + "&mvpd_id=basicA&device_id=all"))
+        .compose(res -> {
+          ctx.verify(() -> assertEquals(204, res.statusCode()));
+          return redis.send(Command.INFO, "commandstats");
+        })
+        .compose(stats -> {
+          long micros = totalMicros(stats.toString());
+          System.out.println("reset all: Redis command time " + micros + " us with 100,003 trials present");
+          ctx.verify(() -> assertTrue(micros < 50_000, "Redis time of reset all: " + micros + " µs"));
+          return Future.all(permitted("basicA", "dev-a", null), permitted("basicA", "dev-b", null), permitted("basicB", "dev-a", null));
+        })
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertEquals(true, all.resultAt(0));
+          assertEquals(true, all.resultAt(1));
+          assertEquals(false, all.resultAt(2), "another integration keeps its lock-out");
+          loader.close();
+          ctx.completeNow();
+        })));
+  }
+
+  static long totalMicros(String commandstats) {
+    Matcher m = Pattern.compile("usec=(\\d+)").matcher(commandstats);
+    long total = 0;
+    while (m.find()) total += Long.parseLong(m.group(1));
+    return total;
+  }
+
+  @Test
+  void reset_needs_the_admin_credential(VertxTestContext ctx) {
+    String query = "/reset-tempass/v3/reset?requestor_id=" + SP + "&mvpd_id=basicA&device_id=all";
+    Future.all(
+            api.raw().delete(gateway.port(), "127.0.0.1", query).send(),
+            api.raw().delete(gateway.port(), "127.0.0.1", query).putHeader("Authorization", AccessTokens.bearer()).send(),
+            reset("?mvpd_id=basicA&device_id=x"),
+            reset("?requestor_id=" + SP + "&mvpd_id=nope&device_id=x"))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          HttpResponse<Buffer> none = all.resultAt(0);
+          assertEquals(401, none.statusCode());
+          assertEquals("invalid_access_token_client_application", none.bodyAsJsonObject().getString("code"));
+          HttpResponse<Buffer> client = all.resultAt(1);
+          assertEquals(403, client.statusCode());
+          assertEquals("insufficient_scope", client.bodyAsJsonObject().getString("code"));
+          assertEquals(400, ((HttpResponse<?>) all.resultAt(2)).statusCode());
+          assertEquals("invalid_parameter_service_provider", ((HttpResponse<Buffer>) all.resultAt(2)).bodyAsJsonObject().getString("code"));
+          assertEquals("invalid_integration", ((HttpResponse<Buffer>) all.resultAt(3)).bodyAsJsonObject().getString("code"));
+          ctx.completeNow();
+        })));
+  }
+}
