@@ -6,6 +6,7 @@ import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.http.HttpVerticle;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
@@ -20,11 +21,12 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import java.util.ArrayList;
-import java.util.List;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
@@ -35,77 +37,71 @@ public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
 
   private final Vertx vertx;
+  private final Services services;
   private final List<String> deployments;
   private final int port;
   private final MediaTokenKeys mediaKeys;
-
-  private final ControlPlane control;
   private final Redis controlRedis;
 
-  private Gateway(Vertx vertx, List<String> deployments, int port, MediaTokenKeys mediaKeys, ControlPlane control, Redis controlRedis) {
+  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, MediaTokenKeys mediaKeys, Redis controlRedis) {
     this.vertx = vertx;
-    this.control = control;
-    this.controlRedis = controlRedis;
+    this.services = services;
     this.deployments = deployments;
     this.port = port;
     this.mediaKeys = mediaKeys;
+    this.controlRedis = controlRedis;
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     String provider = CryptoProviders.install();
     MediaTokenKeys mediaKeys;
+    int port;
     try {
       mediaKeys = mediaTokenKeys(config);
-      new AccessTokenVerifier(vertx, config.accessTokens());
+      port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
+    } catch (IOException e) {
+      return Future.failedFuture(new ConfigException("server.port", "no free port: " + e.getMessage()));
     }
     MediaTokenSigner signer = new MediaTokenSigner(mediaKeys);
     LOG.log(System.Logger.Level.INFO, "crypto provider: " + provider + "; media tokens signed by " + signer.signerProvider()
         + " with kid " + mediaKeys.active().kid());
     LocalCodec.registerAll(vertx.eventBus());
 
+    GatewayMetrics metrics = GatewayMetrics.forProcess();
     int cores = Runtime.getRuntime().availableProcessors();
     int tempPassInstances = Math.max(1, cores);
     int poolPerInstance = Math.max(1, config.redis().poolSize() / tempPassInstances);
-    IdentityHasher hasher = new IdentityHasher(config.hashSecret());
-    List<String> deployments = new ArrayList<>();
-    int port;
-    try {
-      port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
-    } catch (IOException e) {
-      return Future.failedFuture(e);
-    }
-
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
-    ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis()),
+    ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
         new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
+    List<String> deployments = new ArrayList<>();
 
-    return control.start(vertx)
-        .compose(v -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, config.redis().endpoints(), poolPerInstance),
-            new DeploymentOptions().setInstances(tempPassInstances)))
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(() -> new TokenVerticle(signer),
-              new DeploymentOptions().setInstances(cores).setThreadingModel(ThreadingModel.WORKER));
-        })
-        .compose(id -> {
-          deployments.add(id);
-          return vertx.deployVerticle(() -> new HttpVerticle(config, port, hasher, mediaKeys.jwks(), control),
-              new DeploymentOptions().setInstances(config.server().instances()));
-        })
-        .map(id -> {
-          deployments.add(id);
-          Gateway g = new Gateway(vertx, deployments, port, mediaKeys, control, controlRedis);
-          LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + g.port + " (" + config.summary() + ")");
-          return g;
-        })
+    return AccessTokenVerifier.create(vertx, config.accessTokens())
+        .compose(accessTokens -> control.start(vertx).map(v -> new Services(config, new IdentityHasher(config.hashSecret()),
+            control, accessTokens, metrics, mediaKeys.jwks(), new AtomicBoolean())))
+        .compose(services -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
+                new DeploymentOptions().setInstances(tempPassInstances))
+            .compose(id -> {
+              deployments.add(id);
+              return vertx.deployVerticle(() -> new TokenVerticle(signer),
+                  new DeploymentOptions().setInstances(cores).setThreadingModel(ThreadingModel.WORKER));
+            })
+            .compose(id -> {
+              deployments.add(id);
+              return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(config.server().instances()));
+            })
+            .map(id -> {
+              deployments.add(id);
+              LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
+              return new Gateway(vertx, services, deployments, port, mediaKeys, controlRedis);
+            }))
         .recover(err -> {
           control.stop(vertx);
-          controlRedis.close();
           Future<Void> undo = Future.succeededFuture();
           for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
-          return undo.transform(ignored -> Future.failedFuture(err));
+          return undo.eventually(controlRedis::close).transform(ignored -> Future.failedFuture(err));
         });
   }
 
@@ -148,15 +144,34 @@ public final class Gateway {
     return mediaKeys;
   }
 
-  /** Undeploys in reverse order: HTTP first, so no new request reaches a verticle that is going away. */
+  public GatewayMetrics metrics() {
+    return services.metrics();
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): readiness fails at once so load balancers stop sending; after
+   * {@code server.shutdownReadinessDelay} the HTTP servers stop accepting and let in-flight requests
+   * finish, bounded by what is left of {@code server.shutdownGracePeriod}; then everything else stops.
+   */
+  public Future<Void> shutdown() {
+    services.draining().set(true);
+    long delay = services.config().server().shutdownReadinessDelay().toMillis();
+    LOG.log(System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
+    Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
+    return wait.compose(v -> stop());
+  }
+
+  /** Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest. */
   public Future<Void> stop() {
+    services.draining().set(true);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain.eventually(() -> {
-      control.stop(vertx);
+      services.control().stop(vertx);
+      services.accessTokens().close();
       return controlRedis.close();
     });
   }

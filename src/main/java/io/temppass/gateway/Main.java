@@ -4,7 +4,15 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.logging.JsonLogFormatter;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +64,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    if (!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT"))) useJsonLogs();
+    // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
     GatewayConfig started = config;
     Gateway.start(vertx, config).onComplete(ar -> {
       if (ar.failed()) {
@@ -65,12 +76,23 @@ public final class Main {
         dev.stop();
         System.exit(2);
       }
+      long grace = started.server().shutdownGracePeriod().toMillis();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        ar.result().stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().join();
+        // SIGTERM: readiness off, drain, stop; never longer than the grace period.
+        try {
+          ar.result().shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(grace, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          System.err.println("shutdown did not finish within " + grace + " ms: " + e);
+        }
         dev.stop();
-      }));
+      }, "temppass-shutdown"));
       if (dev.accessToken() != null) printCurl(ar.result().port(), dev.accessToken(), started);
     });
+  }
+
+  private static void useJsonLogs() {
+    Logger root = LogManager.getLogManager().getLogger("");
+    for (Handler h : root.getHandlers()) h.setFormatter(new JsonLogFormatter());
   }
 
   private static void printCurl(int port, String token, GatewayConfig config) {

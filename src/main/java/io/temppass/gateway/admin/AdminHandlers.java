@@ -1,5 +1,6 @@
 package io.temppass.gateway.admin;
 
+import io.temppass.gateway.Services;
 import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ResetRequest;
@@ -46,13 +47,12 @@ public final class AdminHandlers {
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
 
-  public AdminHandlers(Vertx vertx, GatewayConfig config, IdentityHasher hasher, ControlPlane control,
-                       AccessTokenVerifier accessTokens, HttpErrors errors, DeliveryOptions delivery) {
+  public AdminHandlers(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
     this.vertx = vertx;
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
-    this.accessTokens = accessTokens;
+    this.config = services.config();
+    this.hasher = services.hasher();
+    this.control = services.control();
+    this.accessTokens = services.accessTokens();
     this.errors = errors;
     this.delivery = delivery;
   }

@@ -4,6 +4,11 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -16,55 +21,75 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Checks {@code Authorization: Bearer} access tokens with vertx-auth-jwt against the configured
- * public keys: signature, {@code iss}, {@code exp}/{@code nbf} with leeway, and the required scope.
+ * Checks {@code Authorization: Bearer} access tokens with vertx-auth-jwt: signature against the
+ * trusted keys, {@code iss}, {@code exp}/{@code nbf} with leeway, and scopes. One instance serves the
+ * whole process (vertx-auth-jwt's verification is thread-safe).
+ *
+ * <p>Keys are PEMs from configuration, or a JWKS (file or URL) re-read every
+ * {@code jwksRefreshInterval} and, debounced by {@code jwksMinRefreshInterval}, when a token names an
+ * unknown {@code kid}. Each read builds a new verifier and swaps it in whole, so a key removed from
+ * the JWKS stops being trusted; a read that fails or yields no usable key keeps the current set.
  *
  * <p>Two guards around the library: vertx-auth-jwt accepts unsigned tokens when it holds no key, so
- * construction fails unless at least one key loaded; and the token header's {@code alg} is checked
- * against the allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with
- * a public key can never be tried.
+ * a key set without keys is never installed; and the token header's {@code alg} is checked against
+ * the allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with a public
+ * key can never be tried.
  */
 public final class AccessTokenVerifier {
-  private final JWTAuth jwt;
-  private final Set<String> algorithms;
-  private final String requiredScope;
+  private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
 
-  public AccessTokenVerifier(Vertx vertx, AccessTokens settings) {
+  private record KeySet(JWTAuth jwt, Set<String> kids) {}
+
+  private final Vertx vertx;
+  private final AccessTokens settings;
+  private final Set<String> algorithms;
+  private volatile KeySet keys;
+  private volatile long lastRefresh;
+  private Future<Void> refreshing;
+  private HttpClient http;
+  private long timerId = -1;
+
+  private AccessTokenVerifier(Vertx vertx, AccessTokens settings) {
+    this.vertx = vertx;
+    this.settings = settings;
     this.algorithms = Set.copyOf(settings.algorithms());
-    this.requiredScope = settings.requiredScope();
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
-        .setIssuer(settings.issuer())
-        .setLeeway((int) settings.leeway().toSeconds()));
-    int loaded = 0;
-    for (int i = 0; i < settings.publicKeys().size(); i++) {
-      String pem = settings.publicKeys().get(i);
-      String keyType = keyType(pem, "accessTokens.publicKeys[" + i + "]");
-      for (String alg : settings.algorithms()) {
-        if (family(alg).equals(keyType)) {
-          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pem));
-          loaded++;
-        }
+  }
+
+  /** Loads the keys (reading the JWKS once) and starts the refresh schedule; fails naming the setting. */
+  public static Future<AccessTokenVerifier> create(Vertx vertx, AccessTokens settings) {
+    AccessTokenVerifier verifier = new AccessTokenVerifier(vertx, settings);
+    if (settings.jwks() == null) {
+      try {
+        verifier.keys = verifier.fromPems(settings.publicKeys());
+      } catch (ConfigException e) {
+        return Future.failedFuture(e);
       }
+      return Future.succeededFuture(verifier);
     }
-    if (loaded == 0) {
-      throw new ConfigException("accessTokens.publicKeys", "no verification key loaded for algorithms " + settings.algorithms());
-    }
-    try {
-      this.jwt = JWTAuth.create(vertx, options);
-    } catch (RuntimeException e) {
-      throw new ConfigException("accessTokens.publicKeys", "rejected by the JWT library: " + e.getMessage());
-    }
+    verifier.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
+    return verifier.refresh()
+        .recover(err -> Future.failedFuture(new ConfigException("accessTokens.jwks", "no usable key could be loaded: " + err.getMessage())))
+        .map(v -> {
+          verifier.timerId = vertx.setPeriodic(settings.jwksRefreshInterval().toMillis(), id -> verifier.refresh());
+          return verifier;
+        });
+  }
+
+  public void close() {
+    if (timerId >= 0) vertx.cancelTimer(timerId);
+    if (http != null) http.close();
   }
 
   /** Claims of a valid client access token (carrying {@code accessTokens.requiredScope}). */
   public Future<JsonObject> verify(String authorizationHeader) {
-    return verifySignature(authorizationHeader).compose(claims -> hasScope(claims, requiredScope)
+    return verifySignature(authorizationHeader).compose(claims -> hasScope(claims, settings.requiredScope())
         ? Future.succeededFuture(claims)
-        : Future.failedFuture("missing scope " + requiredScope));
+        : Future.failedFuture("missing scope " + settings.requiredScope()));
   }
 
   /**
@@ -76,14 +101,25 @@ public final class AccessTokenVerifier {
       return Future.failedFuture("missing bearer token");
     }
     String token = authorizationHeader.substring(7).trim();
-    String alg = headerAlgorithm(token);
-    if (alg == null || !algorithms.contains(alg)) return Future.failedFuture("algorithm not allowed");
-    return jwt.authenticate(new TokenCredentials(token)).compose(user -> {
-      // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
-      JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-      if (!(claims.getValue("exp") instanceof Number)) return Future.failedFuture("token has no exp");
-      return Future.succeededFuture(claims);
-    });
+    JsonObject header = header(token);
+    Object alg = header == null ? null : header.getValue("alg");
+    if (!(alg instanceof String) || !algorithms.contains(alg)) return Future.failedFuture("algorithm not allowed");
+    Object kid = header.getValue("kid");
+    if (settings.jwks() != null && kid instanceof String k && !keys.kids().contains(k)) {
+      return refreshForUnknownKid().compose(v -> keys.kids().contains(k) ? authenticate(token) : Future.failedFuture("unknown kid"));
+    }
+    return authenticate(token);
+  }
+
+  /**
+   * When {@code accessTokens.clientServiceProviders} maps clients to providers, whether this token's
+   * client (claim {@code accessTokens.clientIdClaim}) may call {@code serviceProvider}.
+   */
+  public boolean mayCall(JsonObject claims, String serviceProvider) {
+    if (settings.clientServiceProviders().isEmpty()) return true;
+    Object client = claims.getValue(settings.clientIdClaim());
+    List<String> allowed = client instanceof String c ? settings.clientServiceProviders().get(c) : null;
+    return allowed != null && allowed.contains(serviceProvider);
   }
 
   /** {@code scopes} as Adobe sends it (a space-separated string) or as a JSON array. */
@@ -94,13 +130,108 @@ public final class AccessTokenVerifier {
     return false;
   }
 
-  private static String headerAlgorithm(String token) {
+  private Future<JsonObject> authenticate(String token) {
+    return keys.jwt().authenticate(new TokenCredentials(token)).compose(user -> {
+      // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
+      JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+      if (!(claims.getValue("exp") instanceof Number)) return Future.failedFuture("token has no exp");
+      return Future.succeededFuture(claims);
+    });
+  }
+
+  // ---- key sets --------------------------------------------------------------------------
+
+  private synchronized Future<Void> refreshForUnknownKid() {
+    if (refreshing != null) return refreshing;
+    if (System.currentTimeMillis() - lastRefresh < settings.jwksMinRefreshInterval().toMillis()) return Future.succeededFuture();
+    return refresh();
+  }
+
+  /** Reads the JWKS and swaps in a verifier built from it; the current one stays when that fails. */
+  synchronized Future<Void> refresh() {
+    if (refreshing != null) return refreshing;
+    lastRefresh = System.currentTimeMillis();
+    Future<Void> f = readJwks().map(jwks -> {
+      keys = fromJwks(jwks);
+      return (Void) null;
+    }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "access-token JWKS refresh failed, keeping the current keys: " + err.getMessage()));
+    refreshing = f;
+    f.onComplete(ar -> {
+      synchronized (this) {
+        refreshing = null;
+      }
+    });
+    return f;
+  }
+
+  private Future<JsonObject> readJwks() {
+    String location = settings.jwks();
+    Future<Buffer> body;
+    if (location.startsWith("file:")) {
+      body = vertx.fileSystem().readFile(location.substring(5));
+    } else {
+      body = http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(location).setTimeout(5000))
+          .compose(req -> req.send())
+          .compose(resp -> resp.statusCode() == 200 ? resp.body() : Future.failedFuture("HTTP " + resp.statusCode()));
+    }
+    return body.map(b -> new JsonObject(b));
+  }
+
+  private KeySet fromJwks(JsonObject jwks) {
+    JWTAuthOptions options = options();
+    Set<String> kids = new HashSet<>();
+    JsonArray list = jwks.getJsonArray("keys", new JsonArray());
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof JsonObject jwk)) continue;
+      if (jwk.containsKey("use") && !"sig".equals(jwk.getString("use"))) continue;
+      String alg = algorithmFor(jwk);
+      if (alg == null) continue;
+      options.addJwk(jwk.copy().put("alg", alg));
+      if (jwk.getValue("kid") instanceof String kid) kids.add(kid);
+    }
+    if (options.getJwks().isEmpty()) throw new IllegalStateException("the JWKS holds no key for algorithms " + settings.algorithms());
+    return new KeySet(JWTAuth.create(vertx, options), Set.copyOf(kids));
+  }
+
+  /** The JWK's own {@code alg} when allowed; else, for keys that name none, the first allowed one of their family. */
+  private String algorithmFor(JsonObject jwk) {
+    String alg = jwk.getString("alg");
+    if (alg != null) return algorithms.contains(alg) ? alg : null;
+    String family = "EC".equals(jwk.getString("kty")) ? "ES" : "RSA".equals(jwk.getString("kty")) ? "RS" : null;
+    if (family == null) return null;
+    for (String a : settings.algorithms()) if (a.startsWith(family) || (family.equals("RS") && a.startsWith("PS"))) return a;
+    return null;
+  }
+
+  private KeySet fromPems(List<String> pems) {
+    JWTAuthOptions options = options();
+    for (int i = 0; i < pems.size(); i++) {
+      String keyType = keyType(pems.get(i), "accessTokens.publicKeys[" + i + "]");
+      for (String alg : settings.algorithms()) {
+        if (family(alg).equals(keyType)) options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pems.get(i)));
+      }
+    }
+    if (options.getPubSecKeys().isEmpty()) {
+      throw new ConfigException("accessTokens.publicKeys", "no verification key loaded for algorithms " + settings.algorithms());
+    }
+    try {
+      return new KeySet(JWTAuth.create(vertx, options), Set.of());
+    } catch (RuntimeException e) {
+      throw new ConfigException("accessTokens.publicKeys", "rejected by the JWT library: " + e.getMessage());
+    }
+  }
+
+  private JWTAuthOptions options() {
+    return new JWTAuthOptions().setJWTOptions(new JWTOptions()
+        .setIssuer(settings.issuer())
+        .setLeeway((int) settings.leeway().toSeconds()));
+  }
+
+  private static JsonObject header(String token) {
     int dot = token.indexOf('.');
     if (dot <= 0 || token.length() > 16 * 1024) return null;
     try {
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
-      Object alg = header.getValue("alg");
-      return alg instanceof String s ? s : null;
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       return null;
     }
@@ -111,11 +242,10 @@ public final class AccessTokenVerifier {
   }
 
   private static String keyType(String pem, String setting) {
-    String body = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
     if (!pem.contains("BEGIN PUBLIC KEY")) throw new ConfigException(setting, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
     byte[] der;
     try {
-      der = Base64.getDecoder().decode(body);
+      der = Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(setting, "is not valid PEM Base64");
     }

@@ -68,6 +68,41 @@ final class ConfigNode {
     return (int) n;
   }
 
+  double decimal(String key, double defaultValue, double min, double max) {
+    Object v = raw(key);
+    if (v == null) return defaultValue;
+    double d;
+    if (v instanceof Number num) {
+      d = num.doubleValue();
+    } else {
+      try {
+        d = Double.parseDouble(String.valueOf(v).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(path(key), "must be a number, got '" + v + "'");
+      }
+    }
+    if (!(d >= min && d <= max)) throw new ConfigException(path(key), "must be between " + min + " and " + max + ", got " + d);
+    return d;
+  }
+
+  /** A map of names to string lists, e.g. client ids to the service providers they may call. */
+  java.util.Map<String, List<String>> stringListMap(String key) {
+    Object v = raw(key);
+    java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    if (v == null) return out;
+    if (v instanceof String s) {
+      try {
+        v = new JsonObject(s);
+      } catch (RuntimeException e) {
+        throw new ConfigException(path(key), "must be a JSON object of lists");
+      }
+    }
+    if (!(v instanceof JsonObject obj)) throw new ConfigException(path(key), "must be a mapping of names to lists");
+    ConfigNode node = new ConfigNode(path(key), obj);
+    for (String name : obj.fieldNames()) out.put(name, List.copyOf(node.strings(name)));
+    return out;
+  }
+
   boolean bool(String key, boolean defaultValue) {
     Object v = raw(key);
     if (v == null) return defaultValue;

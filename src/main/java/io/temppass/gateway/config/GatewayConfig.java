@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import io.temppass.gateway.throttle.TrustedProxies;
 
 /**
  * The gateway's whole configuration: one typed object, built once at start-up from
@@ -28,6 +29,7 @@ public record GatewayConfig(
     MediaTokens mediaTokens,
     String hashSecret,
     Admin admin,
+    ThrottleSettings throttle,
     List<IntegrationConfig> integrations) {
 
   public enum Mode { PRODUCTION, DEVELOPMENT }
@@ -42,7 +44,15 @@ public record GatewayConfig(
       int maxResourcesPerRequest,
       int maxBodyBytes,
       int maxResourceLength,
-      String helpUrl) {}
+      String helpUrl,
+      Duration idleTimeout,
+      Duration requestHeaderTimeout,
+      Duration requestTimeout,
+      Duration shutdownReadinessDelay,
+      Duration shutdownGracePeriod) {}
+
+  /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
+  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies) {}
 
   public record RedisSettings(
       RedisType type,
@@ -57,8 +67,13 @@ public record GatewayConfig(
       String issuer,
       List<String> algorithms,
       List<String> publicKeys,
+      String jwks,
+      Duration jwksRefreshInterval,
+      Duration jwksMinRefreshInterval,
       Duration leeway,
-      String requiredScope) {}
+      String requiredScope,
+      String clientIdClaim,
+      Map<String, List<String>> clientServiceProviders) {}
 
   /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
   public record Admin(String requiredScope, Duration pollInterval) {}
@@ -94,7 +109,15 @@ public record GatewayConfig(
         s.integer("maxResourcesPerRequest", 10, 1, 1000),
         s.integer("maxBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
         s.integer("maxResourceLength", 2048, 1, 65536),
-        s.string("helpUrl", "https://github.com/temppass-gateway/temppass-gateway/blob/main/docs/ERRORS.md"));
+        s.string("helpUrl", "https://github.com/temppass-gateway/temppass-gateway/blob/main/docs/ERRORS.md"),
+        s.positiveDuration("idleTimeout", Duration.ofSeconds(60)),
+        s.positiveDuration("requestHeaderTimeout", Duration.ofSeconds(10)),
+        s.positiveDuration("requestTimeout", Duration.ofSeconds(10)),
+        s.duration("shutdownReadinessDelay", Duration.ofSeconds(5)),
+        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)));
+    if (server.shutdownReadinessDelay().isNegative() || server.shutdownReadinessDelay().compareTo(server.shutdownGracePeriod()) >= 0) {
+      throw new ConfigException("server.shutdownReadinessDelay", "must be at least 0 and shorter than server.shutdownGracePeriod");
+    }
     s.finish();
 
     ConfigNode r = root.child("redis");
@@ -133,15 +156,26 @@ public record GatewayConfig(
     List<String> publicKeys = new ArrayList<>();
     List<String> keyRefs = a.strings("publicKeys");
     for (int i = 0; i < keyRefs.size(); i++) publicKeys.add(resolve(keyRefs.get(i), "accessTokens.publicKeys[" + i + "]", files));
-    if (publicKeys.isEmpty() && !dev) {
-      throw new ConfigException("accessTokens.publicKeys", "at least one verification key is required; the gateway never accepts unsigned tokens");
+    String jwks = a.string("jwks", null);
+    if (jwks != null && jwks.isBlank()) jwks = null;
+    if (jwks != null && !(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"))) {
+      throw new ConfigException("accessTokens.jwks", "must be file:/path, https:// or http:// URL");
     }
+    if (publicKeys.isEmpty() && jwks == null && !dev) {
+      throw new ConfigException("accessTokens.publicKeys", "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
+    }
+    if (!publicKeys.isEmpty() && jwks != null) throw new ConfigException("accessTokens.jwks", "set either publicKeys or jwks, not both");
     AccessTokens accessTokens = new AccessTokens(
         a.requiredString("issuer"),
         List.copyOf(algorithms),
         List.copyOf(publicKeys),
+        jwks,
+        a.positiveDuration("jwksRefreshInterval", Duration.ofMinutes(5)),
+        a.positiveDuration("jwksMinRefreshInterval", Duration.ofSeconds(30)),
         a.duration("leeway", Duration.ofSeconds(30)),
-        a.string("requiredScope", "api:client:v2"));
+        a.string("requiredScope", "api:client:v2"),
+        a.string("clientIdClaim", "sub"),
+        a.stringListMap("clientServiceProviders"));
     a.finish();
 
     ConfigNode m = root.child("mediaTokens");
@@ -185,6 +219,16 @@ public record GatewayConfig(
     }
     ad.finish();
 
+    ConfigNode t = root.child("throttle");
+    ThrottleSettings throttle = new ThrottleSettings(
+        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"));
+    try {
+      TrustedProxies.parse(throttle.trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("throttle.trustedProxies", e.getMessage());
+    }
+    t.finish();
+
     List<IntegrationConfig> integrations = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ConfigNode n : root.children("integrations")) {
@@ -194,7 +238,7 @@ public record GatewayConfig(
       n.finish();
     }
     root.finish();
-    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, List.copyOf(integrations));
+    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations));
   }
 
   private static IntegrationConfig integration(ConfigNode n) {

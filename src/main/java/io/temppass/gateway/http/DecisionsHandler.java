@@ -1,6 +1,8 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.ControlPlane;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.Item;
 import io.temppass.gateway.bus.Messages.SignRequest;
@@ -40,14 +42,16 @@ final class DecisionsHandler {
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
+  private final GatewayMetrics metrics;
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
 
-  DecisionsHandler(Vertx vertx, GatewayConfig config, IdentityHasher hasher, ControlPlane control, HttpErrors errors, DeliveryOptions delivery) {
+  DecisionsHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
     this.vertx = vertx;
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
+    this.config = services.config();
+    this.hasher = services.hasher();
+    this.control = services.control();
+    this.metrics = services.metrics();
     this.errors = errors;
     this.delivery = delivery;
   }
@@ -83,13 +87,18 @@ final class DecisionsHandler {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(new JsonObject().put("decisions", ar.result()).toBuffer());
       } else {
         LOG.log(System.Logger.Level.WARNING, "decision failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-        errors.fail(ctx, failureCode(ar.cause()));
+        errors.fail(ctx, failureCode(ar.cause(), metrics));
       }
     });
   }
 
   /** A TempPass verticle that got an error reply from Redis answered 500; anything else is unavailability. */
-  static ErrorCode failureCode(Throwable cause) {
+  static ErrorCode failureCode(Throwable cause, GatewayMetrics metrics) {
+    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) metrics.eventBusTimeout(re.getMessage());
+    return failureCode(cause);
+  }
+
+  private static ErrorCode failureCode(Throwable cause) {
     boolean unexpected = cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 500;
     return unexpected ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.SERVICE_UNAVAILABLE;
   }
@@ -163,6 +172,7 @@ final class DecisionsHandler {
       } else {
         d.put("error", errors.renderer().item(item.error()));
       }
+      metrics.decision(source, item.permitted(), item.permitted() ? null : item.error().code);
       out.add(d);
     }
     return out;

@@ -33,6 +33,7 @@ public final class ErrorRenderer {
     JsonObject body = item(error).put("trace", requestId);
     response.setStatusCode(error.status);
     if (error.status == 401) response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    if (error.status == 429) response.putHeader("Retry-After", "1");
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8").end(body.toBuffer());
   }
 }

@@ -21,6 +21,7 @@ public final class HttpErrors {
 
   /** The client's own {@code X-Request-Id} when sane (load balancers set one), else a fresh one; echoed back. */
   public void assignRequestId(RoutingContext ctx) {
+    if (ctx.get(REQUEST_ID) != null) return;
     String id = RequestRules.acceptedRequestId(ctx.request().getHeader("X-Request-Id"));
     if (id == null) id = randomId();
     ctx.put(REQUEST_ID, id);

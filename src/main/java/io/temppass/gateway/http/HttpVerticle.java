@@ -1,32 +1,44 @@
 package io.temppass.gateway.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.AdminHandlers;
-import io.temppass.gateway.admin.ControlPlane;
-import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.temppass.IdentityHasher;
+import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.ScriptRunner;
+import io.temppass.gateway.throttle.Throttle;
+import io.temppass.gateway.throttle.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import io.vertx.redis.client.Redis;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP edge. Routes are chains of small steps run in SPEC 3's order (path, access token,
- * headers, body, integration); the endpoint handlers then talk to the TempPass and token verticles
- * over the event bus. Every failure leaves through {@link HttpErrors}.
+ * The HTTP edge. Routes are chains of small steps run in SPEC 3's order (throttle, path, access
+ * token, headers, body, integration); the endpoint handlers then talk to the TempPass and token
+ * verticles over the event bus. Every failure leaves through {@link HttpErrors}.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
@@ -35,59 +47,82 @@ public final class HttpVerticle extends VerticleBase {
   static final Pattern CONFIGURATION_PATH = Pattern.compile("/api/v2/([^/]*)/configuration");
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
+  private static final String ROUTE = "route";
+  private static final String STARTED = "startedNanos";
 
+  private final Services services;
   private final GatewayConfig config;
   private final int port;
-  private final IdentityHasher hasher;
-  private final Buffer jwks;
-  private final ControlPlane control;
   private final HttpErrors errors;
-  private AccessTokenVerifier accessTokens;
+  private final TrustedProxies proxies;
+  private final Map<HttpConnection, Long> awaitingFirstRequest = new IdentityHashMap<>();
+  private Throttle throttle;
+  private Redis throttleRedis;
+  private HealthChecks readiness;
   private HttpServer server;
 
   /** {@code port} is shared by every instance; Vert.x spreads connections over them. */
-  public HttpVerticle(GatewayConfig config, int port, IdentityHasher hasher, JsonObject jwks, ControlPlane control) {
-    this.config = config;
+  public HttpVerticle(Services services, int port) {
+    this.services = services;
+    this.config = services.config();
     this.port = port;
-    this.hasher = hasher;
-    this.jwks = jwks.toBuffer();
-    this.control = control;
     this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
+    this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
   }
 
   @Override
   public Future<?> start() {
-    accessTokens = new AccessTokenVerifier(vertx, config.accessTokens());
     DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(config.server().eventBusTimeout().toMillis());
-    DecisionsHandler decisions = new DecisionsHandler(vertx, config, hasher, control, errors, delivery);
-    ProfilesHandler profiles = new ProfilesHandler(vertx, config, hasher, control, errors, delivery);
-    AdminHandlers admin = new AdminHandlers(vertx, config, hasher, control, accessTokens, errors, delivery);
+    DecisionsHandler decisions = new DecisionsHandler(vertx, services, errors, delivery);
+    ProfilesHandler profiles = new ProfilesHandler(vertx, services, errors, delivery);
+    AdminHandlers admin = new AdminHandlers(vertx, services, errors, delivery);
+    if (config.throttle().enabled()) {
+      int pool = Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
+      throttleRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), pool);
+      throttle = new Throttle(new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), services.metrics()),
+          config.redis().keyPrefix(), config.throttle());
+    }
+    readiness = HealthChecks.create(vertx)
+        .register("redis", promise -> promise.complete(services.control().healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
+        .register("accepting", promise -> promise.complete(services.draining().get() ? Status.KO() : Status.OK()));
 
     Router router = Router.router(vertx);
+    // vertx-web runs platform handlers (the timeout) before user handlers on a route.
+    router.route().handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408)).handler(this::observe);
+    router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
     router.routeWithRegex(DECISIONS_PATH.pattern())
-        .handler(ctx -> begin(ctx, HttpMethod.POST))
-        .handler(this::collectBody)
+        .handler(ctx -> begin(ctx, "decisions", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
     router.routeWithRegex(PROFILES_PATH.pattern())
-        .handler(ctx -> begin(ctx, HttpMethod.GET))
+        .handler(ctx -> begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
     router.routeWithRegex(CONFIGURATION_PATH.pattern())
-        .handler(ctx -> begin(ctx, HttpMethod.GET))
+        .handler(ctx -> begin(ctx, "configuration", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(profiles::configuration);
     router.route(Endpoints.JWKS)
-        .handler(ctx -> begin(ctx, HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300").end(jwks));
+        .handler(ctx -> begin(ctx, "jwks", HttpMethod.GET))
+        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+            .end(services.jwks().toBuffer()));
+    router.route(Endpoints.LIVENESS).handler(ctx -> begin(ctx, "health", HttpMethod.GET))
+        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
+    router.route(Endpoints.READINESS).handler(ctx -> begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
+    router.route(Endpoints.METRICS).handler(ctx -> begin(ctx, "metrics", HttpMethod.GET))
+        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(services.metrics().scrape()));
     admin.mount(router);
     router.route().handler(this::notFound);
+    router.errorHandler(408, ctx -> {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      errors.fail(ctx, ErrorCode.REQUEST_TIMEOUT);
+    });
     router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(500, ctx -> {
@@ -100,33 +135,72 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(port)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
-        .setIdleTimeout(60);
+        .setIdleTimeout((int) config.server().idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
     server = vertx.createHttpServer(options)
+        .connectionHandler(this::armHeaderTimeout)
         .invalidRequestHandler(this::invalidRequest)
-        .requestHandler(router);
+        .requestHandler(req -> {
+          Long timer = awaitingFirstRequest.remove(req.connection());
+          if (timer != null) vertx.cancelTimer(timer);
+          router.handle(req);
+        });
     return server.listen();
   }
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    long grace = config.server().shutdownGracePeriod().minus(config.server().shutdownReadinessDelay()).toMillis();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(Math.max(1, grace), TimeUnit.MILLISECONDS);
+    return closed.eventually(() -> throttleRedis == null ? Future.succeededFuture() : throttleRedis.close());
+  }
+
+  // ---- connection guards -----------------------------------------------------------------
+
+  /**
+   * A client must finish its first request's headers within {@code server.requestHeaderTimeout}; the
+   * idle timeout alone would let a client that sends one header byte at a time hold a connection
+   * for ever.
+   */
+  private void armHeaderTimeout(HttpConnection connection) {
+    long timer = vertx.setTimer(config.server().requestHeaderTimeout().toMillis(), id -> {
+      awaitingFirstRequest.remove(connection);
+      connection.close();
+    });
+    awaitingFirstRequest.put(connection, timer);
+    connection.closeHandler(v -> {
+      Long pending = awaitingFirstRequest.remove(connection);
+      if (pending != null) vertx.cancelTimer(pending);
+    });
+  }
+
+  /** Requests Netty could not parse still get an Enhanced Error with the right status. */
+  private void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    ErrorCode error = cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
+        : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
+        : ErrorCode.BAD_REQUEST;
+    String id = HttpErrors.randomId();
+    req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
+    errors.renderer().topLevel(req.response(), error, id);
   }
 
   // ---- shared steps ----------------------------------------------------------------------
 
-  private void begin(RoutingContext ctx, HttpMethod allowed) {
+  private void observe(RoutingContext ctx) {
     errors.assignRequestId(ctx);
-    if (!ctx.request().method().equals(allowed)) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, allowed.name());
-      errors.fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
-      return;
-    }
+    ctx.put(STARTED, System.nanoTime());
+    ctx.addEndHandler(v -> {
+      String route = ctx.get(ROUTE);
+      services.metrics().request(route == null ? "other" : route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
+    });
     ctx.next();
   }
 
   /**
    * Starts reading the body at once, bounded by {@code server.maxBodyBytes}, so that no chunk is lost
-   * while the access token is checked asynchronously; the body is judged later, in SPEC order.
+   * while the throttle and the access token are checked asynchronously; the body is judged later,
+   * in SPEC order.
    */
   private void collectBody(RoutingContext ctx) {
     Promise<Buffer> body = Promise.promise();
@@ -148,6 +222,32 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
+  private void throttle(RoutingContext ctx) {
+    if (throttle == null) {
+      ctx.next();
+      return;
+    }
+    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    throttle.allow(ip).onComplete(ar -> {
+      if (ar.result()) {
+        ctx.next();
+      } else {
+        services.metrics().throttleRejected();
+        errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
+      }
+    });
+  }
+
+  private void begin(RoutingContext ctx, String route, HttpMethod allowed) {
+    ctx.put(ROUTE, route);
+    if (!ctx.request().method().equals(allowed)) {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allowed.name());
+      errors.fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
+      return;
+    }
+    ctx.next();
+  }
+
   private void validatePath(RoutingContext ctx) {
     if (!RequestRules.validId(ctx.pathParam("param0"))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
@@ -159,10 +259,12 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void authenticate(RoutingContext ctx) {
-    accessTokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
+    services.accessTokens().verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "access token rejected: " + ar.cause().getMessage());
+        LOG.log(System.Logger.Level.DEBUG, () -> "access token rejected [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
+      } else if (!services.accessTokens().mayCall(ar.result(), ctx.pathParam("param0"))) {
+        errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
       } else {
         ctx.next();
       }
@@ -181,9 +283,17 @@ public final class HttpVerticle extends VerticleBase {
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
     } else {
-      ctx.put(DEVICE, hasher.device(device));
+      ctx.put(DEVICE, services.hasher().device(device));
       ctx.next();
     }
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.checkStatus().onComplete(ar -> {
+      boolean up = ar.succeeded() && ar.result().getUp();
+      JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN");
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    });
   }
 
   /**
@@ -191,7 +301,6 @@ public final class HttpVerticle extends VerticleBase {
    * ({@code /api/v2//decisions/…}); such a request is a missing path parameter, not an unknown path.
    */
   private void notFound(RoutingContext ctx) {
-    errors.assignRequestId(ctx);
     for (Pattern p : List.of(DECISIONS_PATH, PROFILES_PATH, CONFIGURATION_PATH)) {
       Matcher m = p.matcher(ctx.request().path());
       if (m.matches()) {
@@ -200,12 +309,5 @@ public final class HttpVerticle extends VerticleBase {
       }
     }
     errors.fail(ctx, ErrorCode.NOT_FOUND);
-  }
-
-  /** Requests Netty could not parse (oversized line or headers, bad syntax) still get an Enhanced Error. */
-  private void invalidRequest(HttpServerRequest req) {
-    String id = HttpErrors.randomId();
-    req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
-    errors.renderer().topLevel(req.response(), ErrorCode.BAD_REQUEST, id);
   }
 }

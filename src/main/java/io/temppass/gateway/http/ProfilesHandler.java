@@ -1,6 +1,8 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.ControlPlane;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
 import io.temppass.gateway.bus.Messages.ProfileRequest;
@@ -30,14 +32,16 @@ final class ProfilesHandler {
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
+  private final GatewayMetrics metrics;
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
 
-  ProfilesHandler(Vertx vertx, GatewayConfig config, IdentityHasher hasher, ControlPlane control, HttpErrors errors, DeliveryOptions delivery) {
+  ProfilesHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
     this.vertx = vertx;
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
+    this.config = services.config();
+    this.hasher = services.hasher();
+    this.control = services.control();
+    this.metrics = services.metrics();
     this.errors = errors;
     this.delivery = delivery;
   }
@@ -63,7 +67,7 @@ final class ProfilesHandler {
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.log(System.Logger.Level.WARNING, "profile failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-            errors.fail(ctx, DecisionsHandler.failureCode(ar.cause()));
+            errors.fail(ctx, DecisionsHandler.failureCode(ar.cause(), metrics));
             return;
           }
           ProfileOutcome p = ar.result();

@@ -1,5 +1,6 @@
 package io.temppass.gateway.redis;
 
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -18,22 +19,31 @@ import java.util.concurrent.TimeUnit;
 public final class ScriptRunner {
   private final Redis redis;
   private final long timeoutMillis;
+  private final GatewayMetrics metrics;
 
-  public ScriptRunner(Redis redis, long timeoutMillis) {
+  public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics) {
     this.redis = redis;
     this.timeoutMillis = timeoutMillis;
+    this.metrics = metrics;
   }
 
   public Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
-    return redis.send(request(Command.EVALSHA, script.sha1(), keys, args))
+    long start = System.nanoTime();
+    return measured(script.name(), start, redis.send(request(Command.EVALSHA, script.sha1(), keys, args))
         .recover(err -> isNoScript(err)
             ? redis.send(request(Command.EVAL, script.source(), keys, args))
             : Future.failedFuture(err))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS));
   }
 
   public Future<Response> send(Request request) {
-    return redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+    long start = System.nanoTime();
+    return measured(request.command().toString().toLowerCase(java.util.Locale.ROOT), start,
+        redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS));
+  }
+
+  private Future<Response> measured(String command, long start, Future<Response> reply) {
+    return reply.andThen(ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()));
   }
 
   static boolean isNoScript(Throwable err) {

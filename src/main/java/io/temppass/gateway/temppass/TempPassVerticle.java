@@ -3,6 +3,7 @@ package io.temppass.gateway.temppass;
 import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
@@ -27,11 +28,13 @@ public final class TempPassVerticle extends VerticleBase {
   private final int poolSize;
   private Redis redis;
   private final ControlPlane control;
+  private final GatewayMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public TempPassVerticle(GatewayConfig config, ControlPlane control, List<String> endpoints, int poolSize) {
+  public TempPassVerticle(GatewayConfig config, ControlPlane control, GatewayMetrics metrics, List<String> endpoints, int poolSize) {
     this.config = config;
     this.control = control;
+    this.metrics = metrics;
     this.endpoints = endpoints;
     this.poolSize = poolSize;
   }
@@ -40,7 +43,7 @@ public final class TempPassVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisFactory.create(vertx, config.redis(), endpoints, poolSize);
     TempPassService service = new TempPassService(
-        new ScriptRunner(redis, config.redis().commandTimeout().toMillis()),
+        new ScriptRunner(redis, config.redis().commandTimeout().toMillis(), metrics),
         new KeySchema(config.redis().keyPrefix()),
         control);
     consume(Messages.TEMPPASS_DECIDE, service::decide);

@@ -32,6 +32,7 @@ public final class TestGateway {
         .put("mediaTokens", new JsonObject().put("keys", new JsonArray().add(new JsonObject()
             .put("kid", MEDIA_KEY.kid()).put("privateKey", MEDIA_KEY.privateKeyPem()).put("publicKey", MEDIA_KEY.publicKeyPem()).put("active", true))))
         .put("identity", new JsonObject().put("hashSecret", HASH_SECRET))
+        .put("throttle", new JsonObject().put("enabled", false))
         .put("integrations", new JsonArray());
   }
 

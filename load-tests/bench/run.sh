@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# One-command benchmark of temppass-gateway against the floor (see load-tests/README.md).
+#
+#   load-tests/bench/run.sh                      gateway vs floor with wrk, ratio, Redis memory, heap
+#   load-tests/bench/run.sh gatling-open RATE    Redis + gateway, Gatling open model at RATE users/s
+#   load-tests/bench/run.sh gatling-closed USERS Redis + gateway, Gatling closed model, USERS users
+#   load-tests/bench/run.sh serve                Redis + gateway only; prints URL and token, waits
+#
+# Environment (defaults in brackets):
+#   DURATION [15s]  measured duration of each wrk run / of the Gatling injection
+#   WARMUP [5s]     wrk warm-up of each target before measuring (0 = none)
+#   CONNECTIONS [64]  THREADS [1]   wrk -c / -t, identical for gateway and floor
+#   DEVICES [200000]  distinct devices / identities / client IPs of the load
+#   THROTTLE [auto] on: bench.yaml + throttle.yaml; off: bench.yaml only; auto: on, unless this
+#                   gateway does not know the throttle: setting yet (then off, with a warning)
+#   STATUS_HOOK [1] 0 = no per-response wrk hook (statuses/429s then not itemised)
+#   SKIP_BUILD [0]  1 = reuse $ROOT/target/temppass-gateway.jar and the floor jar of an earlier run
+#   GATEWAY_HEAP [256m]  GATEWAY_JAVA_OPTS []  extra JVM options of the gateway
+#   SHARED [$ROOT/../shared]  where bench/floor lives
+#   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-1}
+DEVICES=${DEVICES:-200000}
+THROTTLE=${THROTTLE:-auto}
+STATUS_HOOK=${STATUS_HOOK:-1}
+SKIP_BUILD=${SKIP_BUILD:-0}
+GATEWAY_HEAP=${GATEWAY_HEAP:-256m}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
+KEEP=${KEEP:-0}
+SP=bench
+export STATUS_HOOK DEVICES SP
+
+MODE=${1:-bench}
+case "$MODE" in
+  bench | serve) ;;
+  gatling-open) RATE=${2:?usage: run.sh gatling-open RATE (users/s = requests/s)} ;;
+  gatling-closed) USERS=${2:?usage: run.sh gatling-closed USERS} ;;
+  *) echo "usage: $0 [bench | gatling-open RATE | gatling-closed USERS | serve]" >&2; exit 2 ;;
+esac
+
+log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+ensure_tools() {
+  local need=() cmd pkg
+  for cmd in "$@"; do
+    case "$cmd" in
+      redis-server) pkg=redis-server ;; redis-cli) pkg=redis-tools ;; *) pkg=$cmd ;;
+    esac
+    command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+  done
+  command -v java >/dev/null 2>&1 || die "java (JDK 17+) is required"
+  command -v jcmd >/dev/null 2>&1 || log "jcmd not found (a JRE?): heap figures will be skipped"
+  command -v mvn >/dev/null 2>&1 || die "mvn (Maven) is required"
+  [ ${#need[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then command -v sudo >/dev/null 2>&1 && sudo=sudo || die "missing ${need[*]} and not root"; fi
+  command -v apt-get >/dev/null 2>&1 || die "missing ${need[*]} and no apt-get: install them by hand"
+  log "installing ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${need[@]}" >/dev/null \
+    || { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${need[@]}" >/dev/null; }
+}
+
+# ---------------------------------------------------------------- processes and cleanup
+PIDS=()
+WORK=""
+cleanup() {
+  local rc=$? pid deadline
+  trap - EXIT INT TERM
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${PIDS[i]}
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  deadline=$((SECONDS + 15))
+  for pid in "${PIDS[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then log "process $pid did not stop: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+    wait "$pid" 2>/dev/null || true
+  done
+  if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+    if [ "$rc" -ne 0 ] || [ "$KEEP" = 1 ]; then log "logs and keys kept in $WORK"; else rm -rf "$WORK"; fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  local p i
+  for i in $(seq 1 200); do
+    p=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  die "no free port found"
+}
+
+# wait_for NAME PID LOG TIMEOUT_S COMMAND...: until COMMAND succeeds, the process dies, or the deadline.
+wait_for() {
+  local name=$1 pid=$2 logf=$3 timeout=$4; shift 4
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then log "$name exited during start-up; last lines of $logf:"; tail -n 20 "$logf" >&2; return 1; fi
+    [ $SECONDS -lt $deadline ] || { log "$name not ready after ${timeout}s; last lines of $logf:"; tail -n 20 "$logf" >&2; return 1; }
+    sleep 0.25
+  done
+}
+
+# ---------------------------------------------------------------- keys and token
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+make_keys() {
+  local k=$WORK/keys
+  mkdir -p "$k" && chmod 700 "$k"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$k/access.key" 2>/dev/null
+  openssl pkey -in "$k/access.key" -pubout -out "$k/access.pub"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$k/media.key" 2>/dev/null   # PKCS#8 PEM
+  openssl pkey -in "$k/media.key" -pubout -out "$k/media.pub"                                        # SPKI PEM
+  openssl rand -hex 24 | tr -d '\n' >"$k/hash-secret"                                                 # 48 characters
+  local now header payload input sig
+  now=$(date +%s)
+  header=$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"sub":"temppass-bench","iss":"auth.adobe.com","scopes":"api:client:v2","iat":%d,"nbf":%d,"exp":%d}' \
+    "$now" "$now" $((now + 86400)) | b64url)
+  input="$header.$payload"
+  sig=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$k/access.key" -binary | b64url)
+  TOKEN="$input.$sig"
+  export TOKEN
+}
+
+# ---------------------------------------------------------------- redis, gateway, floor
+start_redis() {
+  REDIS_PORT=$(free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
+    --daemonize no --logfile "$WORK/redis.log" >/dev/null 2>&1 &
+  REDIS_PID=$!; PIDS+=("$REDIS_PID")
+  wait_for redis "$REDIS_PID" "$WORK/redis.log" 15 rcli ping || die "redis did not start"
+  log "redis $(redis-server --version | awk '{print $3}') on port $REDIS_PORT (pid $REDIS_PID, no persistence)"
+}
+rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+
+build() {
+  if [ "$SKIP_BUILD" = 1 ] && [ -f "$ROOT/target/temppass-gateway.jar" ]; then
+    log "SKIP_BUILD=1: using $ROOT/target/temppass-gateway.jar"
+  else
+    log "building the gateway (mvn -q -f $ROOT/pom.xml -DskipTests package)"
+    mvn -q -f "$ROOT/pom.xml" -DskipTests package
+  fi
+  GATEWAY_JAR=$ROOT/target/temppass-gateway.jar
+  [ -f "$GATEWAY_JAR" ] || die "no $GATEWAY_JAR after the build"
+}
+
+build_floor() {
+  [ -f "$SHARED/bench/floor/pom.xml" ] || die "floor not found at $SHARED/bench/floor (set SHARED=…/shared)"
+  # Built in a copy: shared/ may be read-only, and a copy never leaves a target/ behind in it.
+  local cache=$HERE/.floor-build
+  if [ "$SKIP_BUILD" = 1 ] && [ -f "$cache/target/floor.jar" ]; then
+    log "SKIP_BUILD=1: using $cache/target/floor.jar"
+  else
+    log "building the floor (mvn -q package in a copy of $SHARED/bench/floor)"
+    rm -rf "$cache" && mkdir -p "$cache" && cp -r "$SHARED/bench/floor/pom.xml" "$SHARED/bench/floor/src" "$cache/"
+    chmod -R u+w "$cache"
+    mvn -q -f "$cache/pom.xml" package
+  fi
+  FLOOR_JAR=$cache/target/floor.jar
+  [ -f "$FLOOR_JAR" ] || die "no $FLOOR_JAR after the build"
+}
+
+ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health/ready")" = 200 ]; }
+
+start_gateway() {
+  local configs=(--config "$HERE/bench.yaml") throttle=$THROTTLE
+  [ "$throttle" = off ] || configs+=(--config "$HERE/throttle.yaml")
+  GATEWAY_PORT=$(free_port)
+  local k=$WORK/keys
+  # shellcheck disable=SC2086
+  env TEMPPASS_SERVER__PORT="$GATEWAY_PORT" \
+    TEMPPASS_REDIS__ENDPOINTS="[\"redis://127.0.0.1:$REDIS_PORT\"]" \
+    TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS="[\"file:$k/access.pub\"]" \
+    TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY="file:$k/media.key" \
+    TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY="file:$k/media.pub" \
+    TEMPPASS_IDENTITY__HASH_SECRET="file:$k/hash-secret" \
+    java -Xmx"$GATEWAY_HEAP" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" "${configs[@]}" >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!; PIDS+=("$GATEWAY_PID")
+  if ! wait_for gateway "$GATEWAY_PID" "$WORK/gateway.log" 90 ready; then
+    if [ "$throttle" = auto ] && grep -q 'throttle.*unknown setting' "$WORK/gateway.log"; then
+      log "WARNING: this gateway does not know the throttle: setting yet; running WITHOUT throttling (THROTTLE=off)"
+      THROTTLE=off
+      start_gateway
+      return
+    fi
+    die "gateway did not start"
+  fi
+  [ "$throttle" = auto ] && THROTTLE=on
+  log "gateway on port $GATEWAY_PORT (pid $GATEWAY_PID, -Xmx$GATEWAY_HEAP, throttle $THROTTLE); $(grep -m1 -o 'crypto provider: .*' "$WORK/gateway.log" || true)"
+}
+
+floor_ok() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST -H 'Content-Type: application/json' \
+    -H 'AP-Device-Identifier: fingerprint probe' -d '{"resources":["REF30"]}' \
+    "http://127.0.0.1:$FLOOR_PORT/api/v2/REF30/decisions/authorize/x" | grep -q '^200$'
+}
+
+start_floor() {
+  FLOOR_PORT=$(free_port)
+  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$FLOOR_PORT" \
+    -Dlua="$SHARED/bench/floor/promo.lua" -jar "$FLOOR_JAR" >"$WORK/floor.log" 2>&1 &
+  FLOOR_PID=$!; PIDS+=("$FLOOR_PID")
+  wait_for floor "$FLOOR_PID" "$WORK/floor.log" 60 floor_ok || die "floor did not start"
+  log "floor on port $FLOOR_PORT (pid $FLOOR_PID)"
+}
+
+# ---------------------------------------------------------------- requests
+b64() { printf '%s' "$1" | openssl base64 -A; }
+
+# gw_post MVPD DEVICE_ID RESOURCES_JSON [IDENTITY_EMAIL] -> prints "HTTP_CODE BODY"
+gw_post() {
+  local args=(-s --max-time 5 -w '\n%{http_code}' -X POST
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json'
+    -H "AP-Device-Identifier: fingerprint $(b64 "$2")" -H 'X-Forwarded-For: 10.255.0.1'
+    -d "{\"resources\":$3}")
+  [ $# -ge 4 ] && args+=(-H "AP-TempPass-Identity: $(b64 "{\"email\":\"$4\"}")")
+  curl "${args[@]}" "http://127.0.0.1:$GATEWAY_PORT/api/v2/$SP/decisions/authorize/$1"
+}
+
+# One request per integration of the mix, on a still empty Redis: proves token, keys and config,
+# and leaves exactly one basic trial and one promotional trial (5 resources) for the memory probe.
+probe_and_memory() {
+  local out code mvpd permits
+  for mvpd in TempPassBasic DegradedMvpd DummyMvpd; do
+    out=$(gw_post "$mvpd" probe-device-basic '["title-a","title-b"]')
+    code=${out##*$'\n'}
+    permits=$(grep -o '"authorized":true' <<<"$out" | wc -l)
+    [ "$code" = 200 ] && [ "$permits" = 2 ] || die "probe $mvpd: HTTP $code, $permits permits: ${out%$'\n'*}"
+  done
+  out=$(gw_post TempPassPromo probe-device-promo '["p1","p2","p3","p4","p5"]' probe@bench.example)
+  code=${out##*$'\n'}
+  permits=$(grep -o '"authorized":true' <<<"$out" | wc -l)
+  [ "$code" = 200 ] && [ "$permits" = 5 ] || die "probe TempPassPromo: HTTP $code, $permits permits: ${out%$'\n'*}"
+  log "probe: basic, promotional (5 resources), degraded, dummy all permitted with tokens"
+
+  local kb kd ki mb md mi gib=1073741824
+  kb=$(rcli --scan --pattern 'bench:b:*' | head -n1)
+  kd=$(rcli --scan --pattern 'bench:p:*:d:*' | head -n1)
+  ki=$(rcli --scan --pattern 'bench:p:*:i:*' | head -n1)
+  [ -n "$kb" ] && [ -n "$kd" ] && [ -n "$ki" ] || die "memory probe: trial keys not found (basic '$kb', binding '$kd', trial '$ki')"
+  mb=$(rcli memory usage "$kb" samples 0); md=$(rcli memory usage "$kd" samples 0); mi=$(rcli memory usage "$ki" samples 0)
+  echo "REDIS_MEMORY basic_key=$kb bytes=$mb"
+  echo "REDIS_MEMORY promo_trial_key=$ki fields=$(rcli hlen "$ki") bytes=$mi"
+  echo "REDIS_MEMORY promo_binding_key=$kd bytes=$md"
+  echo "REDIS_MEMORY basic_trials_per_GiB=$((gib / mb)) promo_trials_per_GiB=$((gib / (mi + md))) (promotional = trial + device binding; MEMORY USAGE excludes the expires-dict entry, ~+30 B/key)"
+}
+
+# ---------------------------------------------------------------- load
+# wrk_run NAME SCRIPT URL DURATION [quiet]: prints wrk's report (unless quiet) and its RESULT line.
+wrk_run() {
+  local name=$1 script=$2 url=$3 dur=$4 quiet=${5:-} out
+  out=$(BENCH_NAME=$name wrk -t"$THREADS" -c"$CONNECTIONS" -d"$dur" --timeout 5s -s "$script" "$url" 2>&1) \
+    || { echo "$out" >&2; die "wrk failed on $name"; }
+  grep -q '^RESULT ' <<<"$out" || { echo "$out" >&2; die "wrk printed no RESULT line for $name"; }
+  if [ -n "$quiet" ]; then grep '^RESULT ' <<<"$out"; else echo "$out"; fi
+}
+field() { grep '^RESULT ' | head -n1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+jvm_memory() {
+  local pid=$1 name=$2
+  kill -0 "$pid" 2>/dev/null || { log "$name is not running"; return 0; }
+  echo "JVM_MEMORY $name pid=$pid rss_kib=$(ps -o rss= -p "$pid" | tr -d ' ')"
+  if command -v jcmd >/dev/null 2>&1; then
+    jcmd "$pid" GC.heap_info 2>&1 | sed "s/^/JVM_MEMORY $name | /" || true
+  fi
+}
+
+gatling() {
+  local profile=$1 amount=$2
+  local gdir=$ROOT/load-tests/gatling
+  log "gatling $profile ($amount) for $DURATION against http://127.0.0.1:$GATEWAY_PORT"
+  local props=(-Dprofile="$profile" -DbaseUrl="http://127.0.0.1:$GATEWAY_PORT" -Dtoken="$TOKEN"
+    -Dduration="$DURATION" -Ddevices="$DEVICES" -Dsp="$SP")
+  if [ "$profile" = open ]; then props+=(-Drate="$amount"); else props+=(-Dusers="$amount"); fi
+  local status=0
+  mvn -q -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
+  local report
+  report=$(ls -td "$gdir"/target/gatling/*/ 2>/dev/null | head -n1 || true)
+  [ -n "$report" ] && log "Gatling report: ${report}index.html"
+  return "$status"
+}
+
+# ---------------------------------------------------------------- main
+case "$MODE" in
+  bench) ensure_tools redis-server redis-cli wrk openssl curl ;;
+  gatling-*) ensure_tools redis-server redis-cli openssl curl ;;
+  serve) ensure_tools redis-server redis-cli openssl curl ;;
+esac
+WORK=$(mktemp -d /tmp/temppass-bench.XXXXXX)
+log "mode $MODE; root $ROOT; work dir $WORK"
+build
+[ "$MODE" = bench ] && build_floor
+make_keys
+start_redis
+start_gateway
+probe_and_memory
+GW_URL=http://127.0.0.1:$GATEWAY_PORT
+
+case "$MODE" in
+  serve)
+    echo "BASE_URL=$GW_URL"
+    echo "TOKEN=$TOKEN"
+    log "serving until Ctrl-C (logs: $WORK/gateway.log)"
+    KEEP=1
+    while kill -0 "$GATEWAY_PID" 2>/dev/null; do sleep 1; done
+    die "gateway exited"
+    ;;
+  gatling-open | gatling-closed)
+    if [ "$WARMUP" != 0 ] && command -v wrk >/dev/null 2>&1; then
+      log "warm-up: wrk $WARMUP on the gateway"
+      wrk_run gateway-warmup "$HERE/gateway.lua" "$GW_URL" "$WARMUP" quiet >/dev/null
+    fi
+    if [ "$MODE" = gatling-open ]; then gatling open "$RATE"; else gatling closed "$USERS"; fi
+    jvm_memory "$GATEWAY_PID" gateway
+    ;;
+  bench)
+    start_floor
+    export FLOOR_POST_LUA=$SHARED/bench/floor/post.lua
+    FLOOR_URL=http://127.0.0.1:$FLOOR_PORT/api/v2/REF30/decisions/authorize/x
+    if [ "$WARMUP" != 0 ]; then
+      log "warm-up: $WARMUP each (wrk -t$THREADS -c$CONNECTIONS)"
+      wrk_run gateway-warmup "$HERE/gateway.lua" "$GW_URL" "$WARMUP" quiet
+      wrk_run floor-warmup "$HERE/floor.lua" "$FLOOR_URL" "$WARMUP" quiet
+    fi
+    log "measuring gateway: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $DEVICES devices, throttle $THROTTLE"
+    G=$(wrk_run gateway "$HERE/gateway.lua" "$GW_URL" "$DURATION")
+    echo "$G"
+    log "measuring floor: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+    F=$(wrk_run floor "$HERE/floor.lua" "$FLOOR_URL" "$DURATION")
+    echo "$F"
+    g=$(field rps <<<"$G"); f=$(field rps <<<"$F")
+    echo
+    echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, throttle $THROTTLE)"
+    grep '^RESULT ' <<<"$G"
+    grep '^RESULT ' <<<"$F"
+    echo "RATIO gateway_rps/floor_rps=$(awk -v g="$g" -v f="$f" 'BEGIN { printf "%.3f", (f > 0 ? g / f : 0) }') (gateway $g, floor $f)"
+    echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
+    jvm_memory "$GATEWAY_PID" gateway
+    echo "JVM_MEMORY floor pid=$FLOOR_PID rss_kib=$(ps -o rss= -p "$FLOOR_PID" | tr -d ' ')"
+    ;;
+esac

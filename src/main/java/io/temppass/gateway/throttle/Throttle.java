@@ -1,0 +1,60 @@
+package io.temppass.gateway.throttle;
+
+import io.temppass.gateway.config.GatewayConfig.ThrottleSettings;
+import io.temppass.gateway.redis.LuaScript;
+import io.temppass.gateway.redis.ScriptRunner;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The per-client-IP token bucket of SPEC 6, kept in Redis so every gateway process shares one budget.
+ * On a Redis failure it fails open: availability of playback matters more than the rate limit, and
+ * the failure is logged (at most once a minute) and counted.
+ */
+public final class Throttle {
+  private static final System.Logger LOG = System.getLogger(Throttle.class.getName());
+  static final LuaScript SCRIPT = LuaScript.load("throttle");
+
+  private final ScriptRunner redis;
+  private final String prefix;
+  private final String rate;
+  private final String burst;
+  private final AtomicLong failOpen = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private volatile long lastWarning;
+
+  public Throttle(ScriptRunner redis, String keyPrefix, ThrottleSettings settings) {
+    this.redis = redis;
+    this.prefix = keyPrefix + ":t:{";
+    this.rate = Long.toString(Math.round(settings.ratePerSecond() * 1000));
+    this.burst = Long.toString(settings.burst() * 1000L);
+  }
+
+  /** True when the request may proceed. */
+  public Future<Boolean> allow(String clientIp) {
+    return redis.run(SCRIPT, List.of(prefix + clientIp + "}"), List.of(rate, burst))
+        .map(reply -> {
+          boolean allowed = reply.get(0).toInteger() == 1;
+          if (!allowed) rejected.incrementAndGet();
+          return allowed;
+        })
+        .otherwise(err -> {
+          failOpen.incrementAndGet();
+          long now = System.currentTimeMillis();
+          if (now - lastWarning > 60_000) {
+            lastWarning = now;
+            LOG.log(System.Logger.Level.WARNING, "throttle failing open, Redis unavailable: " + err.getMessage());
+          }
+          return true;
+        });
+  }
+
+  public long failOpenCount() {
+    return failOpen.get();
+  }
+
+  public long rejectedCount() {
+    return rejected.get();
+  }
+}
