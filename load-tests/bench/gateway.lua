@@ -54,7 +54,7 @@ local MVPD = { "TempPassBasic", "TempPassPromo", "DegradedMvpd", "DummyMvpd" }
 for i, m in ipairs(MVPD) do PATH[i] = "/api/v2/" .. sp .. "/decisions/authorize/" .. m end
 local KIND = {}   -- d % 20 -> index into MVPD
 for s = 0, 19 do KIND[s] = (s < 8 and 1) or (s < 15 and 2) or (s < 18 and 3) or 4 end
-local COUNT = {}  -- (d / 20 + visit) % 20 -> resources in the request
+local COUNT = {}  -- (mix(d) + visit) % 20 -> resources in the request
 for s = 0, 19 do COUNT[s] = (s < 12 and 1) or (s < 17 and 2) or 3 end
 local TITLE = {}
 for i = 0, 999 do TITLE[i] = '"title-' .. i .. '"' end
@@ -83,7 +83,9 @@ function request()
   headers["AP-Device-Identifier"] = "fingerprint " .. DEV_PREFIX .. G[hi] .. G[lo]
   headers["AP-TempPass-Identity"] = (kind == 2) and (ID_PREFIX .. G[hi] .. G[lo] .. ID_SUFFIX) or nil
   headers["X-Forwarded-For"] = "10." .. floor(d / 65536) .. "." .. floor(d / 256) % 256 .. "." .. d % 256
-  local n = COUNT[(floor(d / 20) + visit) % 20]
+  -- multiplicative hash of d: the resource count is independent of the integration (d % 20) and
+  -- well mixed within any few hundred consecutive devices; identical in DecisionsSimulation.java
+  local n = COUNT[(floor(d * 2654435761 / 65536) + visit) % 20]
   local base = d % 1000
   local r = TITLE[(base + visit % 5) % 1000]
   for j = 1, n - 1 do r = r .. "," .. TITLE[(base + (visit + j) % 5) % 1000] end

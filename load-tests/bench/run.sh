@@ -73,22 +73,23 @@ ensure_tools() {
 PIDS=()
 WORK=""
 cleanup() {
-  local rc=$? pid deadline
+  local rc=$? i
   trap - EXIT INT TERM
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    pid=${PIDS[i]}
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  deadline=$((SECONDS + 15))
-  for pid in "${PIDS[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then log "process $pid did not stop: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
-    wait "$pid" 2>/dev/null || true
-  done
+  # serve runs until interrupted: that is its normal end
+  if [ "$MODE" = serve ] && { [ "$rc" = 130 ] || [ "$rc" = 143 ]; }; then rc=0; fi
+  # Newest first (gateway/floor before the Redis they use), each given 20 s to stop cleanly.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
   if [ -n "$WORK" ] && [ -d "$WORK" ]; then
     if [ "$rc" -ne 0 ] || [ "$KEEP" = 1 ]; then log "logs and keys kept in $WORK"; else rm -rf "$WORK"; fi
   fi
   exit "$rc"
+}
+stop_pid() {
+  local pid=$1 deadline=$((SECONDS + 20))
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then log "process $pid did not stop within 20 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+  wait "$pid" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -151,8 +152,8 @@ build() {
   if [ "$SKIP_BUILD" = 1 ] && [ -f "$ROOT/target/temppass-gateway.jar" ]; then
     log "SKIP_BUILD=1: using $ROOT/target/temppass-gateway.jar"
   else
-    log "building the gateway (mvn -q -f $ROOT/pom.xml -DskipTests package)"
-    mvn -q -f "$ROOT/pom.xml" -DskipTests package
+    log "building the gateway (mvn -B -q -f $ROOT/pom.xml -DskipTests package)"
+    mvn -B -q -f "$ROOT/pom.xml" -DskipTests package
   fi
   GATEWAY_JAR=$ROOT/target/temppass-gateway.jar
   [ -f "$GATEWAY_JAR" ] || die "no $GATEWAY_JAR after the build"
@@ -165,10 +166,10 @@ build_floor() {
   if [ "$SKIP_BUILD" = 1 ] && [ -f "$cache/target/floor.jar" ]; then
     log "SKIP_BUILD=1: using $cache/target/floor.jar"
   else
-    log "building the floor (mvn -q package in a copy of $SHARED/bench/floor)"
+    log "building the floor (mvn -B -q package in a copy of $SHARED/bench/floor)"
     rm -rf "$cache" && mkdir -p "$cache" && cp -r "$SHARED/bench/floor/pom.xml" "$SHARED/bench/floor/src" "$cache/"
     chmod -R u+w "$cache"
-    mvn -q -f "$cache/pom.xml" package
+    mvn -B -q -f "$cache/pom.xml" package
   fi
   FLOOR_JAR=$cache/target/floor.jar
   [ -f "$FLOOR_JAR" ] || die "no $FLOOR_JAR after the build"
@@ -200,7 +201,7 @@ start_gateway() {
     die "gateway did not start"
   fi
   [ "$throttle" = auto ] && THROTTLE=on
-  log "gateway on port $GATEWAY_PORT (pid $GATEWAY_PID, -Xmx$GATEWAY_HEAP, throttle $THROTTLE); $(grep -m1 -o 'crypto provider: .*' "$WORK/gateway.log" || true)"
+  log "gateway on port $GATEWAY_PORT (pid $GATEWAY_PID, -Xmx$GATEWAY_HEAP, throttle $THROTTLE); $(grep -m1 -o 'crypto provider: [^"]*' "$WORK/gateway.log" || true)"
 }
 
 floor_ok() {
@@ -287,7 +288,7 @@ gatling() {
     -Dduration="$DURATION" -Ddevices="$DEVICES" -Dsp="$SP")
   if [ "$profile" = open ]; then props+=(-Drate="$amount"); else props+=(-Dusers="$amount"); fi
   local status=0
-  mvn -q -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
+  mvn -B -q -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
   local report
   report=$(ls -td "$gdir"/target/gatling/*/ 2>/dev/null | head -n1 || true)
   [ -n "$report" ] && log "Gatling report: ${report}index.html"
@@ -315,7 +316,6 @@ case "$MODE" in
     echo "BASE_URL=$GW_URL"
     echo "TOKEN=$TOKEN"
     log "serving until Ctrl-C (logs: $WORK/gateway.log)"
-    KEEP=1
     while kill -0 "$GATEWAY_PID" 2>/dev/null; do sleep 1; done
     die "gateway exited"
     ;;

@@ -133,6 +133,9 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.server().host())
         .setPort(port)
+        // No cleartext HTTP/2 upgrade: while Vert.x sniffs for an h2c preface the connection is not
+        // set up yet, so neither the header timeout below nor the idle timeout could apply.
+        .setHttp2ClearTextEnabled(false)
         .setMaxHeaderSize(16 * 1024)
         .setMaxInitialLineLength(8 * 1024)
         .setIdleTimeout((int) config.server().idleTimeout().toSeconds())

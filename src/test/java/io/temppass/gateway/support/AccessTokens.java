@@ -41,7 +41,14 @@ public final class AccessTokens {
   }
 
   public static String rs256(JsonObject claims, PrivateKey key) {
-    String signingInput = b64(new JsonObject().put("alg", "RS256").put("typ", "JWT").encode()) + "." + b64(claims.encode());
+    return rs256(claims, key, null);
+  }
+
+  /** With a {@code kid} header when {@code kid} is not null. */
+  public static String rs256(JsonObject claims, PrivateKey key, String kid) {
+    JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT");
+    if (kid != null) header.put("kid", kid);
+    String signingInput = b64(header.encode()) + "." + b64(claims.encode());
     try {
       Signature s = Signature.getInstance("SHA256withRSA");
       s.initSign(key);
@@ -66,6 +73,19 @@ public final class AccessTokens {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A JWK of an RSA public key, as an identity provider publishes it. */
+  public static JsonObject jwk(KeyPair pair, String kid) {
+    java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
+        .put("n", unsigned(pub.getModulus())).put("e", unsigned(pub.getPublicExponent()));
+  }
+
+  private static String unsigned(java.math.BigInteger v) {
+    byte[] bytes = v.toByteArray();
+    if (bytes[0] == 0) bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   static String pem(String type, byte[] der) {
