@@ -11,8 +11,9 @@
 #   WARMUP [5s]     wrk warm-up of each target before measuring (0 = none)
 #   CONNECTIONS [64]  THREADS [1]   wrk -c / -t, identical for gateway and floor
 #   DEVICES [200000]  distinct devices / identities / client IPs of the load
-#   THROTTLE [auto] on: bench.yaml + throttle.yaml; off: bench.yaml only; auto: on, unless this
-#                   gateway does not know the throttle: setting yet (then off, with a warning)
+#   THROTTLE [auto] on: bench.yaml + throttle.yaml; off: bench.yaml + throttle-off.yaml (the
+#                   gateway throttles by default); auto: as on, but a gateway that does not know
+#                   the throttle: setting yet runs with bench.yaml alone (with a warning)
 #   STATUS_HOOK [1] 0 = no per-response wrk hook (statuses/429s then not itemised)
 #   SKIP_BUILD [0]  1 = reuse $ROOT/target/temppass-gateway.jar and the floor jar of an earlier run
 #   GATEWAY_HEAP [256m]  GATEWAY_JAVA_OPTS []  extra JVM options of the gateway
@@ -152,8 +153,8 @@ build() {
   if [ "$SKIP_BUILD" = 1 ] && [ -f "$ROOT/target/temppass-gateway.jar" ]; then
     log "SKIP_BUILD=1: using $ROOT/target/temppass-gateway.jar"
   else
-    log "building the gateway (mvn -B -q -f $ROOT/pom.xml -DskipTests package)"
-    mvn -B -q -f "$ROOT/pom.xml" -DskipTests package
+    log "building the gateway (mvn -B -q -Dstyle.color=never -f $ROOT/pom.xml -DskipTests package)"
+    mvn -B -q -Dstyle.color=never -f "$ROOT/pom.xml" -DskipTests package
   fi
   GATEWAY_JAR=$ROOT/target/temppass-gateway.jar
   [ -f "$GATEWAY_JAR" ] || die "no $GATEWAY_JAR after the build"
@@ -166,10 +167,10 @@ build_floor() {
   if [ "$SKIP_BUILD" = 1 ] && [ -f "$cache/target/floor.jar" ]; then
     log "SKIP_BUILD=1: using $cache/target/floor.jar"
   else
-    log "building the floor (mvn -B -q package in a copy of $SHARED/bench/floor)"
+    log "building the floor (mvn -B -q -Dstyle.color=never package in a copy of $SHARED/bench/floor)"
     rm -rf "$cache" && mkdir -p "$cache" && cp -r "$SHARED/bench/floor/pom.xml" "$SHARED/bench/floor/src" "$cache/"
     chmod -R u+w "$cache"
-    mvn -B -q -f "$cache/pom.xml" package
+    mvn -B -q -Dstyle.color=never -f "$cache/pom.xml" package
   fi
   FLOOR_JAR=$cache/target/floor.jar
   [ -f "$FLOOR_JAR" ] || die "no $FLOOR_JAR after the build"
@@ -178,8 +179,18 @@ build_floor() {
 ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health/ready")" = 200 ]; }
 
 start_gateway() {
-  local configs=(--config "$HERE/bench.yaml") throttle=$THROTTLE
-  [ "$throttle" = off ] || configs+=(--config "$HERE/throttle.yaml")
+  # THROTTLE=on|auto: bench.yaml + throttle.yaml; off: bench.yaml + throttle-off.yaml (the gateway
+  # throttles by default). A gateway that predates the throttle: setting (start-up fails with
+  # "throttle…: unknown setting") gets bench.yaml alone: with auto or off, and a warning.
+  local overlay
+  case "$THROTTLE" in
+    on | auto) overlay=$HERE/throttle.yaml ;;
+    off) overlay=$HERE/throttle-off.yaml ;;
+    none) overlay="" ;;
+    *) die "THROTTLE must be on, off or auto, got '$THROTTLE'" ;;
+  esac
+  local configs=(--config "$HERE/bench.yaml")
+  [ -z "$overlay" ] || configs+=(--config "$overlay")
   GATEWAY_PORT=$(free_port)
   local k=$WORK/keys
   # shellcheck disable=SC2086
@@ -192,15 +203,15 @@ start_gateway() {
     java -Xmx"$GATEWAY_HEAP" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" "${configs[@]}" >"$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!; PIDS+=("$GATEWAY_PID")
   if ! wait_for gateway "$GATEWAY_PID" "$WORK/gateway.log" 90 ready; then
-    if [ "$throttle" = auto ] && grep -q 'throttle.*unknown setting' "$WORK/gateway.log"; then
-      log "WARNING: this gateway does not know the throttle: setting yet; running WITHOUT throttling (THROTTLE=off)"
-      THROTTLE=off
+    if [ "$THROTTLE" != on ] && [ -n "$overlay" ] && grep -q 'throttle.*unknown setting' "$WORK/gateway.log"; then
+      log "WARNING: this gateway does not know the throttle: setting; running it with bench.yaml alone (no throttling)"
+      THROTTLE=none
       start_gateway
       return
     fi
     die "gateway did not start"
   fi
-  [ "$throttle" = auto ] && THROTTLE=on
+  [ "$THROTTLE" = auto ] && THROTTLE=on
   log "gateway on port $GATEWAY_PORT (pid $GATEWAY_PID, -Xmx$GATEWAY_HEAP, throttle $THROTTLE); $(grep -m1 -o 'crypto provider: [^"]*' "$WORK/gateway.log" || true)"
 }
 
@@ -288,7 +299,7 @@ gatling() {
     -Dduration="$DURATION" -Ddevices="$DEVICES" -Dsp="$SP")
   if [ "$profile" = open ]; then props+=(-Drate="$amount"); else props+=(-Dusers="$amount"); fi
   local status=0
-  mvn -B -q -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
+  mvn -B -q -Dstyle.color=never -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
   local report
   report=$(ls -td "$gdir"/target/gatling/*/ 2>/dev/null | head -n1 || true)
   [ -n "$report" ] && log "Gatling report: ${report}index.html"
@@ -347,6 +358,10 @@ case "$MODE" in
     echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, throttle $THROTTLE)"
     grep '^RESULT ' <<<"$G"
     grep '^RESULT ' <<<"$F"
+    for r in "$G" "$F"; do
+      [ "$(field non2xx <<<"$r")" = 0 ] && [ "$(field socket_errors <<<"$r")" = 0 ] \
+        || echo "WARNING $(field target <<<"$r"): non-2xx or socket errors (see statuses=); its requests/s is not comparable"
+    done
     echo "RATIO gateway_rps/floor_rps=$(awk -v g="$g" -v f="$f" 'BEGIN { printf "%.3f", (f > 0 ? g / f : 0) }') (gateway $g, floor $f)"
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     jvm_memory "$GATEWAY_PID" gateway

@@ -118,7 +118,6 @@ class ResetTest {
   void reset_all_unlocks_every_device_of_one_integration_in_constant_redis_time(Vertx vertx, VertxTestContext ctx) {
     GatewayConfig parsed = TestGateway.parse(config);
     KeySchema keys = new KeySchema(TestGateway.keyPrefix(config));
-    Redis loader = Redis.createClient(vertx, TestRedis.url());
     long now = System.currentTimeMillis();
     Future<Void> load = Future.succeededFuture();
     // Pipelined in batches of 1,000: the client bounds its queue of waiting replies.
@@ -129,7 +128,7 @@ class ResetTest {
         for (int i = from; i < from + 1_000; i++) {
           sets.add(Request.cmd(Command.SET).arg(keys.basicTrial(parsed.integration(SP, "basicA"), 0, "preloaded" + i)).arg(now).arg("PX").arg(600_000));
         }
-        return loader.batch(sets).mapEmpty();
+        return redis.writeAll(sets);
       });
     }
     load.compose(v -> expire(vertx, "basicA", "dev-a", "dev-b"))
@@ -137,15 +136,15 @@ class ResetTest {
         .compose(v -> redis.keys(TestGateway.keyPrefix(config) + ":b:"))
         .compose(present -> {
           ctx.verify(() -> assertTrue(present.size() >= 100_003, "trials present: " + present.size()));
-          return redis.send(Command.CONFIG, "RESETSTAT");
+          return redis.sendToAll(Command.CONFIG, "RESETSTAT");
         })
         .compose(v -> reset("?requestor_id=" + SP + "&mvpd_id=basicA&device_id=all"))
         .compose(res -> {
           ctx.verify(() -> assertEquals(204, res.statusCode()));
-          return redis.send(Command.INFO, "commandstats");
+          return redis.sendToAll(Command.INFO, "commandstats");
         })
         .compose(stats -> {
-          long micros = totalMicros(stats.toString());
+          long micros = stats.stream().mapToLong(s -> totalMicros(s.toString())).sum();
           System.out.println("reset all: Redis command time " + micros + " us with 100,003 trials present");
           ctx.verify(() -> assertTrue(micros < 50_000, "Redis time of reset all: " + micros + " µs"));
           return Future.all(permitted("basicA", "dev-a", null), permitted("basicA", "dev-b", null), permitted("basicB", "dev-a", null));
@@ -154,7 +153,6 @@ class ResetTest {
           assertEquals(true, all.resultAt(0));
           assertEquals(true, all.resultAt(1));
           assertEquals(false, all.resultAt(2), "another integration keeps its lock-out");
-          loader.close();
           ctx.completeNow();
         })));
   }

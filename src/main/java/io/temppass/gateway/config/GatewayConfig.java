@@ -61,7 +61,9 @@ public record GatewayConfig(
       int poolSize,
       int poolWaiting,
       Duration commandTimeout,
-      String keyPrefix) {}
+      String keyPrefix,
+      int replicaAcks,
+      Duration replicaAckTimeout) {}
 
   public record AccessTokens(
       String issuer,
@@ -139,7 +141,12 @@ public record GatewayConfig(
         r.integer("poolSize", 32, 1, 4096),
         r.integer("poolWaiting", 2048, 1, 1_000_000),
         r.positiveDuration("commandTimeout", Duration.ofSeconds(1)),
-        r.string("keyPrefix", "tp"));
+        r.string("keyPrefix", "tp"),
+        r.integer("replicaAcks", 0, 0, 16),
+        r.positiveDuration("replicaAckTimeout", Duration.ofMillis(250)));
+    if (redis.replicaAckTimeout().compareTo(redis.commandTimeout()) >= 0) {
+      throw new ConfigException("redis.replicaAckTimeout", "must be shorter than redis.commandTimeout");
+    }
     if (!KEY_PREFIX.matcher(redis.keyPrefix()).matches()) {
       throw new ConfigException("redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
     }

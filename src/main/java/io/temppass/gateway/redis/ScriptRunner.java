@@ -20,11 +20,48 @@ public final class ScriptRunner {
   private final Redis redis;
   private final long timeoutMillis;
   private final GatewayMetrics metrics;
+  private final int replicaAcks;
+  private final long replicaAckTimeoutMillis;
 
   public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics) {
+    this(redis, timeoutMillis, metrics, 0, 0);
+  }
+
+  public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics, int replicaAcks, long replicaAckTimeoutMillis) {
     this.redis = redis;
     this.timeoutMillis = timeoutMillis;
     this.metrics = metrics;
+    this.replicaAcks = replicaAcks;
+    this.replicaAckTimeoutMillis = replicaAckTimeoutMillis;
+  }
+
+  /**
+   * Runs a script whose writes must survive a failover before the caller answers: with
+   * {@code redis.replicaAcks} > 0 the script and a {@code WAIT} travel as one batch on one
+   * connection (on a cluster, to the slot's primary), because WAIT only covers writes sent on its
+   * own connection. Replication is otherwise asynchronous, and a primary that dies right after
+   * granting a resource would hand the trial its slot back. Too few acknowledgements fail the call,
+   * so the decision fails closed.
+   */
+  public Future<Response> runDurable(LuaScript script, List<String> keys, List<String> args) {
+    if (replicaAcks == 0) return run(script, keys, args);
+    long start = System.nanoTime();
+    Request wait = Request.cmd(Command.WAIT).arg(replicaAcks).arg(replicaAckTimeoutMillis);
+    return measured(script.name() + "+wait", start, redis.batch(List.of(request(Command.EVALSHA, script.sha1(), keys, args), wait))
+        .recover(err -> isNoScript(err)
+            ? redis.batch(List.of(request(Command.EVAL, script.source(), keys, args), wait))
+            : Future.failedFuture(err))
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .compose(replies -> replies.get(1).toInteger() >= replicaAcks
+            ? Future.succeededFuture(replies.get(0))
+            : Future.failedFuture(new ReplicationLagException(replies.get(1).toInteger(), replicaAcks))));
+  }
+
+  /** Fewer replicas than {@code redis.replicaAcks} confirmed a write in time. */
+  public static final class ReplicationLagException extends RuntimeException {
+    ReplicationLagException(int acked, int wanted) {
+      super("only " + acked + " of " + wanted + " replicas acknowledged the write", null, false, false);
+    }
   }
 
   public Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
@@ -46,9 +83,10 @@ public final class ScriptRunner {
     return reply.andThen(ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()));
   }
 
+  /** A batch reports a failed command as "ERR [index] NOSCRIPT …", a single command as "NOSCRIPT …". */
   static boolean isNoScript(Throwable err) {
     String message = err.getMessage();
-    return message != null && message.startsWith("NOSCRIPT");
+    return message != null && (message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT "));
   }
 
   private static Request request(Command command, String scriptOrSha, List<String> keys, List<String> args) {

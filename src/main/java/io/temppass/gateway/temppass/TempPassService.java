@@ -126,7 +126,7 @@ public final class TempPassService {
 
   private Future<Response> basic(IntegrationConfig integration, String deviceHash, String mode) {
     String key = keys.basicTrial(integration, control.generation(integration), deviceHash);
-    return scripts.run(BASIC_AUTHORIZE, List.of(key), List.of(
+    return exec(BASIC_AUTHORIZE, key, mode, List.of(
         millis(integration.ttl()), millis(integration.lockoutRetention()), mode,
         Long.toString(integration.resetPeriodMillis()), Long.toString(integration.resetOffsetMillis())));
   }
@@ -135,7 +135,8 @@ public final class TempPassService {
   private Future<String> trialOwner(IntegrationConfig integration, String deviceHash, String identityHash, String mode) {
     long bindingLifetime = integration.ttl().toMillis() + integration.lockoutRetention().toMillis() + BINDING_MARGIN_MILLIS;
     String bindingKey = keys.promoDeviceBinding(integration, control.generation(integration), deviceHash);
-    return scripts.run(PROMO_BIND, List.of(bindingKey), List.of(identityHash, Long.toString(bindingLifetime), mode)).map(Response::toString);
+    List<String> args = List.of(identityHash, Long.toString(bindingLifetime), mode);
+    return exec(PROMO_BIND, bindingKey, mode, args).map(Response::toString);
   }
 
   private Future<Response> promotional(IntegrationConfig integration, String owner, String mode, List<String> resources) {
@@ -148,7 +149,12 @@ public final class TempPassService {
     args.add(Long.toString(integration.resetPeriodMillis()));
     args.add(Long.toString(integration.resetOffsetMillis()));
     args.addAll(resources);
-    return scripts.run(PROMO_AUTHORIZE, List.of(trialKey), args);
+    return exec(PROMO_AUTHORIZE, trialKey, mode, args);
+  }
+
+  /** Authorizations write, and their writes must outlive a failover; reads need no replica. */
+  private Future<Response> exec(LuaScript script, String key, String mode, List<String> args) {
+    return mode.equals(AUTHORIZE) ? scripts.runDurable(script, List.of(key), args) : scripts.run(script, List.of(key), args);
   }
 
   private static TempPassOutcome promotionalOutcome(List<String> resources, Response reply) {

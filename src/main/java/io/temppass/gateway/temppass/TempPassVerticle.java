@@ -43,7 +43,8 @@ public final class TempPassVerticle extends VerticleBase {
   public Future<?> start() {
     redis = RedisFactory.create(vertx, config.redis(), endpoints, poolSize);
     TempPassService service = new TempPassService(
-        new ScriptRunner(redis, config.redis().commandTimeout().toMillis(), metrics),
+        new ScriptRunner(redis, config.redis().commandTimeout().toMillis(), metrics,
+            config.redis().replicaAcks(), config.redis().replicaAckTimeout().toMillis()),
         new KeySchema(config.redis().keyPrefix()),
         control);
     consume(Messages.TEMPPASS_DECIDE, service::decide);

@@ -14,8 +14,30 @@ import redis.embedded.RedisServer;
 public final class TestRedis {
   private static String url;
   private static RedisServer server;
+  private static TestRedisCluster cluster;
 
   private TestRedis() {}
+
+  /**
+   * Whether the suite runs against a Redis Cluster ({@code -Dtest.redis=cluster}: three primaries with
+   * a replica each, started once per JVM) instead of one standalone server.
+   */
+  public static boolean cluster() {
+    return "cluster".equals(System.getProperty("test.redis"));
+  }
+
+  /** The shared cluster (cluster mode only). */
+  public static synchronized TestRedisCluster sharedCluster() {
+    endpoints();
+    return cluster;
+  }
+
+  /** Seed endpoints for the gateway: the primaries of the cluster, or the standalone server. */
+  public static synchronized java.util.List<String> endpoints() {
+    if (!cluster()) return java.util.List.of(url());
+    if (cluster == null) cluster = TestRedisCluster.start(3, 1);
+    return cluster.endpoints();
+  }
 
   public static synchronized String url() {
     if (url != null) return url;
