@@ -139,6 +139,9 @@ make_keys() {
 }
 
 # ---------------------------------------------------------------- redis, gateway, floor
+# Maven, quiet, without the colour resets its console library prints even in batch mode
+# (pipefail keeps mvn's exit status).
+mvnq() { mvn -B -q -Dstyle.color=never "$@" 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g'; }
 start_redis() {
   REDIS_PORT=$(free_port)
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" \
@@ -154,7 +157,7 @@ build() {
     log "SKIP_BUILD=1: using $ROOT/target/temppass-gateway.jar"
   else
     log "building the gateway (mvn -B -q -Dstyle.color=never -f $ROOT/pom.xml -DskipTests package)"
-    mvn -B -q -Dstyle.color=never -f "$ROOT/pom.xml" -DskipTests package
+    mvnq -f "$ROOT/pom.xml" -DskipTests package
   fi
   GATEWAY_JAR=$ROOT/target/temppass-gateway.jar
   [ -f "$GATEWAY_JAR" ] || die "no $GATEWAY_JAR after the build"
@@ -170,7 +173,7 @@ build_floor() {
     log "building the floor (mvn -B -q -Dstyle.color=never package in a copy of $SHARED/bench/floor)"
     rm -rf "$cache" && mkdir -p "$cache" && cp -r "$SHARED/bench/floor/pom.xml" "$SHARED/bench/floor/src" "$cache/"
     chmod -R u+w "$cache"
-    mvn -B -q -Dstyle.color=never -f "$cache/pom.xml" package
+    mvnq -f "$cache/pom.xml" package
   fi
   FLOOR_JAR=$cache/target/floor.jar
   [ -f "$FLOOR_JAR" ] || die "no $FLOOR_JAR after the build"
@@ -299,7 +302,7 @@ gatling() {
     -Dduration="$DURATION" -Ddevices="$DEVICES" -Dsp="$SP")
   if [ "$profile" = open ]; then props+=(-Drate="$amount"); else props+=(-Dusers="$amount"); fi
   local status=0
-  mvn -B -q -Dstyle.color=never -f "$gdir/pom.xml" gatling:test "${props[@]}" 2>&1 | tee "$WORK/gatling.log" || status=$?
+  mvnq -f "$gdir/pom.xml" gatling:test "${props[@]}" | tee "$WORK/gatling.log" || status=$?
   local report
   report=$(ls -td "$gdir"/target/gatling/*/ 2>/dev/null | head -n1 || true)
   [ -n "$report" ] && log "Gatling report: ${report}index.html"

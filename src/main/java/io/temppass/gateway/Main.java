@@ -78,9 +78,12 @@ public final class Main {
       }
       long grace = started.server().shutdownGracePeriod().toMillis();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        // SIGTERM: readiness off, drain, stop; never longer than the grace period.
+        // SIGTERM: readiness off, drain, stop; never longer than the grace period. Printed directly:
+        // JUL's own shutdown hook may already have closed the log handlers.
+        System.err.println("temppass-gateway: SIGTERM, shutting down within " + grace + " ms");
         try {
           ar.result().shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(grace, TimeUnit.MILLISECONDS);
+          System.err.println("temppass-gateway: stopped");
         } catch (Exception e) {
           System.err.println("shutdown did not finish within " + grace + " ms: " + e);
         }

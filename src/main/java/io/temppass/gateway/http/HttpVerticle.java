@@ -153,7 +153,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    long grace = config.server().shutdownGracePeriod().minus(config.server().shutdownReadinessDelay()).toMillis();
+    // In-flight requests get what is left of the grace period, less a second for the rest to stop.
+    long grace = config.server().shutdownGracePeriod().minus(config.server().shutdownReadinessDelay()).toMillis() - 1_000;
     Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(Math.max(1, grace), TimeUnit.MILLISECONDS);
     return closed.eventually(() -> throttleRedis == null ? Future.succeededFuture() : throttleRedis.close());
   }

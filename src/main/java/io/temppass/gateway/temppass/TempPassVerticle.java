@@ -65,11 +65,15 @@ public final class TempPassVerticle extends VerticleBase {
   }
 
   /**
-   * An error reply from Redis (WRONGTYPE, a script error) means something is wrong with our data or
-   * code: 500. Anything else (timeout, refused connection, full pool) means Redis is unavailable: 503.
+   * An error in our data or scripts (WRONGTYPE, a failing script) is unexpected: 500. Anything else
+   * (timeout, refused or closed connection, full pool, LOADING, CLUSTERDOWN, too few replica
+   * acknowledgements) means Redis is unavailable for now: 503.
    */
   static int failureCode(Throwable cause) {
-    return cause instanceof Response ? 500 : 503;
+    String message = String.valueOf(cause.getMessage());
+    boolean dataOrScriptError = cause instanceof Response
+        && (message.startsWith("WRONGTYPE") || message.contains("Error running script") || message.contains("user_script"));
+    return dataOrScriptError ? 500 : 503;
   }
 
   @Override

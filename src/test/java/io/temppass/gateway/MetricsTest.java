@@ -1,0 +1,86 @@
+package io.temppass.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** /metrics exposes the gateway's series, and their values move with traffic. */
+class MetricsTest {
+
+  static double value(String scrape, String seriesPrefix) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesPrefix) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
+    double total = 0;
+    boolean found = false;
+    while (m.find()) {
+      total += Double.parseDouble(m.group(1));
+      found = true;
+    }
+    return found ? total : -1;
+  }
+
+  static double series(String scrape, String name, String labels) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(scrape);
+    while (m.find()) if (m.group(1).contains(labels)) return Double.parseDouble(m.group(2));
+    return -1;
+  }
+
+  @Test
+  void series_move_with_traffic() throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(),
+        TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", 1), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", 0.001).put("burst", 10));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      Api api = new Api(vertx, gateway.port());
+      String before = api.get("/metrics").map(HttpResponse::bodyAsString).await(5, TimeUnit.SECONDS);
+      api.authorize("apasstest1", "flexibleTempPass", "m-device", "m@example.com", "r1", "r2").await(5, TimeUnit.SECONDS);
+      api.authorize("apasstest1", "TempPass_TEST40", "m-device", null, "r1").await(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 12; i++) api.get("/api/v2/apasstest1/configuration").await(5, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> res = api.get("/metrics").await(5, TimeUnit.SECONDS);
+      assertEquals(200, res.statusCode());
+      assertTrue(res.getHeader("Content-Type").startsWith("text/plain"));
+      String after = res.bodyAsString();
+
+      assertEquals(2.0, series(after, "temppass_decisions_total", "code=\"none\",outcome=\"permit\",source=\"temppass\""));
+      assertEquals(1.0, series(after, "temppass_decisions_total", "code=\"temporary_access_resources_limit_exceeded\",outcome=\"deny\",source=\"temppass\""));
+      assertTrue(value(after, "temppass_http_request_duration_seconds_count") > value(before, "temppass_http_request_duration_seconds_count"));
+      assertTrue(series(after, "temppass_http_request_duration_seconds_bucket", "route=\"decisions\",status=\"200\",le=\"+Inf\"") >= 2, "latency histogram");
+      assertTrue(series(after, "temppass_redis_command_duration_seconds_count", "command=\"promo_authorize\"") >= 1, "Redis latency per script");
+      assertTrue(value(after, "temppass_redis_errors_total") <= 0, "no Redis errors yet");
+      assertTrue(value(after, "temppass_throttle_rejections_total") >= 1, "the 12 configuration calls after 3 requests exceed the burst");
+      assertEquals(0.0, value(after, "temppass_throttle_fail_open_total"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void event_bus_timeouts_are_counted() throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    config.getJsonObject("server").put("eventBusTimeout", "1ms");
+    Vertx vertx = Vertx.vertx();
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      Api api = new Api(vertx, gateway.port());
+      int timeouts = 0;
+      for (int i = 0; i < 20 && timeouts == 0; i++) {
+        int status = api.decisions("apasstest1", "TempPass_TEST40", "eb-" + i).sendJsonObject(Api.body("REF30")).await(5, TimeUnit.SECONDS).statusCode();
+        if (status == 503) timeouts++;
+      }
+      assertTrue(timeouts > 0, "a 1 ms event-bus timeout must trip at least once in 20 requests");
+      assertTrue(value(gateway.metrics().scrape(), "temppass_eventbus_timeouts_total") >= 1);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
