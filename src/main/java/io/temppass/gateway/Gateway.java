@@ -65,7 +65,7 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    String provider = CryptoProviders.install();
+    java.security.Provider provider = CryptoProviders.install();
     MediaTokenKeys mediaKeys;
     int port;
     try {
@@ -76,9 +76,8 @@ public final class Gateway {
     } catch (IOException e) {
       return Future.failedFuture(new ConfigException("server.port", "no free port: " + e.getMessage()));
     }
-    MediaTokenSigner signer = new MediaTokenSigner(mediaKeys);
-    LOG.log(System.Logger.Level.INFO, "crypto provider: " + provider + "; media tokens signed by " + signer.signerProvider()
-        + " with kid " + mediaKeys.active().kid());
+    MediaTokenSigner signer = new MediaTokenSigner(mediaKeys, provider);
+    LOG.log(System.Logger.Level.INFO, "crypto provider: media tokens signed by " + signer.signerProvider() + " with kid " + mediaKeys.active().kid());
     LocalCodec.registerAll(vertx.eventBus());
 
     GatewayMetrics metrics = GatewayMetrics.forProcess();

@@ -45,6 +45,13 @@ public final class AccessTokenVerifier {
 
   private record KeySet(JWTAuth jwt, Set<String> kids) {}
 
+  /** A verified token, valid for the key set that verified it and until its own exp. */
+  private record Verified(KeySet keys, JsonObject claims, long validFromMillis, long validUntilMillis) {}
+
+  /** Apps reuse one access token for hours; verifying its RSA signature once is enough. */
+  private static final int CACHE_LIMIT = 20_000;
+  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Vertx vertx;
   private final AccessTokens settings;
   private final Set<String> algorithms;
@@ -131,10 +138,21 @@ public final class AccessTokenVerifier {
   }
 
   private Future<JsonObject> authenticate(String token) {
-    return keys.jwt().authenticate(new TokenCredentials(token)).compose(user -> {
+    KeySet current = keys;
+    long now = System.currentTimeMillis();
+    Verified hit = verified.get(token);
+    if (hit != null && hit.keys() == current && now >= hit.validFromMillis() && now < hit.validUntilMillis()) {
+      return Future.succeededFuture(hit.claims());
+    }
+    return current.jwt().authenticate(new TokenCredentials(token)).compose(user -> {
       // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
       JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
-      if (!(claims.getValue("exp") instanceof Number)) return Future.failedFuture("token has no exp");
+      if (!(claims.getValue("exp") instanceof Number exp)) return Future.failedFuture("token has no exp");
+      long leeway = settings.leeway().toMillis();
+      long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
+      if (verified.size() >= CACHE_LIMIT) verified.clear();
+      // A key set swapped by a JWKS refresh invalidates every entry verified with the old one.
+      verified.put(token, new Verified(current, claims, nbf, exp.longValue() * 1000 + leeway));
       return Future.succeededFuture(claims);
     });
   }

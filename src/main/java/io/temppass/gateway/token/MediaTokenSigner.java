@@ -26,8 +26,13 @@ public final class MediaTokenSigner {
 
   /** @throws IllegalStateException if {@code keys} has no active key */
   public MediaTokenSigner(MediaTokenKeys keys) {
+    this(keys, null);
+  }
+
+  /** Signs with {@code preferred} when it can sign with the active key, else with the JDK's choice. */
+  public MediaTokenSigner(MediaTokenKeys keys, Provider preferred) {
     this.key = keys.active();
-    this.provider = resolveProvider(key);
+    this.provider = preferred != null && canSign(preferred, key) ? preferred : resolveProvider(key);
     JsonObject header = new JsonObject()
         .put("alg", Jws.ALGORITHM)
         .put("typ", "JWT")
@@ -54,6 +59,18 @@ public final class MediaTokenSigner {
   /** Name of the JCA provider that serves {@code SHA256withECDSA} for the active key, e.g. "SunEC". */
   public String signerProvider() {
     return provider.getName();
+  }
+
+  private static boolean canSign(Provider provider, SigningKey key) {
+    try {
+      Signature probe = Signature.getInstance(JCA_ALGORITHM, provider);
+      probe.initSign(key.privateKey());
+      probe.update(new byte[1]);
+      probe.sign();
+      return true;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** The provider is only fixed once a key is bound, because JCA selects providers lazily. */
