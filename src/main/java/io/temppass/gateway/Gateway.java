@@ -65,7 +65,7 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    java.security.Provider provider = CryptoProviders.install();
+    java.security.Provider provider = config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
     MediaTokenKeys mediaKeys;
     int port;
     try {

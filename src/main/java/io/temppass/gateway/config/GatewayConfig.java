@@ -82,7 +82,8 @@ public record GatewayConfig(
 
   public record MediaTokenKey(String kid, String privateKeyPem, String publicKeyPem, boolean active) {}
 
-  public record MediaTokens(Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey) {}
+  /** {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the JDK's default). */
+  public record MediaTokens(Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_:.-]{1,32}");
@@ -204,7 +205,11 @@ public record GatewayConfig(
     }
     Set<String> kids = new HashSet<>();
     for (MediaTokenKey k : keys) if (!kids.add(k.kid())) throw new ConfigException("mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
-    MediaTokens mediaTokens = new MediaTokens(m.positiveDuration("ttl", Duration.ofMinutes(7)), List.copyOf(keys), generate);
+    String signingProvider = m.string("signingProvider", "auto");
+    if (!signingProvider.equals("auto") && !signingProvider.equals("jdk")) {
+      throw new ConfigException("mediaTokens.signingProvider", "must be auto or jdk, got '" + signingProvider + "'");
+    }
+    MediaTokens mediaTokens = new MediaTokens(m.positiveDuration("ttl", Duration.ofMinutes(7)), List.copyOf(keys), generate, signingProvider);
     m.finish();
 
     ConfigNode id = root.child("identity");
