@@ -31,6 +31,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
+    if (!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT"))) useJsonLogs();
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -64,7 +65,6 @@ public final class Main {
       System.exit(2);
       return;
     }
-    if (!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT"))) useJsonLogs();
     // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
     Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
