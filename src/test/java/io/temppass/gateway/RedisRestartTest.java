@@ -63,6 +63,8 @@ class RedisRestartTest {
     RedisServer server = redis(port);
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     config.getJsonObject("redis").put("type", "standalone").put("endpoints", new JsonArray().add("redis://127.0.0.1:" + port)).put("commandTimeout", "500ms");
+    // The throttle is on (with room for the whole test) so its fail-open path is exercised too.
+    config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", 1000).put("burst", 100_000));
     Vertx vertx = Vertx.vertx();
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
@@ -84,6 +86,8 @@ class RedisRestartTest {
         ready = readiness(api);
       }
       assertEquals(503, ready, "readiness reports not-ready while Redis is down");
+      assertTrue(MetricsTest.value(gateway.metrics().scrape(), "temppass_throttle_fail_open_total") >= 60,
+          "the throttle failed open for each request while Redis was down, and counted it");
 
       server = redis(port);
       long back = System.nanoTime();

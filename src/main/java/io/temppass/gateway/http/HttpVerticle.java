@@ -80,7 +80,7 @@ public final class HttpVerticle extends VerticleBase {
       int pool = Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
       throttleRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), pool);
       throttle = new Throttle(new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), services.metrics()),
-          config.redis().keyPrefix(), config.throttle());
+          services.metrics(), config.redis().keyPrefix(), config.throttle());
     }
     readiness = HealthChecks.create(vertx)
         .register("redis", promise -> promise.complete(services.control().healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
@@ -236,7 +236,6 @@ public final class HttpVerticle extends VerticleBase {
       if (ar.result()) {
         ctx.next();
       } else {
-        services.metrics().throttleRejected();
         errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
       }
     });

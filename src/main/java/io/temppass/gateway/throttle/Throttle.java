@@ -1,11 +1,11 @@
 package io.temppass.gateway.throttle;
 
 import io.temppass.gateway.config.GatewayConfig.ThrottleSettings;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The per-client-IP token bucket of SPEC 6, kept in Redis so every gateway process shares one budget.
@@ -17,15 +17,15 @@ public final class Throttle {
   static final LuaScript SCRIPT = LuaScript.load("throttle");
 
   private final ScriptRunner redis;
+  private final GatewayMetrics metrics;
   private final String prefix;
   private final String rate;
   private final String burst;
-  private final AtomicLong failOpen = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
   private volatile long lastWarning;
 
-  public Throttle(ScriptRunner redis, String keyPrefix, ThrottleSettings settings) {
+  public Throttle(ScriptRunner redis, GatewayMetrics metrics, String keyPrefix, ThrottleSettings settings) {
     this.redis = redis;
+    this.metrics = metrics;
     this.prefix = keyPrefix + ":t:{";
     this.rate = Long.toString(Math.round(settings.ratePerSecond() * 1000));
     this.burst = Long.toString(settings.burst() * 1000L);
@@ -36,11 +36,11 @@ public final class Throttle {
     return redis.run(SCRIPT, List.of(prefix + clientIp + "}"), List.of(rate, burst))
         .map(reply -> {
           boolean allowed = reply.get(0).toInteger() == 1;
-          if (!allowed) rejected.incrementAndGet();
+          if (!allowed) metrics.throttleRejected();
           return allowed;
         })
         .otherwise(err -> {
-          failOpen.incrementAndGet();
+          metrics.throttleFailedOpen();
           long now = System.currentTimeMillis();
           if (now - lastWarning > 60_000) {
             lastWarning = now;
@@ -48,13 +48,5 @@ public final class Throttle {
           }
           return true;
         });
-  }
-
-  public long failOpenCount() {
-    return failOpen.get();
-  }
-
-  public long rejectedCount() {
-    return rejected.get();
   }
 }
