@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TestRedis;
@@ -38,13 +39,9 @@ class ClusterPromotionalSpreadTest {
   void concurrent_trials_spread_over_all_primaries_each_grant_exactly_max_resources(Vertx vertx, VertxTestContext ctx) throws Throwable {
     assertTrue(TestRedis.cluster(), "run with -Dtest.redis=cluster");
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", MAX));
-    Vertx podA = Vertx.vertx();
-    Vertx podB = Vertx.vertx();
-    try {
-      Gateway a = TestGateway.start(podA, config.copy()).await(30, TimeUnit.SECONDS);
-      Gateway b = TestGateway.start(podB, config.copy()).await(30, TimeUnit.SECONDS);
-      Api apiA = new Api(vertx, a.port(), 64);
-      Api apiB = new Api(vertx, b.port(), 64);
+    try (Pods pods = Pods.start(config, 2)) {
+      Api apiA = new Api(vertx, pods.port(0), 64);
+      Api apiB = new Api(vertx, pods.port(1), 64);
       List<Future<JsonObject>> all = new ArrayList<>();
       List<String> emails = new ArrayList<>();
       List<String> stored = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -74,9 +71,6 @@ class ClusterPromotionalSpreadTest {
       Set<Integer> primaries = new HashSet<>();
       for (String key : stored) primaries.add(cluster.primaryFor(key).port());
       assertEquals(3, primaries.size(), "trials on every primary");
-    } finally {
-      podA.close().await(10, TimeUnit.SECONDS);
-      podB.close().await(10, TimeUnit.SECONDS);
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -115,13 +116,9 @@ class DegradationTest {
   @Test
   void a_rule_applied_through_one_process_reaches_another_within_one_second(Vertx vertx, VertxTestContext ctx) throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), regular("Cablevision"));
-    Vertx podA = Vertx.vertx();
-    Vertx podB = Vertx.vertx();
-    try {
-      Gateway a = TestGateway.start(podA, config.copy()).await(30, TimeUnit.SECONDS);
-      Gateway b = TestGateway.start(podB, config.copy()).await(30, TimeUnit.SECONDS);
-      Api apiA = new Api(vertx, a.port());
-      Api apiB = new Api(vertx, b.port());
+    try (Pods pods = Pods.start(config, 2)) {
+      Api apiA = new Api(vertx, pods.port(0));
+      Api apiB = new Api(vertx, pods.port(1));
       twoResources(apiB, "Cablevision")
           .compose(before -> {
             ctx.verify(() -> assertEquals("authenticated_profile_missing", before.getJsonObject(0).getJsonObject("error").getString("code")));
@@ -145,9 +142,6 @@ class DegradationTest {
             ctx.completeNow();
           })));
       ctx.awaitCompletion(30, TimeUnit.SECONDS);
-    } finally {
-      podA.close().await(10, TimeUnit.SECONDS);
-      podB.close().await(10, TimeUnit.SECONDS);
     }
   }
 

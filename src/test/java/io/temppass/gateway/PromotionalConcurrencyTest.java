@@ -3,6 +3,7 @@ package io.temppass.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.vertx.core.Future;
@@ -32,13 +33,9 @@ class PromotionalConcurrencyTest {
   @Test
   void two_hundred_concurrent_requests_over_two_gateways_grant_exactly_max_resources(Vertx vertx, VertxTestContext ctx) throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional(SP, MVPD, "1h", 3));
-    Vertx podA = Vertx.vertx();
-    Vertx podB = Vertx.vertx();
-    try {
-      Gateway a = TestGateway.start(podA, config.copy()).await(30, TimeUnit.SECONDS);
-      Gateway b = TestGateway.start(podB, config.copy()).await(30, TimeUnit.SECONDS);
-      Api apiA = new Api(vertx, a.port(), 100);
-      Api apiB = new Api(vertx, b.port(), 100);
+    try (Pods pods = Pods.start(config, 2)) {
+      Api apiA = new Api(vertx, pods.port(0), 100);
+      Api apiB = new Api(vertx, pods.port(1), 100);
       List<Future<JsonObject>> all = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         Api api = i % 2 == 0 ? apiA : apiB;
@@ -71,9 +68,6 @@ class PromotionalConcurrencyTest {
         })));
       })));
       ctx.awaitCompletion(60, TimeUnit.SECONDS);
-    } finally {
-      podA.close().await(10, TimeUnit.SECONDS);
-      podB.close().await(10, TimeUnit.SECONDS);
     }
   }
 }

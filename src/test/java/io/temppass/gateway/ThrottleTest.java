@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -82,13 +83,9 @@ class ThrottleTest {
   @Test
   void two_gateway_processes_share_one_clients_budget(Vertx vertx, VertxTestContext ctx) throws Exception {
     JsonObject config = throttled(0.001);
-    Vertx podA = Vertx.vertx();
-    Vertx podB = Vertx.vertx();
-    try {
-      Gateway a = TestGateway.start(podA, config.copy()).await(30, TimeUnit.SECONDS);
-      Gateway b = TestGateway.start(podB, config.copy()).await(30, TimeUnit.SECONDS);
-      Api apiA = new Api(vertx, a.port(), 20);
-      Api apiB = new Api(vertx, b.port(), 20);
+    try (Pods pods = Pods.start(config, 2)) {
+      Api apiA = new Api(vertx, pods.port(0), 20);
+      Api apiB = new Api(vertx, pods.port(1), 20);
       List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
       for (int i = 0; i < 40; i++) all.add(request(i % 2 == 0 ? apiA : apiB, "192.0.2.44"));
       all.add(request(apiA, "192.0.2.45"));
@@ -101,9 +98,6 @@ class ThrottleTest {
         ctx.completeNow();
       })));
       ctx.awaitCompletion(30, TimeUnit.SECONDS);
-    } finally {
-      podA.close().await(10, TimeUnit.SECONDS);
-      podB.close().await(10, TimeUnit.SECONDS);
     }
   }
 

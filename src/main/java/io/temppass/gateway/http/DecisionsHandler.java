@@ -103,12 +103,18 @@ final class DecisionsHandler {
     return unexpected ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.SERVICE_UNAVAILABLE;
   }
 
+  /**
+   * The keyed hash of the promotional identity, or null for basic TempPass and for a missing or invalid
+   * {@code AP-TempPass-Identity} (the TempPass verticle turns that into item-level denies).
+   */
+  static String identityHash(RoutingContext ctx, IntegrationConfig integration, IdentityHasher hasher) {
+    if (integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) return null;
+    String identity = RequestRules.tempPassIdentity(ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
+    return identity == null ? null : hasher.identity(identity);
+  }
+
   private Future<JsonArray> tempPass(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
-    String identityHash = null;
-    if (integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) {
-      String identity = RequestRules.tempPassIdentity(ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
-      identityHash = identity == null ? null : hasher.identity(identity);
-    }
+    String identityHash = identityHash(ctx, integration, hasher);
     TempPassRequest request = new TempPassRequest(integration, deviceHash, identityHash, resources);
     return vertx.eventBus().<TempPassOutcome>request(Messages.TEMPPASS_DECIDE, request, delivery)
         .map(Message::body)

@@ -57,11 +57,7 @@ final class ProfilesHandler {
       regularProfile(ctx, integration, deviceHash);
       return;
     }
-    String identityHash = null;
-    if (integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) {
-      String identity = RequestRules.tempPassIdentity(ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
-      identityHash = identity == null ? null : hasher.identity(identity);
-    }
+    String identityHash = DecisionsHandler.identityHash(ctx, integration, hasher);
     vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, new ProfileRequest(integration, deviceHash, identityHash), delivery)
         .map(Message::body)
         .onComplete(ar -> {
