@@ -7,9 +7,10 @@ import redis.embedded.RedisServer;
 
 /**
  * The real Redis server the tests talk to: {@code REDIS_URL} when set (for example a Debian
- * redis-server or a Testcontainers-managed one), else a real redis-server binary from the
- * embedded-redis artifact on a free port, started once per test JVM. Tests isolate themselves with
- * their own key prefix, never by flushing.
+ * redis-server); else, with {@code TEST_REDIS_DOCKER=1} where a Docker engine runs, a {@code redis:7}
+ * container started by Testcontainers; else a real redis-server binary from the embedded-redis
+ * artifact on a free port. Started once per test JVM. Tests isolate themselves with their own key
+ * prefix, never by flushing.
  */
 public final class TestRedis {
   private static String url;
@@ -44,6 +45,13 @@ public final class TestRedis {
     String env = System.getenv("REDIS_URL");
     if (env != null && !env.isBlank()) {
       url = env;
+      return url;
+    }
+    if ("1".equals(System.getenv("TEST_REDIS_DOCKER"))) {
+      org.testcontainers.containers.GenericContainer<?> container =
+          new org.testcontainers.containers.GenericContainer<>("redis:7").withExposedPorts(6379);
+      container.start();
+      url = "redis://" + container.getHost() + ":" + container.getMappedPort(6379);
       return url;
     }
     try {
