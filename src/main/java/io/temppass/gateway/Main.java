@@ -52,13 +52,7 @@ public final class Main {
     try {
       JsonObject tree = ConfigLoader.tree(files, env);
       if ("development".equals(tree.getString("mode"))) dev.prepare(tree);
-      config = GatewayConfig.from(tree, s -> {
-        try {
-          return Files.readString(Path.of(s));
-        } catch (java.io.IOException e) {
-          throw new IllegalStateException(e.getClass().getSimpleName());
-        }
-      });
+      config = GatewayConfig.from(tree, GatewayConfig::readFile);
     } catch (ConfigException e) {
       dev.stop();
       System.err.println("invalid configuration: " + e.getMessage());

@@ -22,8 +22,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Admin calls: Adobe's TempPass reset API (v3 paths) and degradation rules applied at run time.
@@ -58,23 +56,13 @@ public final class AdminHandlers {
   }
 
   public void mount(Router router) {
-    router.route(RESET_PATH).handler(ctx -> allow(ctx, HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, false));
-    router.route(RESET_GENERIC_PATH).handler(ctx -> allow(ctx, HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, true));
+    router.route(RESET_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, false));
+    router.route(RESET_GENERIC_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, true));
     router.route(DEGRADATION_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(ctx -> allow(ctx, HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
+        .handler(ctx -> errors.begin(ctx, "degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
         .handler(this::authorize)
         .handler(this::degradation);
-  }
-
-  private void allow(RoutingContext ctx, HttpMethod... allowed) {
-    errors.assignRequestId(ctx);
-    if (!Set.of(allowed).contains(ctx.request().method())) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, Set.of(allowed).stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
-      errors.fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
-      return;
-    }
-    ctx.next();
   }
 
   private void authorize(RoutingContext ctx) {

@@ -295,7 +295,8 @@ public record GatewayConfig(
     }
   }
 
-  static String readFile(String path) {
+  /** Reads a {@code file:} setting; the error names only the exception type, never the content. */
+  public static String readFile(String path) {
     try {
       return Files.readString(Path.of(path), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {

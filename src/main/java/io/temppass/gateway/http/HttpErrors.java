@@ -1,13 +1,17 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.Ids;
 import io.temppass.gateway.error.ErrorCode;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
-/** Request ids and top-level errors for route handlers: every handler fails through here. */
+/** Request ids, the method check and top-level errors for route handlers: every handler fails through here. */
 public final class HttpErrors {
   static final String REQUEST_ID = "requestId";
+  static final String ROUTE = "route";
 
   private final ErrorRenderer renderer;
 
@@ -23,7 +27,7 @@ public final class HttpErrors {
   public void assignRequestId(RoutingContext ctx) {
     if (ctx.get(REQUEST_ID) != null) return;
     String id = RequestRules.acceptedRequestId(ctx.request().getHeader("X-Request-Id"));
-    if (id == null) id = randomId();
+    if (id == null) id = Ids.randomUuid();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader("X-Request-Id", id);
   }
@@ -41,9 +45,19 @@ public final class HttpErrors {
     renderer.topLevel(ctx.response(), error, requestId(ctx));
   }
 
-  /** Unique, not secret: a random UUID from a thread-local generator rather than contended SecureRandom. */
-  public static String randomId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
+  /**
+   * The first step of every route: names the route for the latency metrics and answers 405, with an
+   * {@code Allow} header, to any method the route does not serve.
+   */
+  public void begin(RoutingContext ctx, String route, HttpMethod... allowed) {
+    ctx.put(ROUTE, route);
+    for (HttpMethod method : allowed) {
+      if (ctx.request().method().equals(method)) {
+        ctx.next();
+        return;
+      }
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, Arrays.stream(allowed).map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+    fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
   }
 }

@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.temppass.gateway.Ids;
 import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.AdminHandlers;
 import io.temppass.gateway.config.GatewayConfig;
@@ -47,7 +48,6 @@ public final class HttpVerticle extends VerticleBase {
   static final Pattern CONFIGURATION_PATH = Pattern.compile("/api/v2/([^/]*)/configuration");
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
-  private static final String ROUTE = "route";
   private static final String STARTED = "startedNanos";
 
   private final Services services;
@@ -91,31 +91,31 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408)).handler(this::observe);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
     router.routeWithRegex(DECISIONS_PATH.pattern())
-        .handler(ctx -> begin(ctx, "decisions", HttpMethod.POST))
+        .handler(ctx -> errors.begin(ctx, "decisions", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
     router.routeWithRegex(PROFILES_PATH.pattern())
-        .handler(ctx -> begin(ctx, "profiles", HttpMethod.GET))
+        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
     router.routeWithRegex(CONFIGURATION_PATH.pattern())
-        .handler(ctx -> begin(ctx, "configuration", HttpMethod.GET))
+        .handler(ctx -> errors.begin(ctx, "configuration", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(profiles::configuration);
     router.route(Endpoints.JWKS)
-        .handler(ctx -> begin(ctx, "jwks", HttpMethod.GET))
+        .handler(ctx -> errors.begin(ctx, "jwks", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
             .end(services.jwks().toBuffer()));
-    router.route(Endpoints.LIVENESS).handler(ctx -> begin(ctx, "health", HttpMethod.GET))
+    router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
-    router.route(Endpoints.READINESS).handler(ctx -> begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
-    router.route(Endpoints.METRICS).handler(ctx -> begin(ctx, "metrics", HttpMethod.GET))
+    router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
+    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(services.metrics().scrape()));
     admin.mount(router);
     router.route().handler(this::notFound);
@@ -184,7 +184,7 @@ public final class HttpVerticle extends VerticleBase {
     ErrorCode error = cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
         : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
         : ErrorCode.BAD_REQUEST;
-    String id = HttpErrors.randomId();
+    String id = Ids.randomUuid();
     req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
     errors.renderer().topLevel(req.response(), error, id);
   }
@@ -195,7 +195,7 @@ public final class HttpVerticle extends VerticleBase {
     errors.assignRequestId(ctx);
     ctx.put(STARTED, System.nanoTime());
     ctx.addEndHandler(v -> {
-      String route = ctx.get(ROUTE);
+      String route = ctx.get(HttpErrors.ROUTE);
       services.metrics().request(route == null ? "other" : route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
     });
     ctx.next();
@@ -239,16 +239,6 @@ public final class HttpVerticle extends VerticleBase {
         errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
       }
     });
-  }
-
-  private void begin(RoutingContext ctx, String route, HttpMethod allowed) {
-    ctx.put(ROUTE, route);
-    if (!ctx.request().method().equals(allowed)) {
-      ctx.response().putHeader(HttpHeaders.ALLOW, allowed.name());
-      errors.fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
-      return;
-    }
-    ctx.next();
   }
 
   private void validatePath(RoutingContext ctx) {

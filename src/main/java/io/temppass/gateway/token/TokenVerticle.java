@@ -1,5 +1,6 @@
 package io.temppass.gateway.token;
 
+import io.temppass.gateway.Ids;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.SignRequest;
 import io.temppass.gateway.bus.Messages.SignedTokens;
@@ -8,8 +9,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Signs one media token per permitted resource. Signing is CPU work: with the native provider
@@ -32,7 +31,7 @@ public final class TokenVerticle extends VerticleBase {
       for (String resource : req.resources()) {
         tokens.add(signer.sign(new MediaTokenClaims(
             req.serviceProvider(), req.mvpd(), resource, req.notBefore(), req.notBefore(), req.notAfter(),
-            tokenId(), req.deviceHash())));
+            Ids.randomUuid(), req.deviceHash())));
       }
       msg.reply(new SignedTokens(tokens));
     });
@@ -42,11 +41,5 @@ public final class TokenVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
-  }
-
-  /** Unique, not secret: a fast random UUID rather than SecureRandom's contended one. */
-  private static String tokenId() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    return new UUID((r.nextLong() & ~0xF000L) | 0x4000L, (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L).toString();
   }
 }

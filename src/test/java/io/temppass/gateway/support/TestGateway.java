@@ -7,8 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 
 /**
@@ -52,13 +50,7 @@ public final class TestGateway {
   }
 
   public static GatewayConfig parse(JsonObject tree) {
-    return GatewayConfig.from(tree, path -> {
-      try {
-        return Files.readString(Path.of(path));
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return GatewayConfig.from(tree, GatewayConfig::readFile);
   }
 
   public static Future<Gateway> start(Vertx vertx, JsonObject tree) {
