@@ -117,8 +117,9 @@ public final class Gateway {
   }
 
   /**
-   * Native signing (~37 µs a token) is cheap enough for an event loop, and saves two thread hops per
-   * request; the pure-Java providers (70–400 µs) sign on worker threads so they never stall one.
+   * Native signing (about 33 µs a token, load-tests/signing) is cheap enough for an event loop, and
+   * saves two thread hops per request; the pure-Java providers (64–420 µs) sign on worker threads so
+   * they never stall one.
    */
   private static ThreadingModel tokenThreading(MediaTokenSigner signer) {
     return signer.signerProvider().startsWith("AmazonCorretto") ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER;

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Signs one media token per permitted resource. Signing is CPU work: with the native provider
- * (~37 µs a token) the gateway deploys this verticle on event loops; with the pure-Java providers
- * (70–400 µs) on worker threads, so HTTP event loops stay free while tokens are signed.
+ * (about 33 µs a token) the gateway deploys this verticle on event loops; with the pure-Java providers
+ * (64–420 µs) on worker threads, so HTTP event loops stay free while tokens are signed.
  */
 public final class TokenVerticle extends VerticleBase {
   private final MediaTokenSigner signer;
