@@ -52,15 +52,13 @@ public final class Gateway {
   private final Services services;
   private final List<String> deployments;
   private final int port;
-  private final MediaTokenKeys mediaKeys;
   private final Redis controlRedis;
 
-  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, MediaTokenKeys mediaKeys, Redis controlRedis) {
+  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, Redis controlRedis) {
     this.vertx = vertx;
     this.services = services;
     this.deployments = deployments;
     this.port = port;
-    this.mediaKeys = mediaKeys;
     this.controlRedis = controlRedis;
   }
 
@@ -106,7 +104,7 @@ public final class Gateway {
             .map(id -> {
               deployments.add(id);
               LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
-              return new Gateway(vertx, services, deployments, port, mediaKeys, controlRedis);
+              return new Gateway(vertx, services, deployments, port, controlRedis);
             }))
         .recover(err -> {
           control.stop(vertx);
@@ -158,10 +156,6 @@ public final class Gateway {
 
   public int port() {
     return port;
-  }
-
-  public MediaTokenKeys mediaTokenKeys() {
-    return mediaKeys;
   }
 
   public GatewayMetrics metrics() {

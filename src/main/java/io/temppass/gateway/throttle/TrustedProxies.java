@@ -40,10 +40,6 @@ public final class TrustedProxies {
     return new TrustedProxies(List.copyOf(blocks));
   }
 
-  public boolean isEmpty() {
-    return blocks.isEmpty();
-  }
-
   public boolean contains(String ip) {
     byte[] address = literal(ip);
     if (address == null) return false;
