@@ -7,6 +7,8 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.metrics.GatewayMetrics;
+import io.temppass.gateway.mvpd.MvpdConnectors;
+import io.temppass.gateway.mvpd.MvpdVerticle;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
- * (keys, secrets), then deploys the TempPass, token and HTTP verticles. Tests start several of these
+ * (keys, secrets), then deploys the TempPass, MVPD, token and HTTP verticles. Tests start several of these
  * against one Redis to act as several pods.
  */
 public final class Gateway {
@@ -53,13 +55,15 @@ public final class Gateway {
   private final List<String> deployments;
   private final int port;
   private final Redis controlRedis;
+  private final MvpdConnectors connectors;
 
-  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, Redis controlRedis) {
+  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, Redis controlRedis, MvpdConnectors connectors) {
     this.vertx = vertx;
     this.services = services;
     this.deployments = deployments;
     this.port = port;
     this.controlRedis = controlRedis;
+    this.connectors = connectors;
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -86,12 +90,18 @@ public final class Gateway {
     ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
         new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
     List<String> deployments = new ArrayList<>();
+    MvpdConnectors connectors = MvpdConnectors.create(vertx, config);
 
     return AccessTokenVerifier.create(vertx, config.accessTokens())
         .compose(accessTokens -> control.start(vertx).map(v -> new Services(config, new IdentityHasher(config.hashSecret()),
             control, accessTokens, metrics, mediaKeys.jwks(), new AtomicBoolean())))
         .compose(services -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
                 new DeploymentOptions().setInstances(tempPassInstances))
+            .compose(id -> {
+              deployments.add(id);
+              return vertx.deployVerticle(() -> new MvpdVerticle(config, control, metrics, connectors, poolPerInstance),
+                  new DeploymentOptions().setInstances(tempPassInstances));
+            })
             .compose(id -> {
               deployments.add(id);
               return vertx.deployVerticle(() -> new TokenVerticle(signer),
@@ -104,12 +114,13 @@ public final class Gateway {
             .map(id -> {
               deployments.add(id);
               LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
-              return new Gateway(vertx, services, deployments, port, controlRedis);
+              return new Gateway(vertx, services, deployments, port, controlRedis, connectors);
             }))
         .recover(err -> {
           control.stop(vertx);
           Future<Void> undo = Future.succeededFuture();
           for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
+          connectors.close();
           return undo.eventually(controlRedis::close).transform(ignored -> Future.failedFuture(err));
         });
   }
@@ -158,6 +169,11 @@ public final class Gateway {
     return port;
   }
 
+  /** The published media-token keys (the JWKS endpoint's body). */
+  public io.vertx.core.json.JsonObject jwks() {
+    return services.jwks();
+  }
+
   public GatewayMetrics metrics() {
     return services.metrics();
   }
@@ -186,6 +202,7 @@ public final class Gateway {
     return chain.eventually(() -> {
       services.control().stop(vertx);
       services.accessTokens().close();
+      connectors.close();
       return controlRedis.close();
     });
   }

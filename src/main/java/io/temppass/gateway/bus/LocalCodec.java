@@ -18,6 +18,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
 
   public static void registerAll(EventBus bus) {
     for (Class<?> type : Messages.TYPES) register(bus, type);
+    for (Class<?> type : MvpdMessages.TYPES) register(bus, type);
   }
 
   private static <T> void register(EventBus bus, Class<T> type) {

@@ -30,7 +30,9 @@ public record GatewayConfig(
     String hashSecret,
     Admin admin,
     ThrottleSettings throttle,
-    List<IntegrationConfig> integrations) {
+    List<IntegrationConfig> integrations,
+    List<MvpdSettings.ServiceProvider> serviceProviders,
+    MvpdSettings.Sessions sessions) {
 
   public enum Mode { PRODUCTION, DEVELOPMENT }
 
@@ -42,6 +44,7 @@ public record GatewayConfig(
       int instances,
       Duration eventBusTimeout,
       int maxResourcesPerRequest,
+      int maxPreauthorizeResources,
       int maxBodyBytes,
       int maxResourceLength,
       String helpUrl,
@@ -89,6 +92,12 @@ public record GatewayConfig(
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_:.-]{1,32}");
   static final Set<String> ALLOWED_ACCESS_TOKEN_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512");
 
+  /** The service provider's own settings (domains), or null when it has none configured. */
+  public MvpdSettings.ServiceProvider serviceProvider(String id) {
+    for (MvpdSettings.ServiceProvider sp : serviceProviders) if (sp.id().equals(id)) return sp;
+    return null;
+  }
+
   public IntegrationConfig integration(String serviceProvider, String mvpd) {
     for (IntegrationConfig i : integrations) {
       if (i.serviceProvider().equals(serviceProvider) && i.mvpd().equals(mvpd)) return i;
@@ -110,6 +119,7 @@ public record GatewayConfig(
         defaultInstances(s.integer("instances", 0, 0, 256), cores),
         s.positiveDuration("eventBusTimeout", Duration.ofSeconds(2)),
         s.integer("maxResourcesPerRequest", 10, 1, 1000),
+        s.integer("maxPreauthorizeResources", 5, 1, 1000),
         s.integer("maxBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
         s.integer("maxResourceLength", 2048, 1, 65536),
         s.string("helpUrl", "https://github.com/temppass-gateway/temppass-gateway/blob/main/docs/ERRORS.md"),
@@ -244,16 +254,24 @@ public record GatewayConfig(
     List<IntegrationConfig> integrations = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (ConfigNode n : root.children("integrations")) {
-      IntegrationConfig ic = integration(n);
+      IntegrationConfig ic = integration(n, files);
       if (!seen.add(ic.id())) throw new ConfigException(n.path("mvpd"), "duplicate integration " + ic.id());
       integrations.add(ic);
       n.finish();
     }
+    List<MvpdSettings.ServiceProvider> serviceProviders = MvpdSettings.serviceProviders(root);
+    Set<String> spIds = new HashSet<>();
+    for (MvpdSettings.ServiceProvider sp : serviceProviders) {
+      if (!spIds.add(sp.id())) throw new ConfigException("serviceProviders", "duplicate id '" + sp.id() + "'");
+    }
+    boolean login = integrations.stream().anyMatch(IntegrationConfig::hasMvpdLogin);
+    MvpdSettings.Sessions sessions = MvpdSettings.sessions(root.child("sessions"), login, ref -> resolve(ref, "sessions.encryptionKey", files));
     root.finish();
-    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations));
+    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations),
+        serviceProviders, sessions);
   }
 
-  private static IntegrationConfig integration(ConfigNode n) {
+  private static IntegrationConfig integration(ConfigNode n, Function<String, String> files) {
     String sp = n.requiredString("serviceProvider");
     String mvpd = n.requiredString("mvpd");
     if (!ID.matcher(sp).matches()) throw new ConfigException(n.path("serviceProvider"), "must be 1-128 characters of [A-Za-z0-9_.-]");
@@ -275,10 +293,23 @@ public record GatewayConfig(
     if (degradation != null && type != IntegrationConfig.Type.REGULAR) {
       throw new ConfigException(n.path("degradation"), "applies to regular mvpds only");
     }
+    Duration authenticationTtl = n.positiveDuration("authenticationTtl", Duration.ofDays(30));
+    if (authenticationTtl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("authenticationTtl"), "must be at most 400d");
+    Duration authorizationTtl = n.positiveDuration("authorizationTtl", Duration.ofHours(1));
+    if (authorizationTtl.compareTo(Duration.ofDays(30)) > 0) throw new ConfigException(n.path("authorizationTtl"), "must be at most 30d");
+    MvpdSettings.Login login = n.has("login") ? MvpdSettings.login(n.child("login"), ref -> resolve(ref, n.path("login.clientSecret"), files)) : null;
+    MvpdSettings.Authorization authorization = n.has("authorization") ? MvpdSettings.authorization(n.child("authorization")) : null;
+    if ((login != null || authorization != null) && type != IntegrationConfig.Type.REGULAR) {
+      throw new ConfigException(n.path(login != null ? "login" : "authorization"), "applies to regular mvpds only");
+    }
+    if (login != null && authorization == null) {
+      throw new ConfigException(n.path("authorization"), "is required when login is set: decisions ask the MVPD's authorization endpoint");
+    }
     return new IntegrationConfig(
         sp, mvpd, n.string("displayName", mvpd), type, n.bool("active", true), ttl, maxResources,
         identityKey, retention, resetPeriod, resetOffset, n.bool("dummyAuthorization", false),
-        degradation, n.positiveDuration("degradedTtl", Duration.ofHours(1)));
+        degradation, n.positiveDuration("degradedTtl", Duration.ofHours(1)),
+        n.string("logoUrl", null), authenticationTtl, authorizationTtl, login, authorization);
   }
 
   private static int defaultInstances(int configured, int cores) {

@@ -21,7 +21,12 @@ public record IntegrationConfig(
     Duration resetOffset,
     boolean dummyAuthorization,
     Degradation degradation,
-    Duration degradedTtl) {
+    Duration degradedTtl,
+    String logoUrl,
+    Duration authenticationTtl,
+    Duration authorizationTtl,
+    MvpdSettings.Login login,
+    MvpdSettings.Authorization authorization) {
 
   /** Adobe's degradation rules for a regular mvpd (SPEC 4.4). */
   public enum Degradation {
@@ -79,6 +84,11 @@ public record IntegrationConfig(
 
   public long resetOffsetMillis() {
     return resetOffset == null ? 0 : resetOffset.toMillis();
+  }
+
+  /** A regular mvpd whose subscribers can sign in here (an MVPD login is configured). */
+  public boolean hasMvpdLogin() {
+    return type == Type.REGULAR && login != null;
   }
 
   public String id() {

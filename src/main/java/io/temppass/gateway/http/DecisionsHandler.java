@@ -9,6 +9,12 @@ import io.temppass.gateway.bus.Messages.SignRequest;
 import io.temppass.gateway.bus.Messages.SignedTokens;
 import io.temppass.gateway.bus.Messages.TempPassOutcome;
 import io.temppass.gateway.bus.Messages.TempPassRequest;
+import io.temppass.gateway.bus.Messages.ProfileOutcome;
+import io.temppass.gateway.bus.Messages.ProfileRequest;
+import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
+import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
+import io.temppass.gateway.bus.MvpdMessages.MvpdItem;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
@@ -26,7 +32,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code POST /api/v2/{serviceProvider}/decisions/authorize/{mvpd}} once the shared steps passed:
@@ -45,8 +53,9 @@ final class DecisionsHandler {
   private final GatewayMetrics metrics;
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
+  private final DeliveryOptions mvpdDelivery;
 
-  DecisionsHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
+  DecisionsHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery, DeliveryOptions mvpdDelivery) {
     this.vertx = vertx;
     this.config = services.config();
     this.hasher = services.hasher();
@@ -54,6 +63,7 @@ final class DecisionsHandler {
     this.metrics = services.metrics();
     this.errors = errors;
     this.delivery = delivery;
+    this.mvpdDelivery = mvpdDelivery;
   }
 
   void validateBody(RoutingContext ctx) {
@@ -62,7 +72,7 @@ final class DecisionsHandler {
       List<String> resources = ar.succeeded() ? RequestRules.resources(ar.result(), config.server().maxResourceLength()) : null;
       if (resources == null) {
         errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
-      } else if (resources.size() > config.server().maxResourcesPerRequest()) {
+      } else if (resources.size() > (preauthorize(ctx) ? config.server().maxPreauthorizeResources() : config.server().maxResourcesPerRequest())) {
         errors.fail(ctx, ErrorCode.TOO_MANY_RESOURCES);
       } else {
         ctx.put(RESOURCES, resources);
@@ -71,17 +81,23 @@ final class DecisionsHandler {
     });
   }
 
+  /** {@code POST …/decisions/preauthorize/{mvpd}}: informational, no tokens, nothing consumed. */
+  static boolean preauthorize(RoutingContext ctx) {
+    return ctx.request().path().contains("/decisions/preauthorize/");
+  }
+
   void decide(RoutingContext ctx) {
-    IntegrationConfig integration = config.integration(ctx.pathParam("param0"), ctx.pathParam("param1"));
+    IntegrationConfig integration = config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
     if (integration == null || !integration.active()) {
       errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
       return;
     }
     List<String> resources = ctx.get(RESOURCES);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
+    boolean preauthorize = preauthorize(ctx);
     Future<JsonArray> decisions = integration.isTempPass()
-        ? tempPass(ctx, integration, deviceHash, resources)
-        : regular(integration, deviceHash, resources);
+        ? (preauthorize ? tempPassPreauthorize(ctx, integration, deviceHash, resources) : tempPass(ctx, integration, deviceHash, resources))
+        : regular(ctx, integration, deviceHash, resources, preauthorize);
     decisions.onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(new JsonObject().put("decisions", ar.result()).toBuffer());
@@ -129,26 +145,118 @@ final class DecisionsHandler {
   }
 
   /**
-   * A regular mvpd: a degradation rule decides first (SPEC 4.4), then dummy authorization; otherwise,
-   * until an upstream MVPD adapter exists, there is no authenticated profile to authorize against.
+   * A regular mvpd: a degradation rule decides first (SPEC 4.4), then dummy authorization, then the
+   * MVPD itself through the device's authenticated profile (SPEC 4.6). Preauthorization gives the
+   * same answers without tokens or decision times.
    */
-  private Future<JsonArray> regular(IntegrationConfig integration, String deviceHash, List<String> resources) {
+  private Future<JsonArray> regular(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources, boolean preauthorize) {
     Degradation rule = control.degradation(integration);
     long now = System.currentTimeMillis();
     long tokenNotAfter = now + config.mediaTokens().ttl().toMillis();
     if (rule == Degradation.AUTHZ_NONE) {
       return Future.succeededFuture(render(integration, "degradation", denyAll(resources, ErrorCode.AUTHORIZATION_DENIED_BY_DEGRADATION_RULE), List.of(), 0, 0, 0));
     }
-    if (rule != null) {
+    if (rule != null || integration.dummyAuthorization()) {
+      String source = rule != null ? "degradation" : "dummy";
+      if (preauthorize) return Future.succeededFuture(render(integration, source, permitAll(resources), List.of(), 0, 0, 0));
       long decisionNotAfter = rule == Degradation.AUTHN_ALL ? now + integration.degradedTtl().toMillis() : 0;
       return sign(integration, deviceHash, resources, now, tokenNotAfter)
-          .map(tokens -> render(integration, "degradation", permitAll(resources), tokens, now, tokenNotAfter, decisionNotAfter));
+          .map(tokens -> render(integration, source, permitAll(resources), tokens, now, tokenNotAfter, decisionNotAfter));
     }
-    if (integration.dummyAuthorization()) {
-      return sign(integration, deviceHash, resources, now, tokenNotAfter)
-          .map(tokens -> render(integration, "dummy", permitAll(resources), tokens, now, tokenNotAfter, 0));
+    AuthorizeRequest request = new AuthorizeRequest(integration, deviceHash, resources, ctx.get(HttpVerticle.CLIENT_IP), preauthorize);
+    return vertx.eventBus().<AuthorizeReply>request(MvpdMessages.AUTHORIZE, request, mvpdDelivery)
+        .map(Message::body)
+        .compose(reply -> preauthorize
+            ? Future.succeededFuture(renderMvpd(integration, reply.items(), null, null, false))
+            : signMvpd(integration, deviceHash, reply.items()));
+  }
+
+  /**
+   * One token per permit. A fresh decision's token starts with the decision (sample 1: token
+   * notBefore = decision notBefore); a cached decision's token starts now. A token never outlives
+   * its decision, so permits are signed in groups of equal token windows (one group in the usual case).
+   */
+  private Future<JsonArray> signMvpd(IntegrationConfig integration, String deviceHash, List<MvpdItem> items) {
+    long now = System.currentTimeMillis();
+    long ttl = config.mediaTokens().ttl().toMillis();
+    String[] tokens = new String[items.size()];
+    long[][] windows = new long[items.size()][];
+    Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      MvpdItem item = items.get(i);
+      if (!item.permitted()) continue;
+      long notBefore = item.fresh() ? item.notBefore() : now;
+      windows[i] = new long[] {notBefore, Math.min(notBefore + ttl, item.notAfter())};
+      groups.computeIfAbsent(List.of(windows[i][0], windows[i][1]), k -> new ArrayList<>()).add(i);
     }
-    return Future.succeededFuture(render(integration, "mvpd", denyAll(resources, ErrorCode.AUTHENTICATED_PROFILE_MISSING), List.of(), 0, 0, 0));
+    List<Future<List<String>>> signed = new ArrayList<>();
+    List<List<Integer>> order = new ArrayList<>(groups.values());
+    for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
+      List<String> resources = new ArrayList<>();
+      for (int i : g.getValue()) resources.add(items.get(i).resource());
+      signed.add(sign(integration, deviceHash, resources, g.getKey().get(0), g.getKey().get(1)));
+    }
+    return Future.all(signed).map(all -> {
+      for (int g = 0; g < order.size(); g++) {
+        List<String> groupTokens = all.resultAt(g);
+        for (int k = 0; k < order.get(g).size(); k++) tokens[order.get(g).get(k)] = groupTokens.get(k);
+      }
+      return renderMvpd(integration, items, tokens, windows, true);
+    });
+  }
+
+  /** {@code source: "mvpd"} items; a permit carries its token and the decision window, a deny the MVPD's text in {@code details}. */
+  private JsonArray renderMvpd(IntegrationConfig integration, List<MvpdItem> items, String[] tokens, long[][] tokenWindows, boolean withTimes) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < items.size(); i++) {
+      MvpdItem item = items.get(i);
+      JsonObject d = new JsonObject()
+          .put("resource", item.resource())
+          .put("serviceProvider", integration.serviceProvider())
+          .put("mvpd", integration.mvpd())
+          .put("source", "mvpd")
+          .put("authorized", item.permitted());
+      if (item.permitted()) {
+        if (withTimes) {
+          d.put("token", new JsonObject().put("notBefore", tokenWindows[i][0]).put("notAfter", tokenWindows[i][1]).put("serializedToken", tokens[i]));
+          d.put("notBefore", item.notBefore()).put("notAfter", item.notAfter());
+        }
+      } else {
+        d.put("error", errors.renderer().item(item.error(), item.details()));
+      }
+      metrics.decision("mvpd", item.permitted(), item.permitted() ? null : item.error().code);
+      out.add(d);
+    }
+    return out;
+  }
+
+  /**
+   * Preauthorization for TempPass reports the pass's current answer without starting a clock or
+   * consuming a resource: it reads the profile (which never starts a clock) and permits what an
+   * authorization would permit now.
+   */
+  private Future<JsonArray> tempPassPreauthorize(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
+    ProfileRequest request = new ProfileRequest(integration, deviceHash, identityHash(ctx, integration, hasher));
+    return vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, request, delivery).map(Message::body).map(p -> {
+      List<Item> items = new ArrayList<>(resources.size());
+      int free = p.remaining();
+      java.util.Set<String> granted = new java.util.HashSet<>();
+      for (String resource : resources) {
+        ErrorCode error = p.error();
+        if (error == null && integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL
+            && !p.usedAssets().contains(resource) && !granted.contains(resource)) {
+          if (free > 0) {
+            free--;
+            granted.add(resource);
+          } else {
+            error = ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
+          }
+        }
+        if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED && p.usedAssets().contains(resource)) error = null;
+        items.add(new Item(resource, error));
+      }
+      return render(integration, "temppass", items, List.of(), 0, 0, 0);
+    });
   }
 
   private Future<List<String>> sign(IntegrationConfig integration, String deviceHash, List<String> resources, long notBefore, long notAfter) {
@@ -172,9 +280,11 @@ final class DecisionsHandler {
           .put("mvpd", integration.mvpd())
           .put("source", source)
           .put("authorized", item.permitted());
-      if (item.permitted()) {
+      if (item.permitted() && next < tokens.size()) {
         d.put("token", new JsonObject().put("notBefore", notBefore).put("notAfter", tokenNotAfter).put("serializedToken", tokens.get(next++)));
         if (decisionNotAfter > 0) d.put("notBefore", notBefore).put("notAfter", decisionNotAfter);
+      } else if (item.permitted()) {
+        // Preauthorization: the answer alone, no token and no decision times (DP).
       } else {
         d.put("error", errors.renderer().item(item.error()));
       }

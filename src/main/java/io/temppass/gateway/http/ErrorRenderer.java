@@ -23,6 +23,26 @@ public final class ErrorRenderer {
         .put("action", error.action);
   }
 
+  /** An item-level error with the partner's text in {@code details} (Enhanced Error Codes), when there is one. */
+  public JsonObject item(ErrorCode error, String details) {
+    JsonObject item = item(error);
+    if (details != null && !details.isEmpty()) item.put("details", details);
+    return item;
+  }
+
+  /**
+   * The browser step's errors: Adobe documents {@code text/html} bodies there (a person, not an app,
+   * reads them). The message is ours, never input, but is escaped all the same.
+   */
+  public void html(HttpServerResponse response, int status, String message, String requestId) {
+    if (response.ended() || response.closed()) return;
+    String text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign-in error</title></head><body><h1>Sign-in error</h1><p>"
+            + text + "</p><p>Reference: " + requestId + "</p></body></html>");
+  }
+
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
   public void topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
     if (response.ended() || response.closed()) return;

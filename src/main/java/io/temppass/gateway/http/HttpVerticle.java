@@ -45,9 +45,14 @@ public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
   static final Pattern DECISIONS_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/authorize/([^/]*)");
   static final Pattern PROFILES_PATH = Pattern.compile("/api/v2/([^/]*)/profiles/([^/]*)");
-  static final Pattern CONFIGURATION_PATH = Pattern.compile("/api/v2/([^/]*)/configuration");
+  static final Pattern PREAUTHORIZE_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/preauthorize/([^/]*)");
+  static final Pattern LOGOUT_PATH = Pattern.compile("/api/v2/([^/]*)/logout/([^/]*)");
+  /** Adobe's own sample asks for the configuration with a trailing slash. */
+  static final Pattern CONFIGURATION_PATH = Pattern.compile("/api/v2/([^/]*)/configuration/?");
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
+  static final String CLIENT = "clientId";
+  static final String CLIENT_IP = "clientIp";
   private static final String STARTED = "startedNanos";
 
   private final Services services;
@@ -73,8 +78,14 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(config.server().eventBusTimeout().toMillis());
-    DecisionsHandler decisions = new DecisionsHandler(vertx, services, errors, delivery);
-    ProfilesHandler profiles = new ProfilesHandler(vertx, services, errors, delivery);
+    // An MVPD decision may wait its whole deadline on the MVPD: the bus waits that long and a margin.
+    DeliveryOptions mvpdDelivery = new DeliveryOptions().setLocalOnly(true)
+        .setSendTimeout(Math.max(config.server().eventBusTimeout().toMillis(), maxMvpdDeadline() + config.redis().commandTimeout().toMillis() * 2));
+    MvpdBus mvpd = new MvpdBus(vertx, mvpdDelivery, errors, services.metrics());
+    DecisionsHandler decisions = new DecisionsHandler(vertx, services, errors, delivery, mvpdDelivery);
+    ProfilesHandler profiles = new ProfilesHandler(vertx, services, errors, delivery, mvpd);
+    SessionsHandler sessions = new SessionsHandler(errors, mvpd);
+    LogoutHandler logout = new LogoutHandler(config, errors, mvpd);
     AdminHandlers admin = new AdminHandlers(vertx, services, errors, delivery);
     if (config.throttle().enabled()) {
       int pool = Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
@@ -90,6 +101,52 @@ public final class HttpVerticle extends VerticleBase {
     // vertx-web runs platform handlers (the timeout) before user handlers on a route.
     router.route().handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408)).handler(this::observe);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
+    // The browser's side of a sign-in: no access token, HTML errors (UA).
+    router.route("/api/v2/authenticate/callback")
+        .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
+        .handler(sessions::loginComplete);
+    router.route("/api/v2/authenticate/:serviceProvider/:code")
+        .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
+        .handler(sessions::loginStart);
+    router.route("/api/v2/:serviceProvider/sessions")
+        .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.POST))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateDevice)
+        .handler(sessions::session);
+    router.route("/api/v2/:serviceProvider/sessions/:code")
+        .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.GET, HttpMethod.POST))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateDevice)
+        .handler(ctx -> {
+          if (ctx.request().method() == HttpMethod.GET) sessions.info(ctx); else sessions.session(ctx);
+        });
+    router.route("/api/v2/:serviceProvider/profiles")
+        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateHeaders)
+        .handler(profiles::allProfiles);
+    router.route("/api/v2/:serviceProvider/profiles/code/:code")
+        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateDevice)
+        .handler(profiles::codeProfile);
+    router.routeWithRegex(PREAUTHORIZE_PATH.pattern())
+        .handler(ctx -> errors.begin(ctx, "preauthorize", HttpMethod.POST))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateHeaders)
+        .handler(decisions::validateBody)
+        .handler(decisions::decide);
+    router.routeWithRegex(LOGOUT_PATH.pattern())
+        .handler(ctx -> errors.begin(ctx, "logout", HttpMethod.GET))
+        .handler(this::validatePath)
+        .handler(this::authenticate)
+        .handler(this::validateHeaders)
+        .handler(logout::logout);
     router.routeWithRegex(DECISIONS_PATH.pattern())
         .handler(ctx -> errors.begin(ctx, "decisions", HttpMethod.POST))
         .handler(this::validatePath)
@@ -241,10 +298,28 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
+  /** The {@code {serviceProvider}} path parameter, whether the route names it or matches it by position. */
+  static String serviceProvider(RoutingContext ctx) {
+    String named = ctx.pathParam("serviceProvider");
+    return named != null ? named : ctx.pathParam("param0");
+  }
+
+  /** The {@code {mvpd}} path parameter, or null on routes without one. */
+  static String mvpd(RoutingContext ctx) {
+    String named = ctx.pathParam("mvpd");
+    return named != null ? named : ctx.pathParam("param1");
+  }
+
+  private long maxMvpdDeadline() {
+    long max = 0;
+    for (var i : config.integrations()) if (i.authorization() != null) max = Math.max(max, i.authorization().deadline().toMillis());
+    return max;
+  }
+
   private void validatePath(RoutingContext ctx) {
-    if (!RequestRules.validId(ctx.pathParam("param0"))) {
+    if (!RequestRules.validId(serviceProvider(ctx))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
-    } else if (ctx.pathParam("param1") != null && !RequestRules.validId(ctx.pathParam("param1"))) {
+    } else if (mvpd(ctx) != null && !RequestRules.validId(mvpd(ctx))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD);
     } else {
       ctx.next();
@@ -256,16 +331,35 @@ public final class HttpVerticle extends VerticleBase {
       if (ar.failed()) {
         LOG.log(System.Logger.Level.DEBUG, () -> "access token rejected [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-      } else if (!services.accessTokens().mayCall(ar.result(), ctx.pathParam("param0"))) {
+      } else if (!services.accessTokens().mayCall(ar.result(), serviceProvider(ctx))) {
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
       } else {
+        Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
+        ctx.put(CLIENT, client == null ? "" : String.valueOf(client));
         ctx.next();
       }
     });
   }
 
+  /** The session APIs: the device identifier (sessions are bound to the device) and device information; no JSON body. */
+  private void validateDevice(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
+    if (device == null) {
+      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
+    } else if (!RequestRules.validDeviceInfo(req.getHeader("X-Device-Info"))) {
+      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO);
+    } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
+      errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
+    } else {
+      ctx.put(DEVICE, services.hasher().device(device));
+      ctx.next();
+    }
+  }
+
   private void validateHeaders(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
+    ctx.put(CLIENT_IP, proxies.clientIp(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For")));
     byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
     if (device == null) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
@@ -294,7 +388,7 @@ public final class HttpVerticle extends VerticleBase {
    * ({@code /api/v2//decisions/…}); such a request is a missing path parameter, not an unknown path.
    */
   private void notFound(RoutingContext ctx) {
-    for (Pattern p : List.of(DECISIONS_PATH, PROFILES_PATH, CONFIGURATION_PATH)) {
+    for (Pattern p : List.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH)) {
       Matcher m = p.matcher(ctx.request().path());
       if (m.matches()) {
         errors.fail(ctx, !RequestRules.validId(m.group(1)) ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER : ErrorCode.INVALID_PARAMETER_MVPD);

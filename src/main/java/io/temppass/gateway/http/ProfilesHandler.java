@@ -9,6 +9,12 @@ import io.temppass.gateway.bus.Messages.ProfileRequest;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdMessages.Profile;
+import io.temppass.gateway.bus.MvpdMessages.ProfilesReply;
+import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
+import java.util.Map;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Vertx;
@@ -35,8 +41,9 @@ final class ProfilesHandler {
   private final GatewayMetrics metrics;
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
+  private final MvpdBus mvpd;
 
-  ProfilesHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
+  ProfilesHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery, MvpdBus mvpd) {
     this.vertx = vertx;
     this.config = services.config();
     this.hasher = services.hasher();
@@ -44,10 +51,11 @@ final class ProfilesHandler {
     this.metrics = services.metrics();
     this.errors = errors;
     this.delivery = delivery;
+    this.mvpd = mvpd;
   }
 
   void profile(RoutingContext ctx) {
-    IntegrationConfig integration = config.integration(ctx.pathParam("param0"), ctx.pathParam("param1"));
+    IntegrationConfig integration = config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
     if (integration == null || !integration.active()) {
       errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
       return;
@@ -81,33 +89,97 @@ final class ProfilesHandler {
         });
   }
 
-  /** Under AuthNAll a regular mvpd has a degraded profile; otherwise there is none to show (an empty map). */
+  /**
+   * A regular mvpd: the device's authenticated profile when there is a valid one; otherwise, under
+   * AuthNAll, a degraded profile; otherwise none (an empty map).
+   */
   private void regularProfile(RoutingContext ctx, IntegrationConfig integration, String deviceHash) {
-    if (control.degradation(integration) != Degradation.AUTHN_ALL) {
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8).end(new JsonObject().put("profiles", new JsonObject()).toBuffer());
-      return;
-    }
+    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES,
+        new ProfilesRequest(integration.serviceProvider(), integration.mvpd(), null, SessionsHandler.caller(ctx)), reply -> {
+          JsonObject profiles = new JsonObject();
+          for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
+          if (profiles.isEmpty() && control.degradation(integration) == Degradation.AUTHN_ALL) profiles.put(integration.mvpd(), degraded(integration, deviceHash));
+          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+        });
+  }
+
+  /** {@code GET /api/v2/{sp}/profiles}: every valid regular profile of the device, and degraded ones where AuthNAll applies. */
+  void allProfiles(RoutingContext ctx) {
+    String sp = HttpVerticle.serviceProvider(ctx);
+    String deviceHash = ctx.get(HttpVerticle.DEVICE);
+    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES, new ProfilesRequest(sp, null, null, SessionsHandler.caller(ctx)), reply -> {
+      JsonObject profiles = new JsonObject();
+      for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
+      for (IntegrationConfig i : config.integrations()) {
+        if (i.serviceProvider().equals(sp) && i.active() && !i.isTempPass() && !profiles.containsKey(i.mvpd())
+            && control.degradation(i) == Degradation.AUTHN_ALL) {
+          profiles.put(i.mvpd(), degraded(i, deviceHash));
+        }
+      }
+      SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+    });
+  }
+
+  /** {@code GET /api/v2/{sp}/profiles/code/{code}}: the profile the session's login produced, once it exists. */
+  void codeProfile(RoutingContext ctx) {
+    ProfilesRequest request = new ProfilesRequest(HttpVerticle.serviceProvider(ctx), null, ctx.pathParam("code"), SessionsHandler.caller(ctx));
+    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES, request, reply -> {
+      if (reply.error() != null) {
+        errors.fail(ctx, reply.error());
+        return;
+      }
+      JsonObject profiles = new JsonObject();
+      for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
+      SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+    });
+  }
+
+  /** A regular profile (PM): {@code issuer} is the MVPD, every attribute {@code {value, state: "plain"}}. */
+  private static JsonObject regular(Profile p) {
+    JsonObject attributes = new JsonObject();
+    for (Map.Entry<String, Object> a : p.attributes().entrySet()) attributes.put(a.getKey(), plain(a.getValue()));
+    return new JsonObject().put("notBefore", p.notBefore()).put("notAfter", p.notAfter()).put("issuer", p.mvpd()).put("type", "regular")
+        .put("attributes", attributes);
+  }
+
+  private static JsonObject degraded(IntegrationConfig integration, String deviceHash) {
     long now = System.currentTimeMillis();
     long notAfter = now + integration.degradedTtl().toMillis();
     JsonObject attributes = new JsonObject()
         .put("userID", plain(IdentityHasher.userId(DEGRADED_USER_PREFIX, deviceHash)))
         .put("expiration_date", plain(notAfter));
-    send(ctx, integration, profile(now, notAfter, "degraded", attributes));
+    return profile(now, notAfter, "degraded", attributes);
   }
 
+  /**
+   * {@code GET /api/v2/{sp}/configuration} (digest §9): the provider's active mvpds and its domains,
+   * with the caller's device, client type and OS as far as {@code X-Device-Info} tells them.
+   */
   void configuration(RoutingContext ctx) {
-    String sp = ctx.pathParam("param0");
+    String sp = HttpVerticle.serviceProvider(ctx);
     JsonArray mvpds = new JsonArray();
     for (IntegrationConfig i : config.integrations()) {
       if (i.serviceProvider().equals(sp) && i.active()) {
-        mvpds.add(new JsonObject().put("id", i.mvpd()).put("displayName", i.displayName()).put("isTempPass", i.isTempPass()));
+        JsonObject m = new JsonObject().put("id", i.mvpd()).put("displayName", i.displayName());
+        if (i.logoUrl() != null) m.put("logoUrl", i.logoUrl());
+        mvpds.add(m.put("isTempPass", i.isTempPass()));
       }
     }
     if (mvpds.isEmpty()) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
       return;
     }
-    JsonObject body = new JsonObject().put("requestor", new JsonObject().put("id", sp).put("name", sp).put("mvpds", mvpds));
+    MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
+    JsonArray domains = new JsonArray();
+    if (provider != null) {
+      for (MvpdSettings.Domain d : provider.domains()) domains.add(new JsonObject().put("name", d.name()).put("mvpdInitiated", d.mvpdInitiated()));
+    }
+    JsonObject device = RequestRules.deviceInfo(ctx.request().getHeader("X-Device-Info"));
+    JsonObject body = new JsonObject()
+        .put("device", device.getString("primaryHardwareType", "Unknown"))
+        .put("clientType", "REST_API_V2")
+        .put("os", device.getString("osName", "Unknown"))
+        .put("requestor", new JsonObject().put("id", sp).put("name", provider == null ? sp : provider.name()).put("domains", domains).put("mvpds", mvpds));
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8).end(body.toBuffer());
   }
 

@@ -21,6 +21,7 @@ public final class RequestRules {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final int MAX_DEVICE_ID_BYTES = 256;
+  private static final Pattern DEVICE_INFO_PAIR = Pattern.compile("\"([A-Za-z]{1,64})\"\\s*:\\s*\"([^\"\\\\]{0,256})\"");
   private static final int MAX_HEADER_CHARS = 8192;
   private static final JsonFactory JSON = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
@@ -56,6 +57,26 @@ public final class RequestRules {
     if (header.length() > MAX_HEADER_CHARS) return false;
     byte[] raw = base64(header.strip());
     return raw != null && raw.length > 0;
+  }
+
+  /**
+   * {@code X-Device-Info} as an object, read leniently: Adobe's own sample is JSON with a missing
+   * comma, so when the value is not JSON its {@code "name": "string"} pairs are picked out one by
+   * one, and anything else gives an empty object rather than an error.
+   */
+  public static io.vertx.core.json.JsonObject deviceInfo(String header) {
+    if (header == null || header.length() > MAX_HEADER_CHARS) return new io.vertx.core.json.JsonObject();
+    byte[] raw = base64(header.strip());
+    if (raw == null) return new io.vertx.core.json.JsonObject();
+    String text = new String(raw, StandardCharsets.UTF_8);
+    try {
+      return new io.vertx.core.json.JsonObject(text);
+    } catch (RuntimeException e) {
+      io.vertx.core.json.JsonObject lenient = new io.vertx.core.json.JsonObject();
+      java.util.regex.Matcher m = DEVICE_INFO_PAIR.matcher(text);
+      while (m.find()) lenient.put(m.group(1), m.group(2));
+      return lenient;
+    }
   }
 
   /** {@code application/json} with any parameters (Adobe documents both spellings). */

@@ -8,6 +8,19 @@ import java.util.Map;
 public final class Replies {
   private Replies() {}
 
+  /**
+   * The HTTP status a failed Redis call stands for: an error in our data or scripts (WRONGTYPE, a
+   * failing script) is unexpected, 500; anything else (timeout, refused or closed connection, full
+   * pool, LOADING, CLUSTERDOWN, too few replica acknowledgements) means Redis is unavailable for
+   * now, 503.
+   */
+  public static int failureStatus(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    boolean dataOrScriptError = cause instanceof Response
+        && (message.startsWith("WRONGTYPE") || message.contains("Error running script") || message.contains("user_script"));
+    return dataOrScriptError ? 500 : 503;
+  }
+
   public static Map<String, String> toMap(Response reply) {
     Map<String, String> out = new HashMap<>();
     if (reply == null) return out;

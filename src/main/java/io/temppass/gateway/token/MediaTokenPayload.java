@@ -13,9 +13,9 @@ final class MediaTokenPayload {
   private MediaTokenPayload() {}
 
   /**
-   * JWT NumericDates are whole seconds: {@code iat}/{@code nbf} round down and {@code exp} rounds
-   * up, so a standard JWT library never rejects the token before the exact {@code expMs} that
-   * matches the response's notAfter.
+   * JWT NumericDates are whole seconds and all three round down: a verifier that reads only
+   * {@code exp} must never accept a token after its pass or decision ended, so {@code exp} may end
+   * the token up to a second early but never late; {@code expMs} keeps the exact end.
    */
   static JsonObject toJson(MediaTokenClaims claims) {
     return new JsonObject()
@@ -25,7 +25,7 @@ final class MediaTokenPayload {
         .put("resource", claims.resource())
         .put("iat", Math.floorDiv(claims.issuedAtMillis(), 1000L))
         .put("nbf", Math.floorDiv(claims.notBeforeMillis(), 1000L))
-        .put("exp", ceilSeconds(claims.expiresAtMillis()))
+        .put("exp", Math.floorDiv(claims.expiresAtMillis(), 1000L))
         .put("nbfMs", claims.notBeforeMillis())
         .put("expMs", claims.expiresAtMillis())
         .put("jti", claims.tokenId())
@@ -40,7 +40,7 @@ final class MediaTokenPayload {
     long notBeforeMillis = integer(payload, "nbfMs");
     long expiresAtMillis = integer(payload, "expMs");
     if (integer(payload, "nbf") != Math.floorDiv(notBeforeMillis, 1000L)
-        || integer(payload, "exp") != ceilSeconds(expiresAtMillis)) {
+        || integer(payload, "exp") != Math.floorDiv(expiresAtMillis, 1000L)) {
       throw new IllegalArgumentException("nbf/exp disagree with nbfMs/expMs");
     }
     return new MediaTokenClaims(
@@ -52,10 +52,6 @@ final class MediaTokenPayload {
         expiresAtMillis,
         text(payload, "jti"),
         text(payload, "dev"));
-  }
-
-  private static long ceilSeconds(long millis) {
-    return -Math.floorDiv(-millis, 1000L);
   }
 
   private static String text(JsonObject payload, String name) {

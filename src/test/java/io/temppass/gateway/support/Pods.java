@@ -16,9 +16,16 @@ public final class Pods implements AutoCloseable {
   private final List<Gateway> gateways = new ArrayList<>();
 
   public static Pods start(JsonObject config, int count) throws Exception {
+    JsonObject[] configs = new JsonObject[count];
+    java.util.Arrays.fill(configs, config);
+    return startEach(configs);
+  }
+
+  /** One pod per configuration (pods that need different ports, for example). */
+  public static Pods startEach(JsonObject... configs) throws Exception {
     Pods pods = new Pods();
     try {
-      for (int i = 0; i < count; i++) {
+      for (JsonObject config : configs) {
         Vertx vertx = Vertx.vertx();
         pods.vertxes.add(vertx);
         pods.gateways.add(TestGateway.start(vertx, config.copy()).await(30, TimeUnit.SECONDS));
@@ -32,6 +39,10 @@ public final class Pods implements AutoCloseable {
 
   public Gateway gateway(int i) {
     return gateways.get(i);
+  }
+
+  public Vertx vertx(int i) {
+    return vertxes.get(i);
   }
 
   public int port(int i) {

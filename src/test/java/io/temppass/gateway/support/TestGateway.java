@@ -49,6 +49,23 @@ public final class TestGateway {
     return config;
   }
 
+  /** A fixed AES-256 key for the sessions' encryption in tests (32 bytes, Base64). */
+  public static final String PROFILE_KEY = java.util.Base64.getEncoder().encodeToString("test-profile-key-0123456789abcdef".substring(0, 32).getBytes());
+
+  /**
+   * Prepares a configuration for the regular-MVPD path: the gateway listens on a fixed free port so
+   * the MVPD's redirect (built from {@code sessions.publicUrl}) comes back to it, and the service
+   * provider owns {@code example.com} (every sign-in's redirectUrl and domainName in tests).
+   */
+  public static JsonObject withMvpdSessions(JsonObject config, String sp) throws java.io.IOException {
+    int port = TestRedis.freePort();
+    config.getJsonObject("server").put("port", port);
+    config.put("sessions", new JsonObject().put("publicUrl", "http://127.0.0.1:" + port).put("encryptionKey", PROFILE_KEY));
+    config.put("serviceProviders", new JsonArray().add(new JsonObject().put("id", sp)
+        .put("domains", new JsonArray().add(new JsonObject().put("name", "example.com")))));
+    return config;
+  }
+
   public static GatewayConfig parse(JsonObject tree) {
     return GatewayConfig.from(tree, GatewayConfig::readFile);
   }

@@ -39,7 +39,10 @@ class MediaTokenSignerTest {
     assertEquals("temppass-gateway", payload.getString("iss"));
     assertEquals(1_700_000_000L, payload.getLong("iat"));
     assertEquals(1_700_000_000L, payload.getLong("nbf"));
-    assertEquals(1_700_001_801L, payload.getLong("exp"), "exp rounds up so it never precedes expMs");
+    // Rounded down: a verifier that reads only exp must not accept the token after expMs (rounding up
+    // accepted it for up to a second after the pass ended).
+    assertEquals(1_700_001_800L, payload.getLong("exp"), "exp rounds down so it never outlives expMs");
+    assertTrue(payload.getLong("exp") * 1000 <= payload.getLong("expMs"));
     assertEquals(TokenFixtures.NOT_BEFORE, payload.getLong("nbfMs"));
     assertEquals(TokenFixtures.EXPIRES_AT, payload.getLong("expMs"));
     assertEquals("jti-42", payload.getString("jti"));

@@ -1,0 +1,47 @@
+package io.temppass.gateway.http;
+
+import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
+import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.config.IntegrationConfig;
+import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.mvpd.SessionService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /api/v2/{sp}/logout/{mvpd}?redirectUrl=…} (authn digest §5): deletes the device's
+ * profile for that mvpd, and with it every cached decision, then tells the app whether the MVPD
+ * wants a browser visit to end its own session.
+ */
+final class LogoutHandler {
+  private final GatewayConfig config;
+  private final HttpErrors errors;
+  private final MvpdBus bus;
+
+  LogoutHandler(GatewayConfig config, HttpErrors errors, MvpdBus bus) {
+    this.config = config;
+    this.errors = errors;
+    this.bus = bus;
+  }
+
+  void logout(RoutingContext ctx) {
+    String sp = HttpVerticle.serviceProvider(ctx);
+    IntegrationConfig integration = config.integration(sp, HttpVerticle.mvpd(ctx));
+    if (integration == null || !integration.active()) {
+      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      return;
+    }
+    String redirectUrl = ctx.queryParams().get("redirectUrl");
+    if (redirectUrl != null && !SessionService.redirectAllowed(config.serviceProvider(sp), redirectUrl)) {
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
+      return;
+    }
+    bus.<LogoutReply>request(ctx, MvpdMessages.LOGOUT, new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl), reply -> {
+      JsonObject entry = new JsonObject().put("actionName", reply.actionName()).put("actionType", reply.actionType()).put("mvpd", integration.mvpd());
+      if (reply.url() != null) entry.put("url", reply.url());
+      SessionsHandler.json(ctx, new JsonObject().put("logouts", new JsonObject().put(integration.mvpd(), entry)));
+    });
+  }
+}

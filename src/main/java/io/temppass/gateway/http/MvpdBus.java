@@ -1,0 +1,51 @@
+package io.temppass.gateway.http;
+
+import io.temppass.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The HTTP side's one way to the MVPD verticles: sends a request over the local event bus and
+ * hands the reply to {@code onReply}; a failed or timed-out request becomes the top-level Enhanced
+ * Error (or, on the browser's side, the HTML page) that a TempPass failure would give.
+ */
+final class MvpdBus {
+  private static final System.Logger LOG = System.getLogger(MvpdBus.class.getName());
+
+  private final Vertx vertx;
+  private final DeliveryOptions delivery;
+  private final HttpErrors errors;
+  private final GatewayMetrics metrics;
+
+  MvpdBus(Vertx vertx, DeliveryOptions delivery, HttpErrors errors, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.delivery = delivery;
+    this.errors = errors;
+    this.metrics = metrics;
+  }
+
+  <T> void request(RoutingContext ctx, String address, Object message, Handler<T> onReply) {
+    vertx.eventBus().<T>request(address, message, delivery).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onReply.handle(ar.result().body());
+      } else {
+        LOG.log(System.Logger.Level.WARNING, address + " failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        errors.fail(ctx, DecisionsHandler.failureCode(ar.cause(), metrics));
+      }
+    });
+  }
+
+  <T> void browser(RoutingContext ctx, String address, Object message, Handler<T> onReply) {
+    vertx.eventBus().<T>request(address, message, delivery).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onReply.handle(ar.result().body());
+      } else {
+        LOG.log(System.Logger.Level.WARNING, address + " failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        errors.renderer().html(ctx.response(), DecisionsHandler.failureCode(ar.cause(), metrics).status,
+            "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx));
+      }
+    });
+  }
+}

@@ -1,0 +1,149 @@
+package io.temppass.gateway.http;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
+import io.temppass.gateway.bus.MvpdMessages.Caller;
+import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
+import io.temppass.gateway.bus.MvpdMessages.LoginStart;
+import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
+import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
+import io.temppass.gateway.bus.MvpdMessages.SessionReply;
+import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
+import io.temppass.gateway.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The sessions API (authn digest §2): {@code POST /api/v2/{sp}/sessions} (create),
+ * {@code POST /api/v2/{sp}/sessions/{code}} (resume), {@code GET /api/v2/{sp}/sessions/{code}}, and
+ * the browser's side: {@code GET /api/v2/authenticate/{sp}/{code}} and the MVPD's redirect back to
+ * {@code GET /api/v2/authenticate/callback}. The browser's side answers redirects or HTML pages,
+ * as Adobe documents for it; everything else answers JSON.
+ */
+final class SessionsHandler {
+  private static final int MAX_FORM_PARAMETERS = 16;
+  private static final int MAX_CALLBACK_PARAMETERS = 16;
+
+  private final HttpErrors errors;
+  private final MvpdBus bus;
+
+  SessionsHandler(HttpErrors errors, MvpdBus bus) {
+    this.errors = errors;
+    this.bus = bus;
+  }
+
+  /** Create or resume: the form body holds whatever of mvpd, domainName and redirectUrl the app has. */
+  void session(RoutingContext ctx) {
+    String code = ctx.pathParam("code");
+    Future<Buffer> body = ctx.get(HttpVerticle.BODY);
+    body.onComplete(ar -> {
+      Map<String, String> form = ar.succeeded() ? form(ctx, ar.result()) : null;
+      if (form == null) {
+        // Not a form at all: nothing to read the parameters from.
+        errors.fail(ctx, ErrorCode.BAD_REQUEST);
+        return;
+      }
+      SessionRequest request = new SessionRequest(ctx.pathParam("serviceProvider"), code, caller(ctx), form.get("mvpd"), form.get("domainName"),
+          form.get("redirectUrl"), ctx.request().getHeader("X-Device-Info"));
+      bus.<SessionReply>request(ctx, MvpdMessages.SESSION, request, reply -> {
+        if (reply.error() != null) {
+          errors.fail(ctx, reply.error());
+          return;
+        }
+        JsonObject out = new JsonObject()
+            .put("actionName", reply.actionName())
+            .put("actionType", reply.actionType())
+            .put("reasonType", reply.reasonType());
+        if (reply.missingParameters() != null) out.put("missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
+        out.put("url", reply.url());
+        if (reply.code() != null) out.put("code", reply.code());
+        out.put("sessionId", UUID.randomUUID().toString()).put("serviceProvider", ctx.pathParam("serviceProvider"));
+        if (reply.mvpd() != null) out.put("mvpd", reply.mvpd());
+        if (reply.code() != null) out.put("notBefore", reply.notBefore()).put("notAfter", reply.notAfter());
+        json(ctx, out);
+      });
+    });
+  }
+
+  void info(RoutingContext ctx) {
+    SessionInfoRequest request = new SessionInfoRequest(ctx.pathParam("serviceProvider"), ctx.pathParam("code"), caller(ctx));
+    bus.<SessionInfoReply>request(ctx, MvpdMessages.SESSION_INFO, request, reply -> {
+      if (reply.error() != null) {
+        errors.fail(ctx, reply.error());
+        return;
+      }
+      JsonObject out = new JsonObject().put("existingParameters", new JsonObject(new HashMap<>(reply.existingParameters())));
+      if (!reply.missingParameters().isEmpty()) out.put("missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
+      out.put("device", RequestRules.deviceInfo(reply.deviceInfo())).put("notBefore", reply.notBefore()).put("notAfter", reply.notAfter());
+      json(ctx, out);
+    });
+  }
+
+  /** The browser step: no access token (a browser, maybe on another screen, follows the session's url). */
+  void loginStart(RoutingContext ctx) {
+    if (!RequestRules.validId(ctx.pathParam("serviceProvider"))) {
+      errors.renderer().html(ctx.response(), 400, "The service provider parameter value is missing or invalid.", errors.requestId(ctx));
+      return;
+    }
+    bus.<BrowserReply>browser(ctx, MvpdMessages.LOGIN_START, new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code")), reply -> browser(ctx, reply));
+  }
+
+  /** The MVPD's redirect back, with {@code code} and {@code state} (or {@code error}). */
+  void loginComplete(RoutingContext ctx) {
+    if (ctx.queryParams().size() > MAX_CALLBACK_PARAMETERS) {
+      errors.renderer().html(ctx.response(), 400, "The sign-in response is invalid.", errors.requestId(ctx));
+      return;
+    }
+    Map<String, String> query = new HashMap<>();
+    for (String name : ctx.queryParams().names()) query.put(name, ctx.queryParams().get(name));
+    bus.<BrowserReply>browser(ctx, MvpdMessages.LOGIN_COMPLETE, new LoginComplete(Map.copyOf(query)), reply -> browser(ctx, reply));
+  }
+
+  private void browser(RoutingContext ctx, BrowserReply reply) {
+    if (reply.location() != null) {
+      ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, reply.location()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+    } else {
+      errors.renderer().html(ctx.response(), reply.status(), reply.message(), errors.requestId(ctx));
+    }
+  }
+
+  static Caller caller(RoutingContext ctx) {
+    return new Caller(ctx.get(HttpVerticle.DEVICE), ctx.get(HttpVerticle.CLIENT));
+  }
+
+  /**
+   * The form body ({@code application/x-www-form-urlencoded}; an empty body is no parameters). A
+   * parameter given empty counts as missing. Null when the body is not such a form.
+   */
+  private static Map<String, String> form(RoutingContext ctx, Buffer body) {
+    if (body == null) return null;
+    Map<String, String> out = new HashMap<>();
+    if (body.length() == 0) return out;
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) return null;
+    try {
+      QueryStringDecoder decoder = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false, MAX_FORM_PARAMETERS);
+      for (Map.Entry<String, List<String>> e : decoder.parameters().entrySet()) {
+        String value = e.getValue().isEmpty() ? null : e.getValue().get(0);
+        if (value != null && !value.isBlank()) out.put(e.getKey(), value.strip());
+      }
+      return out;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8).end(body.toBuffer());
+  }
+}

@@ -1,0 +1,58 @@
+package io.temppass.gateway.mvpd;
+
+import io.temppass.gateway.error.ErrorCode;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What protects the gateway from one MVPD, per process: at most {@code maxConcurrency} calls in
+ * flight (more would only queue behind a slow MVPD), a circuit breaker that stops calling after
+ * {@code breakerFailures} failures in a row and answers at once until a trial call succeeds, and
+ * the per-decision deadline. Over the limit, with the circuit open, or past the deadline the answer
+ * is {@code maximum_execution_time_exceeded}: the app may retry later.
+ */
+public final class GuardedAuthorizer implements MvpdAuthorizer {
+  private final MvpdAuthorizer connector;
+  private final CircuitBreaker breaker;
+  private final int maxConcurrency;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public GuardedAuthorizer(Vertx vertx, String name, MvpdAuthorizer connector, int maxConcurrency, int breakerFailures, long resetTimeoutMillis) {
+    this.connector = connector;
+    this.maxConcurrency = maxConcurrency;
+    this.breaker = CircuitBreaker.create("mvpd-" + name, vertx, new CircuitBreakerOptions()
+        .setMaxFailures(breakerFailures)
+        .setTimeout(-1)
+        .setResetTimeout(resetTimeoutMillis));
+  }
+
+  /** Bounded by {@code deadlineMillis} in all; the connector's own timeouts are shorter, so they normally fire first. */
+  public Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor, long deadlineMillis) {
+    if (deadlineMillis <= 0) return Future.failedFuture(new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "deadline passed before the MVPD call"));
+    if (inFlight.incrementAndGet() > maxConcurrency) {
+      inFlight.decrementAndGet();
+      return Future.failedFuture(new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "too many MVPD calls in flight"));
+    }
+    return breaker.<Verdict>execute(promise -> connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
+        .timeout(deadlineMillis, TimeUnit.MILLISECONDS)
+        .andThen(ar -> inFlight.decrementAndGet())
+        .recover(err -> Future.failedFuture(err instanceof MvpdCallException e ? e
+            : err instanceof OpenCircuitException ? new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "circuit open for this MVPD")
+            : new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "MVPD call exceeded the deadline")));
+  }
+
+  @Override
+  public Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor) {
+    return authorize(userId, resource, clientIp, requestor, Long.MAX_VALUE / 2);
+  }
+
+  /** For metrics and tests: "CLOSED", "OPEN" or "HALF_OPEN". */
+  public String state() {
+    return breaker.state().name();
+  }
+}

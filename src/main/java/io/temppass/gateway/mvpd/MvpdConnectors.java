@@ -1,0 +1,75 @@
+package io.temppass.gateway.mvpd;
+
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.config.IntegrationConfig;
+import io.temppass.gateway.config.MvpdSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One process's connections to the MVPDs, built once at start-up and shared by the MVPD verticles:
+ * per regular integration its login connector, its guarded authorization connector (the concurrency
+ * bound and the circuit breaker count calls of the whole process), and the per-process single-flight
+ * table of MVPD decisions being asked.
+ */
+public final class MvpdConnectors {
+  private final Map<String, MvpdLogin> logins = new HashMap<>();
+  private final Map<String, GuardedAuthorizer> authorizers = new HashMap<>();
+  private final Map<String, WebClient> clients = new HashMap<>();
+  private final SecretBox box;
+  final Map<String, io.vertx.core.Future<?>> inFlight = new ConcurrentHashMap<>();
+
+  private MvpdConnectors(SecretBox box) {
+    this.box = box;
+  }
+
+  public static MvpdConnectors create(Vertx vertx, GatewayConfig config) {
+    byte[] key = config.sessions().encryptionKey();
+    MvpdConnectors connectors = new MvpdConnectors(key == null ? null : new SecretBox(key));
+    for (IntegrationConfig integration : config.integrations()) {
+      if (integration.type() != IntegrationConfig.Type.REGULAR) continue;
+      MvpdSettings.Authorization authz = integration.authorization();
+      MvpdSettings.Login login = integration.login();
+      if (authz == null && login == null) continue;
+      long connect = authz != null ? authz.connectTimeout().toMillis() : 2000;
+      int pool = authz != null ? authz.maxConcurrency() : 8;
+      WebClient web = WebClient.create(vertx, new WebClientOptions()
+          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connect))
+          .setUserAgent("temppass-gateway")
+          .setFollowRedirects(false)
+          .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
+      connectors.clients.put(integration.id(), web);
+      if (login != null) connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
+      if (authz != null) {
+        JsonAuthorizer json = new JsonAuthorizer(web, authz.url(), login == null ? null : login.clientId(),
+            login == null ? null : login.clientSecret(), authz.readTimeout().toMillis());
+        connectors.authorizers.put(integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz.maxConcurrency(),
+            authz.breakerFailures(), authz.breakerResetTimeout().toMillis()));
+      }
+    }
+    return connectors;
+  }
+
+  /** The integration's login connector, or null when its subscribers cannot sign in here. */
+  public MvpdLogin login(IntegrationConfig integration) {
+    return logins.get(integration.id());
+  }
+
+  /** The integration's guarded authorization connector, or null when none is configured. */
+  public GuardedAuthorizer authorizer(IntegrationConfig integration) {
+    return authorizers.get(integration.id());
+  }
+
+  SecretBox box() {
+    return box;
+  }
+
+  public void close() {
+    clients.values().forEach(WebClient::close);
+  }
+}

@@ -1,0 +1,20 @@
+-- The MVPD's redirect back: claims the session for this one login, atomically, so a replayed or
+-- concurrent redirect with the same state cannot complete a second login. The state is removed
+-- with the claim (it is single-use).
+-- KEYS[1]  session hash  <prefix>:s:{<CODE>}
+-- ARGV[1]  the state the MVPD sent back
+-- Reply: the session's fields (HGETALL) once claimed; 0 no such session; -1 the state is not the
+-- session's current one (tampered, or an older attempt); -2 already completed or completing.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+local fields = redis.call('HMGET', KEYS[1], 'st', 'status')
+if fields[1] ~= ARGV[1] then
+  return -1
+end
+if fields[2] == 'done' or fields[2] == 'claimed' then
+  return -2
+end
+redis.call('HSET', KEYS[1], 'status', 'claimed')
+redis.call('HDEL', KEYS[1], 'st')
+return redis.call('HGETALL', KEYS[1])
