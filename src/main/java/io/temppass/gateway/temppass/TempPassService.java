@@ -81,7 +81,10 @@ public final class TempPassService {
           List<String> used = new ArrayList<>();
           for (int i = 5; i < reply.size(); i++) used.add(reply.get(i).toString());
           int remaining = reply.get(4).toInteger();
-          if (reply.get(0).toLong() == STATE_VALID && remaining == 0) return profileError(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED);
+          if (reply.get(0).toLong() == STATE_VALID && remaining == 0) {
+            // The used titles travel with the error: preauthorization still permits them.
+            return new ProfileOutcome(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED, true, 0, 0, owner, 0, List.copyOf(used));
+          }
           return profile(reply, owner, remaining, used);
         }));
   }
