@@ -180,6 +180,7 @@ public final class ReferenceMvpd {
   private record RefreshGrant(String clientId, String scope) {}
 
   private final Options options;
+  private final long codeLifetimeMillis;
   private final ReferenceSigningKey key;
   private final JWTAuth jwt;
   private final ReferenceAuthorizationRules rules;
@@ -188,8 +189,9 @@ public final class ReferenceMvpd {
   private final Map<String, RedeemedCode> redeemedCodes = new ConcurrentHashMap<>();
   private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
 
-  private ReferenceMvpd(Vertx vertx, Options options, ReferenceSigningKey key) {
+  private ReferenceMvpd(Vertx vertx, Options options, long codeLifetimeMillis, ReferenceSigningKey key) {
     this.options = options;
+    this.codeLifetimeMillis = codeLifetimeMillis;
     this.key = key;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
     this.rules = new ReferenceAuthorizationRules(options.subscriberId(), options.deniedResources(),
@@ -199,10 +201,15 @@ public final class ReferenceMvpd {
 
   /** Generates the signing key on a worker thread, then listens. */
   public static Future<ReferenceMvpd> start(Vertx vertx, Options options) {
+    return start(vertx, options, CODE_LIFETIME_MILLIS);
+  }
+
+  /** With another code lifetime, so a test can make codes that are already expired when issued. */
+  static Future<ReferenceMvpd> start(Vertx vertx, Options options, long codeLifetimeMillis) {
     Objects.requireNonNull(options, "options");
     return vertx.executeBlocking(ReferenceSigningKey::generate)
         .compose(key -> {
-          ReferenceMvpd mvpd = new ReferenceMvpd(vertx, options, key);
+          ReferenceMvpd mvpd = new ReferenceMvpd(vertx, options, codeLifetimeMillis, key);
           return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
         })
         .onSuccess(mvpd -> LOG.log(System.Logger.Level.INFO, "reference MVPD listening, issuer " + mvpd.issuer()));
@@ -320,7 +327,7 @@ public final class ReferenceMvpd {
         long now = System.currentTimeMillis();
         dropExpired(now);
         String code = randomToken();
-        codes.put(code, new PendingCode(clientId, redirectUri, codeChallenge, nonce, scope == null ? "" : scope, now + CODE_LIFETIME_MILLIS));
+        codes.put(code, new PendingCode(clientId, redirectUri, codeChallenge, nonce, scope == null ? "" : scope, now + codeLifetimeMillis));
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("code", code);
         parameters.put("state", state);

@@ -120,7 +120,10 @@ class ReferenceMvpdTest {
     assertEquals("invalid_grant", redeem(login.code(), REDIRECT, login.verifier()).bodyAsJsonObject().getString("error"));
   }
 
-  /** Catches: a code left in the store after it is redeemed (reading it instead of removing it). */
+  /**
+   * Catches: a code left in the store after it is redeemed (reading it instead of removing it), and a
+   * replayed code that leaves the refresh token it gave usable (RFC 6749 §4.1.2).
+   */
   @Test
   void a_code_is_single_use_and_its_replay_revokes_the_refresh_token() {
     Login login = login(discover(), random());
@@ -137,17 +140,40 @@ class ReferenceMvpdTest {
     assertEquals("invalid_grant", refresh.bodyAsJsonObject().getString("error"));
   }
 
-  /** Catches: PKCE made optional (no code_challenge check), or the plain method accepted. */
+  /** Catches: the code's lifetime not checked (a code issued with a zero lifetime would be redeemed). */
+  @Test
+  void an_expired_code_is_refused_with_invalid_grant() {
+    ReferenceMvpd usual = mvpd;
+    mvpd = await(ReferenceMvpd.start(vertx, options, 0));
+    try {
+      Login login = login(discover(), random());
+      HttpResponse<Buffer> answer = redeem(login.code(), REDIRECT, login.verifier());
+      assertEquals(400, answer.statusCode(), answer.bodyAsString());
+      assertEquals("invalid_grant", answer.bodyAsJsonObject().getString("error"));
+    } finally {
+      await(mvpd.close());
+      mvpd = usual;
+    }
+  }
+
+  /**
+   * Catches: PKCE made optional (no code_challenge check: the request naming only the method then
+   * gets a code), or the plain method accepted.
+   */
   @Test
   void an_authorization_request_without_an_s256_code_challenge_is_refused() {
     String state = random();
-    HttpResponse<Buffer> missing = authorizeRequest(Map.of("response_type", "code", "client_id", options.clientId(),
-        "redirect_uri", REDIRECT, "state", state, "scope", "openid"));
-    assertEquals(302, missing.statusCode());
-    Map<String, String> back = query(missing.getHeader("Location"));
-    assertEquals("invalid_request", back.get("error"));
-    assertEquals(state, back.get("state"));
-    assertNull(back.get("code"));
+    // the method named but no challenge, then neither: both refused
+    for (Map<String, String> request : List.of(
+        Map.of("response_type", "code", "client_id", options.clientId(), "redirect_uri", REDIRECT, "state", state, "code_challenge_method", "S256"),
+        Map.of("response_type", "code", "client_id", options.clientId(), "redirect_uri", REDIRECT, "state", state, "scope", "openid"))) {
+      HttpResponse<Buffer> missing = authorizeRequest(request);
+      assertEquals(302, missing.statusCode());
+      Map<String, String> back = query(missing.getHeader("Location"));
+      assertEquals("invalid_request", back.get("error"), request.toString());
+      assertEquals(state, back.get("state"));
+      assertNull(back.get("code"));
+    }
 
     String challenge = s256(verifier());
     HttpResponse<Buffer> plain = authorizeRequest(Map.of("response_type", "code", "client_id", options.clientId(),
@@ -175,7 +201,10 @@ class ReferenceMvpdTest {
     assertNull(unknownClient.getHeader("Location"));
   }
 
-  /** Both documented client authentication methods work; a wrong secret is invalid_client. */
+  /**
+   * Both documented client authentication methods work (client_secret_basic is what the other tests
+   * use); a wrong secret is invalid_client. Catches: client_secret_post not accepted.
+   */
   @Test
   void client_secret_post_authenticates_and_a_wrong_secret_is_invalid_client() {
     Login login = login(discover(), random());
@@ -195,7 +224,7 @@ class ReferenceMvpdTest {
     assertEquals(ReferenceMvpd.ACCESS_TOKEN_LIFETIME_SECONDS, tokens.getInteger("expires_in"));
   }
 
-  /** Catches: the user-info endpoint taking any token signed by the key, an ID token included. */
+  /** Catches: the user-info endpoint taking any token signed by the key, an ID token included (no client_id check). */
   @Test
   void userinfo_takes_the_access_token_but_not_the_id_token() {
     Login login = login(discover(), random());
