@@ -58,6 +58,8 @@ public final class ReferenceMvpd {
   private static final Pattern PKCE_VALUE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Claims the provider sets itself: a subscriber claim of the same name would overwrite them. */
+  private static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "nonce", "auth_time", "azp", "client_id", "scope");
 
   /**
    * The reference MVPD's settings. {@link #defaults()} gives the development values; the
@@ -103,8 +105,18 @@ public final class ReferenceMvpd {
       if (allowedRedirectPrefixes.isEmpty()) {
         throw new IllegalArgumentException("allowedRedirectPrefixes must name at least one prefix");
       }
+      for (String prefix : allowedRedirectPrefixes) {
+        if (!prefix.startsWith("http://") && !prefix.startsWith("https://")) {
+          throw new IllegalArgumentException("allowedRedirectPrefixes: " + prefix + " is not an http(s) URI prefix");
+        }
+      }
       // Insertion order kept so the claims read in the configured order in tokens and user info.
       subscriberClaims = Collections.unmodifiableMap(new LinkedHashMap<>(subscriberClaims));
+      for (String claim : subscriberClaims.keySet()) {
+        if (RESERVED_CLAIMS.contains(claim)) {
+          throw new IllegalArgumentException("subscriberClaims: " + claim + " is set by the provider itself");
+        }
+      }
       deniedResources = Set.copyOf(deniedResources);
       parentalControlResources = Set.copyOf(parentalControlResources);
     }
@@ -314,7 +326,9 @@ public final class ReferenceMvpd {
       String codeChallengeMethod = single(query, "code_challenge_method");
       String nonce = single(query, "nonce");
       String scope = single(query, "scope");
-      if (!"code".equals(responseType)) {
+      if (responseType == null) {
+        redirectError(ctx, redirectUri, "invalid_request", "response_type is required.", state);
+      } else if (!"code".equals(responseType)) {
         redirectError(ctx, redirectUri, "unsupported_response_type", "Only response_type=code is supported.", state);
       } else if (state == null || state.isEmpty()) {
         redirectError(ctx, redirectUri, "invalid_request", "state is required.", null);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -26,8 +27,10 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -317,6 +320,16 @@ class ReferenceMvpdTest {
     assertFalse(options.toString().contains(options.clientSecret()));
   }
 
+  /** Settings that would make a silently broken provider are refused when the options are built. */
+  @Test
+  void the_options_refuse_a_claim_the_provider_sets_and_a_prefix_that_is_not_http() {
+    assertThrows(IllegalArgumentException.class, () -> options.withSubscriber("dev-subscriber", Map.of("sub", "someone-else")));
+    assertThrows(IllegalArgumentException.class, () -> options.withAllowedRedirectPrefixes(List.of("javascript:")));
+    assertThrows(IllegalArgumentException.class, () -> options.withAllowedRedirectPrefixes(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> options.withAuthorizationTtlSeconds(0));
+    assertThrows(IllegalArgumentException.class, () -> options.withClient("temppass-gateway-dev", " "));
+  }
+
   // ------------------------------------------------------------ helpers
 
   private record Login(String code, String verifier) {}
@@ -392,7 +405,7 @@ class ReferenceMvpdTest {
   }
 
   private static String encode(String value) {
-    return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
   private static String verifier() {
@@ -408,7 +421,7 @@ class ReferenceMvpdTest {
   private static String s256(String verifier) {
     try {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
