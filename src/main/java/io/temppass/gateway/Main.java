@@ -84,6 +84,7 @@ public final class Main {
         dev.stop();
       }, "temppass-shutdown"));
       if (dev.accessToken() != null) printCurl(ar.result().port(), dev.accessToken(), started);
+      if (dev.accessToken() != null && dev.mvpd() != null) printMvpdWalkthrough(ar.result().port(), dev);
     });
   }
 
@@ -102,6 +103,28 @@ public final class Main {
         + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
         + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
         + "  -d '{\"resources\":[\"REF30\"]}'\n");
+  }
+
+  /** The regular-MVPD path with curl alone (README "Development walk-through"), with this run's ports and token. */
+  private static void printMvpdWalkthrough(int port, DevEnvironment dev) {
+    String base = "http://127.0.0.1:" + port;
+    System.out.println("The regular-MVPD path (REF30/Cablevision, signing in with the reference MVPD):\n"
+        + "TOKEN='" + dev.accessToken() + "'\n"
+        + "DEVICE='AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi'\n"
+        + "# 1. a session (note its code)\n"
+        + "curl -s -X POST " + base + "/api/v2/REF30/sessions -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
+        + "  --data-urlencode mvpd=Cablevision --data-urlencode domainName=127.0.0.1 \\\n"
+        + "  --data-urlencode redirectUrl=" + dev.mvpd().appPage("signed-in") + "\n"
+        + "CODE=...   # the session's code\n"
+        + "# 2. the browser's part: gateway -> MVPD sign-in (no form) -> gateway -> the app's page\n"
+        + "curl -sL " + base + "/api/v2/authenticate/REF30/$CODE\n"
+        + "# 3. the profile the sign-in produced\n"
+        + "curl -s " + base + "/api/v2/REF30/profiles/code/$CODE -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n"
+        + "# 4. Adobe's sample 1: source mvpd, authorized true; 5. a title outside the package: REF30-premium\n"
+        + "curl -s -X POST " + base + "/api/v2/REF30/decisions/authorize/Cablevision -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
+        + "  -H 'Content-Type: application/json' -d '{\"resources\":[\"REF30\",\"REF30-premium\"]}'\n"
+        + "# 6. logout, then the same decision is authenticated_profile_missing\n"
+        + "curl -s '" + base + "/api/v2/REF30/logout/Cablevision?redirectUrl=" + dev.mvpd().appPage("signed-out") + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
   }
 
   private static String usage() {

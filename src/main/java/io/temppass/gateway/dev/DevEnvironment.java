@@ -18,14 +18,18 @@ import redis.embedded.RedisServer;
 
 /**
  * What {@code mode: development} adds so the gateway runs on a machine with only a JDK and Maven: a
- * real Redis server from the embedded-redis binaries, and a throw-away RSA key with a development
- * access token signed by it. Production configuration refuses both (see GatewayConfig).
+ * real Redis server from the embedded-redis binaries, a throw-away RSA key with a development
+ * access token signed by it, and a reference MVPD ({@link ReferenceMvpd}) that every regular
+ * integration with a {@code login} signs in with, so the whole regular-MVPD path works locally.
+ * Production configuration refuses the first two (see GatewayConfig) and never starts the third.
  */
 public final class DevEnvironment {
   private static final System.Logger LOG = System.getLogger(DevEnvironment.class.getName());
 
   private RedisServer redis;
   private String accessToken;
+  private Vertx mvpdVertx;
+  private ReferenceMvpd mvpd;
 
   /** Adjusts the raw configuration tree before it is validated. */
   public void prepare(JsonObject tree) throws IOException {
@@ -48,6 +52,57 @@ public final class DevEnvironment {
           access.getString("requiredScope", "api:client:v2"));
       LOG.log(System.Logger.Level.WARNING, "development: generated a throw-away access-token key");
     }
+    referenceMvpd(tree);
+  }
+
+  /**
+   * Starts the reference MVPD (on the port after the gateway's when free) and points every regular
+   * integration that has a {@code login} at it; the gateway's port is fixed first, because the MVPD
+   * redirects browsers back to {@code sessions.publicUrl}. A fresh key seals profiles: a restart of
+   * development mode signs everyone out, as the reference MVPD forgets its tokens anyway.
+   */
+  private void referenceMvpd(JsonObject tree) throws IOException {
+    JsonArray integrations = tree.getJsonArray("integrations", new JsonArray());
+    boolean wanted = false;
+    for (int i = 0; i < integrations.size(); i++) {
+      JsonObject integration = integrations.getJsonObject(i);
+      if (integration.containsKey("login") && "regular".equals(integration.getString("type", "regular"))) wanted = true;
+    }
+    if (!wanted) return;
+    JsonObject server = tree.getJsonObject("server", new JsonObject());
+    tree.put("server", server);
+    int port = server.getValue("port") instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(server.getValue("port", 8080)));
+    if (port == 0) {
+      port = freePort();
+      server.put("port", port);
+    }
+    String host = "127.0.0.1";
+    int mvpdPort = portFreeOrAny(port + 1);
+    mvpdVertx = Vertx.vertx();
+    try {
+      mvpd = ReferenceMvpd.start(mvpdVertx, ReferenceMvpd.Options.defaults().withListen(host, mvpdPort)).await(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("the reference MVPD did not start: " + e.getMessage(), e);
+    }
+    ReferenceMvpd.Options o = mvpd.options();
+    for (int i = 0; i < integrations.size(); i++) {
+      JsonObject integration = integrations.getJsonObject(i);
+      if (!integration.containsKey("login")) continue;
+      integration.put("login", new JsonObject().put("issuer", mvpd.issuer()).put("clientId", o.clientId()).put("clientSecret", o.clientSecret())
+          .put("attributeClaims", new JsonObject().put("householdID", "householdID").put("zip", "zip").put("maxRating", "maxRating")));
+      JsonObject authorization = integration.getJsonObject("authorization", new JsonObject());
+      integration.put("authorization", authorization.put("url", mvpd.authorizationEndpoint()));
+    }
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    JsonObject sessions = tree.getJsonObject("sessions", new JsonObject());
+    tree.put("sessions", sessions.put("publicUrl", "http://" + host + ":" + port).put("encryptionKey", Base64.getEncoder().encodeToString(key)));
+    LOG.log(System.Logger.Level.WARNING, "development: started the reference MVPD, issuer " + mvpd.issuer());
+  }
+
+  /** The reference MVPD, or null when no integration signs in. */
+  public ReferenceMvpd mvpd() {
+    return mvpd;
   }
 
   /** The development access token, or null when the configuration brought its own keys. */
@@ -56,6 +111,13 @@ public final class DevEnvironment {
   }
 
   public void stop() {
+    if (mvpdVertx != null) {
+      try {
+        mvpdVertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "reference MVPD did not stop cleanly: " + e.getMessage());
+      }
+    }
     if (redis != null) {
       try {
         redis.stop();
@@ -88,6 +150,17 @@ public final class DevEnvironment {
 
   static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+  }
+
+  private static int portFreeOrAny(int preferred) throws IOException {
+    if (preferred > 0 && preferred <= 65535) {
+      try (ServerSocket s = new ServerSocket(preferred, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // fall through to any free port
+      }
+    }
+    return freePort();
   }
 
   private static int freePort() throws IOException {

@@ -56,6 +56,7 @@ public final class ReferenceMvpd {
   private static final int BODY_LIMIT_BYTES = 64 * 1024;
   /** RFC 7636 §4.1: 43 to 128 unreserved characters, for both the verifier and an S256 challenge. */
   private static final Pattern PKCE_VALUE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+  private static final String APP_PATH = "/app";
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Claims the provider sets itself: a subscriber claim of the same name would overwrite them. */
@@ -241,6 +242,11 @@ public final class ReferenceMvpd {
     return server.actualPort();
   }
 
+  /** A page that stands in for the app's own {@code redirectUrl} target in development. */
+  public String appPage(String name) {
+    return "http://" + options.host() + ":" + server.actualPort() + APP_PATH + "/" + name;
+  }
+
   public Options options() {
     return options;
   }
@@ -259,6 +265,10 @@ public final class ReferenceMvpd {
     router.get(BASE_PATH + "/userinfo").handler(this::userInfo);
     router.get(BASE_PATH + "/logout").handler(this::logout);
     router.post(BASE_PATH + "/authorize-resource").handler(body).handler(this::authorizeResource);
+    // Stands in for the programmer's own page that a session's redirectUrl names, so a walk-through
+    // with curl -L ends somewhere that answers.
+    router.get(APP_PATH + "/*").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain;charset=UTF-8")
+        .end("This is the app's page at " + ctx.normalizedPath() + ": the browser's part is over; the app reads the result from the gateway.\n"));
     return router;
   }
 

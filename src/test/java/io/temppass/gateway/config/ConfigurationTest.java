@@ -110,16 +110,22 @@ class ConfigurationTest {
     Path mediaPriv = Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
     Path mediaPub = Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
     Path secret = Files.writeString(dir.resolve("secret"), TestGateway.HASH_SECRET + "\n");
+    Path profileKey = Files.writeString(dir.resolve("profile-key"), TestGateway.PROFILE_KEY + "\n");
+    Path mvpdSecret = Files.writeString(dir.resolve("mvpd-secret"), "client-secret\n");
     GatewayConfig config = ConfigLoader.load(List.of(Path.of("conf/gateway.yaml")), Map.of(
         "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "[\"file:" + accessKey + "\"]",
         "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
         "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
-        "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret));
+        "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
+        "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
+        "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
     assertEquals(GatewayConfig.Mode.PRODUCTION, config.mode());
     assertEquals(TestGateway.HASH_SECRET, config.hashSecret());
     assertEquals(3, config.integrations().size());
     assertEquals(Duration.ofMinutes(3), config.integration("apasstest1", "TempPass_TEST40").ttl());
     assertEquals(5, config.integration("apasstest1", "flexibleTempPass").maxResources());
+    assertEquals("client-secret", config.integration("REF30", "Cablevision").login().clientSecret());
+    assertEquals(32, config.sessions().encryptionKey().length);
   }
 
   @Test
