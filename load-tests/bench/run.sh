@@ -5,6 +5,9 @@
 #   load-tests/bench/run.sh gatling-open RATE    Redis + gateway, Gatling open model at RATE users/s
 #   load-tests/bench/run.sh gatling-closed USERS Redis + gateway, Gatling closed model, USERS users
 #   load-tests/bench/run.sh serve                Redis + gateway only; prints URL and token, waits
+#   load-tests/bench/run.sh mvpd                 the MVPD share: Redis, the reference MVPD and the gateway;
+#                                                MVPD_DEVICES devices sign in, then wrk drives cached MVPD
+#                                                decisions (mvpd.lua) and, in the same run, the mix (gateway.lua)
 #
 # Environment (defaults in brackets):
 #   DURATION [15s]  measured duration of each wrk run / of the Gatling injection
@@ -19,6 +22,7 @@
 #   GATEWAY_HEAP [256m]  GATEWAY_JAVA_OPTS []  extra JVM options of the gateway
 #   SHARED [$ROOT/../shared]  where bench/floor lives
 #   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
+#   MVPD_DEVICES [1000]  devices signed in for the mvpd mode
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,12 +42,14 @@ KEEP=${KEEP:-0}
 SP=bench
 export STATUS_HOOK DEVICES SP
 
+MVPD_DEVICES=${MVPD_DEVICES:-1000}
+export MVPD_DEVICES
 MODE=${1:-bench}
 case "$MODE" in
-  bench | serve) ;;
+  bench | serve | mvpd) ;;
   gatling-open) RATE=${2:?usage: run.sh gatling-open RATE (users/s = requests/s)} ;;
   gatling-closed) USERS=${2:?usage: run.sh gatling-closed USERS} ;;
-  *) echo "usage: $0 [bench | gatling-open RATE | gatling-closed USERS | serve]" >&2; exit 2 ;;
+  *) echo "usage: $0 [bench | gatling-open RATE | gatling-closed USERS | serve | mvpd]" >&2; exit 2 ;;
 esac
 
 log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -198,8 +204,17 @@ start_gateway() {
   [ -z "$overlay" ] || configs+=(--config "$overlay")
   GATEWAY_PORT=$(free_port)
   local k=$WORK/keys
+  local extra=()
+  if [ "$MODE" = mvpd ]; then
+    configs+=(--config "$HERE/mvpd.yaml")
+    openssl rand -base64 32 | tr -d '\n' >"$k/profile-key"
+    extra=(TEMPPASS_SESSIONS__PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT"
+      TEMPPASS_SESSIONS__ENCRYPTION_KEY="file:$k/profile-key"
+      TEMPPASS_INTEGRATIONS__4__LOGIN__ISSUER="http://127.0.0.1:$MVPD_PORT/mvpd"
+      TEMPPASS_INTEGRATIONS__4__AUTHORIZATION__URL="http://127.0.0.1:$MVPD_PORT/mvpd/authorize-resource")
+  fi
   # shellcheck disable=SC2086
-  env TEMPPASS_SERVER__PORT="$GATEWAY_PORT" \
+  env "${extra[@]}" TEMPPASS_SERVER__PORT="$GATEWAY_PORT" \
     TEMPPASS_REDIS__ENDPOINTS="[\"redis://127.0.0.1:$REDIS_PORT\"]" \
     TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS="[\"file:$k/access.pub\"]" \
     TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY="file:$k/media.key" \
@@ -234,6 +249,36 @@ start_floor() {
   wait_for floor "$FLOOR_PID" "$WORK/floor.log" 60 floor_ok || die "floor did not start"
   log "floor on port $FLOOR_PORT (pid $FLOOR_PID)"
 }
+
+# The reference MVPD of development mode, on its own (mvpd mode).
+start_reference_mvpd() {
+  MVPD_PORT=$(free_port)
+  java -Xmx128m -cp "$GATEWAY_JAR" io.temppass.gateway.dev.ReferenceMvpd --port "$MVPD_PORT" >"$WORK/mvpd.log" 2>&1 &
+  MVPD_PID=$!; PIDS+=("$MVPD_PID")
+  wait_for mvpd "$MVPD_PID" "$WORK/mvpd.log" 60 curl -sf "http://127.0.0.1:$MVPD_PORT/mvpd/.well-known/openid-configuration" \
+    || die "reference MVPD did not start"
+  log "reference MVPD on port $MVPD_PORT (pid $MVPD_PID)"
+}
+
+# Signs devices mvpd000000.. in, as an app and a browser would: a session, then its url followed.
+sign_in_devices() {
+  local d dev code out ok=0
+  for ((d = 0; d < MVPD_DEVICES; d++)); do
+    dev=$(printf 'mvpd%06d' "$d")
+    out=$(curl -s --max-time 5 -X POST "http://127.0.0.1:$GATEWAY_PORT/api/v2/$SP/sessions" -H "Authorization: Bearer $TOKEN" \
+      -H "AP-Device-Identifier: fingerprint $(b64 "$dev")" -H "X-Forwarded-For: 10.254.$((d / 256 % 256)).$((d % 256))" \
+      --data-urlencode mvpd=BenchMvpd --data-urlencode domainName=127.0.0.1 \
+      --data-urlencode "redirectUrl=http://127.0.0.1:$MVPD_PORT/app/signed-in")
+    code=$(sed -n 's/.*"code":"\([^"]*\)".*/\1/p' <<<"$out")
+    [ -n "$code" ] || die "session for $dev: $out"
+    curl -s --max-time 5 -L -o /dev/null -H "X-Forwarded-For: 10.253.$((d / 256 % 256)).$((d % 256))" \
+      "http://127.0.0.1:$GATEWAY_PORT/api/v2/authenticate/$SP/$code" && ok=$((ok + 1))
+  done
+  log "signed in $ok of $MVPD_DEVICES devices through the reference MVPD"
+}
+
+# utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # ---------------------------------------------------------------- requests
 b64() { printf '%s' "$1" | openssl base64 -A; }
@@ -316,6 +361,7 @@ case "$MODE" in
   bench) ensure_tools redis-server redis-cli wrk openssl curl ;;
   gatling-*) ensure_tools redis-server redis-cli openssl curl ;;
   serve) ensure_tools redis-server redis-cli openssl curl ;;
+  mvpd) ensure_tools redis-server redis-cli wrk openssl curl ;;
 esac
 WORK=$(mktemp -d /tmp/temppass-bench.XXXXXX)
 log "mode $MODE; root $ROOT; work dir $WORK"
@@ -323,8 +369,9 @@ build
 [ "$MODE" = bench ] && build_floor
 make_keys
 start_redis
+[ "$MODE" = mvpd ] && start_reference_mvpd
 start_gateway
-probe_and_memory
+[ "$MODE" = mvpd ] || probe_and_memory
 GW_URL=http://127.0.0.1:$GATEWAY_PORT
 
 case "$MODE" in
@@ -342,6 +389,28 @@ case "$MODE" in
     fi
     if [ "$MODE" = gatling-open ]; then gatling open "$RATE"; else gatling closed "$USERS"; fi
     jvm_memory "$GATEWAY_PID" gateway
+    ;;
+  mvpd)
+    sign_in_devices
+    TICK=$(getconf CLK_TCK)
+    # measure NAME SCRIPT: warm-up, then a measured wrk run with the gateway's CPU time per request.
+    measure() {
+      [ "$WARMUP" != 0 ] && wrk_run "$1-warmup" "$2" "$GW_URL" "$WARMUP" quiet >/dev/null
+      local before after out
+      before=$(cpu_ticks "$GATEWAY_PID")
+      out=$(wrk_run "$1" "$2" "$GW_URL" "$DURATION" quiet)
+      after=$(cpu_ticks "$GATEWAY_PID")
+      echo "$out $(awk -v t=$((after - before)) -v hz="$TICK" -v n="$(field requests <<<"$out")" \
+        'BEGIN { printf "gateway_cpu_us_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+    }
+    log "measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP each), MVPD decisions then the mix"
+    M=$(measure mvpd "$HERE/mvpd.lua")
+    X=$(measure mix "$HERE/gateway.lua")
+    echo
+    echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, throttle $THROTTLE, $MVPD_DEVICES devices signed in)"
+    echo "$M"
+    echo "$X"
+    echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     ;;
   bench)
     start_floor

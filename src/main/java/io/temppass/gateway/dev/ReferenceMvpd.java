@@ -212,6 +212,25 @@ public final class ReferenceMvpd {
     this.server = vertx.createHttpServer().requestHandler(router(vertx));
   }
 
+  /**
+   * {@code java -cp temppass-gateway.jar io.temppass.gateway.dev.ReferenceMvpd [--port N]}: the
+   * reference MVPD on its own (load-tests/bench/run.sh mvpd), with the development defaults, until
+   * the process is stopped.
+   */
+  public static void main(String[] args) throws Exception {
+    int port = 0;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--port") && i + 1 < args.length) {
+        port = Integer.parseInt(args[++i]);
+      } else {
+        System.err.println("usage: ReferenceMvpd [--port N]");
+        System.exit(2);
+      }
+    }
+    ReferenceMvpd mvpd = start(Vertx.vertx(), Options.defaults().withListen("127.0.0.1", port)).toCompletionStage().toCompletableFuture().get();
+    System.out.println("ISSUER=" + mvpd.issuer());
+  }
+
   /** Generates the signing key on a worker thread, then listens. */
   public static Future<ReferenceMvpd> start(Vertx vertx, Options options) {
     return start(vertx, options, CODE_LIFETIME_MILLIS);
