@@ -86,6 +86,30 @@ class MvpdAuthorizationFaultsTest {
     }));
   }
 
+  /**
+   * With {@code maxConcurrency: 1}, a second decision while the first waits on a slow MVPD is
+   * answered at once with {@code maximum_execution_time_exceeded}, without a second MVPD call.
+   * Breakage caught: an unbounded connector queues the second call behind the first.
+   */
+  @Test
+  void calls_over_the_concurrency_bound_are_refused_at_once(Vertx vertx, VertxTestContext ctx) throws Exception {
+    JsonObject authorization = new JsonObject().put("readTimeout", "1500ms").put("deadline", "2s").put("maxConcurrency", 1);
+    signedIn(vertx, authorization, "dev-bound").onComplete(ctx.succeeding(api -> {
+      mvpd.fault(Fault.SLOW, 1_000);
+      Future<JsonObject> slow = decide(api, "dev-bound", "first");
+      vertx.setTimer(300, t -> {
+        decide(api, "dev-bound", "second").onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
+          assertRetry(refused, "maximum_execution_time_exceeded");
+          assertEquals(0, mvpd.calls("second"), "refused without calling the MVPD");
+          slow.onComplete(ctx.succeeding(first -> ctx.verify(() -> {
+            assertTrue(first.getBoolean("authorized"), first.encode());
+            ctx.completeNow();
+          })));
+        })));
+      });
+    }));
+  }
+
   @Test
   void an_unreachable_mvpd_is_a_connection_timeout(Vertx vertx, VertxTestContext ctx) throws Exception {
     int closed = TestRedis.freePort();

@@ -38,9 +38,11 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
       inFlight.decrementAndGet();
       return Future.failedFuture(new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "too many MVPD calls in flight"));
     }
-    return breaker.<Verdict>execute(promise -> connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
-        .timeout(deadlineMillis, TimeUnit.MILLISECONDS)
-        .andThen(ar -> inFlight.decrementAndGet())
+    // The slot is held until the call itself ends, not just until the deadline answers the
+    // caller: a call past its deadline still occupies a connection to the MVPD.
+    Future<Verdict> call = breaker.<Verdict>execute(promise -> connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
+        .andThen(ar -> inFlight.decrementAndGet());
+    return call.timeout(deadlineMillis, TimeUnit.MILLISECONDS)
         .recover(err -> Future.failedFuture(err instanceof MvpdCallException e ? e
             : err instanceof OpenCircuitException ? new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "circuit open for this MVPD")
             : new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "MVPD call exceeded the deadline")));

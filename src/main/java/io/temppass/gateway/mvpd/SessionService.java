@@ -207,7 +207,9 @@ public final class SessionService {
             String generation = Randoms.token(12);
             return profiles.put(integration, session.get("dev"), now, now + integration.authenticationTtl().toMillis(), generation, identity)
                 .compose(v -> sessions.finish(code, true, generation))
-                .map(v -> new BrowserReply(redirectUrl, 302, null));
+                .map(v -> new BrowserReply(redirectUrl, 302, null))
+                // Redis failed mid-way: give the code back so the viewer can try again, and answer the error.
+                .recover(err -> sessions.finish(code, false, null).transform(ignored -> Future.failedFuture(err)));
           }, err -> {
             LOG.log(System.Logger.Level.WARNING, "MVPD sign-in refused for " + integration.id() + ": " + err.getMessage());
             return sessions.finish(code, false, null).map(v -> new BrowserReply(redirectUrl, 302, null));
