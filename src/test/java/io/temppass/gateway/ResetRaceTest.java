@@ -117,6 +117,41 @@ class ResetRaceTest {
     System.out.println("reset race: " + requestFirst + " ordered (authorization, reset), " + resetFirst + " ordered (reset, authorization)");
   }
 
+  /**
+   * A reset by device whose process died after marking the binding (step 1 of 3) must not leave
+   * the device stuck or half-reset: the next decision on the device completes it, as the reset
+   * would have, and then binds the device afresh. Catches: decisions ignoring the mark (the
+   * {@code resetUnderWay} branch of TempPassService removed: B then continues A's trial, which the
+   * reset should have deleted).
+   */
+  @Test
+  void a_decision_completes_a_reset_interrupted_after_its_first_step(Vertx vertx) throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional(SP, MVPD, "1h", MAX));
+    IntegrationConfig integration = TestGateway.parse(config).integration(SP, MVPD);
+    KeySchema keys = new KeySchema(TestGateway.keyPrefix(config));
+    IdentityHasher hasher = new IdentityHasher(TestGateway.HASH_SECRET);
+    Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+    Api api = new Api(vertx, gateway.port());
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      assertEquals(List.of(true), authorized(api.authorize(SP, MVPD, "half-reset", "a@example.com", "a").await(10, TimeUnit.SECONDS).getJsonArray("decisions")));
+      String bindingKey = keys.promoDeviceBinding(integration, 0, hasher.device("half-reset".getBytes(StandardCharsets.UTF_8)));
+      String binding = redis.send(Command.GET, bindingKey).await(10, TimeUnit.SECONDS).toString();
+      // Step 1 of the reset, as promo_reset_mark.lua does it; the process then "dies".
+      redis.send(Command.SET, bindingKey, binding + " R", "KEEPTTL").await(10, TimeUnit.SECONDS);
+
+      JsonArray forB = api.authorize(SP, MVPD, "half-reset", "b@example.com", "b").await(10, TimeUnit.SECONDS).getJsonArray("decisions");
+      assertEquals(List.of(true), authorized(forB));
+      assertEquals(Map.of(), trial(redis, keys.promoTrial(integration, 0, hasher.identity("a@example.com"))), "the reset deleted A's trial");
+      assertEquals(Set.of("b"), Set.copyOf(trial(redis, keys.promoTrial(integration, 0, hasher.identity("b@example.com"))).values()));
+      assertEquals(hasher.identity("b@example.com"), bindingOwner(redis, bindingKey), "the device is bound afresh");
+    } finally {
+      redis.close();
+      api.close();
+      gateway.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static Future<Outcome> iteration(Api first, Api second, KeySchema keys, IntegrationConfig integration,
       IdentityHasher hasher, String run, int i) {
     String device = "race-" + run + "-" + i;
