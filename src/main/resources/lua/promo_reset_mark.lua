@@ -13,6 +13,11 @@ end
 if string.sub(bound, -2) == ' R' then
   return bound
 end
+-- A binding written before bindings carried a nonce is the identity hash alone: give it the "-"
+-- nonce, so the mark still reads as "<identityHash> <nonce> R".
+if not string.find(bound, ' ', 1, true) then
+  bound = bound .. ' -'
+end
 local marked = bound .. ' R'
 redis.call('SET', KEYS[1], marked, 'KEEPTTL')
 return marked

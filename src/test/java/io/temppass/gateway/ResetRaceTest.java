@@ -152,6 +152,38 @@ class ResetRaceTest {
     }
   }
 
+  /**
+   * A device binding stored before bindings carried a nonce (the identity hash alone) still decides
+   * and still resets. Catches: TempPassService.Binding.parse assuming a nonce (a 500 on such a device).
+   */
+  @Test
+  void a_binding_without_a_nonce_still_decides_and_resets(Vertx vertx) throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional(SP, MVPD, "1h", MAX));
+    IntegrationConfig integration = TestGateway.parse(config).integration(SP, MVPD);
+    KeySchema keys = new KeySchema(TestGateway.keyPrefix(config));
+    IdentityHasher hasher = new IdentityHasher(TestGateway.HASH_SECRET);
+    Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+    Api api = new Api(vertx, gateway.port());
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      String a = hasher.identity("a@example.com");
+      String bindingKey = keys.promoDeviceBinding(integration, 0, hasher.device("older".getBytes(StandardCharsets.UTF_8)));
+      redis.send(Command.SET, bindingKey, a, "PX", 3_600_000).await(10, TimeUnit.SECONDS);
+
+      assertEquals(List.of(true), authorized(api.authorize(SP, MVPD, "older", "b@example.com", "x").await(10, TimeUnit.SECONDS).getJsonArray("decisions")));
+      assertEquals(Set.of("x"), Set.copyOf(trial(redis, keys.promoTrial(integration, 0, a)).values()), "B continued the bound trial");
+
+      assertEquals(204, api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset?requestor_id=" + SP + "&mvpd_id=" + MVPD + "&device_id=older")
+          .send().await(10, TimeUnit.SECONDS).statusCode());
+      assertEquals(Map.of(), trial(redis, keys.promoTrial(integration, 0, a)));
+      assertEquals(null, bindingOwner(redis, bindingKey));
+    } finally {
+      redis.close();
+      api.close();
+      gateway.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static Future<Outcome> iteration(Api first, Api second, KeySchema keys, IntegrationConfig integration,
       IdentityHasher hasher, String run, int i) {
     String device = "race-" + run + "-" + i;

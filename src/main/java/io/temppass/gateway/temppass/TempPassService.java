@@ -294,8 +294,14 @@ public final class TempPassService {
    * binding's nonce ({@code "-"} when a profile read found none), and whether a reset is under way.
    */
   record Binding(String value, String owner, String nonce, boolean resetUnderWay) {
+    /**
+     * A binding written before bindings carried a nonce is the identity hash alone: it is read as a
+     * binding without a nonce (counted without the revocation check), and promo_reset_mark.lua
+     * rewrites it as {@code "<identityHash> - R"} when it resets it.
+     */
     static Binding parse(String value) {
       String[] parts = value.split(" ");
+      if (parts.length == 1) return new Binding(value, value, NO_BINDING, false);
       return new Binding(value, parts[0], parts[1], parts.length > 2);
     }
 
