@@ -70,7 +70,13 @@ if not authorize then
   reply[5] = math.max(0, max - used)
   local all = redis.call('HGETALL', key)
   for i = 1, #all, 2 do
-    if all[i] ~= '' then reply[#reply + 1] = all[i + 1] end
+    -- A trial written before resources were digested holds the id itself as the field and "1" as
+    -- the value; a digest is always 16 characters.
+    if all[i] ~= '' and all[i + 1] == '1' and #all[i] ~= 16 then
+      reply[#reply + 1] = all[i]
+    elseif all[i] ~= '' then
+      reply[#reply + 1] = all[i + 1]
+    end
   end
   return reply
 end

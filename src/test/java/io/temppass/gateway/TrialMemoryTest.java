@@ -93,6 +93,35 @@ class TrialMemoryTest {
     }
   }
 
+  /**
+   * A trial stored before resources were digested (the id as the field, "1" as the value) still
+   * shows its ids in the profile. Catches: promo_authorize.lua showing every stored value as the id
+   * (the profile then lists "1").
+   */
+  @Test
+  void a_trial_stored_with_raw_ids_still_shows_them(Vertx vertx) throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional(SP, MVPD, "1h", MAX));
+    IntegrationConfig integration = TestGateway.parse(config).integration(SP, MVPD);
+    KeySchema keys = new KeySchema(TestGateway.keyPrefix(config));
+    IdentityHasher hasher = new IdentityHasher(TestGateway.HASH_SECRET);
+    Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+    Api api = new Api(vertx, gateway.port());
+    RedisProbe redis = new RedisProbe(vertx);
+    try {
+      String trial = keys.promoTrial(integration, 0, hasher.identity("older@example.com"));
+      redis.send(Command.HSET, trial, "", System.currentTimeMillis(), "REF30", "1").await(10, TimeUnit.SECONDS);
+      redis.send(Command.PEXPIRE, trial, 3_600_000).await(10, TimeUnit.SECONDS);
+      JsonObject attributes = api.profile(SP, MVPD, "older-device", "older@example.com").send().await(10, TimeUnit.SECONDS)
+          .bodyAsJsonObject().getJsonObject("profiles").getJsonObject(MVPD).getJsonObject("attributes");
+      assertEquals(new JsonArray().add("REF30"), attributes.getJsonObject("used_assets").getJsonArray("value"));
+      assertEquals(MAX - 1, attributes.getJsonObject("remaining_resources").getInteger("value"));
+    } finally {
+      redis.close();
+      api.close();
+      gateway.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static long memory(RedisProbe redis, String key) throws Exception {
     return redis.send(Command.MEMORY, "USAGE", key).await(10, TimeUnit.SECONDS).toLong();
   }
