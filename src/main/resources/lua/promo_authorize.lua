@@ -25,7 +25,7 @@ Reply    flat array {state, startMs, expiresMs, nowMs, remaining, ...}
          state 0: never used (read-only; projected pass), 1: valid, 2: expired
          authorize: one integer per resource follows, 1 = permit, 0 = resources limit exceeded
                     (all 0 when expired)
-         read:      the shown prefixes of the granted resources follow, as bulk strings
+         read:      per granted resource, its digest and its shown prefix follow, as bulk strings
 
 Why a script: N concurrent requests on one trial, from any number of gateway processes, must never
 grant more than maxResources distinct resources; checking the binding, counting and granting are
@@ -71,10 +71,12 @@ if not authorize then
   local all = redis.call('HGETALL', key)
   for i = 1, #all, 2 do
     -- A trial written before resources were digested holds the id itself as the field and "1" as
-    -- the value; a digest is always 16 characters.
+    -- the value (a digest is always 16 characters): its digest is left to the caller ("").
     if all[i] ~= '' and all[i + 1] == '1' and #all[i] ~= 16 then
+      reply[#reply + 1] = ''
       reply[#reply + 1] = all[i]
     elseif all[i] ~= '' then
+      reply[#reply + 1] = all[i]
       reply[#reply + 1] = all[i + 1]
     end
   end

@@ -1,8 +1,12 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temppass.gateway.bus.Messages;
+import io.temppass.gateway.bus.Messages.ProfileOutcome;
+import io.temppass.gateway.bus.Messages.ProfileRequest;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.RedisProbe;
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * characters cost about 12.7 KB for 30 days, about 1.1 GB a day from one throttled client. Now five
  * ids of 2,048 characters cost 379 B and five of 2 characters 229 B (standalone Redis 7 of the test
  * suite). Catches: the trial storing whole ids ({@code TempPassService.shownResource} returning the
- * id uncut: 12,832 B).
+ * id uncut: 12,832 B); and {@code ProfileOutcome.used} judging by the shown prefix (an id that only
+ * shares the first 32 bytes counted as used).
  */
 @ExtendWith(VertxExtension.class)
 class TrialMemoryTest {
@@ -86,6 +91,12 @@ class TrialMemoryTest {
       assertTrue(longIds.get(0).startsWith(shown), shown);
       assertTrue(shown.getBytes(StandardCharsets.UTF_8).length <= TempPassService.SHOWN_RESOURCE_BYTES, shown);
       assertTrue(shown.getBytes(StandardCharsets.UTF_8).length > TempPassService.SHOWN_RESOURCE_BYTES - 2, "cut at a character boundary only: " + shown);
+      // The exact resource is still known to be used (by digest), and a different id with the same
+      // shown prefix is not.
+      ProfileOutcome outcome = profileOutcome(vertx, integration, hasher, "mem-half", "half@example.com");
+      assertTrue(outcome.used(longIds.get(0)));
+      assertFalse(outcome.used(longIds.get(0).substring(0, 2_047) + "x"));
+      assertFalse(outcome.used(shown));
     } finally {
       redis.close();
       api.close();
@@ -115,11 +126,18 @@ class TrialMemoryTest {
           .bodyAsJsonObject().getJsonObject("profiles").getJsonObject(MVPD).getJsonObject("attributes");
       assertEquals(new JsonArray().add("REF30"), attributes.getJsonObject("used_assets").getJsonArray("value"));
       assertEquals(MAX - 1, attributes.getJsonObject("remaining_resources").getInteger("value"));
+      assertTrue(profileOutcome(vertx, integration, hasher, "older-device", "older@example.com").used("REF30"));
     } finally {
       redis.close();
       api.close();
       gateway.stop().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The profile as the TempPass verticle answers it on the event bus, for what the HTTP answer does not show. */
+  private static ProfileOutcome profileOutcome(Vertx vertx, IntegrationConfig integration, IdentityHasher hasher, String device, String email) throws Exception {
+    ProfileRequest request = new ProfileRequest(integration, hasher.device(device.getBytes(StandardCharsets.UTF_8)), hasher.identity(email));
+    return vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, request).await(10, TimeUnit.SECONDS).body();
   }
 
   private static long memory(RedisProbe redis, String key) throws Exception {

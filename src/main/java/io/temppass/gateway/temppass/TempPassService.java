@@ -21,7 +21,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -142,7 +144,7 @@ public final class TempPassService {
     if (!integration.tempPassUsable()) return Future.succeededFuture(profileError(ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
     long generation = control.generation(integration);
     if (integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC) {
-      return basic(integration, generation, request.deviceHash(), READ_ONLY).map(reply -> profile(reply, request.deviceHash(), -1, List.of()));
+      return basic(integration, generation, request.deviceHash(), READ_ONLY).map(reply -> profile(reply, request.deviceHash(), -1, List.of(), Set.of()));
     }
     if (request.identityHash() == null) return Future.succeededFuture(profileError(ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
     return promotionalProfile(integration, generation, request, 0);
@@ -158,24 +160,30 @@ public final class TempPassService {
       return promotional(integration, generation, binding, READ_ONLY, List.of()).compose(reply -> {
         if (reply.get(0).toInteger() == STATE_REVOKED) return promotionalProfile(integration, generation, request, attempt + 1);
         List<String> used = new ArrayList<>();
-        for (int i = 5; i < reply.size(); i++) used.add(reply.get(i).toString());
+        Set<String> usedDigests = new HashSet<>();
+        for (int i = 5; i + 1 < reply.size(); i += 2) {
+          String digest = reply.get(i).toString();
+          String shown = reply.get(i + 1).toString();
+          used.add(shown);
+          usedDigests.add(digest.isEmpty() ? resourceDigest(shown) : digest);
+        }
         int remaining = reply.get(4).toInteger();
         if (reply.get(0).toLong() == STATE_VALID && remaining == 0) return Future.succeededFuture(profileError(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
-        return Future.succeededFuture(profile(reply, binding.owner(), remaining, used));
+        return Future.succeededFuture(profile(reply, binding.owner(), remaining, used, usedDigests));
       });
     });
   }
 
-  private static ProfileOutcome profile(Response reply, String trialHash, int remaining, List<String> used) {
+  private static ProfileOutcome profile(Response reply, String trialHash, int remaining, List<String> used, Set<String> usedDigests) {
     long state = reply.get(0).toLong();
     if (state != STATE_NEW && state != STATE_VALID) return profileError(ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
     // Before first use: the projected pass, notBefore = now. After: the live pass from its start.
     long notBefore = state == STATE_NEW ? reply.get(3).toLong() : reply.get(1).toLong();
-    return new ProfileOutcome(null, state == STATE_VALID, notBefore, reply.get(2).toLong(), trialHash, remaining, List.copyOf(used));
+    return new ProfileOutcome(null, state == STATE_VALID, notBefore, reply.get(2).toLong(), trialHash, remaining, List.copyOf(used), Set.copyOf(usedDigests));
   }
 
   private static ProfileOutcome profileError(ErrorCode error) {
-    return new ProfileOutcome(error, false, 0, 0, null, 0, List.of());
+    return new ProfileOutcome(error, false, 0, 0, null, 0, List.of(), Set.of());
   }
 
   // ---- resets ----------------------------------------------------------------------------
