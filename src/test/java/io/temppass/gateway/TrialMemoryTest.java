@@ -84,6 +84,7 @@ class TrialMemoryTest {
       }
       HttpResponse<Buffer> profile = api.profile(SP, MVPD, "mem-long", "long@example.com").send().await(10, TimeUnit.SECONDS);
       assertEquals(403, profile.statusCode(), "all resources used");
+      assertTrue(profileOutcome(vertx, integration, hasher, "mem-long", "long@example.com").used(longIds.get(4)), "a used-up trial still names its titles");
       api.authorize(SP, MVPD, "mem-half", "half@example.com", longIds.get(0)).await(10, TimeUnit.SECONDS);
       JsonObject attributes = api.profile(SP, MVPD, "mem-half", "half@example.com").send().await(10, TimeUnit.SECONDS)
           .bodyAsJsonObject().getJsonObject("profiles").getJsonObject(MVPD).getJsonObject("attributes");

@@ -168,7 +168,11 @@ public final class TempPassService {
           usedDigests.add(digest.isEmpty() ? resourceDigest(shown) : digest);
         }
         int remaining = reply.get(4).toInteger();
-        if (reply.get(0).toLong() == STATE_VALID && remaining == 0) return Future.succeededFuture(profileError(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
+        if (reply.get(0).toLong() == STATE_VALID && remaining == 0) {
+          // The used titles travel with the error: preauthorization still permits them.
+          return Future.succeededFuture(new ProfileOutcome(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED, true, 0, 0, binding.owner(), 0,
+              List.copyOf(used), Set.copyOf(usedDigests)));
+        }
         return Future.succeededFuture(profile(reply, binding.owner(), remaining, used, usedDigests));
       });
     });
