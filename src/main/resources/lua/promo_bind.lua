@@ -5,8 +5,8 @@ The first identity seen on a device for an integration stays bound to it: a new 
 device continues that device's trial, a known identity on a new device continues its own trial
 (Adobe's trial table). The binding key and the trial key live in different slots on purpose (trials
 then spread over every Redis Cluster primary), so a decision takes two atomic steps: this one, then
-promo_authorize.lua on the trial. A binding is therefore never changed in place; resets make it
-linearizable with decisions instead:
+promo_authorize.lua on the trial. A binding is therefore never changed while it is in force (only a
+revoked one is replaced), and resets are made linearizable with decisions as follows:
 
   Each binding carries a nonce ("<identityHash> <nonce>"). A reset of the device runs three scripts:
   (1) promo_reset_mark.lua marks the binding as being reset ("<identityHash> <nonce> R");
