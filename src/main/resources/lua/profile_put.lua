@@ -1,7 +1,7 @@
 -- Replaces a device's regular (MVPD) profile with a new one. The key lives until the profile's
 -- notAfter plus sessions.expiredProfileRetention, so a decision shortly after expiry can say
 -- "expired" rather than "missing"; the profiles API hides it from notAfter on.
--- KEYS[1]  profile hash  <prefix>:r:{<integration>:<deviceHash>}
+-- KEYS[1]  profile hash  <prefix>:a:{<integration>:<deviceHash>}
 -- ARGV[1]  absolute expiry of the key, epoch ms
 -- ARGV[2..] field, value, ...: nb (notBefore ms), na (notAfter ms), gen (generation), enc (sealed
 --          user id, attributes and refresh token)

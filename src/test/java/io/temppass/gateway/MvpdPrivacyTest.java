@@ -96,7 +96,7 @@ class MvpdPrivacyTest {
             stored.add(k);
             stored.add(v);
           });
-          if (key.startsWith(prefix + ":r:")) {
+          if (key.startsWith(prefix + ":a:")) {
             profileKey = key;
             sealed = fields.get("enc");
           }

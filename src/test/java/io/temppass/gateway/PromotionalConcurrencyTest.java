@@ -6,6 +6,7 @@ import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
+import io.temppass.gateway.temppass.TempPassService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Two gateways, each in its own Vert.x instance with its own Redis pool and event bus (as two pods
  * would be), share one Redis. 200 concurrent requests on one promotional trial, 20 different
- * resources, spread over both: exactly maxResources distinct resources may be granted.
+ * resources, spread over both: exactly maxResources distinct resources may be granted, and the
+ * trial's hash in Redis holds exactly the titles the responses granted (by digest), no more and no
+ * fewer. Catches: a trial that stores the raw ids again instead of their digests (promo_authorize.lua
+ * using the shown id as the field: every count still right, the hash holds {@code title-…}); a count
+ * that grants without storing (the HSET dropped) already fails the distinct count above.
  */
 @ExtendWith(VertxExtension.class)
 class PromotionalConcurrencyTest {
@@ -60,9 +65,14 @@ class PromotionalConcurrencyTest {
         RedisProbe redis = new RedisProbe(vertx);
         redis.keys(TestGateway.keyPrefix(config) + ":p:*:i:*").compose(keys -> {
           ctx.verify(() -> assertEquals(1, keys.size(), "one trial"));
-          return redis.send(Command.HLEN, keys.get(0));
-        }).onComplete(ctx.succeeding(hlen -> ctx.verify(() -> {
-          assertEquals(4, hlen.toInteger(), "start time + 3 resources");
+          return redis.send(Command.HKEYS, keys.get(0));
+        }).onComplete(ctx.succeeding(fields -> ctx.verify(() -> {
+          Set<String> stored = new HashSet<>();
+          for (var field : fields) if (!field.toString().isEmpty()) stored.add(field.toString());
+          Set<String> grantedDigests = new HashSet<>();
+          for (String title : granted) grantedDigests.add(TempPassService.resourceDigest(title));
+          assertEquals(grantedDigests, stored, "the trial's resources are exactly the granted titles");
+          assertEquals(4, fields.size(), "start time + 3 resources");
           redis.close();
           ctx.completeNow();
         })));

@@ -36,6 +36,8 @@ public final class AdminHandlers {
   public static final String RESET_PATH = "/reset-tempass/v3/reset";
   public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
   private static final String ALL = "all";
+  /** The admin client's id (never the token), for the INFO line each admin call logs. */
+  private static final String ADMIN_CLIENT = "adminClient";
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -72,12 +74,18 @@ public final class AdminHandlers {
       } else if (!AccessTokenVerifier.hasScope(ar.result(), config.admin().requiredScope())) {
         errors.fail(ctx, ErrorCode.INSUFFICIENT_SCOPE);
       } else {
+        Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
+        ctx.put(ADMIN_CLIENT, client instanceof String c ? c : "unknown");
         ctx.next();
       }
     });
   }
 
-  /** {@code ?requestor_id=&mvpd_id=&device_id=} (or {@code /generic ?…&key=}); an absent device or key means all. */
+  /**
+   * {@code ?requestor_id=&mvpd_id=&device_id=} (or {@code /generic ?…&key=}). An absent, empty or
+   * {@code all} device or key means all, as Adobe's reset API documents: "when no value is provided,
+   * defaults to all".
+   */
   private void reset(RoutingContext ctx, boolean generic) {
     IntegrationConfig integration = integration(ctx, ctx.queryParams().get("requestor_id"), ctx.queryParams().get("mvpd_id"));
     if (integration == null) return;
@@ -87,7 +95,7 @@ public final class AdminHandlers {
     }
     String target = ctx.queryParams().get(generic ? "key" : "device_id");
     ResetRequest request;
-    if (target == null || target.equals(ALL)) {
+    if (target == null || target.isEmpty() || target.equals(ALL)) {
       request = new ResetRequest(integration, ResetScope.ALL, null);
     } else if (target.isBlank() || target.length() > 2048) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESET);
@@ -102,7 +110,9 @@ public final class AdminHandlers {
         LOG.log(System.Logger.Level.WARNING, "reset failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
       } else {
-        LOG.log(System.Logger.Level.INFO, "TempPass reset " + request.scope() + " on " + integration.id() + " [" + errors.requestId(ctx) + "]");
+        LOG.log(System.Logger.Level.INFO, "TempPass reset " + request.scope() + " on " + integration.id()
+            + (target != null && target.isEmpty() ? " (empty " + (generic ? "key" : "device_id") + ": all)" : "")
+            + " by admin client " + ctx.get(ADMIN_CLIENT) + " [" + errors.requestId(ctx) + "]");
         ctx.response().setStatusCode(204).end();
       }
     });
@@ -113,7 +123,7 @@ public final class AdminHandlers {
     IntegrationConfig integration = integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
     if (integration == null) return;
     if (integration.isTempPass()) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      errors.fail(ctx, ErrorCode.DEGRADATION_ON_TEMPPASS);
       return;
     }
     if (ctx.request().method() == HttpMethod.GET) {
@@ -137,7 +147,8 @@ public final class AdminHandlers {
       if (ar.failed()) {
         errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
       } else {
-        LOG.log(System.Logger.Level.INFO, "degradation on " + integration.id() + " set to " + (applied == null ? "none" : applied.wireName) + " [" + errors.requestId(ctx) + "]");
+        LOG.log(System.Logger.Level.INFO, "degradation on " + integration.id() + " set to " + (applied == null ? "none" : applied.wireName)
+            + " by admin client " + ctx.get(ADMIN_CLIENT) + " [" + errors.requestId(ctx) + "]");
         ctx.response().setStatusCode(204).end();
       }
     });

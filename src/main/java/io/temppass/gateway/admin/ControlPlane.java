@@ -2,6 +2,7 @@ package io.temppass.gateway.admin;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.Replies;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.KeySchema;
@@ -10,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Run-time state that admin calls change and every gateway process must see within one second:
@@ -27,6 +30,7 @@ public final class ControlPlane {
   private static final String GENERATION = "g:";
   private static final String DEGRADATION = "d:";
   private static final String NO_RULE = "none";
+  private static final LuaScript CONTROL_WRITE = LuaScript.load("control_write");
   /** Longer than ttl + lockoutRetention can be (400 d + 400 d): no trial outlives its generation record. */
   private static final long CONTROL_EXPIRY_MILLIS = Duration.ofDays(802).toMillis();
   private static final long REFRESH_EXPIRY_EVERY_MILLIS = Duration.ofHours(1).toMillis();
@@ -39,6 +43,8 @@ public final class ControlPlane {
   private volatile long lastSuccessfulPoll;
   private long lastExpiryRefresh;
   private long timerId = -1;
+  private final AtomicLong pollsSent = new AtomicLong();
+  private long appliedPoll;
 
   public ControlPlane(ScriptRunner redis, KeySchema keys, Duration pollInterval) {
     this.redis = redis;
@@ -72,12 +78,12 @@ public final class ControlPlane {
 
   /** Applies a rule, or with null removes any rule (the configured one included) until the next change. */
   public Future<Void> setDegradation(IntegrationConfig integration, Degradation rule) {
-    return write(Request.cmd(Command.HSET).arg(key).arg(DEGRADATION + keys.integrationId(integration)).arg(rule == null ? NO_RULE : rule.wireName));
+    return write("set", DEGRADATION + keys.integrationId(integration), rule == null ? NO_RULE : rule.wireName);
   }
 
   /** "Reset all" in O(1): a new generation makes every existing key of the integration unreachable. */
   public Future<Void> resetAll(IntegrationConfig integration) {
-    return write(Request.cmd(Command.HINCRBY).arg(key).arg(GENERATION + keys.integrationId(integration)).arg(1));
+    return write("incr", GENERATION + keys.integrationId(integration), "");
   }
 
   /** Whether the last poll succeeded recently; readiness uses it to report a lost Redis. */
@@ -85,16 +91,19 @@ public final class ControlPlane {
     return nowMillis - lastSuccessfulPoll < Math.max(2_000, 3 * pollInterval.toMillis());
   }
 
-  private Future<Void> write(Request change) {
-    return redis.send(change)
-        .compose(r -> redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(CONTROL_EXPIRY_MILLIS)))
+  /** One change and the hash's expiry in one script, then a poll, so this process sees the change at once. */
+  private Future<Void> write(String operation, String field, String value) {
+    return redis.runDurable(CONTROL_WRITE, List.of(key), List.of(operation, field, value, Long.toString(CONTROL_EXPIRY_MILLIS)))
         .compose(r -> poll());
   }
 
   private Future<Void> poll() {
+    long sent = pollsSent.incrementAndGet();
     return redis.send(Request.cmd(Command.HGETALL).arg(key)).compose(reply -> {
       Map<String, String> next = Replies.toMap(reply);
-      snapshot = Map.copyOf(next);
+      // Polls travel on pooled connections and may answer out of order: a reply older than the one
+      // applied would take this process back to a generation a reset-all has already left.
+      if (!applyIfNewer(sent, Map.copyOf(next))) return Future.<Void>succeededFuture();
       long now = System.currentTimeMillis();
       lastSuccessfulPoll = now;
       if (!next.isEmpty() && now - lastExpiryRefresh > REFRESH_EXPIRY_EVERY_MILLIS) {
@@ -105,4 +114,10 @@ public final class ControlPlane {
     }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "control-plane poll failed: " + err.getMessage()));
   }
 
+  private synchronized boolean applyIfNewer(long poll, Map<String, String> next) {
+    if (poll < appliedPoll) return false;
+    appliedPoll = poll;
+    snapshot = next;
+    return true;
+  }
 }

@@ -2,7 +2,9 @@ package io.temppass.gateway.bus;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.temppass.TempPassService;
 import java.util.List;
+import java.util.Set;
 
 /** The immutable messages the HTTP, TempPass and token verticles exchange, and their addresses. */
 public final class Messages {
@@ -39,9 +41,17 @@ public final class Messages {
   /**
    * A profile: {@code error} null means {@code 200}, with the live pass (or, when {@code started} is
    * false, the projected one). {@code trialHash} names the trial for the profile's {@code userID};
-   * {@code remaining} and {@code usedAssets} are for promotional TempPass only.
+   * {@code remaining} and {@code usedAssets} are for promotional TempPass only. {@code usedAssets}
+   * shows each granted resource by its first bytes only; {@link #used(String)} tells whether an exact
+   * resource was granted.
    */
-  public record ProfileOutcome(ErrorCode error, boolean started, long notBefore, long notAfter, String trialHash, int remaining, List<String> usedAssets) {}
+  public record ProfileOutcome(ErrorCode error, boolean started, long notBefore, long notAfter, String trialHash, int remaining, List<String> usedAssets,
+      Set<String> usedDigests) {
+    /** Whether the trial already granted exactly this resource: compared by digest, as the trial stores it. */
+    public boolean used(String resource) {
+      return usedDigests.contains(TempPassService.resourceDigest(resource));
+    }
+  }
 
   /** What a reset covers: one device, one identity, or every trial of the integration. */
   public enum ResetScope { DEVICE, IDENTITY, ALL }

@@ -15,6 +15,8 @@ public enum ErrorCode {
   INVALID_HEADER_ACCEPT(400, "invalid_header_accept", "none", "The accept header value is invalid; only application/json is produced."),
   INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS(400, "invalid_header_identity_for_temporary_access", "none", "The identity for temporary access header value is missing or invalid."),
   INVALID_INTEGRATION(400, "invalid_integration", "none", "The integration between the specified service provider and mvpd does not exist or is disabled."),
+  /** The degradation admin API named a TempPass integration: it exists, but degradation does not apply to it. */
+  DEGRADATION_ON_TEMPPASS(400, "invalid_integration", "none", "Degradation applies to regular MVPD integrations only; this integration is a TempPass one."),
   INVALID_ACCESS_TOKEN_CLIENT_APPLICATION(401, "invalid_access_token_client_application", "application-registration", "The access token is missing, invalid or expired for the client application."),
   INVALID_ACCESS_TOKEN_SERVICE_PROVIDER(401, "invalid_access_token_service_provider", "application-registration", "The access token is not valid for the specified service provider."),
   INSUFFICIENT_SCOPE(403, "insufficient_scope", "application-registration", "The access token does not grant access to this administrative call."),

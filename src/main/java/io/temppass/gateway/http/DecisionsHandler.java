@@ -244,7 +244,7 @@ final class DecisionsHandler {
       for (String resource : resources) {
         ErrorCode error = p.error();
         if (error == null && integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL
-            && !p.usedAssets().contains(resource) && !granted.contains(resource)) {
+            && !p.used(resource) && !granted.contains(resource)) {
           if (free > 0) {
             free--;
             granted.add(resource);
@@ -252,7 +252,7 @@ final class DecisionsHandler {
             error = ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
           }
         }
-        if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED && p.usedAssets().contains(resource)) error = null;
+        if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED && p.used(resource)) error = null;
         items.add(new Item(resource, error));
       }
       return render(integration, "temppass", items, List.of(), 0, 0, 0);

@@ -25,7 +25,7 @@ final class MvpdKeys {
 
   /** A device's regular profile for one integration. */
   String profile(IntegrationConfig integration, String deviceHash) {
-    return prefix + ":r:{" + schema.integrationId(integration) + ":" + deviceHash + "}";
+    return prefix + ":a:{" + schema.integrationId(integration) + ":" + deviceHash + "}";
   }
 
   /** A cached MVPD decision of one profile generation for one resource. */

@@ -35,6 +35,14 @@ public final class KeySchema {
     return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
   }
 
+  /**
+   * The nonces of device bindings to a trial that a reset by device revoked: shares the trial's hash
+   * tag, so the counting script checks it atomically with the count (see promo_bind.lua).
+   */
+  public String promoRevokedBindings(IntegrationConfig integration, long generation, String identityHash) {
+    return prefix + ":r:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
+  }
+
   /** The control-plane hash (degradation rules, generations): one small key, one slot. */
   public String controlKey() {
     return prefix + ":control";
