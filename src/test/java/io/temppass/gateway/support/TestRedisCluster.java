@@ -511,7 +511,7 @@ public final class TestRedisCluster implements AutoCloseable {
   }
 
   /** Sends one command on a fresh connection: cheap on localhost, and a killed node just refuses. */
-  private static Object call(int port, Object... args) {
+  static Object call(int port, Object... args) {
     try (Resp resp = new Resp(port)) {
       return resp.call(args);
     } catch (IOException e) {
