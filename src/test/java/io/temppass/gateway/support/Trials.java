@@ -18,6 +18,11 @@ public final class Trials {
     return keyPrefix + ":p:*:i:*";
   }
 
+  /** Whether {@code key} is a promotional trial key under {@code keyPrefix} (see {@link #keyPattern}). */
+  public static boolean isTrialKey(String keyPrefix, String key) {
+    return key.startsWith(keyPrefix + ":p:") && key.contains(":i:");
+  }
+
   /** The hash field that records {@code resource} as granted. */
   public static String field(String resource) {
     return resource;
