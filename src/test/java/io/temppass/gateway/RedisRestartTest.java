@@ -145,9 +145,9 @@ class RedisRestartTest {
    * exists for: every request gets a 503 Enhanced Error within the command timeout + 250 ms, and once
    * Redis continues (SIGCONT) service resumes within 5 s. The throttle in front of the decision
    * waits for the same hung Redis, so this bound holds only because it fails open early. Caught
-   * breakages: no {@code .timeout(...)} in {@code ScriptRunner.run} (the requests hang until the
-   * client gives up); the throttle waiting the full command timeout before failing open (about
-   * 1,010 ms per request here, twice the command timeout).
+   * breakages: no {@code .timeout(...)} in {@code ScriptRunner.run} (answered only by the 2 s
+   * event-bus timeout, about 2,110 ms here); the throttle waiting the full command timeout before
+   * failing open (about 1,010 ms per request here, twice the command timeout).
    */
   @Test
   void hung_redis_is_answered_within_the_command_timeout() throws Exception {
