@@ -10,6 +10,8 @@ starts with an excess of zero. With R = 1/s and B = 10 this reproduces Adobe's d
 KEYS[1]  the client's bucket, <prefix>:t:{<client ip>}
 ARGV[1]  rate, thousandths of a request per second (1000 = 1 request/s)
 ARGV[2]  burst, thousandths of a request (10000 = 10 requests)
+ARGV[3]  optional: the time, Unix milliseconds, instead of Redis's TIME. Only tests of the bucket's
+         arithmetic pass it; the gateway never does, so all its processes share Redis's clock.
 
 Reply    flat array of integers {allowed (1|0), excess}
 
@@ -18,8 +20,13 @@ different gateway processes would each see the same old excess and overspend the
 ]]
 if redis.replicate_commands then redis.replicate_commands() end
 
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now
+if ARGV[3] then
+  now = tonumber(ARGV[3])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 

@@ -30,6 +30,34 @@ public final class RedisProbe {
     }
   }
 
+  /** A probe of one standalone server of a test's own (see {@link RedisProcess}). */
+  public RedisProbe(Vertx vertx, String url) {
+    this.redis = Redis.createClient(vertx, url);
+    nodes.add(redis);
+  }
+
+  /**
+   * The counters of {@code INFO commandstats} and {@code INFO errorstats}, summed over every primary:
+   * {@code cmdstat_evalsha} calls under key {@code "evalsha"}, {@code errorstat_NOSCRIPT} under
+   * {@code "NOSCRIPT"}.
+   */
+  public Future<java.util.Map<String, Long>> commandStats() {
+    return sendToAll(Command.INFO, "commandstats").compose(cmd -> sendToAll(Command.INFO, "errorstats").map(err -> {
+      java.util.Map<String, Long> sums = new java.util.HashMap<>();
+      List<Response> all = new ArrayList<>(cmd);
+      all.addAll(err);
+      for (Response r : all) {
+        for (String line : r.toString().split("\r\n")) {
+          java.util.regex.Matcher m = STAT.matcher(line);
+          if (m.matches()) sums.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
+        }
+      }
+      return sums;
+    }));
+  }
+
+  private static final java.util.regex.Pattern STAT = java.util.regex.Pattern.compile("(?:cmdstat_|errorstat_)([^:]+):(?:calls|count)=(\\d+).*");
+
   /** A node-wide command on every primary; the replies in node order. */
   public Future<List<Response>> sendToAll(Command command, Object... args) {
     List<Future<Response>> all = new ArrayList<>();

@@ -183,6 +183,38 @@ public final class TestRedisCluster implements AutoCloseable {
     return awaitFailover(primary, formerReplicas, before);
   }
 
+  /** Sends one command to {@code node} on a fresh connection; the reply as strings, longs and lists. */
+  public Object command(Node node, Object... args) {
+    return call(node.port(), args);
+  }
+
+  /** Every key on {@code node} that matches {@code pattern}, by SCAN (test data sets are small). */
+  public List<String> scan(Node node, String pattern) {
+    List<String> keys = new ArrayList<>();
+    String cursor = "0";
+    do {
+      List<?> reply = (List<?>) call(node.port(), "SCAN", cursor, "MATCH", pattern, "COUNT", 1000);
+      cursor = (String) reply.get(0);
+      for (Object k : (List<?>) reply.get(1)) keys.add((String) k);
+    } while (!cursor.equals("0"));
+    return keys;
+  }
+
+  /** Waits until every replica of {@code primary} has confirmed the primary's whole replication stream. */
+  public synchronized void awaitReplicasCaughtUp(Node primary) {
+    new Deadline(FAILOVER_DEADLINE).await("replicas of " + primary + " to catch up", () -> {
+      Map<String, String> replication = info(primary.port(), "replication");
+      String offset = replication.get("master_repl_offset");
+      int replicas = Integer.parseInt(replication.getOrDefault("connected_slaves", "0"));
+      if (replicas == 0) return "no replica connected";
+      for (int i = 0; i < replicas; i++) {
+        String slave = replication.getOrDefault("slave" + i, "");
+        if (!slave.contains("state=online") || !slave.contains("offset=" + offset + ",")) return "slave" + i + " " + slave + " vs " + offset;
+      }
+      return null;
+    });
+  }
+
   /** Stops every node and deletes the temp dir; safe to call more than once. */
   @Override
   public void close() {
@@ -511,7 +543,7 @@ public final class TestRedisCluster implements AutoCloseable {
   }
 
   /** Sends one command on a fresh connection: cheap on localhost, and a killed node just refuses. */
-  private static Object call(int port, Object... args) {
+  static Object call(int port, Object... args) {
     try (Resp resp = new Resp(port)) {
       return resp.call(args);
     } catch (IOException e) {
