@@ -76,15 +76,50 @@ public final class OAuthLogin implements MvpdLogin {
   }
 
   private Future<JsonObject> claims(OAuth2Auth oauth, User user, String nonce) {
-    if (!settings.openIdConnect()) return oauth.userInfo(user);
+    if (!settings.openIdConnect()) return userInfo(user);
     JsonObject idToken = user.attributes().getJsonObject("idToken");
     if (idToken == null) return Future.failedFuture(new LoginFailedException("no valid ID token (signature, issuer or audience check failed)"));
-    if (!nonce.equals(idToken.getString("nonce"))) return Future.failedFuture(new LoginFailedException("ID token nonce does not match"));
+    // vertx-auth-oauth2 verifies the signature but lets an ID token minted for another client
+    // through: OpenID Connect Core 3.1.3.7 makes the audience and issuer the relying party's checks.
+    if (!audienceIsUs(idToken.getValue("aud"), idToken.getValue("azp"))) {
+      return Future.failedFuture(new LoginFailedException("ID token was not issued for this client"));
+    }
+    if (!settings.issuer().equals(idToken.getValue("iss"))) return Future.failedFuture(new LoginFailedException("ID token issuer does not match"));
+    if (!nonce.equals(idToken.getValue("nonce"))) return Future.failedFuture(new LoginFailedException("ID token nonce does not match"));
     Object exp = idToken.getValue("exp");
     if (!(exp instanceof Number n) || n.longValue() * 1000 <= System.currentTimeMillis()) {
       return Future.failedFuture(new LoginFailedException("ID token expired or without exp"));
     }
     return Future.succeededFuture(idToken);
+  }
+
+  /**
+   * The user-info endpoint, called with the access token just issued. Called directly rather than
+   * through {@code OAuth2Auth.userInfo}, which judges the token's expiry itself and refuses tokens
+   * it cannot read (an opaque token without a JWKS to verify it by) as expired.
+   */
+  private Future<JsonObject> userInfo(User user) {
+    String accessToken = user.principal().getString("access_token");
+    if (accessToken == null) return Future.failedFuture(new LoginFailedException("the token endpoint returned no access token"));
+    return web.getAbs(settings.userInfoEndpoint()).bearerTokenAuthentication(accessToken).putHeader("Accept", "application/json").send()
+        .compose(r -> {
+          if (r.statusCode() != 200) return Future.failedFuture(new LoginFailedException("user-info answered HTTP " + r.statusCode()));
+          try {
+            return Future.succeededFuture(r.bodyAsJsonObject());
+          } catch (RuntimeException e) {
+            return Future.failedFuture(new LoginFailedException("user-info answered something other than a JSON object"));
+          }
+        });
+  }
+
+  /** {@code aud} names this client; with several audiences, {@code azp} must be this client too. */
+  private boolean audienceIsUs(Object aud, Object azp) {
+    String clientId = settings.clientId();
+    if (aud instanceof String single) return single.equals(clientId) && (azp == null || clientId.equals(azp));
+    if (aud instanceof io.vertx.core.json.JsonArray many && many.contains(clientId)) {
+      return many.size() == 1 ? azp == null || clientId.equals(azp) : clientId.equals(azp);
+    }
+    return false;
   }
 
   private Identity identity(User user, JsonObject claims) {

@@ -96,7 +96,26 @@ public final class TestMvpd implements AutoCloseable {
 
   /** The next sign-in: who signs in and with which claims (one callback per token request). */
   public void nextLogin(String subject, Map<String, Object> claims) {
-    oidc.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", java.util.List.of(CLIENT_ID), claims, 3600L));
+    nextLogin(subject, claims, CLIENT_ID);
+  }
+
+  /** The next sign-in with tokens issued for {@code audience} (another client's, to test ID-token checks). */
+  public void nextLogin(String subject, Map<String, Object> claims, String audience) {
+    oidc.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", java.util.List.of(audience), claims, 3600L));
+  }
+
+  /** The integration entry of a regular mvpd signing in with plain OAuth 2.0: explicit endpoints, the user from user-info. */
+  public JsonObject plainOAuthIntegration(String sp, String mvpd) {
+    return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "regular")
+        .put("login", new JsonObject()
+            .put("authorizationEndpoint", oidc.authorizationEndpointUrl(ISSUER_ID).toString())
+            .put("tokenEndpoint", oidc.tokenEndpointUrl(ISSUER_ID).toString())
+            .put("userInfoEndpoint", oidc.userInfoUrl(ISSUER_ID).toString())
+            .put("clientId", CLIENT_ID).put("clientSecret", CLIENT_SECRET)
+            // this provider insists on openid even where the gateway reads the user from user-info
+            .put("scopes", new io.vertx.core.json.JsonArray().add("openid").add("profile"))
+            .put("attributeClaims", new JsonObject().put("householdID", "householdID")))
+        .put("authorization", new JsonObject().put("url", authorizationUrl()));
   }
 
   public void fault(Fault f, long delay) {
