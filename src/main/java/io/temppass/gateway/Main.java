@@ -5,10 +5,8 @@ import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.logging.JsonLogFormatter;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
@@ -60,8 +58,7 @@ public final class Main {
       return;
     }
     // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
+    Vertx vertx = GatewayMetrics.vertxWithMetrics();
     GatewayConfig started = config;
     Gateway.start(vertx, config).onComplete(ar -> {
       if (ar.failed()) {

@@ -198,7 +198,7 @@ public final class HttpVerticle extends VerticleBase {
     ctx.put(STARTED, System.nanoTime());
     ctx.addEndHandler(v -> {
       String route = ctx.get(HttpErrors.ROUTE);
-      services.metrics().request(route == null ? "other" : route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
+      services.metrics().request(route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
     });
     ctx.next();
   }
