@@ -52,7 +52,7 @@ public record GatewayConfig(
       Duration shutdownGracePeriod) {}
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
-  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies) {}
+  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies, int ipv6PrefixLength) {}
 
   public record RedisSettings(
       RedisType type,
@@ -233,7 +233,8 @@ public record GatewayConfig(
 
     ConfigNode t = root.child("throttle");
     ThrottleSettings throttle = new ThrottleSettings(
-        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"));
+        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"),
+        t.integer("ipv6PrefixLength", 64, 1, 128));
     try {
       TrustedProxies.parse(throttle.trustedProxies());
     } catch (IllegalArgumentException e) {

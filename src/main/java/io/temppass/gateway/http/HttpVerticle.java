@@ -233,7 +233,8 @@ public final class HttpVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    List<String> forwardedFor = ctx.request().headers().getAll("X-Forwarded-For");
+    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
     throttle.allow(ip).onComplete(ar -> {
       if (ar.result()) {
         ctx.next();

@@ -21,6 +21,7 @@ public final class Throttle {
   private final String prefix;
   private final String rate;
   private final String burst;
+  private final int ipv6PrefixLength;
   private volatile long lastWarning;
 
   public Throttle(ScriptRunner redis, GatewayMetrics metrics, String keyPrefix, ThrottleSettings settings) {
@@ -29,11 +30,12 @@ public final class Throttle {
     this.prefix = keyPrefix + ":t:{";
     this.rate = Long.toString(Math.round(settings.ratePerSecond() * 1000));
     this.burst = Long.toString(settings.burst() * 1000L);
+    this.ipv6PrefixLength = settings.ipv6PrefixLength();
   }
 
-  /** True when the request may proceed. */
+  /** True when the request may proceed; IPv6 clients share the bucket of their {@code throttle.ipv6PrefixLength} network. */
   public Future<Boolean> allow(String clientIp) {
-    return redis.run(SCRIPT, List.of(prefix + clientIp + "}"), List.of(rate, burst))
+    return redis.run(SCRIPT, List.of(prefix + TrustedProxies.bucket(clientIp, ipv6PrefixLength) + "}"), List.of(rate, burst))
         .map(reply -> {
           boolean allowed = reply.get(0).toInteger() == 1;
           if (!allowed) metrics.throttleRejected();
