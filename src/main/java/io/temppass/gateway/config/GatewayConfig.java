@@ -75,7 +75,8 @@ public record GatewayConfig(
       Duration leeway,
       String requiredScope,
       String clientIdClaim,
-      Map<String, List<String>> clientServiceProviders) {}
+      Map<String, List<String>> clientServiceProviders,
+      String audience) {}
 
   /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
   public record Admin(String requiredScope, Duration pollInterval) {}
@@ -173,6 +174,9 @@ public record GatewayConfig(
       throw new ConfigException("accessTokens.publicKeys", "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
     }
     if (!publicKeys.isEmpty() && jwks != null) throw new ConfigException("accessTokens.jwks", "set either publicKeys or jwks, not both");
+    if (jwks != null && jwks.startsWith("http://") && !dev) {
+      throw new ConfigException("accessTokens.jwks", "must be https:// (or file:) outside mode: development: keys read over plain HTTP can be replaced in transit");
+    }
     AccessTokens accessTokens = new AccessTokens(
         a.requiredString("issuer"),
         List.copyOf(algorithms),
@@ -183,7 +187,9 @@ public record GatewayConfig(
         a.duration("leeway", Duration.ofSeconds(30)),
         a.string("requiredScope", "api:client:v2"),
         a.string("clientIdClaim", "sub"),
-        a.stringListMap("clientServiceProviders"));
+        a.stringListMap("clientServiceProviders"),
+        a.string("audience", null));
+    if (accessTokens.audience() != null && accessTokens.audience().isBlank()) throw new ConfigException("accessTokens.audience", "must not be empty when set");
     a.finish();
 
     ConfigNode m = root.child("mediaTokens");
