@@ -71,6 +71,27 @@ class HostileInputTest {
         400, "invalid_parameter_resources");
   }
 
+  /**
+   * A lone surrogate escape used to be permitted, signed as "?x" and share a Redis slot with "?x".
+   * Breakage caught: without {@code RequestRules.wellFormedUtf16} this is a 200.
+   */
+  @Test
+  void a_resource_with_a_lone_surrogate_gets_400(VertxTestContext ctx) {
+    expectError(ctx, api.decisions("apasstest1", "TempPass_TEST40", "d").sendBuffer(Buffer.buffer("{\"resources\":[\"\\ud800x\"]}")),
+        400, "invalid_parameter_resources");
+  }
+
+  /**
+   * Overlong UTF-8 ({@code C0 AE C0 AE C0 AF}) used to decode to "../". Breakage caught: without
+   * {@code RequestRules.wellFormedUtf8} this is a 200.
+   */
+  @Test
+  void a_resource_in_overlong_utf8_gets_400(VertxTestContext ctx) {
+    Buffer body = Buffer.buffer("{\"resources\":[\"a").appendBytes(new byte[] {(byte) 0xC0, (byte) 0xAE, (byte) 0xC0, (byte) 0xAE, (byte) 0xC0, (byte) 0xAF})
+        .appendString("\"]}");
+    expectError(ctx, api.decisions("apasstest1", "TempPass_TEST40", "d").sendBuffer(body), 400, "invalid_parameter_resources");
+  }
+
   @Test
   void an_oversized_access_token_gets_401(VertxTestContext ctx) {
     expectError(ctx, api.decisions("apasstest1", "TempPass_TEST40", "d").putHeader("Authorization", "Bearer " + "e".repeat(15_000) + ".x.y")
