@@ -168,11 +168,16 @@ public final class Gateway {
    * finish, bounded by what is left of {@code server.shutdownGracePeriod}; then everything else stops.
    */
   public Future<Void> shutdown() {
-    services.draining().set(true);
+    draining();
     long delay = services.config().server().shutdownReadinessDelay().toMillis();
     LOG.log(System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
     Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
     return wait.compose(v -> stop());
+  }
+
+  /** Readiness fails from now on (the first step of a shutdown). */
+  public void draining() {
+    services.draining().set(true);
   }
 
   /** Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest. */

@@ -285,6 +285,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void ready(RoutingContext ctx) {
+    if (services.draining().get()) {
+      // Answered without running the checks: while shutting down this must be immediate.
+      ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"DOWN\",\"draining\":true}");
+      return;
+    }
     readiness.checkStatus().onComplete(ar -> {
       boolean up = ar.succeeded() && ar.result().getUp();
       JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN");
