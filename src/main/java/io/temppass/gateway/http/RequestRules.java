@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -138,7 +139,8 @@ public final class RequestRules {
         }
       }
       if (t != JsonToken.END_OBJECT) return null;
-      return identity == null || identity.isBlank() ? null : identity;
+      // Blank once normalised (only spaces or zero-width characters) is no identity at all.
+      return identity == null || IdentityHasher.normaliseIdentity(identity).isEmpty() ? null : identity;
     } catch (IOException | RuntimeException e) {
       return null;
     }
