@@ -6,6 +6,7 @@ import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.http.HttpVerticle;
+import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
@@ -101,8 +102,14 @@ public final class Gateway {
               deployments.add(id);
               return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(config.server().instances()));
             })
-            .map(id -> {
+            .compose(id -> {
               deployments.add(id);
+              Integer management = config.server().managementPort();
+              return management == null ? Future.succeededFuture(null)
+                  : vertx.deployVerticle(new ManagementVerticle(config.server().host(), management, config.server().helpUrl(), metrics));
+            })
+            .map(id -> {
+              if (id != null) deployments.add(id);
               LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
               return new Gateway(vertx, services, deployments, port, controlRedis);
             }))

@@ -109,6 +109,31 @@ class MetricsTest {
     }
   }
 
+  /**
+   * With server.managementPort set, /metrics is served there and is a 404 on the public port.
+   * Breakage caught: mounting /metrics on the public router regardless (the former behaviour) makes
+   * the public request a 200.
+   */
+  @Test
+  void metrics_can_move_to_the_management_port() throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    int management = io.temppass.gateway.support.TestRedis.freePort();
+    config.getJsonObject("server").put("managementPort", management);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> pub = new Api(vertx, gateway.port()).get("/metrics").await(5, TimeUnit.SECONDS);
+      assertEquals(404, pub.statusCode(), pub.bodyAsString());
+      assertEquals("not_found", pub.bodyAsJsonObject().getString("code"));
+      HttpResponse<io.vertx.core.buffer.Buffer> res = new Api(vertx, management).get("/metrics").await(5, TimeUnit.SECONDS);
+      assertEquals(200, res.statusCode());
+      assertTrue(res.bodyAsString().contains("temppass_"), res.bodyAsString());
+      assertEquals(404, new Api(vertx, management).get("/health/live").await(5, TimeUnit.SECONDS).statusCode(), "only /metrics there");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void event_bus_timeouts_are_counted() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));

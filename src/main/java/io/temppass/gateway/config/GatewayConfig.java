@@ -49,7 +49,8 @@ public record GatewayConfig(
       Duration requestHeaderTimeout,
       Duration requestTimeout,
       Duration shutdownReadinessDelay,
-      Duration shutdownGracePeriod) {}
+      Duration shutdownGracePeriod,
+      Integer managementPort) {}
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
   public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies, int ipv6PrefixLength) {}
@@ -118,7 +119,11 @@ public record GatewayConfig(
         s.positiveDuration("requestHeaderTimeout", Duration.ofSeconds(10)),
         s.positiveDuration("requestTimeout", Duration.ofSeconds(10)),
         s.duration("shutdownReadinessDelay", Duration.ofSeconds(5)),
-        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)));
+        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)),
+        s.has("managementPort") ? s.integer("managementPort", 0, 1, 65535) : null);
+    if (server.managementPort() != null && server.managementPort() == server.port()) {
+      throw new ConfigException("server.managementPort", "must differ from server.port: it exists to keep /metrics off the public port");
+    }
     if (server.shutdownReadinessDelay().isNegative() || server.shutdownReadinessDelay().compareTo(server.shutdownGracePeriod()) >= 0) {
       throw new ConfigException("server.shutdownReadinessDelay", "must be at least 0 and shorter than server.shutdownGracePeriod");
     }

@@ -115,8 +115,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
     router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
-    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(services.metrics().scrape()));
+    // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to the public.
+    if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, services.metrics());
     admin.mount(router);
     router.route().handler(this::notFound);
     router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
