@@ -24,10 +24,7 @@ public final class ErrorRenderer {
         .put("action", error.action);
   }
 
-  /**
-   * Ends the response with a top-level Enhanced Error: the body is the error object itself. The
-   * future completes once the response is written (callers that must close the connection wait for it).
-   */
+  /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
   public Future<Void> topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
     if (response.ended() || response.closed()) return Future.succeededFuture();
     if (response.headWritten()) {
@@ -38,6 +35,7 @@ public final class ErrorRenderer {
     response.setStatusCode(error.status);
     if (error.status == 401) response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     if (error.status == 429) response.putHeader("Retry-After", "1");
+    // Completes once written: callers that must close the connection afterwards wait for it.
     return response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8").end(body.toBuffer());
   }
 }
