@@ -155,12 +155,23 @@ class GracefulShutdownTest {
     Future.all(warm).await(20, TimeUnit.SECONDS);
 
     RedisProbe redis = new RedisProbe(vertx);
-    long pauseMillis = 2_000;
-    redis.send(Command.CLIENT, "PAUSE", pauseMillis, "ALL").await(5, TimeUnit.SECONDS);
+    long pauseMillis = 4_000;
+    // WRITE mode holds every script (EVALSHA) but lets reads through, so the control-plane poller and
+    // this test's own checks keep working while the decisions wait.
+    redis.send(Command.CLIENT, "PAUSE", pauseMillis, "WRITE").await(5, TimeUnit.SECONDS);
     long pausedAt = System.nanoTime();
     List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
     for (int i = 0; i < inFlight; i++) answers.add(decide(api, "inflight-" + i));
-    Thread.sleep(400);
+    // Signal only once the gateway holds them all: Vert.x's own gauge of requests being served,
+    // read on a separate connection (the /metrics request itself counts as one).
+    Api monitor = new Api(vertx, port, 1);
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    double active = 0;
+    while (System.nanoTime() < deadline && (active = MetricsTest.value(monitor.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString(),
+        "vertx_http_server_active_requests")) < inFlight + 1) {
+      Thread.sleep(20);
+    }
+    assertTrue(active >= inFlight + 1, "requests being served before the signal: " + active);
     long answeredBeforeSignal = answers.stream().filter(Future::isComplete).count();
     long signal = System.nanoTime();
     gateway.destroy(); // SIGTERM
