@@ -87,6 +87,20 @@ class ProtocolAbuseTest {
     assertEquals(401, e.status(), e.text());
   }
 
+  /** A chunked request that waits for 100 Continue is not held back (it would wait for ever). */
+  @Test
+  void a_chunked_request_expecting_100_continue_is_not_held() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(3_000);
+      socket.getOutputStream().write(("POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
+          + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // No access token: the request is seen and answered 401 without its body ever being sent.
+      String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      assertTrue(head.startsWith("HTTP/1.1 "), head);
+      assertFalse(head.contains("400"), head);
+    }
+  }
+
   @Test
   void odd_request_lines_get_an_enhanced_error_and_no_log_line() throws Exception {
     try (LogCapture logs = new LogCapture()) {

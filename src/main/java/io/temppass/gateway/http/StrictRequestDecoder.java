@@ -139,7 +139,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       refused = true;
       cancelDeadline();
       out.add(request);
-    } else if (io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked(request)) {
+    } else if (io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked(request) && !io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(request)) {
+      // (A client expecting 100 Continue sends no body until the request is seen: never held.)
       // The deadline keeps running while the request is held: a held request is invisible to
       // Vert.x's request timeout, so its whole body must arrive within the header deadline.
       heldRequest = request;
