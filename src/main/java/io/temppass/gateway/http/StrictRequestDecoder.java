@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.temppass.gateway.error.ErrorCode;
@@ -139,8 +140,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       refused = true;
       cancelDeadline();
       out.add(request);
-    } else if (io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked(request) && !io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(request)) {
-      // (A client expecting 100 Continue sends no body until the request is seen: never held.)
+    } else if (HttpUtil.isTransferEncodingChunked(request) && !HttpUtil.is100ContinueExpected(request)) {
+      // A client expecting 100 Continue sends no body until the request is seen, so is never held.
       // The deadline keeps running while the request is held: a held request is invisible to
       // Vert.x's request timeout, so its whole body must arrive within the header deadline.
       heldRequest = request;
