@@ -32,6 +32,8 @@ COPY --from=build /build/target/temppass-gateway.jar /app/temppass-gateway.jar
 COPY conf/ /app/conf/
 USER 10001:10001
 EXPOSE 8080
+# server.managementPort (/metrics) in the Kubernetes manifests
+EXPOSE 9090
 # Exec form: java is PID 1 and receives SIGTERM directly (a shell wrapper would swallow it and the
 # gateway's graceful shutdown would never run). JVM flags come from JAVA_TOOL_OPTIONS (see
 # k8s/base/deployment.yaml); container-aware defaults apply when it is unset.

@@ -6,6 +6,7 @@ import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.http.HttpVerticle;
+import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.mvpd.MvpdConnectors;
 import io.temppass.gateway.mvpd.MvpdVerticle;
@@ -111,8 +112,14 @@ public final class Gateway {
               deployments.add(id);
               return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(config.server().instances()));
             })
-            .map(id -> {
+            .compose(id -> {
               deployments.add(id);
+              Integer management = config.server().managementPort();
+              return management == null ? Future.succeededFuture(null)
+                  : vertx.deployVerticle(new ManagementVerticle(config.server().host(), management, config.server().helpUrl(), metrics));
+            })
+            .map(id -> {
+              if (id != null) deployments.add(id);
               LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
               return new Gateway(vertx, services, deployments, port, controlRedis, connectors);
             }))
@@ -184,11 +191,16 @@ public final class Gateway {
    * finish, bounded by what is left of {@code server.shutdownGracePeriod}; then everything else stops.
    */
   public Future<Void> shutdown() {
-    services.draining().set(true);
+    draining();
     long delay = services.config().server().shutdownReadinessDelay().toMillis();
     LOG.log(System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
     Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
     return wait.compose(v -> stop());
+  }
+
+  /** Readiness fails from now on (the first step of a shutdown). */
+  public void draining() {
+    services.draining().set(true);
   }
 
   /** Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest. */

@@ -5,12 +5,17 @@ import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.logging.JsonLogFormatter;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import io.vertx.core.json.JsonObject;
@@ -27,11 +32,13 @@ import java.util.Map;
  * Exits with status 2 and the setting's name when the configuration is invalid.
  */
 public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    if (!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT"))) useJsonLogs();
+    logToStandardOutput(!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT")));
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -60,37 +67,96 @@ public final class Main {
       return;
     }
     // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true)));
-    GatewayConfig started = config;
-    Gateway.start(vertx, config).onComplete(ar -> {
-      if (ar.failed()) {
-        System.err.println("start-up failed: " + ar.cause().getMessage());
-        vertx.close();
-        dev.stop();
-        System.exit(2);
-      }
-      long grace = started.server().shutdownGracePeriod().toMillis();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        // SIGTERM: readiness off, drain, stop; never longer than the grace period. Printed directly:
-        // JUL's own shutdown hook may already have closed the log handlers.
-        System.err.println("temppass-gateway: SIGTERM, shutting down within " + grace + " ms");
-        try {
-          ar.result().shutdown().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(grace, TimeUnit.MILLISECONDS);
-          System.err.println("temppass-gateway: stopped");
-        } catch (Exception e) {
-          System.err.println("shutdown did not finish within " + grace + " ms: " + e);
-        }
-        dev.stop();
-      }, "temppass-shutdown"));
-      if (dev.accessToken() != null) printCurl(ar.result().port(), dev.accessToken(), started);
-      if (dev.accessToken() != null && dev.mvpd() != null) printMvpdWalkthrough(ar.result().port(), dev);
-    });
+    Vertx vertx = GatewayMetrics.vertxWithMetrics();
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(vertx, config).await();
+    } catch (Exception e) {
+      System.err.println("start-up failed: " + e.getMessage());
+      dev.stop();
+      // Not vertx.close(): nothing is left to drain, and exiting now is what an operator needs.
+      Runtime.getRuntime().halt(2);
+      return;
+    }
+    Shutdown shutdown = new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
+    Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
+    Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
+    if (dev.accessToken() != null) printCurl(gateway.port(), dev.accessToken(), config);
+    if (dev.accessToken() != null && dev.mvpd() != null) printMvpdWalkthrough(gateway.port(), dev);
   }
 
-  private static void useJsonLogs() {
+  /**
+   * SIGTERM and Ctrl-C (SIGINT). Handled as signals rather than in a JVM shutdown hook, so that the
+   * logs still work while draining (the JDK closes log handlers in a hook of its own) and the process
+   * can exit with status 0 once drained (a JVM ended by SIGTERM exits with 143).
+   *
+   * <p>SIGTERM runs the full sequence of {@link Gateway#shutdown()}: readiness off, then after
+   * {@code server.shutdownReadinessDelay} the listener closes and in-flight requests finish. Ctrl-C
+   * comes from a developer at a terminal, not a load balancer, so it skips the readiness delay.
+   * The process exits as soon as the gateway has stopped, at the latest after
+   * {@code server.shutdownGracePeriod} (then with status 1). Vert.x itself is not closed: at exit that
+   * gains nothing, and the completion of its close is dispatched to an event loop the close has
+   * already stopped, which left the former shutdown hook waiting for its whole grace period.
+   */
+  static final class Shutdown {
+    private final Gateway gateway;
+    private final DevEnvironment dev;
+    private final long graceMillis;
+    private final AtomicBoolean begun = new AtomicBoolean();
+
+    Shutdown(Gateway gateway, DevEnvironment dev, long graceMillis) {
+      this.gateway = gateway;
+      this.dev = dev;
+      this.graceMillis = graceMillis;
+    }
+
+    void begin(boolean interactive) {
+      if (!begun.compareAndSet(false, true)) return;
+      // Readiness fails from this instant, before any thread is started.
+      gateway.draining();
+      Thread thread = new Thread(() -> {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean clean = new AtomicBoolean();
+        (interactive ? gateway.stop() : gateway.shutdown()).onComplete(ar -> {
+          clean.set(ar.succeeded());
+          if (ar.failed()) LOG.log(System.Logger.Level.WARNING, "shutdown: " + ar.cause());
+          stopped.countDown();
+        });
+        boolean inTime;
+        try {
+          inTime = stopped.await(graceMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          inTime = false;
+        }
+        if (!inTime) LOG.log(System.Logger.Level.WARNING, "shutdown did not finish within " + graceMillis + " ms; exiting");
+        else LOG.log(System.Logger.Level.INFO, "temppass-gateway stopped");
+        dev.stop();
+        System.exit(inTime && clean.get() ? 0 : 1);
+      }, "temppass-shutdown");
+      thread.start();
+    }
+  }
+
+  /**
+   * Logs go to standard output, one record per line, flushed at once; standard error is kept for
+   * what must stop an operator (a failed start-up), so that anything there is worth reading.
+   */
+  private static void logToStandardOutput(boolean json) {
     Logger root = LogManager.getLogManager().getLogger("");
-    for (Handler h : root.getHandlers()) h.setFormatter(new JsonLogFormatter());
+    Level level = Level.INFO;
+    for (Handler h : root.getHandlers()) {
+      level = h.getLevel();
+      root.removeHandler(h);
+    }
+    Handler out = new StreamHandler(System.out, json ? new JsonLogFormatter() : new SimpleFormatter()) {
+      @Override
+      public synchronized void publish(LogRecord record) {
+        super.publish(record);
+        flush();
+      }
+    };
+    out.setLevel(level);
+    root.addHandler(out);
   }
 
   private static void printCurl(int port, String token, GatewayConfig config) {

@@ -231,12 +231,25 @@ class KubernetesManifestsTest {
     }
   }
 
+  /**
+   * Prometheus scrapes /metrics on the management port (server.managementPort), which the Service
+   * does not expose, so the public port never serves metrics.
+   */
   @Test
-  void prometheus_scrapes_the_metrics_endpoint() {
+  void prometheus_scrapes_the_metrics_endpoint_on_the_management_port(@TempDir Path tmp) throws IOException {
     JsonNode annotations = deployment().doc().path("spec").path("template").path("metadata").path("annotations");
     assertEquals("true", annotations.path("prometheus.io/scrape").asText(), "prometheus.io/scrape");
     assertEquals(Endpoints.METRICS, annotations.path("prometheus.io/path").asText(), "prometheus.io/path");
-    assertEquals(httpPort().path("containerPort").asText(), annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
+    JsonNode management = namedPort("management");
+    assertEquals(management.path("containerPort").asText(), annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
+    GatewayConfig config = loadConfig(baseEnvironment(), tmp);
+    assertNotNull(config.server().managementPort(), "server.managementPort must be set in the ConfigMap");
+    assertEquals(config.server().managementPort().intValue(), management.path("containerPort").asInt(),
+        "containerPort 'management' must equal server.managementPort of the ConfigMap's gateway.yaml");
+    for (JsonNode port : base("Service").doc().path("spec").path("ports")) {
+      assertFalse(port.path("targetPort").asText().equals("management") || port.path("targetPort").asInt() == management.path("containerPort").asInt(),
+          "the Service must not expose the management port");
+    }
   }
 
   @Test
@@ -463,10 +476,14 @@ class KubernetesManifestsTest {
   }
 
   private static JsonNode httpPort() {
+    return namedPort("http");
+  }
+
+  private static JsonNode namedPort(String name) {
     for (JsonNode p : gatewayContainer().path("ports")) {
-      if (p.path("name").asText().equals("http")) return p;
+      if (p.path("name").asText().equals(name)) return p;
     }
-    throw new AssertionError("the gateway container has no port named http");
+    throw new AssertionError("the gateway container has no port named " + name);
   }
 
   private static boolean refersToHttpPort(JsonNode port) {

@@ -1,8 +1,10 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
@@ -64,6 +66,74 @@ class MetricsTest {
     }
   }
 
+  /** Series lines (not comments) of a Prometheus scrape. */
+  static long seriesCount(String scrape) {
+    return scrape.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+  }
+
+  /**
+   * Any client chooses the HTTP method, unauthenticated; each new method name used to add about 11
+   * series (Vert.x's request, response and size meters carry it). Fifty random methods after a
+   * warm-up must add no series at all. Vert.x's HTTP metrics are on, configured as {@code Main} does.
+   * Breakage caught: without the method filter of {@code GatewayMetrics.bounded} the count grows by
+   * hundreds of series.
+   */
+  @Test
+  void random_http_methods_add_no_series() throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    Vertx vertx = GatewayMetrics.vertxWithMetrics();
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      Api api = new Api(vertx, gateway.port(), 1);
+      java.util.Random random = new java.util.Random(42);
+      java.util.function.IntConsumer send = n -> {
+        for (int i = 0; i < n; i++) {
+          String method = "X" + (10_000 + random.nextInt(90_000));
+          try {
+            assertEquals(405, api.raw().request(io.vertx.core.http.HttpMethod.valueOf(method), "/health/live").send().await(5, TimeUnit.SECONDS).statusCode());
+          } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer to " + method, e);
+          }
+        }
+      };
+      // Warm-up: the first OTHER request and the first scrapes create their series once.
+      send.accept(3);
+      api.get("/metrics").await(5, TimeUnit.SECONDS);
+      long before = seriesCount(api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString());
+      send.accept(50);
+      String after = api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString();
+      assertEquals(before, seriesCount(after), "series added by 50 random methods");
+      assertTrue(after.contains("method=\"OTHER\""), "Vert.x's HTTP series are on and bounded");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * With server.managementPort set, /metrics is served there and is a 404 on the public port.
+   * Breakage caught: mounting /metrics on the public router regardless (the former behaviour) makes
+   * the public request a 200.
+   */
+  @Test
+  void metrics_can_move_to_the_management_port() throws Exception {
+    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    int management = io.temppass.gateway.support.TestRedis.freePort();
+    config.getJsonObject("server").put("managementPort", management);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> pub = new Api(vertx, gateway.port()).get("/metrics").await(5, TimeUnit.SECONDS);
+      assertEquals(404, pub.statusCode(), pub.bodyAsString());
+      assertEquals("not_found", pub.bodyAsJsonObject().getString("code"));
+      HttpResponse<io.vertx.core.buffer.Buffer> res = new Api(vertx, management).get("/metrics").await(5, TimeUnit.SECONDS);
+      assertEquals(200, res.statusCode());
+      assertTrue(res.bodyAsString().contains("temppass_"), res.bodyAsString());
+      assertEquals(404, new Api(vertx, management).get("/health/live").await(5, TimeUnit.SECONDS).statusCode(), "only /metrics there");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void event_bus_timeouts_are_counted() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
@@ -78,7 +148,12 @@ class MetricsTest {
         if (status == 503) timeouts++;
       }
       assertTrue(timeouts > 0, "a 1 ms event-bus timeout must trip at least once in 20 requests");
-      assertTrue(value(gateway.metrics().scrape(), "temppass_eventbus_timeouts_total") >= 1);
+      String scrape = gateway.metrics().scrape();
+      assertTrue(value(scrape, "temppass_eventbus_timeouts_total") >= 1);
+      // The label is the service address, one series however many requests time out (the per-request
+      // reply address, __vertx.reply.<n>, used to be the label: a new series per timeout).
+      assertTrue(series(scrape, "temppass_eventbus_timeouts_total", "address=\"temppass.decide\"") >= 1, scrape);
+      assertFalse(scrape.contains("__vertx.reply"), "reply addresses are never label values");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

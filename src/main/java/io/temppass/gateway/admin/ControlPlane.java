@@ -42,6 +42,8 @@ public final class ControlPlane {
   private volatile Map<String, String> snapshot = Map.of();
   private volatile long lastSuccessfulPoll;
   private long lastExpiryRefresh;
+  private static final long WARNING_INTERVAL_MILLIS = 60_000;
+  private volatile long lastPollWarning = -WARNING_INTERVAL_MILLIS;
   private long timerId = -1;
   private final AtomicLong pollsSent = new AtomicLong();
   private long appliedPoll;
@@ -111,7 +113,19 @@ public final class ControlPlane {
         return redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(CONTROL_EXPIRY_MILLIS)).<Void>mapEmpty();
       }
       return Future.<Void>succeededFuture();
-    }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "control-plane poll failed: " + err.getMessage()));
+    }).onFailure(this::pollFailed);
+  }
+
+  /**
+   * At most one warning a minute while Redis is unreachable, like the throttle: a poll every 500 ms
+   * would otherwise write 120 lines a minute for one known fault (readiness already reports it).
+   */
+  private void pollFailed(Throwable err) {
+    long now = System.currentTimeMillis();
+    if (now - lastPollWarning >= WARNING_INTERVAL_MILLIS) {
+      lastPollWarning = now;
+      LOG.log(System.Logger.Level.WARNING, "control-plane poll failed (repeats not logged for a minute): " + err.getMessage());
+    }
   }
 
   private synchronized boolean applyIfNewer(long poll, Map<String, String> next) {

@@ -35,10 +35,13 @@ import java.util.Set;
  * unknown {@code kid}. Each read builds a new verifier and swaps it in whole, so a key removed from
  * the JWKS stops being trusted; a read that fails or yields no usable key keeps the current set.
  *
- * <p>Two guards around the library: vertx-auth-jwt accepts unsigned tokens when it holds no key, so
- * a key set without keys is never installed; and the token header's {@code alg} is checked against
- * the allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with a public
- * key can never be tried.
+ * <p>Guards around the library: vertx-auth-jwt accepts unsigned tokens when it holds no key, so a
+ * key set without keys is never installed; the token header's {@code alg} is checked against the
+ * allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with a public key
+ * can never be tried; a header with {@code crit} is refused, as the gateway understands no JWS
+ * extension (RFC 7515 §4.1.11); and {@code exp}, {@code nbf} and {@code iat} must be numbers before the
+ * library reads them (it throws on a string or a boolean, which would otherwise surface as a 500).
+ * When {@code accessTokens.audience} is set, {@code aud} must name it.
  */
 public final class AccessTokenVerifier {
   private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
@@ -111,6 +114,9 @@ public final class AccessTokenVerifier {
     JsonObject header = header(token);
     Object alg = header == null ? null : header.getValue("alg");
     if (!(alg instanceof String) || !algorithms.contains(alg)) return Future.failedFuture("algorithm not allowed");
+    if (header.containsKey("crit")) return Future.failedFuture("critical header extension not understood");
+    String malformed = malformedTimeClaim(token);
+    if (malformed != null) return Future.failedFuture(malformed);
     Object kid = header.getValue("kid");
     if (settings.jwks() != null && kid instanceof String k && !keys.kids().contains(k)) {
       return refreshForUnknownKid().compose(v -> keys.kids().contains(k) ? authenticate(token) : Future.failedFuture("unknown kid"));
@@ -144,10 +150,18 @@ public final class AccessTokenVerifier {
     if (hit != null && hit.keys() == current && now >= hit.validFromMillis() && now < hit.validUntilMillis()) {
       return Future.succeededFuture(hit.claims());
     }
-    return current.jwt().authenticate(new TokenCredentials(token)).compose(user -> {
+    Future<io.vertx.ext.auth.User> user;
+    try {
+      user = current.jwt().authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // The library throws, rather than failing its future, on some malformed claims: a bad token, not a server error.
+      return Future.failedFuture("malformed token: " + e.getClass().getSimpleName());
+    }
+    return user.compose(u -> {
       // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
-      JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+      JsonObject claims = u.attributes().getJsonObject("accessToken", u.principal());
       if (!(claims.getValue("exp") instanceof Number exp)) return Future.failedFuture("token has no exp");
+      if (settings.audience() != null && !hasAudience(claims, settings.audience())) return Future.failedFuture("audience not accepted");
       long leeway = settings.leeway().toMillis();
       long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
       if (verified.size() >= CACHE_LIMIT) verified.clear();
@@ -155,6 +169,25 @@ public final class AccessTokenVerifier {
       verified.put(token, new Verified(current, claims, nbf, exp.longValue() * 1000 + leeway));
       return Future.succeededFuture(claims);
     });
+  }
+
+  /** {@code aud} as a single string or an array of strings (RFC 7519 §4.1.3). */
+  static boolean hasAudience(JsonObject claims, String audience) {
+    Object aud = claims.getValue("aud");
+    if (aud instanceof String s) return s.equals(audience);
+    if (aud instanceof JsonArray a) return a.contains(audience);
+    return false;
+  }
+
+  /** A reason when {@code exp}, {@code nbf} or {@code iat} is present but not a number; null otherwise. */
+  private static String malformedTimeClaim(String token) {
+    JsonObject claims = part(token, 1);
+    if (claims == null) return "malformed token";
+    for (String name : List.of("exp", "nbf", "iat")) {
+      Object value = claims.getValue(name);
+      if (value != null && !(value instanceof Number)) return name + " is not a number";
+    }
+    return null;
   }
 
   // ---- key sets --------------------------------------------------------------------------
@@ -246,10 +279,16 @@ public final class AccessTokenVerifier {
   }
 
   private static JsonObject header(String token) {
-    int dot = token.indexOf('.');
-    if (dot <= 0 || token.length() > 16 * 1024) return null;
+    return part(token, 0);
+  }
+
+  /** The JSON object of a JWS compact serialisation's header (0) or payload (1), or null. */
+  private static JsonObject part(String token, int index) {
+    if (token.length() > 16 * 1024) return null;
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || parts[index].isEmpty()) return null;
     try {
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8));
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       return null;
     }

@@ -52,10 +52,11 @@ public record GatewayConfig(
       Duration requestHeaderTimeout,
       Duration requestTimeout,
       Duration shutdownReadinessDelay,
-      Duration shutdownGracePeriod) {}
+      Duration shutdownGracePeriod,
+      Integer managementPort) {}
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
-  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies) {}
+  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies, int ipv6PrefixLength) {}
 
   public record RedisSettings(
       RedisType type,
@@ -78,7 +79,8 @@ public record GatewayConfig(
       Duration leeway,
       String requiredScope,
       String clientIdClaim,
-      Map<String, List<String>> clientServiceProviders) {}
+      Map<String, List<String>> clientServiceProviders,
+      String audience) {}
 
   /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
   public record Admin(String requiredScope, Duration pollInterval) {}
@@ -127,7 +129,11 @@ public record GatewayConfig(
         s.positiveDuration("requestHeaderTimeout", Duration.ofSeconds(10)),
         s.positiveDuration("requestTimeout", Duration.ofSeconds(10)),
         s.duration("shutdownReadinessDelay", Duration.ofSeconds(5)),
-        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)));
+        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)),
+        s.has("managementPort") ? s.integer("managementPort", 0, 1, 65535) : null);
+    if (server.managementPort() != null && server.managementPort() == server.port()) {
+      throw new ConfigException("server.managementPort", "must differ from server.port: it exists to keep /metrics off the public port");
+    }
     if (server.shutdownReadinessDelay().isNegative() || server.shutdownReadinessDelay().compareTo(server.shutdownGracePeriod()) >= 0) {
       throw new ConfigException("server.shutdownReadinessDelay", "must be at least 0 and shorter than server.shutdownGracePeriod");
     }
@@ -183,6 +189,9 @@ public record GatewayConfig(
       throw new ConfigException("accessTokens.publicKeys", "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
     }
     if (!publicKeys.isEmpty() && jwks != null) throw new ConfigException("accessTokens.jwks", "set either publicKeys or jwks, not both");
+    if (jwks != null && jwks.startsWith("http://") && !dev) {
+      throw new ConfigException("accessTokens.jwks", "must be https:// (or file:) outside mode: development: keys read over plain HTTP can be replaced in transit");
+    }
     AccessTokens accessTokens = new AccessTokens(
         a.requiredString("issuer"),
         List.copyOf(algorithms),
@@ -193,7 +202,9 @@ public record GatewayConfig(
         a.duration("leeway", Duration.ofSeconds(30)),
         a.string("requiredScope", "api:client:v2"),
         a.string("clientIdClaim", "sub"),
-        a.stringListMap("clientServiceProviders"));
+        a.stringListMap("clientServiceProviders"),
+        a.string("audience", null));
+    if (accessTokens.audience() != null && accessTokens.audience().isBlank()) throw new ConfigException("accessTokens.audience", "must not be empty when set");
     a.finish();
 
     ConfigNode m = root.child("mediaTokens");
@@ -243,7 +254,8 @@ public record GatewayConfig(
 
     ConfigNode t = root.child("throttle");
     ThrottleSettings throttle = new ThrottleSettings(
-        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"));
+        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"),
+        t.integer("ipv6PrefixLength", 64, 1, 128));
     try {
       TrustedProxies.parse(throttle.trustedProxies());
     } catch (IllegalArgumentException e) {

@@ -6,7 +6,7 @@ package io.temppass.gateway.error;
  * {@code authorization_denied_by_degradation_rule}, whose text is the one of Adobe's decisions
  * sample (SPEC 4.4).
  * Codes outside Adobe's catalogue ({@code invalid_header_accept}, {@code not_found},
- * {@code method_not_allowed}, {@code service_unavailable}, the admin codes) are documented in docs/ERRORS.md.
+ * {@code method_not_allowed}, {@code http_version_not_supported}, {@code service_unavailable}, the admin codes) are documented in docs/ERRORS.md.
  */
 public enum ErrorCode {
   INVALID_PARAMETER_SERVICE_PROVIDER(400, "invalid_parameter_service_provider", "none", "The service provider parameter value is missing or invalid."),
@@ -44,6 +44,7 @@ public enum ErrorCode {
   REQUEST_TIMEOUT(408, "request_timeout", "retry", "The request was not received completely in time."),
   URI_TOO_LONG(414, "request_uri_too_long", "none", "The request line is too long."),
   TOO_MANY_REQUESTS(429, "too_many_requests", "retry", "Too many requests from this client; retry after the time given in Retry-After."),
+  HTTP_VERSION_NOT_SUPPORTED(505, "http_version_not_supported", "none", "Only HTTP/1.0 and HTTP/1.1 request lines are accepted."),
   HEADERS_TOO_LARGE(431, "request_header_fields_too_large", "none", "The request headers are too large."),
   NOT_FOUND(404, "not_found", "none", "The requested path does not exist."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "none", "The HTTP method is not allowed for the requested path."),

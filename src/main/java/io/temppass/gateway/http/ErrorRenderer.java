@@ -1,6 +1,7 @@
 package io.temppass.gateway.http;
 
 import io.temppass.gateway.error.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -44,16 +45,17 @@ public final class ErrorRenderer {
   }
 
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
-  public void topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
-    if (response.ended() || response.closed()) return;
+  public Future<Void> topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
+    if (response.ended() || response.closed()) return Future.succeededFuture();
     if (response.headWritten()) {
       response.reset();
-      return;
+      return Future.succeededFuture();
     }
     JsonObject body = item(error).put("trace", requestId);
     response.setStatusCode(error.status);
     if (error.status == 401) response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     if (error.status == 429) response.putHeader("Retry-After", "1");
-    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8").end(body.toBuffer());
+    // Completes once written: callers that must close the connection afterwards wait for it.
+    return response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8").end(body.toBuffer());
   }
 }

@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.Ids;
 import io.temppass.gateway.error.ErrorCode;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -43,6 +44,17 @@ public final class HttpErrors {
 
   public void fail(RoutingContext ctx, ErrorCode error) {
     renderer.topLevel(ctx.response(), error, requestId(ctx));
+  }
+
+  /**
+   * Fails the request and then closes its connection: for errors after which the rest of the
+   * stream cannot be trusted or is not wanted (a request that timed out still trickling its body).
+   * {@code Connection: close} alone does not close a connection whose request is still being read.
+   */
+  public void failAndClose(RoutingContext ctx, ErrorCode error) {
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    HttpConnection connection = ctx.request().connection();
+    renderer.topLevel(ctx.response(), error, requestId(ctx)).onComplete(ar -> connection.close());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.temppass.gateway.http;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.temppass.gateway.Ids;
@@ -22,6 +23,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -29,9 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.redis.client.Redis;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,7 +61,6 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final HttpErrors errors;
   private final TrustedProxies proxies;
-  private final Map<HttpConnection, Long> awaitingFirstRequest = new IdentityHashMap<>();
   private Throttle throttle;
   private Redis throttleRedis;
   private HealthChecks readiness;
@@ -172,14 +172,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
     router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
-    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(services.metrics().scrape()));
+    // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to the public.
+    if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, services.metrics());
     admin.mount(router);
     router.route().handler(this::notFound);
-    router.errorHandler(408, ctx -> {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-      errors.fail(ctx, ErrorCode.REQUEST_TIMEOUT);
-    });
+    router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
     router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(500, ctx -> {
@@ -198,13 +195,9 @@ public final class HttpVerticle extends VerticleBase {
         .setIdleTimeout((int) config.server().idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     server = vertx.createHttpServer(options)
-        .connectionHandler(this::armHeaderTimeout)
+        .connectionHandler(connection -> guard(connection, options))
         .invalidRequestHandler(this::invalidRequest)
-        .requestHandler(req -> {
-          Long timer = awaitingFirstRequest.remove(req.connection());
-          if (timer != null) vertx.cancelTimer(timer);
-          router.handle(req);
-        });
+        .requestHandler(router);
     return server.listen();
   }
 
@@ -219,31 +212,40 @@ public final class HttpVerticle extends VerticleBase {
   // ---- connection guards -----------------------------------------------------------------
 
   /**
-   * A client must finish its first request's headers within {@code server.requestHeaderTimeout}; the
-   * idle timeout alone would let a client that sends one header byte at a time hold a connection
-   * for ever.
+   * Puts {@link StrictRequestDecoder} in place of Vert.x's request decoder: request framing
+   * (smuggling), odd request lines and a header deadline for every request on the connection, not
+   * only its first. Vert.x calls this on the connection's event loop while its pipeline is being set
+   * up, before any byte is decoded. The pipeline is reached through Vert.x's connection class, as no
+   * public API exposes it; a connection without the expected decoder (none today: TLS and h2c are
+   * off) is closed rather than served unguarded.
    */
-  private void armHeaderTimeout(HttpConnection connection) {
-    long timer = vertx.setTimer(config.server().requestHeaderTimeout().toMillis(), id -> {
-      awaitingFirstRequest.remove(connection);
+  private void guard(HttpConnection connection, HttpServerOptions options) {
+    ChannelPipeline pipeline = connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
+    if (pipeline == null || !(pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder)) {
+      LOG.log(System.Logger.Level.ERROR, "unexpected HTTP connection pipeline; closing the connection");
       connection.close();
-    });
-    awaitingFirstRequest.put(connection, timer);
-    connection.closeHandler(v -> {
-      Long pending = awaitingFirstRequest.remove(connection);
-      if (pending != null) vertx.cancelTimer(pending);
-    });
+      return;
+    }
+    pipeline.replace("httpDecoder", "httpDecoder",
+        new StrictRequestDecoder(options, config.server().requestHeaderTimeout().toMillis(), config.server().maxBodyBytes()));
   }
 
-  /** Requests Netty could not parse still get an Enhanced Error with the right status. */
+  /**
+   * Requests refused before routing (unparseable, too large, smuggling-shaped, odd request lines) get
+   * an Enhanced Error with the right status, and the connection is closed: what follows such a
+   * request on the wire cannot be trusted. Logged at DEBUG only, since any client can cause it.
+   */
   private void invalidRequest(HttpServerRequest req) {
     Throwable cause = req.decoderResult().cause();
-    ErrorCode error = cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
+    ErrorCode error = cause instanceof StrictRequestDecoder.Refused refused ? refused.error
+        : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
         : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
         : ErrorCode.BAD_REQUEST;
     String id = Ids.randomUuid();
+    LOG.log(System.Logger.Level.DEBUG, () -> "request refused [" + id + "]: " + error.code + " (" + (cause == null ? "?" : cause.getMessage()) + ")");
     req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
-    errors.renderer().topLevel(req.response(), error, id);
+    HttpConnection connection = req.connection();
+    errors.renderer().topLevel(req.response(), error, id).onComplete(ar -> connection.close());
   }
 
   // ---- shared steps ----------------------------------------------------------------------
@@ -253,7 +255,7 @@ public final class HttpVerticle extends VerticleBase {
     ctx.put(STARTED, System.nanoTime());
     ctx.addEndHandler(v -> {
       String route = ctx.get(HttpErrors.ROUTE);
-      services.metrics().request(route == null ? "other" : route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
+      services.metrics().request(route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
     });
     ctx.next();
   }
@@ -288,7 +290,8 @@ public final class HttpVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+    List<String> forwardedFor = ctx.request().headers().getAll("X-Forwarded-For");
+    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
     throttle.allow(ip).onComplete(ar -> {
       if (ar.result()) {
         ctx.next();
@@ -376,6 +379,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void ready(RoutingContext ctx) {
+    if (services.draining().get()) {
+      // Answered without running the checks: while shutting down this must be immediate.
+      ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"DOWN\",\"draining\":true}");
+      return;
+    }
     readiness.checkStatus().onComplete(ar -> {
       boolean up = ar.succeeded() && ar.result().getUp();
       JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN");

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -98,11 +102,16 @@ public final class RequestRules {
   /**
    * The {@code resources} of a decisions body: a JSON object whose {@code resources} is a non-empty
    * array of non-empty strings of at most {@code maxLength} characters. Other fields are ignored.
-   * Returns null for anything else, including malformed or deeply nested JSON.
+   * Returns null for anything else, including malformed or deeply nested JSON, a body that is not
+   * well-formed UTF-8 (overlong forms such as {@code C0 AE} for "."), and a resource holding an
+   * unpaired surrogate ({@code "\ud800x"}): the JSON parser accepts both, and they would reach Redis
+   * and the media token as a different string than the client sent.
    */
   public static List<String> resources(Buffer body, int maxLength) {
     if (body == null || body.length() == 0) return null;
-    try (JsonParser p = JSON.createParser(body.getBytes())) {
+    byte[] bytes = body.getBytes();
+    if (!wellFormedUtf8(bytes)) return null;
+    try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return null;
       List<String> resources = null;
       JsonToken t;
@@ -118,7 +127,7 @@ public final class RequestRules {
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
           if (t != JsonToken.VALUE_STRING) return null;
           String r = p.getText();
-          if (r.isEmpty() || r.length() > maxLength) return null;
+          if (r.isEmpty() || r.length() > maxLength || !wellFormedUtf16(r)) return null;
           resources.add(r);
         }
       }
@@ -151,10 +160,37 @@ public final class RequestRules {
         }
       }
       if (t != JsonToken.END_OBJECT) return null;
-      return identity == null || identity.isBlank() ? null : identity;
+      // Blank once normalised (only spaces or zero-width characters) is no identity at all.
+      return identity == null || IdentityHasher.normaliseIdentity(identity).isEmpty() ? null : identity;
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** The JDK's decoder refuses overlong forms, encoded surrogates and bytes above U+10FFFF. */
+  static boolean wellFormedUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Every surrogate is half of a pair. */
+  static boolean wellFormedUtf16(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String mediaType(String header) {

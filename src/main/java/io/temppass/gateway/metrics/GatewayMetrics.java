@@ -3,13 +3,24 @@ package io.temppass.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway's own Prometheus series (Vert.x's HTTP, pool and event-bus series come on top when the
@@ -22,11 +33,21 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code temppass_eventbus_timeouts_total{address}}</li>
  *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}</li>
  * </ul>
+ *
+ * <p>Every label value is bounded, because anyone who can reach the port chooses what the request
+ * carries and each new value is a new series kept for the life of the process: HTTP methods outside
+ * {@link #METHODS} become {@code OTHER} (Vert.x's own series too, through a registry filter), routes
+ * are the route's name or {@code unmatched}, and event-bus addresses are the service address the
+ * request was sent to, never the per-request reply address.
  */
 public final class GatewayMetrics {
   private static final Duration[] LATENCY_BUCKETS = {
       Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+  /** The methods that keep their own label value; CONNECT never reaches a handler (it is refused as a bad request). */
+  static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+  private static final Pattern REPLIED_ADDRESS = Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})$");
 
   private final MeterRegistry registry;
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
@@ -37,7 +58,7 @@ public final class GatewayMetrics {
   private final Counter throttleFailOpen;
 
   public GatewayMetrics(MeterRegistry registry) {
-    this.registry = registry;
+    this.registry = bounded(registry);
     this.throttleRejections = Counter.builder("temppass_throttle_rejections").register(registry);
     this.throttleFailOpen = Counter.builder("temppass_throttle_fail_open").register(registry);
   }
@@ -48,6 +69,30 @@ public final class GatewayMetrics {
     return new GatewayMetrics(shared instanceof PrometheusMeterRegistry ? shared : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
+  /**
+   * Vert.x's own HTTP, pool and event-bus metrics, into a Prometheus registry whose label filter is
+   * in place before Vert.x registers its first meter (a filter added later would not apply to them).
+   */
+  public static Vertx vertxWithMetrics() {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
+        .build();
+  }
+
+  /** Adds the method filter once per registry (the registry may be shared by several gateways in tests). */
+  private static MeterRegistry bounded(MeterRegistry registry) {
+    synchronized (FILTERED) {
+      if (FILTERED.add(registry)) {
+        registry.config().meterFilter(MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"));
+      }
+    }
+    return registry;
+  }
+
+  private static final Set<MeterRegistry> FILTERED = Collections.newSetFromMap(new WeakHashMap<>());
+
   public void decision(String source, boolean authorized, String code) {
     String outcome = authorized ? "permit" : "deny";
     String codeTag = code == null ? "none" : code;
@@ -55,9 +100,12 @@ public final class GatewayMetrics {
         k -> registry.counter("temppass_decisions", "source", source, "outcome", outcome, "code", codeTag)).increment();
   }
 
+  /** {@code route} is a route's fixed name, or null for a request that matched none ({@code unmatched}). */
   public void request(String route, int status, long nanos) {
-    requests.computeIfAbsent(route + '|' + status, k -> Timer.builder("temppass_http_request_duration")
-            .tag("route", route).tag("status", Integer.toString(status)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
+    if (route == null) route = "unmatched";
+    String routeTag = route;
+    requests.computeIfAbsent(routeTag + '|' + status, k -> Timer.builder("temppass_http_request_duration")
+            .tag("route", routeTag).tag("status", Integer.toString(status)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -68,7 +116,13 @@ public final class GatewayMetrics {
     if (failed) registry.counter("temppass_redis_errors", "command", command).increment();
   }
 
-  public void eventBusTimeout(String address) {
+  /**
+   * {@code detail} is the timeout's message, which names both the per-request reply address and the
+   * service address ({@code repliedAddress}); only the latter, one of a fixed set, becomes the label.
+   */
+  public void eventBusTimeout(String detail) {
+    Matcher m = REPLIED_ADDRESS.matcher(detail == null ? "" : detail);
+    String address = m.find() && !m.group(1).startsWith("__vertx") ? m.group(1) : "unknown";
     registry.counter("temppass_eventbus_timeouts", "address", address).increment();
   }
 

@@ -2,6 +2,7 @@ package io.temppass.gateway.temppass;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.text.Normalizer;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -38,14 +39,33 @@ public final class IdentityHasher {
     return encode(digest((byte) 'd', rawDeviceId));
   }
 
-  /** Hash of a TempPass identity, normalised first: trimmed, and lower-cased when it is an e-mail. */
+  /** Hash of a TempPass identity, normalised first (see {@link #normaliseIdentity}). */
   public String identity(String value) {
     return encode(digest((byte) 'i', normaliseIdentity(value).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * One spelling per identity, so that a trial cannot be restarted by writing the same identity
+   * differently: Unicode NFKC (full-width letters, ligatures and a no-break space become their plain
+   * forms), then trimmed of whitespace and invisible characters at both ends (any Unicode space, and
+   * zero-width spaces and joiners, which NFKC keeps), then lower-cased when it is an e-mail address
+   * or a hex SHA-256 digest (the two forms whose case carries no meaning).
+   */
   public static String normaliseIdentity(String value) {
-    String trimmed = value.strip();
-    return trimmed.indexOf('@') >= 0 ? trimmed.toLowerCase(Locale.ROOT) : trimmed;
+    String s = Normalizer.normalize(value, Normalizer.Form.NFKC);
+    int start = 0;
+    int end = s.length();
+    while (start < end && blank(s.charAt(start))) start++;
+    while (end > start && blank(s.charAt(end - 1))) end--;
+    s = s.substring(start, end);
+    return s.indexOf('@') >= 0 || SHA256_HEX.matcher(s).matches() ? s.toLowerCase(Locale.ROOT) : s;
+  }
+
+  private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9A-Fa-f]{64}");
+
+  private static boolean blank(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c)
+        || c == '\u200B' || c == '\u200C' || c == '\u200D' || c == '\u2060' || c == '\uFEFF';
   }
 
   /** A profile's {@code userID}: {@code prefix} + 40 hex derived from a trial or device hash. */

@@ -28,6 +28,7 @@ public final class Throttle {
   private final String rate;
   private final String burst;
   private final LongSupplier clock;
+  private final int ipv6PrefixLength;
   private volatile long lastWarning;
 
   public Throttle(ScriptRunner redis, GatewayMetrics metrics, String keyPrefix, ThrottleSettings settings) {
@@ -45,12 +46,13 @@ public final class Throttle {
     this.prefix = keyPrefix + ":t:{";
     this.rate = Long.toString(Math.round(settings.ratePerSecond() * 1000));
     this.burst = Long.toString(settings.burst() * 1000L);
+    this.ipv6PrefixLength = settings.ipv6PrefixLength();
   }
 
-  /** True when the request may proceed. */
+  /** True when the request may proceed; IPv6 clients share the bucket of their {@code throttle.ipv6PrefixLength} network. */
   public Future<Boolean> allow(String clientIp) {
     List<String> args = clock == null ? List.of(rate, burst) : List.of(rate, burst, Long.toString(clock.getAsLong()));
-    return redis.run(SCRIPT, List.of(prefix + clientIp + "}"), args)
+    return redis.run(SCRIPT, List.of(prefix + TrustedProxies.bucket(clientIp, ipv6PrefixLength) + "}"), args)
         .timeout(FAIL_OPEN_AFTER_MILLIS, TimeUnit.MILLISECONDS)
         .map(reply -> {
           boolean allowed = reply.get(0).toInteger() == 1;

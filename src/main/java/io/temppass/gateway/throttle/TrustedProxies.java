@@ -12,6 +12,7 @@ import java.util.List;
 public final class TrustedProxies {
   private record Block(byte[] network, int prefixLength) {}
 
+  private static final int MAX_HOPS = 32;
   private final List<Block> blocks;
 
   private TrustedProxies(List<Block> blocks) {
@@ -50,15 +51,40 @@ public final class TrustedProxies {
   }
 
   /**
-   * The client address: the first {@code X-Forwarded-For} entry when the peer is a trusted proxy and
-   * that entry is an IP literal, else the peer itself.
+   * The client address. Proxies append the address they received a request from, so only the
+   * right-hand end of {@code X-Forwarded-For} was written by machines we trust; everything to the
+   * left of the first untrusted entry may have been written by the client. Starting from the peer,
+   * walk the list right to left past trusted proxies and take the first address that is not one: the
+   * right-most untrusted entry. An entry that is not an IP literal ends the walk at the trusted hop
+   * that passed it on. {@code forwardedFor} is every {@code X-Forwarded-For} header joined with commas.
    */
   public String clientIp(String peer, String forwardedFor) {
     if (forwardedFor == null || blocks.isEmpty() || !contains(peer)) return normalise(peer);
-    int comma = forwardedFor.indexOf(',');
-    String first = (comma < 0 ? forwardedFor : forwardedFor.substring(0, comma)).strip();
-    byte[] address = literal(first);
-    return address == null ? normalise(peer) : NetUtil.bytesToIpAddress(address);
+    String client = normalise(peer);
+    String[] hops = forwardedFor.split(",", -1);
+    // Bounded: a header can hold thousands of entries, and no real proxy chain is this long.
+    for (int i = hops.length - 1; i >= Math.max(0, hops.length - MAX_HOPS); i--) {
+      byte[] address = literal(hops[i].strip());
+      if (address == null) return client;
+      client = NetUtil.bytesToIpAddress(address);
+      if (!contains(client)) return client;
+    }
+    return client;
+  }
+
+  /**
+   * The throttle bucket of a client address: IPv4 addresses as they are, IPv6 addresses by their
+   * first {@code ipv6PrefixLength} bits, because one subscriber is routinely given a whole /64 and
+   * could otherwise use a fresh address for every request.
+   */
+  public static String bucket(String ip, int ipv6PrefixLength) {
+    byte[] address = literal(ip);
+    if (address == null || address.length != 16 || ipv6PrefixLength >= 128) return ip;
+    byte[] network = new byte[16];
+    int full = ipv6PrefixLength / 8;
+    System.arraycopy(address, 0, network, 0, full);
+    if (ipv6PrefixLength % 8 != 0) network[full] = (byte) (address[full] & (0xff << (8 - ipv6PrefixLength % 8)));
+    return NetUtil.bytesToIpAddress(network) + "/" + ipv6PrefixLength;
   }
 
   private static String normalise(String ip) {

@@ -48,6 +48,11 @@ public final class AccessTokens {
   public static String rs256(JsonObject claims, PrivateKey key, String kid) {
     JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT");
     if (kid != null) header.put("kid", kid);
+    return rs256(header, claims, key);
+  }
+
+  /** Signed with whatever header the test gives (extra or hostile header fields). */
+  public static String rs256(JsonObject header, JsonObject claims, PrivateKey key) {
     String signingInput = b64(header.encode()) + "." + b64(claims.encode());
     try {
       Signature s = Signature.getInstance("SHA256withRSA");
