@@ -35,8 +35,8 @@ class PeriodicResetTest {
   @Test
   void an_expired_pass_is_reset_at_the_next_period_boundary() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(),
-        TestGateway.basic("apasstest1", "basicDaily", 100).put("resetPeriod", PERIOD),
-        TestGateway.promotional("apasstest1", "promoDaily", 100, 2).put("resetPeriod", PERIOD),
+        TestGateway.basic("apasstest1", "basicDaily", 100).put("resetPeriod", PERIOD + "ms"),
+        TestGateway.promotional("apasstest1", "promoDaily", 100, 2).put("resetPeriod", PERIOD + "ms"),
         TestGateway.basic("apasstest1", "basicNever", 100));
     Vertx vertx = Vertx.vertx();
     try {

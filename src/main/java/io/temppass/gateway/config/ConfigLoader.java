@@ -1,5 +1,8 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.DecodeException;
@@ -9,9 +12,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +31,11 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
   public static final String ENV_PREFIX = "TEMPPASS_";
+  /**
+   * Variables of the process itself, not settings: which file to read and how to log. They share the
+   * prefix for the operator's convenience, so the settings namespace must leave them out.
+   */
+  public static final Set<String> PROCESS_VARIABLES = Set.of("TEMPPASS_CONFIG", "TEMPPASS_LOG_FORMAT");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ConfigLoader() {}
@@ -39,19 +50,83 @@ public final class ConfigLoader {
    */
   public static JsonObject tree(List<Path> files, Map<String, String> env) {
     JsonObject tree = new JsonObject();
-    for (Path file : files) merge(tree, read(file));
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        merge(tree, read(file));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) throw ConfigException.of(problems);
     applyEnvironment(tree, env);
     return tree;
   }
 
   private static JsonObject read(Path file) {
+    if (Files.isDirectory(file)) throw new ConfigException(file.toString(), "is a directory; --config and TEMPPASS_CONFIG name a YAML file");
+    if (!Files.isRegularFile(file)) throw new ConfigException(file.toString(), "configuration file not found");
+    byte[] bytes;
     try {
-      Object parsed = YAML.readValue(Files.readAllBytes(file), Object.class);
-      if (parsed != null && !(parsed instanceof Map)) throw new ConfigException(file.toString(), "must be a YAML mapping");
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "cannot be read: " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()));
+    }
+    try {
+      List<String> duplicates = duplicateKeys(file, bytes);
+      if (!duplicates.isEmpty()) throw ConfigException.of(duplicates);
+      Object parsed = YAML.readValue(bytes, Object.class);
+      if (parsed != null && !(parsed instanceof Map)) throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
       return parsed == null ? new JsonObject() : new JsonObject(Json.CODEC.toString(parsed));
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot be read as YAML: " + firstLine(e.getMessage()));
+      throw new ConfigException(file.toString(), "is not valid YAML: " + yamlProblem(e));
     }
+  }
+
+  /**
+   * Every key given twice in one mapping, at any level. A YAML parser keeps the last one silently, so
+   * a second {@code server:} block used to replace the first whole (default port, host and timeouts).
+   */
+  private static List<String> duplicateKeys(Path file, byte[] bytes) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (JsonParser parser = YAML.getFactory().createParser(bytes)) {
+      if (parser.nextToken() != null) duplicateKeys(parser, "", file, out);
+    }
+    return out;
+  }
+
+  private static void duplicateKeys(JsonParser parser, String path, Path file, List<String> out) throws IOException {
+    if (parser.currentToken() == JsonToken.START_OBJECT) {
+      Map<String, Integer> lines = new HashMap<>();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        int line = parser.currentTokenLocation().getLineNr();
+        String keyPath = path.isEmpty() ? key : path + "." + key;
+        Integer first = lines.putIfAbsent(key, line);
+        if (first != null) {
+          out.add(keyPath + ": duplicate key in " + file + ", lines " + first + " and " + line
+              + " (YAML would keep only the second, silently): merge them into one");
+        }
+        parser.nextToken();
+        duplicateKeys(parser, keyPath, file, out);
+      }
+    } else if (parser.currentToken() == JsonToken.START_ARRAY) {
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) duplicateKeys(parser, path + "[" + index++ + "]", file, out);
+    }
+  }
+
+  /** The parser's own problem with its line and column, without the Java exception around it. */
+  private static String yamlProblem(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+        return "line " + (y.getProblemMark().getLine() + 1) + ", column " + (y.getProblemMark().getColumn() + 1) + ": " + y.getProblem();
+      }
+    }
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ": " + firstLine(j.getOriginalMessage());
+    }
+    return firstLine(e.getMessage());
   }
 
   private static void merge(JsonObject into, JsonObject from) {
@@ -68,7 +143,7 @@ public final class ConfigLoader {
   static void applyEnvironment(JsonObject tree, Map<String, String> env) {
     // Sorted so that the outcome never depends on the environment's iteration order.
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-      if (!e.getKey().startsWith(ENV_PREFIX) || e.getKey().equals("TEMPPASS_CONFIG")) continue;
+      if (!e.getKey().startsWith(ENV_PREFIX) || PROCESS_VARIABLES.contains(e.getKey())) continue;
       String[] segments = e.getKey().substring(ENV_PREFIX.length()).split("__");
       set(tree, segments, parseValue(e.getValue()), e.getKey());
     }
@@ -76,11 +151,14 @@ public final class ConfigLoader {
 
   private static void set(JsonObject root, String[] segments, Object value, String variable) {
     Object node = root;
+    String path = "";
     for (int i = 0; i < segments.length; i++) {
       boolean last = i == segments.length - 1;
       String segment = segments[i];
+      if (segment.isEmpty()) throw new ConfigException(variable, "has an empty level: levels are separated by exactly two underscores");
       if (node instanceof JsonObject obj) {
         String key = matchKey(obj, segment);
+        path = path.isEmpty() ? key : path + "." + key;
         if (last) {
           obj.put(key, value);
           return;
@@ -92,9 +170,16 @@ public final class ConfigLoader {
         }
         node = next;
       } else if (node instanceof JsonArray arr) {
-        if (!segment.matches("\\d{1,4}")) throw new ConfigException(variable, "'" + segment + "' must be a list index");
+        if (!segment.matches("\\d{1,4}")) throw new ConfigException(variable, "'" + segment + "' must be a list index: " + path + " is a list");
         int index = Integer.parseInt(segment);
-        while (arr.size() <= index) arr.add(new JsonObject());
+        if (index >= arr.size()) {
+          // Growing the list would create an item from this one setting, which then fails for some
+          // other reason ("serviceProvider is required") that names neither the variable nor the cause.
+          throw new ConfigException(variable, path + " has " + arr.size() + (arr.size() == 1 ? " item" : " items")
+              + (arr.isEmpty() ? "" : " (indexes 0 to " + (arr.size() - 1) + ")") + ", so there is no item " + index
+              + ": a variable can change an item, not add one (add it to the file, or set the whole list as JSON)");
+        }
+        path = path + "[" + index + "]";
         if (last) {
           arr.set(index, value);
           return;
