@@ -24,6 +24,7 @@ public final class Durations {
   public static Duration parse(Object value) {
     if (value instanceof Number n) {
       if (n.doubleValue() == 0) return Duration.ZERO;
+      if (n.doubleValue() < 0) throw new IllegalArgumentException("must not be negative, got " + n);
       throw new IllegalArgumentException(EXPECTED + ", got " + n + " without a unit");
     }
     String s = String.valueOf(value).trim();
