@@ -235,18 +235,27 @@ class BrokenConfigurationTest {
     assertEquals("", r.err());
   }
 
-  /** Breakage caught: a check that stops at the first problem (ConfigNode throwing instead of collecting) reports one line. */
+  /**
+   * Breakage caught: a check that stops at the first problem, either a malformed value (ConfigNode's
+   * reads throwing instead of recording) or a failed rule (a section's problem not caught, so the
+   * next parts are never read), reports one line instead of all of them.
+   */
   @Test
   void every_problem_is_reported_not_just_the_first() throws Exception {
     String yaml = replace("  port: 8080", "  port: 70000")
+        .andThen(replace("  requestTimeout: 10s", "  requestTimeout: 10"))
         .andThen(replace("  poolSize: 16", "  poolSize: many"))
+        .andThen(replace("redis://127.0.0.1:6379", "redis://127.0.0.1:notaport"))
+        .andThen(replace("file:" + keys.access(), "file:" + keys.ecKey()))
+        .andThen(replace("      active: true", "      active: false"))
         .andThen(replace("    ttl: 3m", "    ttl: 10"))
         .andThen(after(REGULAR, "    ttl: 10m"))
         .andThen(replace("throttle:", "throtle:"))
         .apply(valid());
     Result r = check(List.of(Files.writeString(dir.resolve("many.yaml"), yaml)), Map.of());
     assertEquals(2, r.status());
-    for (String setting : List.of("server.port:", "redis.poolSize:", "integrations[0].ttl:", "integrations[2].ttl:", "throtle:")) {
+    for (String setting : List.of("server.port:", "server.requestTimeout:", "redis.poolSize:", "redis.endpoints[0]:", "accessTokens.publicKeys[0]:", "mediaTokens.keys:",
+        "integrations[0].ttl:", "integrations[2].ttl:", "throtle:")) {
       assertTrue(r.err().contains("invalid configuration: " + setting), setting + " missing from:\n" + r.err());
     }
     assertNoStackTrace(r);

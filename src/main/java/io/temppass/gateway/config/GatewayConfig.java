@@ -175,7 +175,9 @@ public record GatewayConfig(
     if (embedded && !dev) throw new ConfigException("redis.embedded", "an embedded Redis is only for mode: development");
     if (!embedded && endpoints.isEmpty()) throw new ConfigException("redis.endpoints", "at least one redis:// endpoint is required");
     for (int i = 0; i < endpoints.size(); i++) {
-      redisEndpoint(endpoints.get(i), "redis.endpoints[" + i + "]");
+      String endpoint = endpoints.get(i);
+      String setting = "redis.endpoints[" + i + "]";
+      r.section(() -> redisEndpoint(endpoint, setting));
     }
     RedisSettings redis = new RedisSettings(
         type,
@@ -209,7 +211,12 @@ public record GatewayConfig(
     List<String> publicKeys = new ArrayList<>();
     List<String> keyRefs = a.strings("publicKeys");
     for (int i = 0; i < keyRefs.size(); i++) publicKeys.add(resolve(keyRefs.get(i), "accessTokens.publicKeys[" + i + "]", files));
-    for (int i = 0; i < publicKeys.size(); i++) PublicKeyPems.checkUsable(publicKeys.get(i), "accessTokens.publicKeys[" + i + "]", algorithms);
+    for (int i = 0; i < publicKeys.size(); i++) {
+      String pem = publicKeys.get(i);
+      String setting = "accessTokens.publicKeys[" + i + "]";
+      List<String> usable = algorithms;
+      a.section(() -> PublicKeyPems.checkUsable(pem, setting, usable));
+    }
     String jwks = a.string("jwks", null);
     if (jwks != null && jwks.isBlank()) jwks = null;
     if (jwks != null && !(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"))) {
@@ -374,7 +381,7 @@ public record GatewayConfig(
    * The whole endpoint, checked before the Redis client sees it: its own parser throws a bare
    * IllegalArgumentException for {@code redis://host:notaport}, which surfaced as a stack trace.
    */
-  private static void redisEndpoint(String endpoint, String setting) {
+  private static String redisEndpoint(String endpoint, String setting) {
     String expected = "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'";
     java.net.URI uri;
     try {
@@ -390,6 +397,7 @@ public record GatewayConfig(
     if (uri.getPort() == 0 || uri.getPort() > 65535) throw new ConfigException(setting, "port must be from 1 to 65535, got " + uri.getPort());
     String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
     if (!db.isEmpty() && !db.matches("\\d{1,2}")) throw new ConfigException(setting, "the path must be a database number such as /0, got '/" + db + "'");
+    return endpoint;
   }
 
   /**

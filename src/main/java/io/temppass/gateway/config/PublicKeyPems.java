@@ -40,9 +40,9 @@ public final class PublicKeyPems {
   }
 
   /** Fails when none of the algorithms can verify with this key, e.g. an EC key under {@code algorithms: [RS256]}. */
-  static void checkUsable(String pem, String setting, List<String> algorithms) {
+  static String checkUsable(String pem, String setting, List<String> algorithms) {
     String type = keyType(pem, setting);
-    for (String alg : algorithms) if (family(alg).equals(type)) return;
+    for (String alg : algorithms) if (family(alg).equals(type)) return type;
     throw new ConfigException(setting, "is an " + type + " key, which none of accessTokens.algorithms " + algorithms
         + " can use (RS*/PS* need an RSA key, ES* an EC key): add a matching algorithm or use a matching key");
   }
