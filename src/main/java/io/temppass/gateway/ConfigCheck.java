@@ -34,16 +34,21 @@ final class ConfigCheck {
 
   /** The validated configuration, or null after printing every problem to {@code err}. */
   static GatewayConfig load(List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
+    Map<String, String> overrides = new java.util.HashMap<>();
     try {
-      JsonObject tree = ConfigLoader.tree(files, env);
-      if ("development".equals(tree.getString("mode"))) dev.prepare(tree);
+      JsonObject tree = ConfigLoader.tree(files, env, overrides);
+      if ("development".equals(tree.getString("mode"))) {
+        try {
+          dev.prepare(tree);
+        } catch (java.io.IOException | RuntimeException e) {
+          // Development mode's helpers (embedded Redis, reference MVPD) could not start.
+          err.println("invalid configuration: mode: development helpers could not start: " + e.getMessage());
+          return null;
+        }
+      }
       return GatewayConfig.from(tree, GatewayConfig::readFile);
     } catch (ConfigException e) {
-      for (String problem : e.problems()) err.println("invalid configuration: " + problem);
-      return null;
-    } catch (java.io.IOException | RuntimeException e) {
-      // Development mode's helpers (embedded Redis, reference MVPD) failed to start.
-      err.println("invalid configuration: mode: development helpers could not start: " + e.getMessage());
+      for (String problem : e.problems()) err.println("invalid configuration: " + ConfigLoader.withOrigin(problem, overrides));
       return null;
     }
   }

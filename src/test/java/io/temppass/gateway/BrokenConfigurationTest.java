@@ -184,8 +184,8 @@ class BrokenConfigurationTest {
         yaml("negative leeway", after("  algorithms: [RS256]", "  leeway: -30s"), "accessTokens.leeway: must not be negative"),
         // 6. environment overrides
         env("override of an item the list does not have", Map.of("TEMPPASS_INTEGRATIONS__99__TTL", "3m"), "TEMPPASS_INTEGRATIONS__99__TTL: integrations has 3 items (indexes 0 to 2)"),
-        env("override with a malformed value", Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"), "redis.poolSize: must be an integer, got 'many'"),
-        env("misspelt override", Map.of("TEMPPASS_SERVER__PORTT", "8081"), "server.portt: unknown setting; did you mean port?"),
+        env("override with a malformed value", Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"), "redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)"),
+        env("misspelt override", Map.of("TEMPPASS_SERVER__PORTT", "8081"), "server.portt: unknown setting; did you mean port? (set by TEMPPASS_SERVER__PORTT)"),
         env("override with an empty level", Map.of("TEMPPASS_SERVER____PORT", "8081"), "TEMPPASS_SERVER____PORT: has an empty level"),
         // 7. server address known to be wrong before binding
         yaml("host that is no IPv4 address", replace("  host: 127.0.0.1", "  host: 999.1.1.1"), "server.host: must be an IP address or a host name, got '999.1.1.1'"),

@@ -1,5 +1,6 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -49,6 +50,14 @@ public final class ConfigLoader {
    * key, lists and plain values replace), then the environment overrides.
    */
   public static JsonObject tree(List<Path> files, Map<String, String> env) {
+    return tree(files, env, new HashMap<>());
+  }
+
+  /**
+   * As {@link #tree(List, Map)}, and fills {@code overrides} with the path of every setting an
+   * environment variable set, mapped to that variable, so that a problem can name where the value came from.
+   */
+  public static JsonObject tree(List<Path> files, Map<String, String> env, Map<String, String> overrides) {
     JsonObject tree = new JsonObject();
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
@@ -59,7 +68,7 @@ public final class ConfigLoader {
       }
     }
     if (!problems.isEmpty()) throw ConfigException.of(problems);
-    applyEnvironment(tree, env);
+    overrides.putAll(applyEnvironment(tree, env));
     return tree;
   }
 
@@ -97,15 +106,16 @@ public final class ConfigLoader {
 
   private static void duplicateKeys(JsonParser parser, String path, Path file, List<String> out) throws IOException {
     if (parser.currentToken() == JsonToken.START_OBJECT) {
-      Map<String, Integer> lines = new HashMap<>();
+      Map<String, JsonLocation> seen = new HashMap<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
-        int line = parser.currentTokenLocation().getLineNr();
+        JsonLocation here = parser.currentTokenLocation();
         String keyPath = path.isEmpty() ? key : path + "." + key;
-        Integer first = lines.putIfAbsent(key, line);
+        JsonLocation first = seen.putIfAbsent(key, here);
         if (first != null) {
-          out.add(keyPath + ": duplicate key in " + file + ", lines " + first + " and " + line
-              + " (YAML would keep only the second, silently): merge them into one");
+          String where = first.getLineNr() != here.getLineNr() ? "lines " + first.getLineNr() + " and " + here.getLineNr()
+              : "line " + here.getLineNr() + ", columns " + first.getColumnNr() + " and " + here.getColumnNr();
+          out.add(keyPath + ": duplicate key in " + file + ", " + where + " (YAML would keep only the second, silently): merge them into one");
         }
         parser.nextToken();
         duplicateKeys(parser, keyPath, file, out);
@@ -140,16 +150,33 @@ public final class ConfigLoader {
     }
   }
 
-  static void applyEnvironment(JsonObject tree, Map<String, String> env) {
+  /** Applies the overrides; returns each overridden setting's path with the variable that set it. */
+  static Map<String, String> applyEnvironment(JsonObject tree, Map<String, String> env) {
+    Map<String, String> overridden = new HashMap<>();
     // Sorted so that the outcome never depends on the environment's iteration order.
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       if (!e.getKey().startsWith(ENV_PREFIX) || PROCESS_VARIABLES.contains(e.getKey())) continue;
       String[] segments = e.getKey().substring(ENV_PREFIX.length()).split("__");
-      set(tree, segments, parseValue(e.getValue()), e.getKey());
+      overridden.put(set(tree, segments, parseValue(e.getValue()), e.getKey()), e.getKey());
     }
+    return overridden;
   }
 
-  private static void set(JsonObject root, String[] segments, Object value, String variable) {
+  /**
+   * The problem, followed by the variable that set the setting it names when one did:
+   * {@code redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)}.
+   */
+  public static String withOrigin(String problem, Map<String, String> overrides) {
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      String path = o.getKey();
+      if (problem.startsWith(path) && problem.length() > path.length() && ":.[".indexOf(problem.charAt(path.length())) >= 0) {
+        return problem + " (set by " + o.getValue() + ")";
+      }
+    }
+    return problem;
+  }
+
+  private static String set(JsonObject root, String[] segments, Object value, String variable) {
     Object node = root;
     String path = "";
     for (int i = 0; i < segments.length; i++) {
@@ -161,7 +188,7 @@ public final class ConfigLoader {
         path = path.isEmpty() ? key : path + "." + key;
         if (last) {
           obj.put(key, value);
-          return;
+          return path;
         }
         Object next = obj.getValue(key);
         if (next == null) {
@@ -182,13 +209,14 @@ public final class ConfigLoader {
         path = path + "[" + index + "]";
         if (last) {
           arr.set(index, value);
-          return;
+          return path;
         }
         node = arr.getValue(index);
       } else {
         throw new ConfigException(variable, "'" + segment + "' is below a plain value");
       }
     }
+    return path;
   }
 
   /** The existing key that the segment names, or the segment turned into camelCase for a new key. */
