@@ -308,6 +308,7 @@ public record GatewayConfig(
     t.finish();
     return throttle;
   }
+
   private static final Set<IntegrationConfig.Type> TEMPPASS = Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
   private static final Set<IntegrationConfig.Type> PROMOTIONAL = Set.of(IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
   private static final Set<IntegrationConfig.Type> REGULAR = Set.of(IntegrationConfig.Type.REGULAR);
@@ -321,20 +322,14 @@ public record GatewayConfig(
    * {@code mvpd}, {@code type}, {@code active}, {@code displayName} and {@code logoUrl} apply to every
    * type (the configuration API lists every mvpd with its name and logo).
    */
-  private static final Map<String, Set<IntegrationConfig.Type>> TYPE_SPECIFIC = orderedMap(
-      "ttl", TEMPPASS, "lockoutRetention", TEMPPASS, "resetPeriod", TEMPPASS, "resetOffset", TEMPPASS,
-      "maxResources", PROMOTIONAL, "identityKey", PROMOTIONAL,
-      "dummyAuthorization", REGULAR, "degradation", REGULAR, "degradedTtl", REGULAR, "authenticationTtl", REGULAR,
-      "authorizationTtl", REGULAR, "login", REGULAR, "authorization", REGULAR);
+  private static final Map<String, Set<IntegrationConfig.Type>> TYPE_SPECIFIC = new java.util.LinkedHashMap<>();
 
-  private static Map<String, Set<IntegrationConfig.Type>> orderedMap(Object... pairs) {
-    Map<String, Set<IntegrationConfig.Type>> out = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      @SuppressWarnings("unchecked")
-      Set<IntegrationConfig.Type> types = (Set<IntegrationConfig.Type>) pairs[i + 1];
-      out.put((String) pairs[i], types);
+  static {
+    for (String key : List.of("ttl", "lockoutRetention", "resetPeriod", "resetOffset")) TYPE_SPECIFIC.put(key, TEMPPASS);
+    for (String key : List.of("maxResources", "identityKey")) TYPE_SPECIFIC.put(key, PROMOTIONAL);
+    for (String key : List.of("dummyAuthorization", "degradation", "degradedTtl", "authenticationTtl", "authorizationTtl", "login", "authorization")) {
+      TYPE_SPECIFIC.put(key, REGULAR);
     }
-    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static IntegrationConfig integration(ConfigNode n, Function<String, String> files) {
