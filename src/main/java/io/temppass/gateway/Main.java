@@ -1,7 +1,5 @@
 package io.temppass.gateway;
 
-import io.temppass.gateway.config.ConfigException;
-import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.logging.JsonLogFormatter;
@@ -18,61 +16,62 @@ import java.util.logging.SimpleFormatter;
 import java.util.logging.StreamHandler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
-import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev]}. The files default to
- * {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml}; later files merge over earlier ones, and
- * {@code --dev} is short for {@code --config conf/gateway.yaml --config conf/dev.yaml}.
- * Exits with status 2 and the setting's name when the configuration is invalid.
+ * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]}.
+ * The files default to {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml}; later files merge over
+ * earlier ones, and {@code --dev} is short for {@code --config conf/gateway.yaml --config conf/dev.yaml}.
+ * Exits with status 2 and the setting's name when the configuration is invalid; {@code --check-config}
+ * only validates (every problem, not just the first) and exits 0 or 2.
  */
 public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
+  private static final String USAGE = "usage: java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]";
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    logToStandardOutput(!"text".equalsIgnoreCase(env.get("TEMPPASS_LOG_FORMAT")));
+    String logFormat = env.getOrDefault("TEMPPASS_LOG_FORMAT", "json");
+    if (!logFormat.equalsIgnoreCase("json") && !logFormat.equalsIgnoreCase("text")) {
+      System.err.println("invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '" + logFormat + "'");
+      System.exit(2);
+    }
+    logToStandardOutput(logFormat.equalsIgnoreCase("json"));
     List<Path> files = new ArrayList<>();
+    boolean checkConfig = false;
+    boolean checkRedis = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dev" -> files.addAll(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")));
-        case "--config" -> files.add(Path.of(i + 1 < args.length ? args[++i] : usage()));
-        default -> usage();
+        case "--config" -> files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
+        case "--check-config" -> checkConfig = true;
+        case "--check-redis" -> checkRedis = true;
+        default -> usage("unknown argument '" + args[i] + "'");
       }
     }
+    if (checkRedis && !checkConfig) usage("--check-redis goes with --check-config");
     if (files.isEmpty()) files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
-    for (Path path : files) {
-      if (!Files.isRegularFile(path)) {
-        System.err.println("configuration file not found: " + path.toAbsolutePath());
-        System.exit(2);
-      }
-    }
+    if (checkConfig) System.exit(ConfigCheck.run(files, env, checkRedis, System.out, System.err));
     DevEnvironment dev = new DevEnvironment();
-    GatewayConfig config;
-    try {
-      JsonObject tree = ConfigLoader.tree(files, env);
-      if ("development".equals(tree.getString("mode"))) dev.prepare(tree);
-      config = GatewayConfig.from(tree, GatewayConfig::readFile);
-    } catch (ConfigException e) {
+    GatewayConfig config = ConfigCheck.load(files, env, dev, System.err);
+    if (config == null) {
       dev.stop();
-      System.err.println("invalid configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
+    for (String warning : config.warnings()) LOG.log(System.Logger.Level.WARNING, warning);
     // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
     Vertx vertx = GatewayMetrics.vertxWithMetrics();
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await();
     } catch (Exception e) {
-      System.err.println("start-up failed: " + e.getMessage());
+      System.err.println("start-up failed: " + ConfigCheck.startupFailure(e, config));
       dev.stop();
       // Not vertx.close(): nothing is left to drain, and exiting now is what an operator needs.
       Runtime.getRuntime().halt(2);
@@ -193,8 +192,8 @@ public final class Main {
         + "curl -s '" + base + "/api/v2/REF30/logout/Cablevision?redirectUrl=" + dev.mvpd().appPage("signed-out") + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
   }
 
-  private static String usage() {
-    System.err.println("usage: java -jar temppass-gateway.jar [--config FILE] [--dev]");
+  private static String usage(String problem) {
+    System.err.println(problem + "\n" + USAGE);
     System.exit(2);
     return null;
   }

@@ -45,8 +45,8 @@ class PeriodicResetTest {
   @Test
   void an_expired_pass_is_reset_at_the_next_period_boundary() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(),
-        TestGateway.basic("apasstest1", "basicDaily", TTL).put("resetPeriod", PERIOD),
-        TestGateway.promotional("apasstest1", "promoDaily", TTL, 2).put("resetPeriod", PERIOD),
+        TestGateway.basic("apasstest1", "basicDaily", TTL).put("resetPeriod", PERIOD + "ms"),
+        TestGateway.promotional("apasstest1", "promoDaily", TTL, 2).put("resetPeriod", PERIOD + "ms"),
         TestGateway.basic("apasstest1", "basicNever", TTL));
     Vertx vertx = Vertx.vertx();
     try {

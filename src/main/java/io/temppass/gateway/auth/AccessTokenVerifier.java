@@ -2,6 +2,7 @@ package io.temppass.gateway.auth;
 
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
+import io.temppass.gateway.config.PublicKeyPems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,9 +18,6 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -262,7 +260,8 @@ public final class AccessTokenVerifier {
         if (family(alg).equals(keyType)) options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pems.get(i)));
       }
     }
-    if (options.getPubSecKeys().isEmpty()) {
+    // JWTAuthOptions has no list at all until a key is added: null, not empty.
+    if (options.getPubSecKeys() == null || options.getPubSecKeys().isEmpty()) {
       throw new ConfigException("accessTokens.publicKeys", "no verification key loaded for algorithms " + settings.algorithms());
     }
     try {
@@ -295,25 +294,10 @@ public final class AccessTokenVerifier {
   }
 
   private static String family(String alg) {
-    return alg.startsWith("ES") ? "EC" : "RSA";
+    return PublicKeyPems.family(alg);
   }
 
   private static String keyType(String pem, String setting) {
-    if (!pem.contains("BEGIN PUBLIC KEY")) throw new ConfigException(setting, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
-    byte[] der;
-    try {
-      der = Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", ""));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(setting, "is not valid PEM Base64");
-    }
-    for (String type : List.of("RSA", "EC")) {
-      try {
-        PublicKey key = KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
-        return key.getAlgorithm();
-      } catch (Exception ignored) {
-        // try the next key type
-      }
-    }
-    throw new ConfigException(setting, "is neither an RSA nor an EC public key");
+    return PublicKeyPems.keyType(pem, setting);
   }
 }

@@ -1,5 +1,9 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.DecodeException;
@@ -9,9 +13,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +32,11 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
   public static final String ENV_PREFIX = "TEMPPASS_";
+  /**
+   * Variables of the process itself, not settings: which file to read and how to log. They share the
+   * prefix for the operator's convenience, so the settings namespace must leave them out.
+   */
+  public static final Set<String> PROCESS_VARIABLES = Set.of("TEMPPASS_CONFIG", "TEMPPASS_LOG_FORMAT");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ConfigLoader() {}
@@ -38,20 +50,93 @@ public final class ConfigLoader {
    * key, lists and plain values replace), then the environment overrides.
    */
   public static JsonObject tree(List<Path> files, Map<String, String> env) {
+    return tree(files, env, new HashMap<>());
+  }
+
+  /**
+   * As {@link #tree(List, Map)}, and fills {@code overrides} with the path of every setting an
+   * environment variable set, mapped to that variable, so that a problem can name where the value came from.
+   */
+  public static JsonObject tree(List<Path> files, Map<String, String> env, Map<String, String> overrides) {
     JsonObject tree = new JsonObject();
-    for (Path file : files) merge(tree, read(file));
-    applyEnvironment(tree, env);
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        merge(tree, read(file));
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) throw ConfigException.of(problems);
+    overrides.putAll(applyEnvironment(tree, env));
     return tree;
   }
 
   private static JsonObject read(Path file) {
+    if (Files.isDirectory(file)) throw new ConfigException(file.toString(), "is a directory; --config and TEMPPASS_CONFIG name a YAML file");
+    if (!Files.isRegularFile(file)) throw new ConfigException(file.toString(), "configuration file not found");
+    byte[] bytes;
     try {
-      Object parsed = YAML.readValue(Files.readAllBytes(file), Object.class);
-      if (parsed != null && !(parsed instanceof Map)) throw new ConfigException(file.toString(), "must be a YAML mapping");
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "cannot be read: " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()));
+    }
+    try {
+      List<String> duplicates = duplicateKeys(file, bytes);
+      if (!duplicates.isEmpty()) throw ConfigException.of(duplicates);
+      Object parsed = YAML.readValue(bytes, Object.class);
+      if (parsed != null && !(parsed instanceof Map)) throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
       return parsed == null ? new JsonObject() : new JsonObject(Json.CODEC.toString(parsed));
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot be read as YAML: " + firstLine(e.getMessage()));
+      throw new ConfigException(file.toString(), "is not valid YAML: " + yamlProblem(e));
     }
+  }
+
+  /**
+   * Every key given twice in one mapping, at any level. A YAML parser keeps the last one silently, so
+   * a second {@code server:} block used to replace the first whole (default port, host and timeouts).
+   */
+  private static List<String> duplicateKeys(Path file, byte[] bytes) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (JsonParser parser = YAML.getFactory().createParser(bytes)) {
+      if (parser.nextToken() != null) duplicateKeys(parser, "", file, out);
+    }
+    return out;
+  }
+
+  private static void duplicateKeys(JsonParser parser, String path, Path file, List<String> out) throws IOException {
+    if (parser.currentToken() == JsonToken.START_OBJECT) {
+      Map<String, JsonLocation> seen = new HashMap<>();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonLocation here = parser.currentTokenLocation();
+        String keyPath = path.isEmpty() ? key : path + "." + key;
+        JsonLocation first = seen.putIfAbsent(key, here);
+        if (first != null) {
+          String where = first.getLineNr() != here.getLineNr() ? "lines " + first.getLineNr() + " and " + here.getLineNr()
+              : "line " + here.getLineNr() + ", columns " + first.getColumnNr() + " and " + here.getColumnNr();
+          out.add(keyPath + ": duplicate key in " + file + ", " + where + " (YAML would keep only the second, silently): merge them into one");
+        }
+        parser.nextToken();
+        duplicateKeys(parser, keyPath, file, out);
+      }
+    } else if (parser.currentToken() == JsonToken.START_ARRAY) {
+      int index = 0;
+      while (parser.nextToken() != JsonToken.END_ARRAY) duplicateKeys(parser, path + "[" + index++ + "]", file, out);
+    }
+  }
+
+  /** The parser's own problem with its line and column, without the Java exception around it. */
+  private static String yamlProblem(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+        return "line " + (y.getProblemMark().getLine() + 1) + ", column " + (y.getProblemMark().getColumn() + 1) + ": " + y.getProblem();
+      }
+    }
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ": " + firstLine(j.getOriginalMessage());
+    }
+    return firstLine(e.getMessage());
   }
 
   private static void merge(JsonObject into, JsonObject from) {
@@ -65,25 +150,45 @@ public final class ConfigLoader {
     }
   }
 
-  static void applyEnvironment(JsonObject tree, Map<String, String> env) {
+  /** Applies the overrides; returns each overridden setting's path with the variable that set it. */
+  static Map<String, String> applyEnvironment(JsonObject tree, Map<String, String> env) {
+    Map<String, String> overridden = new HashMap<>();
     // Sorted so that the outcome never depends on the environment's iteration order.
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-      if (!e.getKey().startsWith(ENV_PREFIX) || e.getKey().equals("TEMPPASS_CONFIG")) continue;
+      if (!e.getKey().startsWith(ENV_PREFIX) || PROCESS_VARIABLES.contains(e.getKey())) continue;
       String[] segments = e.getKey().substring(ENV_PREFIX.length()).split("__");
-      set(tree, segments, parseValue(e.getValue()), e.getKey());
+      overridden.put(set(tree, segments, parseValue(e.getValue()), e.getKey()), e.getKey());
     }
+    return overridden;
   }
 
-  private static void set(JsonObject root, String[] segments, Object value, String variable) {
+  /**
+   * The problem, followed by the variable that set the setting it names when one did:
+   * {@code redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)}.
+   */
+  public static String withOrigin(String problem, Map<String, String> overrides) {
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      String path = o.getKey();
+      if (problem.startsWith(path) && problem.length() > path.length() && ":.[".indexOf(problem.charAt(path.length())) >= 0) {
+        return problem + " (set by " + o.getValue() + ")";
+      }
+    }
+    return problem;
+  }
+
+  private static String set(JsonObject root, String[] segments, Object value, String variable) {
     Object node = root;
+    String path = "";
     for (int i = 0; i < segments.length; i++) {
       boolean last = i == segments.length - 1;
       String segment = segments[i];
+      if (segment.isEmpty()) throw new ConfigException(variable, "has an empty level: levels are separated by exactly two underscores");
       if (node instanceof JsonObject obj) {
         String key = matchKey(obj, segment);
+        path = path.isEmpty() ? key : path + "." + key;
         if (last) {
           obj.put(key, value);
-          return;
+          return path;
         }
         Object next = obj.getValue(key);
         if (next == null) {
@@ -92,18 +197,26 @@ public final class ConfigLoader {
         }
         node = next;
       } else if (node instanceof JsonArray arr) {
-        if (!segment.matches("\\d{1,4}")) throw new ConfigException(variable, "'" + segment + "' must be a list index");
+        if (!segment.matches("\\d{1,4}")) throw new ConfigException(variable, "'" + segment + "' must be a list index: " + path + " is a list");
         int index = Integer.parseInt(segment);
-        while (arr.size() <= index) arr.add(new JsonObject());
+        if (index >= arr.size()) {
+          // Growing the list would create an item from this one setting, which then fails for some
+          // other reason ("serviceProvider is required") that names neither the variable nor the cause.
+          throw new ConfigException(variable, path + " has " + arr.size() + (arr.size() == 1 ? " item" : " items")
+              + (arr.isEmpty() ? "" : " (indexes 0 to " + (arr.size() - 1) + ")") + ", so there is no item " + index
+              + ": a variable can change an item, not add one (add it to the file, or set the whole list as JSON)");
+        }
+        path = path + "[" + index + "]";
         if (last) {
           arr.set(index, value);
-          return;
+          return path;
         }
         node = arr.getValue(index);
       } else {
         throw new ConfigException(variable, "'" + segment + "' is below a plain value");
       }
     }
+    return path;
   }
 
   /** The existing key that the segment names, or the segment turned into camelCase for a new key. */

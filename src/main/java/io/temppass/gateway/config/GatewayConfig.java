@@ -112,11 +112,43 @@ public record GatewayConfig(
     ConfigNode root = new ConfigNode("", tree);
     Mode mode = root.enumValue("mode", Mode.PRODUCTION, s -> Mode.valueOf(s.toUpperCase(Locale.ROOT)), "production, development");
     boolean dev = mode == Mode.DEVELOPMENT;
+    // Each part is read on its own, so one wrong setting does not hide the problems of the next part.
+    Server server = root.section(() -> server(root));
+    RedisSettings redis = root.section(() -> redis(root, dev));
+    AccessTokens accessTokens = root.section(() -> accessTokens(root, dev, files));
+    MediaTokens mediaTokens = root.section(() -> mediaTokens(root, dev, files));
+    String secret = root.section(() -> hashSecret(root, files));
+    Admin admin = root.section(() -> admin(root, accessTokens == null ? null : accessTokens.requiredScope()));
+    ThrottleSettings throttle = root.section(() -> throttle(root));
 
+    List<IntegrationConfig> integrations = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<ConfigNode> items = root.section(() -> root.children("integrations"));
+    for (ConfigNode n : items == null ? List.<ConfigNode>of() : items) {
+      IntegrationConfig ic = root.section(() -> integration(n, files));
+      if (ic == null) continue;
+      if (!seen.add(ic.id())) root.report(n.path("mvpd"), "duplicate integration " + ic.id());
+      integrations.add(ic);
+      n.finish();
+    }
+    List<MvpdSettings.ServiceProvider> serviceProviders = root.section(() -> MvpdSettings.serviceProviders(root));
+    Set<String> spIds = new HashSet<>();
+    for (MvpdSettings.ServiceProvider sp : serviceProviders == null ? List.<MvpdSettings.ServiceProvider>of() : serviceProviders) {
+      if (!spIds.add(sp.id())) root.report("serviceProviders", "duplicate id '" + sp.id() + "'");
+    }
+    boolean login = integrations.stream().anyMatch(IntegrationConfig::hasMvpdLogin);
+    MvpdSettings.Sessions sessions = root.section(() -> MvpdSettings.sessions(root.child("sessions"), login, ref -> resolve(ref, "sessions.encryptionKey", files)));
+    root.finish();
+    root.throwIfProblems();
+    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations),
+        serviceProviders, sessions);
+  }
+
+  private static Server server(ConfigNode root) {
     ConfigNode s = root.child("server");
     int cores = Runtime.getRuntime().availableProcessors();
     Server server = new Server(
-        s.string("host", "0.0.0.0"),
+        host(s.string("host", "0.0.0.0")),
         s.integer("port", 8080, 0, 65535),
         defaultInstances(s.integer("instances", 0, 0, 256), cores),
         s.positiveDuration("eventBusTimeout", Duration.ofSeconds(2)),
@@ -138,7 +170,10 @@ public record GatewayConfig(
       throw new ConfigException("server.shutdownReadinessDelay", "must be at least 0 and shorter than server.shutdownGracePeriod");
     }
     s.finish();
+    return server;
+  }
 
+  private static RedisSettings redis(ConfigNode root, boolean dev) {
     ConfigNode r = root.child("redis");
     RedisType type = r.enumValue("type", RedisType.STANDALONE, v -> RedisType.valueOf(v.toUpperCase(Locale.ROOT)), "standalone, cluster");
     List<String> endpoints = r.strings("endpoints");
@@ -146,10 +181,9 @@ public record GatewayConfig(
     if (embedded && !dev) throw new ConfigException("redis.embedded", "an embedded Redis is only for mode: development");
     if (!embedded && endpoints.isEmpty()) throw new ConfigException("redis.endpoints", "at least one redis:// endpoint is required");
     for (int i = 0; i < endpoints.size(); i++) {
-      String e = endpoints.get(i);
-      if (!e.startsWith("redis://") && !e.startsWith("rediss://")) {
-        throw new ConfigException("redis.endpoints[" + i + "]", "must be a redis:// or rediss:// URL");
-      }
+      String endpoint = endpoints.get(i);
+      String setting = "redis.endpoints[" + i + "]";
+      r.section(() -> redisEndpoint(endpoint, setting));
     }
     RedisSettings redis = new RedisSettings(
         type,
@@ -168,7 +202,10 @@ public record GatewayConfig(
       throw new ConfigException("redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
     }
     r.finish();
+    return redis;
+  }
 
+  private static AccessTokens accessTokens(ConfigNode root, boolean dev, Function<String, String> files) {
     ConfigNode a = root.child("accessTokens");
     List<String> algorithms = a.strings("algorithms");
     if (algorithms.isEmpty()) algorithms = List.of("RS256");
@@ -180,6 +217,12 @@ public record GatewayConfig(
     List<String> publicKeys = new ArrayList<>();
     List<String> keyRefs = a.strings("publicKeys");
     for (int i = 0; i < keyRefs.size(); i++) publicKeys.add(resolve(keyRefs.get(i), "accessTokens.publicKeys[" + i + "]", files));
+    for (int i = 0; i < publicKeys.size(); i++) {
+      String pem = publicKeys.get(i);
+      String setting = "accessTokens.publicKeys[" + i + "]";
+      List<String> usable = algorithms;
+      a.section(() -> PublicKeyPems.checkUsable(pem, setting, usable));
+    }
     String jwks = a.string("jwks", null);
     if (jwks != null && jwks.isBlank()) jwks = null;
     if (jwks != null && !(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"))) {
@@ -206,7 +249,10 @@ public record GatewayConfig(
         a.string("audience", null));
     if (accessTokens.audience() != null && accessTokens.audience().isBlank()) throw new ConfigException("accessTokens.audience", "must not be empty when set");
     a.finish();
+    return accessTokens;
+  }
 
+  private static MediaTokens mediaTokens(ConfigNode root, boolean dev, Function<String, String> files) {
     ConfigNode m = root.child("mediaTokens");
     List<MediaTokenKey> keys = new ArrayList<>();
     for (ConfigNode k : m.children("keys")) {
@@ -232,7 +278,10 @@ public record GatewayConfig(
     }
     MediaTokens mediaTokens = new MediaTokens(m.positiveDuration("ttl", Duration.ofMinutes(7)), List.copyOf(keys), generate, signingProvider);
     m.finish();
+    return mediaTokens;
+  }
 
+  private static String hashSecret(ConfigNode root, Function<String, String> files) {
     ConfigNode id = root.child("identity");
     String secret = id.string("hashSecret", null);
     if (secret == null || secret.isBlank()) {
@@ -241,17 +290,24 @@ public record GatewayConfig(
     secret = resolve(secret, "identity.hashSecret", files).strip();
     if (secret.length() < 32) throw new ConfigException("identity.hashSecret", "must be at least 32 characters");
     id.finish();
+    return secret;
+  }
 
+  /** {@code clientScope}: accessTokens.requiredScope, or null when that part is itself wrong. */
+  private static Admin admin(ConfigNode root, String clientScope) {
     ConfigNode ad = root.child("admin");
     Admin admin = new Admin(ad.string("requiredScope", "temppass:admin"), ad.positiveDuration("pollInterval", Duration.ofMillis(500)));
-    if (admin.requiredScope().isBlank() || admin.requiredScope().equals(accessTokens.requiredScope())) {
+    if (admin.requiredScope().isBlank() || admin.requiredScope().equals(clientScope)) {
       throw new ConfigException("admin.requiredScope", "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
     }
     if (admin.pollInterval().compareTo(Duration.ofSeconds(1)) >= 0) {
       throw new ConfigException("admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
     }
     ad.finish();
+    return admin;
+  }
 
+  private static ThrottleSettings throttle(ConfigNode root) {
     ConfigNode t = root.child("throttle");
     ThrottleSettings throttle = new ThrottleSettings(
         t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"),
@@ -262,25 +318,30 @@ public record GatewayConfig(
       throw new ConfigException("throttle.trustedProxies", e.getMessage());
     }
     t.finish();
+    return throttle;
+  }
 
-    List<IntegrationConfig> integrations = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (ConfigNode n : root.children("integrations")) {
-      IntegrationConfig ic = integration(n, files);
-      if (!seen.add(ic.id())) throw new ConfigException(n.path("mvpd"), "duplicate integration " + ic.id());
-      integrations.add(ic);
-      n.finish();
+  private static final Set<IntegrationConfig.Type> TEMPPASS = Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
+  private static final Set<IntegrationConfig.Type> PROMOTIONAL = Set.of(IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
+  private static final Set<IntegrationConfig.Type> REGULAR = Set.of(IntegrationConfig.Type.REGULAR);
+  private static final Map<Set<IntegrationConfig.Type>, String> TYPE_NAMES = Map.of(
+      TEMPPASS, "temppass-basic and temppass-promotional integrations", PROMOTIONAL, "temppass-promotional integrations", REGULAR, "regular mvpds");
+
+  /**
+   * Integration settings that mean something for some types only. Set on another type they are
+   * refused, not ignored: a {@code ttl} on a regular mvpd or {@code maxResources} on basic TempPass
+   * says the operator expects a rule the gateway would never apply. {@code serviceProvider},
+   * {@code mvpd}, {@code type}, {@code active}, {@code displayName} and {@code logoUrl} apply to every
+   * type (the configuration API lists every mvpd with its name and logo).
+   */
+  private static final Map<String, Set<IntegrationConfig.Type>> TYPE_SPECIFIC = new java.util.LinkedHashMap<>();
+
+  static {
+    for (String key : List.of("ttl", "lockoutRetention", "resetPeriod", "resetOffset")) TYPE_SPECIFIC.put(key, TEMPPASS);
+    for (String key : List.of("maxResources", "identityKey")) TYPE_SPECIFIC.put(key, PROMOTIONAL);
+    for (String key : List.of("dummyAuthorization", "degradation", "degradedTtl", "authenticationTtl", "authorizationTtl", "login", "authorization")) {
+      TYPE_SPECIFIC.put(key, REGULAR);
     }
-    List<MvpdSettings.ServiceProvider> serviceProviders = MvpdSettings.serviceProviders(root);
-    Set<String> spIds = new HashSet<>();
-    for (MvpdSettings.ServiceProvider sp : serviceProviders) {
-      if (!spIds.add(sp.id())) throw new ConfigException("serviceProviders", "duplicate id '" + sp.id() + "'");
-    }
-    boolean login = integrations.stream().anyMatch(IntegrationConfig::hasMvpdLogin);
-    MvpdSettings.Sessions sessions = MvpdSettings.sessions(root.child("sessions"), login, ref -> resolve(ref, "sessions.encryptionKey", files));
-    root.finish();
-    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations),
-        serviceProviders, sessions);
   }
 
   private static IntegrationConfig integration(ConfigNode n, Function<String, String> files) {
@@ -302,19 +363,18 @@ public record GatewayConfig(
       throw new ConfigException(n.path("resetOffset"), "must be at least 0 and less than resetPeriod");
     }
     IntegrationConfig.Degradation degradation = n.enumValue("degradation", null, IntegrationConfig.Degradation::parse, "AuthNAll, AuthZAll, AuthZNone");
-    if (degradation != null && type != IntegrationConfig.Type.REGULAR) {
-      throw new ConfigException(n.path("degradation"), "applies to regular mvpds only");
-    }
     Duration authenticationTtl = n.positiveDuration("authenticationTtl", Duration.ofDays(30));
     if (authenticationTtl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("authenticationTtl"), "must be at most 400d");
     Duration authorizationTtl = n.positiveDuration("authorizationTtl", Duration.ofHours(1));
     if (authorizationTtl.compareTo(Duration.ofDays(30)) > 0) throw new ConfigException(n.path("authorizationTtl"), "must be at most 30d");
     MvpdSettings.Login login = n.has("login") ? MvpdSettings.login(n.child("login"), ref -> resolve(ref, n.path("login.clientSecret"), files)) : null;
     MvpdSettings.Authorization authorization = n.has("authorization") ? MvpdSettings.authorization(n.child("authorization")) : null;
-    if ((login != null || authorization != null) && type != IntegrationConfig.Type.REGULAR) {
-      throw new ConfigException(n.path(login != null ? "login" : "authorization"), "applies to regular mvpds only");
+    for (Map.Entry<String, Set<IntegrationConfig.Type>> only : TYPE_SPECIFIC.entrySet()) {
+      if (n.has(only.getKey()) && !only.getValue().contains(type)) {
+        n.report(n.path(only.getKey()), "applies to " + TYPE_NAMES.get(only.getValue()) + " only, and this integration is " + type.wireName);
+      }
     }
-    if (login != null && authorization == null) {
+    if (login != null && authorization == null && type == IntegrationConfig.Type.REGULAR) {
       throw new ConfigException(n.path("authorization"), "is required when login is set: decisions ask the MVPD's authorization endpoint");
     }
     return new IntegrationConfig(
@@ -322,6 +382,44 @@ public record GatewayConfig(
         identityKey, retention, resetPeriod, resetOffset, n.bool("dummyAuthorization", false),
         degradation, n.positiveDuration("degradedTtl", Duration.ofHours(1)),
         n.string("logoUrl", null), authenticationTtl, authorizationTtl, login, authorization);
+  }
+
+  /**
+   * The whole endpoint, checked before the Redis client sees it: its own parser throws a bare
+   * IllegalArgumentException for {@code redis://host:notaport}, which surfaced as a stack trace.
+   */
+  private static String redisEndpoint(String endpoint, String setting) {
+    String expected = "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'";
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(endpoint.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(setting, expected);
+    }
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) throw new ConfigException(setting, expected);
+    // A port that is not a number leaves URI with a registry authority and no host.
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ConfigException(setting, "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) throw new ConfigException(setting, "port must be from 1 to 65535, got " + uri.getPort());
+    String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+    if (!db.isEmpty() && !db.matches("\\d{1,2}")) throw new ConfigException(setting, "the path must be a database number such as /0, got '/" + db + "'");
+    return endpoint;
+  }
+
+  /**
+   * A numeric host must be a real IPv4 address: {@code 999.1.1.1} is not one, and would only fail
+   * when the server tries to bind (as an unresolvable name).
+   */
+  private static String host(String host) {
+    if (host.isBlank()) throw new ConfigException("server.host", "must not be empty (0.0.0.0 listens on every interface)");
+    if (host.matches("[0-9.]+")) {
+      String[] parts = host.split("\\.", -1);
+      boolean ok = parts.length == 4;
+      for (String p : parts) ok &= p.matches("\\d{1,3}") && Integer.parseInt(p) <= 255;
+      if (!ok) throw new ConfigException("server.host", "must be an IP address or a host name, got '" + host + "'");
+    }
+    return host;
   }
 
   private static int defaultInstances(int configured, int cores) {
@@ -338,13 +436,41 @@ public record GatewayConfig(
     }
   }
 
-  /** Reads a {@code file:} setting; the error names only the exception type, never the content. */
+  /** Reads a {@code file:} setting; the error says what is wrong in plain words, never the content. */
   public static String readFile(String path) {
+    Path file = Path.of(path);
+    if (Files.isDirectory(file)) throw new IllegalStateException("it is a directory, not a file");
     try {
-      return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalStateException("no such file");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IllegalStateException("permission denied (the gateway's user cannot read it)");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalStateException("it is not UTF-8 text (a PEM file or a secret is expected)");
     } catch (java.io.IOException e) {
-      throw new IllegalStateException(e.getClass().getSimpleName());
+      throw new IllegalStateException("it cannot be read (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /**
+   * Settings that load but make an integration deny every decision (SPEC 4.3: kept so that decisions
+   * answer {@code invalid_configuration_temporary_access}); logged once at start-up so the operator
+   * learns it from the log rather than from the first viewer.
+   */
+  public List<String> warnings() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < integrations.size(); i++) {
+      IntegrationConfig ic = integrations.get(i);
+      if (!ic.isTempPass() || ic.tempPassUsable()) continue;
+      String consequence = ": every decision of " + ic.id() + " answers invalid_configuration_temporary_access";
+      if (ic.ttl() == null || ic.ttl().isZero()) {
+        out.add("integrations[" + i + "].ttl: " + (ic.ttl() == null ? "missing" : "0") + consequence);
+      } else {
+        out.add("integrations[" + i + "].maxResources: " + (ic.maxResources() == null ? "missing" : ic.maxResources() + " (not positive)") + consequence);
+      }
+    }
+    return out;
   }
 
   /** For logs: never prints secrets or keys. */

@@ -46,7 +46,7 @@ class ConfigurationTest {
   void an_unknown_setting_fails_start_up_with_its_name() {
     JsonObject tree = TestGateway.config();
     tree.getJsonObject("redis").put("poolSzie", 3);
-    assertEquals("redis.poolSzie: unknown setting", invalid(tree).getMessage());
+    assertEquals("redis.poolSzie: unknown setting; did you mean poolSize?", invalid(tree).getMessage());
   }
 
   @Test

@@ -35,13 +35,18 @@ public final class TestGateway {
         .put("integrations", new JsonArray());
   }
 
+  /** A basic TempPass integration; a number {@code ttl} is milliseconds (durations need a unit in the configuration). */
   public static JsonObject basic(String sp, String mvpd, Object ttl) {
-    return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "temppass-basic").put("ttl", ttl);
+    return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "temppass-basic").put("ttl", duration(ttl));
   }
 
   public static JsonObject promotional(String sp, String mvpd, Object ttl, int maxResources) {
     return new JsonObject().put("serviceProvider", sp).put("mvpd", mvpd).put("type", "temppass-promotional")
-        .put("ttl", ttl).put("maxResources", maxResources);
+        .put("ttl", duration(ttl)).put("maxResources", maxResources);
+  }
+
+  private static Object duration(Object value) {
+    return value instanceof Number n && n.longValue() != 0 ? n.longValue() + "ms" : value;
   }
 
   public static JsonObject with(JsonObject config, JsonObject... integrations) {

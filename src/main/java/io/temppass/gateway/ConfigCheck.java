@@ -1,0 +1,118 @@
+package io.temppass.gateway;
+
+import io.temppass.gateway.config.ConfigException;
+import io.temppass.gateway.config.ConfigLoader;
+import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.redis.RedisFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reading and validating the configuration, shared by start-up and {@code --check-config}: every
+ * problem is printed on a line of its own, {@code invalid configuration: <setting>: <problem>}, and
+ * the caller exits with status 2. Never a stack trace: an operator reads these lines in a CI log or
+ * in {@code kubectl logs} of an init container.
+ */
+final class ConfigCheck {
+  static final int OK = 0;
+  static final int INVALID = 2;
+
+  private ConfigCheck() {}
+
+  /** The validated configuration, or null after printing every problem to {@code err}. */
+  static GatewayConfig load(List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
+    Map<String, String> overrides = new java.util.HashMap<>();
+    try {
+      JsonObject tree = ConfigLoader.tree(files, env, overrides);
+      if ("development".equals(tree.getString("mode"))) {
+        try {
+          dev.prepare(tree);
+        } catch (java.io.IOException | RuntimeException e) {
+          // Development mode's helpers (embedded Redis, reference MVPD) could not start.
+          err.println("invalid configuration: mode: development helpers could not start: " + e.getMessage());
+          return null;
+        }
+      }
+      return GatewayConfig.from(tree, GatewayConfig::readFile);
+    } catch (ConfigException e) {
+      for (String problem : e.problems()) err.println("invalid configuration: " + ConfigLoader.withOrigin(problem, overrides));
+      return null;
+    }
+  }
+
+  /**
+   * {@code --check-config}: everything that can be checked without serving (files, keys, types,
+   * cross-setting rules), plus with {@code checkRedis} a PING of every Redis endpoint. Prints
+   * {@code configuration OK} and returns 0, or prints every problem and returns 2.
+   */
+  static int run(List<Path> files, Map<String, String> env, boolean checkRedis, PrintStream out, PrintStream err) {
+    DevEnvironment dev = new DevEnvironment();
+    try {
+      GatewayConfig config = load(files, env, dev, err);
+      if (config == null) return INVALID;
+      for (String warning : config.warnings()) err.println("warning: " + warning);
+      if (checkRedis) {
+        List<String> unreachable = pingRedis(config);
+        for (String problem : unreachable) err.println("invalid configuration: " + problem);
+        if (!unreachable.isEmpty()) return INVALID;
+      }
+      out.println("configuration OK (" + config.summary() + ")");
+      return OK;
+    } finally {
+      dev.stop();
+    }
+  }
+
+  /** One PING per endpoint, each bounded by a few command timeouts so an unreachable host cannot hang the check. */
+  private static List<String> pingRedis(GatewayConfig config) {
+    Vertx vertx = Vertx.vertx();
+    List<String> problems = new ArrayList<>();
+    try {
+      List<String> endpoints = config.redis().endpoints();
+      long bound = Math.max(2000, 3 * config.redis().commandTimeout().toMillis());
+      for (int i = 0; i < endpoints.size(); i++) {
+        Redis redis = RedisFactory.create(vertx, config.redis(), List.of(endpoints.get(i)), 1);
+        Future<?> ping = redis.send(Request.cmd(Command.PING)).timeout(bound, TimeUnit.MILLISECONDS).eventually(redis::close);
+        try {
+          ping.toCompletionStage().toCompletableFuture().get(bound + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          problems.add("redis.endpoints[" + i + "]: Redis did not answer PING (" + cause.getMessage() + ")");
+        }
+      }
+    } finally {
+      vertx.close();
+    }
+    return problems;
+  }
+
+  /**
+   * A start-up failure in words that name the setting: the server's bind errors carry only the
+   * operating system's text ("Address already in use", "Failed to resolve '999.1.1.1'").
+   */
+  static String startupFailure(Throwable failure, GatewayConfig config) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return "server.port " + config.server().port() + " on server.host " + config.server().host() + ": cannot listen ("
+            + t.getMessage() + "); another process probably holds the port";
+      }
+      if (t instanceof UnknownHostException || (t.getMessage() != null && t.getMessage().startsWith("Failed to resolve"))) {
+        return "server.host '" + config.server().host() + "': cannot be resolved to an address to listen on";
+      }
+    }
+    return failure.getMessage();
+  }
+}
