@@ -105,7 +105,9 @@ class KubernetesManifestsTest {
         "access-token-public.pem", pem("PUBLIC KEY", rsa.generateKeyPair().getPublic().getEncoded()),
         "media-signing.key", media.privateKeyPem(),
         "media-signing.pub", media.publicKeyPem(),
-        "hash-secret", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL\n");
+        "hash-secret", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL\n",
+        "profile-key", java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n",
+        "mvpd-cablevision-secret", "client-secret-of-the-mvpd\n");
   }
 
   // ---------------------------------------------------------------------------------------------
