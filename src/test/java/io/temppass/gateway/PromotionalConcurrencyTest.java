@@ -6,7 +6,6 @@ import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
-import io.temppass.gateway.temppass.TempPassService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +69,7 @@ class PromotionalConcurrencyTest {
           Set<String> stored = new HashSet<>();
           for (var field : fields) if (!field.toString().isEmpty()) stored.add(field.toString());
           Set<String> grantedDigests = new HashSet<>();
-          for (String title : granted) grantedDigests.add(TempPassService.resourceDigest(title));
+          for (String title : granted) grantedDigests.add(io.temppass.gateway.redis.ResourceDigest.of(title));
           assertEquals(grantedDigests, stored, "the trial's resources are exactly the granted titles");
           assertEquals(4, fields.size(), "start time + 3 resources");
           redis.close();

@@ -105,7 +105,7 @@ class ResetRaceTest {
             }
             for (Map<String, String> trial : List.of(trialA, trialB)) {
               assertTrue(trial.size() <= MAX, "a trial over the maximum: " + seen);
-              trial.forEach((digest, shown) -> assertEquals(TempPassService.resourceDigest(shown), digest, "field is the resource's digest"));
+              trial.forEach((digest, shown) -> assertEquals(io.temppass.gateway.redis.ResourceDigest.of(shown), digest, "field is the resource's digest"));
             }
           }
         }

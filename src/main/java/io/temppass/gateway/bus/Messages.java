@@ -1,8 +1,8 @@
 package io.temppass.gateway.bus;
 
+import io.temppass.gateway.redis.ResourceDigest;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.temppass.TempPassService;
 import java.util.List;
 import java.util.Set;
 
@@ -49,7 +49,7 @@ public final class Messages {
       Set<String> usedDigests) {
     /** Whether the trial already granted exactly this resource: compared by digest, as the trial stores it. */
     public boolean used(String resource) {
-      return usedDigests.contains(TempPassService.resourceDigest(resource));
+      return usedDigests.contains(ResourceDigest.of(resource));
     }
   }
 

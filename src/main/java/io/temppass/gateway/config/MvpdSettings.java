@@ -24,6 +24,20 @@ public final class MvpdSettings {
 
   /** A service provider's own settings; {@code domains} bound every {@code redirectUrl} and {@code domainName}. */
   public record ServiceProvider(String id, String name, List<Domain> domains) {
+    private static final int MAX_REDIRECT_CHARS = 2048;
+
+    /** An absolute http(s) URL on one of the domains, without user info: the gateway never redirects a browser elsewhere. */
+    public boolean allowsRedirect(String url) {
+      if (url == null || url.length() > MAX_REDIRECT_CHARS) return false;
+      try {
+        URI uri = new URI(url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("https") || scheme.equals("http")) && uri.getRawUserInfo() == null && ownsHost(uri.getHost());
+      } catch (java.net.URISyntaxException e) {
+        return false;
+      }
+    }
+
     /** True when {@code host} is one of the domains or a subdomain of one (case-insensitive). */
     public boolean ownsHost(String host) {
       if (host == null || host.isEmpty()) return false;

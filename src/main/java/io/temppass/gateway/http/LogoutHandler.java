@@ -6,7 +6,7 @@ import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.mvpd.SessionService;
+import io.temppass.gateway.config.MvpdSettings;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -34,7 +34,8 @@ final class LogoutHandler {
       return;
     }
     String redirectUrl = ctx.queryParams().get("redirectUrl");
-    if (redirectUrl != null && !SessionService.redirectAllowed(config.serviceProvider(sp), redirectUrl)) {
+    MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
+    if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
       return;
     }

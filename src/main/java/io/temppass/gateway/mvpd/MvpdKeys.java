@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.IntegrationConfig;
+import io.temppass.gateway.redis.ResourceDigest;
 import io.temppass.gateway.temppass.KeySchema;
 
 /**
@@ -30,7 +31,7 @@ final class MvpdKeys {
 
   /** A cached MVPD decision of one profile generation for one resource. */
   String decision(IntegrationConfig integration, String generation, String resource) {
-    return prefix + ":z:{" + schema.integrationId(integration) + ":" + generation + ":" + Randoms.resourceDigest(resource) + "}";
+    return prefix + ":z:{" + schema.integrationId(integration) + ":" + generation + ":" + ResourceDigest.of(resource) + "}";
   }
 
   /** The fill lock beside {@link #decision}: the same slot. */

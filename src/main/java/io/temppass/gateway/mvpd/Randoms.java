@@ -57,14 +57,4 @@ public final class Randoms {
       throw new IllegalStateException(e);
     }
   }
-
-  /** A short fixed-size digest that names a resource in Redis keys, whatever the resource's length. */
-  static String resourceDigest(String resource) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(resource.getBytes(StandardCharsets.UTF_8));
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 16));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -19,8 +19,6 @@ import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -293,20 +291,8 @@ public final class SessionService {
     if (domainName != null && (domainName.length() > MAX_PARAMETER_CHARS || provider == null || !provider.ownsHost(domainName.strip()))) {
       return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
     }
-    if (redirectUrl != null && !redirectAllowed(provider, redirectUrl)) return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
+    if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl))) return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
     return null;
-  }
-
-  /** An absolute http(s) URL on one of the provider's domains: the gateway never redirects a browser elsewhere. */
-  public static boolean redirectAllowed(MvpdSettings.ServiceProvider provider, String redirectUrl) {
-    if (provider == null || redirectUrl.length() > MAX_PARAMETER_CHARS) return false;
-    try {
-      URI uri = new URI(redirectUrl);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("https") || scheme.equals("http")) && uri.getRawUserInfo() == null && provider.ownsHost(uri.getHost());
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   private static boolean owns(Map<String, String> stored, SessionRequest r) {

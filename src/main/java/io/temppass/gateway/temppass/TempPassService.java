@@ -10,17 +10,14 @@ import io.temppass.gateway.bus.Messages.TempPassRequest;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.redis.LuaScript;
+import io.temppass.gateway.redis.ResourceDigest;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +53,6 @@ public final class TempPassService {
    */
   private static final int MAX_BINDING_ATTEMPTS = 4;
   /** A granted resource is stored as this many bytes of SHA-256 of its id: 96 bits, collision-free per trial. */
-  private static final int RESOURCE_DIGEST_BYTES = 12;
   /** How much of a granted resource's id Redis keeps for the profile's {@code used_assets}. */
   public static final int SHOWN_RESOURCE_BYTES = 32;
 
@@ -165,7 +161,7 @@ public final class TempPassService {
           String digest = reply.get(i).toString();
           String shown = reply.get(i + 1).toString();
           used.add(shown);
-          usedDigests.add(digest.isEmpty() ? resourceDigest(shown) : digest);
+          usedDigests.add(digest.isEmpty() ? ResourceDigest.of(shown) : digest);
         }
         int remaining = reply.get(4).toInteger();
         if (reply.get(0).toLong() == STATE_VALID && remaining == 0) {
@@ -263,7 +259,7 @@ public final class TempPassService {
     args.add(Long.toString(integration.resetOffsetMillis()));
     args.add(binding.nonce());
     for (String resource : resources) {
-      args.add(resourceDigest(resource));
+      args.add(ResourceDigest.of(resource));
       args.add(shownResource(resource));
     }
     return exec(PROMO_AUTHORIZE, trialKeys, mode, args);
@@ -274,15 +270,7 @@ public final class TempPassService {
     return mode.equals(AUTHORIZE) ? scripts.runDurable(script, scriptKeys, args) : scripts.run(script, scriptKeys, args);
   }
 
-  /**
-   * The field a granted resource is stored under: a fixed 16 characters whatever the id's length, so
-   * a client sending long ids cannot make a trial cost more Redis memory than one with short ids.
-   * Not keyed: resource ids are the programmer's catalogue, not personal data.
-   */
-  public static String resourceDigest(String resource) {
-    byte[] digest = SHA_256.get().digest(resource.getBytes(StandardCharsets.UTF_8));
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, RESOURCE_DIGEST_BYTES));
-  }
+
 
   /** The first {@link #SHOWN_RESOURCE_BYTES} bytes of the id in UTF-8, cut before a character that would not fit. */
   static String shownResource(String resource) {
@@ -292,14 +280,6 @@ public final class TempPassService {
     while (end > 0 && (utf8[end] & 0xC0) == 0x80) end--;
     return new String(utf8, 0, end, StandardCharsets.UTF_8);
   }
-
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  });
 
   /**
    * A device binding as promo_bind.lua returns it: the identity whose trial the device continues, the

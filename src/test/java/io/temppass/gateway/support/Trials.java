@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * what Redis holds: the one place to change when the layout changes. Today a trial is a hash under
  * {@code <prefix>:p:{<integration>:<generation>:i:<identityHash>}} whose field {@code ""} is the
  * start time and whose other fields are the granted resources, each by its fixed-size digest
- * ({@code TempPassService.resourceDigest}; the value is a short prefix of the id for profiles).
+ * ({@code ResourceDigest}; the value is a short prefix of the id for profiles).
  */
 public final class Trials {
   private Trials() {}
@@ -26,7 +26,7 @@ public final class Trials {
 
   /** The hash field that records {@code resource} as granted. */
   public static String field(String resource) {
-    return io.temppass.gateway.temppass.TempPassService.resourceDigest(resource);
+    return io.temppass.gateway.redis.ResourceDigest.of(resource);
   }
 
   /** The fields of {@code granted} resources, for comparison with {@link #grantFields}. */
