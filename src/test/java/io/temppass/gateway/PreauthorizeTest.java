@@ -124,6 +124,23 @@ class PreauthorizeTest {
     assertEquals("temporary_access_resources_limit_exceeded", after.getJsonObject(1).getJsonObject("error").getString("code"));
   }
 
+  /**
+   * An identity whose own pass is used up is denied on a device bound to another identity by
+   * authorization (issue 15's lock-out), and preauthorization answers the same. Breakage caught:
+   * a profile read that ignores the presenting identity's own trial.
+   */
+  @Test
+  void tempPass_preauthorization_applies_the_identitys_own_lockout() throws Exception {
+    api.authorize(SP, "promo", "dev-a", "a@example.com", "t1", "t2").await(10, TimeUnit.SECONDS);
+    api.authorize(SP, "promo", "dev-c", "c@example.com", "t1").await(10, TimeUnit.SECONDS);
+    JsonObject real = api.authorize(SP, "promo", "dev-c", "a@example.com", "t9").await(10, TimeUnit.SECONDS)
+        .getJsonArray("decisions").getJsonObject(0);
+    assertEquals("temporary_access_resources_limit_exceeded", real.getJsonObject("error").getString("code"));
+    JsonObject pre = decisions(preauthorize("promo", "dev-c", "a@example.com", "t8")).getJsonObject(0);
+    assertFalse(pre.getBoolean("authorized"), pre.encode());
+    assertEquals("temporary_access_resources_limit_exceeded", pre.getJsonObject("error").getString("code"));
+  }
+
   @Test
   void basic_tempPass_preauthorization_starts_no_clock() throws Exception {
     assertTrue(decisions(preauthorize("basic", "dev-basic", null, "x")).getJsonObject(0).getBoolean("authorized"));

@@ -153,7 +153,11 @@ public final class TempPassService {
         return completeReset(integration, generation, request.deviceHash(), binding)
             .compose(v -> promotionalProfile(integration, generation, request, attempt + 1));
       }
-      return promotional(integration, generation, binding, READ_ONLY, List.of()).compose(reply -> {
+      // The presenting identity's own lock-out holds here too, as in decisions: a profile (and a
+      // preauthorization, which reads it) never shows access that an authorization would deny.
+      return ownLockout(integration, generation, binding, request.identityHash()).compose(lockout -> lockout != null
+          ? Future.succeededFuture(profileError(lockout))
+          : promotional(integration, generation, binding, READ_ONLY, List.of()).compose(reply -> {
         if (reply.get(0).toInteger() == STATE_REVOKED) return promotionalProfile(integration, generation, request, attempt + 1);
         List<String> used = new ArrayList<>();
         Set<String> usedDigests = new HashSet<>();
@@ -170,7 +174,7 @@ public final class TempPassService {
               List.copyOf(used), Set.copyOf(usedDigests)));
         }
         return Future.succeededFuture(profile(reply, binding.owner(), remaining, used, usedDigests));
-      });
+      }));
     });
   }
 
