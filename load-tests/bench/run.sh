@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# One-command benchmark of temppass-gateway against the floor (see load-tests/README.md).
+# One-command benchmark of temppass-gateway against the work floor and the floor (see load-tests/README.md).
 #
-#   load-tests/bench/run.sh                      gateway vs floor with wrk, ratio, Redis memory, heap
+#   load-tests/bench/run.sh                      gateway, work floor and floor with wrk, interleaved over
+#                                                ROUNDS rounds after a warm-up: req/s, latency, server CPU per
+#                                                request, ratios; then latency at a fixed arrival rate (half
+#                                                the gateway's saturation), gateway and work floor interleaved;
+#                                                Redis memory, heap
+#   load-tests/bench/run.sh scale                the gateway with SCALE_SMALL (10^4) and SCALE_LARGE (10^6)
+#                                                trials in Redis, interleaved: req/s, p99, CPU, bytes per trial
 #   load-tests/bench/run.sh gatling-open RATE    Redis + gateway, Gatling open model at RATE users/s
 #   load-tests/bench/run.sh gatling-closed USERS Redis + gateway, Gatling closed model, USERS users
 #   load-tests/bench/run.sh serve                Redis + gateway only; prints URL and token, waits
@@ -11,9 +17,15 @@
 #
 # Environment (defaults in brackets):
 #   DURATION [15s]  measured duration of each wrk run / of the Gatling injection
-#   WARMUP [5s]     wrk warm-up of each target before measuring (0 = none)
-#   CONNECTIONS [64]  THREADS [1]   wrk -c / -t, identical for gateway and floor
+#   WARMUP [20s]    wrk warm-up of each server before measuring (0 = none); the JIT needs about 20 s of
+#                   load before a server's throughput settles
+#   ROUNDS [2]      measured rounds; each round runs every server once, in the same order
+#   CONNECTIONS [64]  THREADS [1]   wrk -c / -t, identical for every server
+#   RATE [auto]     fixed arrival rate (requests/s) of the latency runs; auto = RATE_FRACTION of the
+#                   gateway's mean saturation throughput; 0 = no latency runs
+#   RATE_FRACTION [0.5]  RATE_DURATION [30s]  RATE_CONNECTIONS [64]
 #   DEVICES [200000]  distinct devices / identities / client IPs of the load
+#   SCALE_SMALL [10000]  SCALE_LARGE [1000000]  trials in Redis for the scale mode
 #   THROTTLE [auto] on: bench.yaml + throttle.yaml; off: bench.yaml + throttle-off.yaml (the
 #                   gateway throttles by default); auto: as on, but a gateway that does not know
 #                   the throttle: setting yet runs with bench.yaml alone (with a warning)
@@ -29,7 +41,14 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-20s}
+ROUNDS=${ROUNDS:-2}
+RATE=${RATE:-auto}
+RATE_FRACTION=${RATE_FRACTION:-0.5}
+RATE_DURATION=${RATE_DURATION:-30s}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
+SCALE_SMALL=${SCALE_SMALL:-10000}
+SCALE_LARGE=${SCALE_LARGE:-1000000}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-1}
 DEVICES=${DEVICES:-200000}
@@ -46,10 +65,10 @@ MVPD_DEVICES=${MVPD_DEVICES:-1000}
 export MVPD_DEVICES
 MODE=${1:-bench}
 case "$MODE" in
-  bench | serve | mvpd) ;;
+  bench | serve | mvpd | scale) ;;
   gatling-open) RATE=${2:?usage: run.sh gatling-open RATE (users/s = requests/s)} ;;
   gatling-closed) USERS=${2:?usage: run.sh gatling-closed USERS} ;;
-  *) echo "usage: $0 [bench | gatling-open RATE | gatling-closed USERS | serve | mvpd]" >&2; exit 2 ;;
+  *) echo "usage: $0 [bench | scale | gatling-open RATE | gatling-closed USERS | serve | mvpd]" >&2; exit 2 ;;
 esac
 
 log() { printf '[run.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -250,6 +269,24 @@ start_floor() {
   log "floor on port $FLOOR_PORT (pid $FLOOR_PID)"
 }
 
+# The work-matched floor (shared/bench/floor's WorkFloorServer): the same request mix as the gateway
+# (it answers gateway.lua unchanged) doing only the necessary work (throttle script, TempPass scripts,
+# one ES256 signature per permit, JSON), on bare Vert.x.
+work_floor_ok() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST -H 'Content-Type: application/json' \
+    -H 'AP-Device-Identifier: fingerprint cHJvYmU=' -H 'X-Forwarded-For: 10.255.0.2' -d '{"resources":["REF30"]}' \
+    "http://127.0.0.1:$WORK_FLOOR_PORT/api/v2/$SP/decisions/authorize/DummyMvpd" | grep -q '^200$'
+}
+
+start_work_floor() {
+  WORK_FLOOR_PORT=$(free_port)
+  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$WORK_FLOOR_PORT" \
+    -Dlua="$SHARED/bench/floor" -cp "$FLOOR_JAR" floor.WorkFloorServer >"$WORK/work-floor.log" 2>&1 &
+  WORK_FLOOR_PID=$!; PIDS+=("$WORK_FLOOR_PID")
+  wait_for work-floor "$WORK_FLOOR_PID" "$WORK/work-floor.log" 60 work_floor_ok || die "work floor did not start"
+  log "work floor on port $WORK_FLOOR_PORT (pid $WORK_FLOOR_PID); $(grep -m1 -o 'signing with .*' "$WORK/work-floor.log" || true)"
+}
+
 # The reference MVPD of development mode, on its own (mvpd mode).
 start_reference_mvpd() {
   MVPD_PORT=$(free_port)
@@ -321,16 +358,71 @@ probe_and_memory() {
   echo "REDIS_MEMORY basic_trials_per_GiB=$((gib / mb)) promo_trials_per_GiB=$((gib / (mi + md))) (promotional = trial + device binding; MEMORY USAGE excludes the expires-dict entry, ~+30 B/key)"
 }
 
+# ---------------------------------------------------------------- preloaded trials (scale mode)
+# filler ACTION TEMPLATE_KEY FROM TO: copies (ACTION=load) or deletes (ACTION=del) trials FROM..TO-1 made from
+# the probe's trial TEMPLATE_KEY (DUMP/RESTORE, same value and expiry), named like it with the last 24
+# characters of the hash tag (the hash of a device or identity) replaced by F<index>. In batches of
+# 20,000 so that no script holds Redis for long. Standalone Redis only (the keys are not declared).
+FILLER_LUA='
+local n = 0
+local key, from, to, load = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == "load"
+local dump = load and redis.call("DUMP", key)
+local ttl = load and math.max(redis.call("PTTL", key), 0)
+local stem = string.sub(key, 1, #key - 25)
+for i = from, to - 1 do
+  local name = stem .. string.format("F%023d", i) .. "}"
+  if load then redis.call("RESTORE", name, ttl, dump, "REPLACE") else redis.call("DEL", name) end
+  n = n + 1
+end
+return n'
+filler() {
+  local action=$1 key=$2 from=$3 to=$4 i
+  for ((i = from; i < to; i += 20000)); do
+    rcli eval "$FILLER_LUA" 0 "$key" "$i" "$((i + 20000 < to ? i + 20000 : to))" "$action" >/dev/null
+  done
+}
+used_memory() { rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
+
 # ---------------------------------------------------------------- load
 # wrk_run NAME SCRIPT URL DURATION [quiet]: prints wrk's report (unless quiet) and its RESULT line.
+# WRK_CONNECTIONS overrides CONNECTIONS (the fixed-rate runs use their own).
 wrk_run() {
   local name=$1 script=$2 url=$3 dur=$4 quiet=${5:-} out
-  out=$(BENCH_NAME=$name wrk -t"$THREADS" -c"$CONNECTIONS" -d"$dur" --timeout 5s -s "$script" "$url" 2>&1) \
+  out=$(BENCH_NAME=$name wrk -t"$THREADS" -c"${WRK_CONNECTIONS:-$CONNECTIONS}" -d"$dur" --timeout 5s -s "$script" "$url" 2>&1) \
     || { echo "$out" >&2; die "wrk failed on $name"; }
   grep -q '^RESULT ' <<<"$out" || { echo "$out" >&2; die "wrk printed no RESULT line for $name"; }
   if [ -n "$quiet" ]; then grep '^RESULT ' <<<"$out"; else echo "$out"; fi
 }
 field() { grep '^RESULT ' | head -n1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+# measure NAME SCRIPT URL PID DURATION: one quiet wrk run; its RESULT line with the server's CPU time
+# per request appended (utime + stime of PID over the run, from /proc: the figure least disturbed by
+# other load on the machine).
+measure() {
+  local name=$1 script=$2 url=$3 pid=$4 dur=$5 before after out
+  before=$(cpu_ticks "$pid")
+  out=$(wrk_run "$name" "$script" "$url" "$dur" quiet)
+  after=$(cpu_ticks "$pid")
+  echo "$out $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests <<<"$out")" \
+    'BEGIN { printf "cpu_us_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+}
+
+# mean_field FIELD TARGET LINES: mean of FIELD over the RESULT lines of TARGET.
+mean_field() {
+  grep "^RESULT target=$2 " <<<"$3" | tr ' ' '\n' | sed -n "s/^$1=//p" \
+    | awk '{ s += $1; n++ } END { if (n) printf "%.3f", s / n; else printf "0" }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+
+# check_clean LINES: a WARNING for every run with non-2xx answers or socket errors.
+check_clean() {
+  local line
+  while read -r line; do
+    [ -n "$line" ] || continue
+    [ "$(field non2xx <<<"$line")" = 0 ] && [ "$(field socket_errors <<<"$line")" = 0 ] \
+      || echo "WARNING $(field target <<<"$line"): non-2xx or socket errors (see statuses=); its figures are not comparable"
+  done <<<"$1"
+}
 
 jvm_memory() {
   local pid=$1 name=$2
@@ -361,7 +453,7 @@ case "$MODE" in
   bench) ensure_tools redis-server redis-cli wrk openssl curl ;;
   gatling-*) ensure_tools redis-server redis-cli openssl curl ;;
   serve) ensure_tools redis-server redis-cli openssl curl ;;
-  mvpd) ensure_tools redis-server redis-cli wrk openssl curl ;;
+  mvpd | scale) ensure_tools redis-server redis-cli wrk openssl curl ;;
 esac
 WORK=$(mktemp -d /tmp/temppass-bench.XXXXXX)
 log "mode $MODE; root $ROOT; work dir $WORK"
@@ -393,8 +485,8 @@ case "$MODE" in
   mvpd)
     sign_in_devices
     TICK=$(getconf CLK_TCK)
-    # measure NAME SCRIPT: warm-up, then a measured wrk run with the gateway's CPU time per request.
-    measure() {
+    # measure_share NAME SCRIPT: warm-up, then a measured wrk run with the gateway's CPU time per request.
+    measure_share() {
       [ "$WARMUP" != 0 ] && wrk_run "$1-warmup" "$2" "$GW_URL" "$WARMUP" quiet >/dev/null
       local before after out
       before=$(cpu_ticks "$GATEWAY_PID")
@@ -404,41 +496,124 @@ case "$MODE" in
         'BEGIN { printf "gateway_cpu_us_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
     }
     log "measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP each), MVPD decisions then the mix"
-    M=$(measure mvpd "$HERE/mvpd.lua")
-    X=$(measure mix "$HERE/gateway.lua")
+    M=$(measure_share mvpd "$HERE/mvpd.lua")
+    X=$(measure_share mix "$HERE/gateway.lua")
     echo
     echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, throttle $THROTTLE, $MVPD_DEVICES devices signed in)"
     echo "$M"
     echo "$X"
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     ;;
+  scale)
+    # The benchmark's own trials (SCALE_SMALL devices: 40 % basic, 35 % promotional) and, for the large
+    # runs, filler trials up to SCALE_LARGE copied from the probe's, in the mix's proportions.
+    export DEVICES=$SCALE_SMALL
+    KB=$(rcli --scan --pattern 'bench:b:*' | head -n1)
+    KI=$(rcli --scan --pattern 'bench:p:*:i:*' | head -n1)
+    KD=$(rcli --scan --pattern 'bench:p:*:d:*' | head -n1)
+    FILL=$((SCALE_LARGE - SCALE_SMALL))
+    FB=$((FILL * 40 / 75)); FP=$((FILL - FB))
+    if [ "$WARMUP" != 0 ]; then
+      log "warm-up: $WARMUP (wrk -t$THREADS -c$CONNECTIONS), $DEVICES devices"
+      wrk_run gateway-warmup "$HERE/gateway.lua" "$GW_URL" "$WARMUP" quiet >&2
+    fi
+    ALL=""
+    for ((round = 1; round <= ROUNDS; round++)); do
+      line="$(measure "trials_$SCALE_SMALL" "$HERE/gateway.lua" "$GW_URL" "$GATEWAY_PID" "$DURATION") round=$round keys=$(rcli dbsize) used_memory=$(used_memory)"
+      echo "$line"; ALL+="$line"$'\n'
+      log "loading $FB basic and $FP promotional filler trials (trial + device binding)"
+      m0=$(used_memory)
+      filler load "$KB" 0 "$FB"
+      m1=$(used_memory)
+      filler load "$KI" 0 "$FP"; filler load "$KD" 0 "$FP"
+      m2=$(used_memory)
+      echo "SCALE_MEMORY round=$round basic_bytes_per_trial=$(( (m1 - m0) / FB )) promo_bytes_per_trial=$(( (m2 - m1) / FP )) (used_memory delta / trials, expiry entries and allocator overhead included)"
+      line="$(measure "trials_$SCALE_LARGE" "$HERE/gateway.lua" "$GW_URL" "$GATEWAY_PID" "$DURATION") round=$round keys=$(rcli dbsize) used_memory=$(used_memory)"
+      echo "$line"; ALL+="$line"$'\n'
+      filler del "$KB" 0 "$FB"; filler del "$KI" 0 "$FP"; filler del "$KD" 0 "$FP"
+    done
+    echo
+    echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds, $DEVICES devices, throttle $THROTTLE)"
+    grep '^RESULT ' <<<"$ALL"
+    check_clean "$ALL"
+    s_rps=$(mean_field rps "trials_$SCALE_SMALL" "$ALL"); l_rps=$(mean_field rps "trials_$SCALE_LARGE" "$ALL")
+    s_p99=$(mean_field p99_ms "trials_$SCALE_SMALL" "$ALL"); l_p99=$(mean_field p99_ms "trials_$SCALE_LARGE" "$ALL")
+    s_cpu=$(mean_field cpu_us_per_request "trials_$SCALE_SMALL" "$ALL"); l_cpu=$(mean_field cpu_us_per_request "trials_$SCALE_LARGE" "$ALL")
+    echo "RATIO large/small rps=$(ratio "$l_rps" "$s_rps") p99=$(ratio "$l_p99" "$s_p99") cpu=$(ratio "$l_cpu" "$s_cpu") (small: $s_rps req/s, p99 $s_p99 ms, $s_cpu us; large: $l_rps req/s, p99 $l_p99 ms, $l_cpu us)"
+    ;;
   bench)
+    start_work_floor
     start_floor
     export FLOOR_POST_LUA=$SHARED/bench/floor/post.lua
     FLOOR_URL=http://127.0.0.1:$FLOOR_PORT/api/v2/REF30/decisions/authorize/x
+    WF_URL=http://127.0.0.1:$WORK_FLOOR_PORT
+    # name, wrk script, URL, pid: the gateway and the work floor answer the same script.
+    TARGETS=("gateway $HERE/gateway.lua $GW_URL $GATEWAY_PID"
+      "work_floor $HERE/gateway.lua $WF_URL $WORK_FLOOR_PID"
+      "floor $HERE/floor.lua $FLOOR_URL $FLOOR_PID")
     if [ "$WARMUP" != 0 ]; then
-      log "warm-up: $WARMUP each (wrk -t$THREADS -c$CONNECTIONS)"
-      wrk_run gateway-warmup "$HERE/gateway.lua" "$GW_URL" "$WARMUP" quiet
-      wrk_run floor-warmup "$HERE/floor.lua" "$FLOOR_URL" "$WARMUP" quiet
+      log "warm-up: $WARMUP each (wrk -t$THREADS -c$CONNECTIONS): gateway, work floor, floor"
+      for t in "${TARGETS[@]}"; do
+        read -r name script url pid <<<"$t"
+        wrk_run "$name-warmup" "$script" "$url" "$WARMUP" quiet >&2
+      done
     fi
-    log "measuring gateway: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $DEVICES devices, throttle $THROTTLE"
-    G=$(wrk_run gateway "$HERE/gateway.lua" "$GW_URL" "$DURATION")
-    echo "$G"
-    log "measuring floor: wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-    F=$(wrk_run floor "$HERE/floor.lua" "$FLOOR_URL" "$DURATION")
-    echo "$F"
-    g=$(field rps <<<"$G"); f=$(field rps <<<"$F")
-    echo
-    echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, throttle $THROTTLE)"
-    grep '^RESULT ' <<<"$G"
-    grep '^RESULT ' <<<"$F"
-    for r in "$G" "$F"; do
-      [ "$(field non2xx <<<"$r")" = 0 ] && [ "$(field socket_errors <<<"$r")" = 0 ] \
-        || echo "WARNING $(field target <<<"$r"): non-2xx or socket errors (see statuses=); its requests/s is not comparable"
+    ALL=""
+    for ((round = 1; round <= ROUNDS; round++)); do
+      log "round $round of $ROUNDS: wrk -t$THREADS -c$CONNECTIONS -d$DURATION each, gateway, work floor, floor ($DEVICES devices, throttle $THROTTLE)"
+      for t in "${TARGETS[@]}"; do
+        read -r name script url pid <<<"$t"
+        line="$(measure "$name" "$script" "$url" "$pid" "$DURATION") round=$round"
+        echo "$line"
+        ALL+="$line"$'\n'
+      done
     done
-    echo "RATIO gateway_rps/floor_rps=$(awk -v g="$g" -v f="$f" 'BEGIN { printf "%.3f", (f > 0 ? g / f : 0) }') (gateway $g, floor $f)"
+
+    LAT=""
+    if [ "$RATE" != 0 ]; then
+      grps=$(mean_field rps gateway "$ALL")
+      [ "$RATE" = auto ] && RATE=$(awk -v r="$grps" -v f="$RATE_FRACTION" 'BEGIN { printf "%d", r * f }')
+      log "fixed arrival rate: $RATE requests/s ($RATE_FRACTION x the gateway's $grps), wrk -t$THREADS -c$RATE_CONNECTIONS -d$RATE_DURATION, paced.lua; gateway and work floor interleaved"
+      export PACED_SCRIPT=$HERE/gateway.lua PACED_RATE=$RATE PACED_THREADS=$THREADS
+      for ((round = 1; round <= ROUNDS; round++)); do
+        for t in "${TARGETS[@]:0:2}"; do
+          read -r name script url pid <<<"$t"
+          line="$(WRK_CONNECTIONS=$RATE_CONNECTIONS measure "$name" "$HERE/paced.lua" "$url" "$pid" "$RATE_DURATION") round=$round rate=$RATE"
+          echo "${line/RESULT /FIXED_RATE }"
+          LAT+="$line"$'\n'
+        done
+      done
+    fi
+
+    echo
+    echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds after $WARMUP warm-up each, throttle $THROTTLE)"
+    grep '^RESULT ' <<<"$ALL"
+    check_clean "$ALL"
+    printf '%-11s %10s %9s %9s %14s\n' server req/s p50_ms p99_ms cpu_us/request
+    for name in gateway work_floor floor; do
+      printf '%-11s %10s %9s %9s %14s\n' "$name" "$(mean_field rps "$name" "$ALL")" "$(mean_field p50_ms "$name" "$ALL")" \
+        "$(mean_field p99_ms "$name" "$ALL")" "$(mean_field cpu_us_per_request "$name" "$ALL")"
+    done
+    for ((round = 1; round <= ROUNDS; round++)); do
+      R=$(grep " round=$round\$" <<<"$ALL")
+      g=$(mean_field rps gateway "$R"); w=$(mean_field rps work_floor "$R"); f=$(mean_field rps floor "$R")
+      gc=$(mean_field cpu_us_per_request gateway "$R"); wc=$(mean_field cpu_us_per_request work_floor "$R"); fc=$(mean_field cpu_us_per_request floor "$R")
+      echo "RATIO round=$round gateway_rps/work_floor_rps=$(ratio "$g" "$w") gateway_cpu/work_floor_cpu=$(ratio "$gc" "$wc") gateway_rps/floor_rps=$(ratio "$g" "$f") gateway_cpu/floor_cpu=$(ratio "$gc" "$fc")"
+    done
+    g=$(mean_field rps gateway "$ALL"); w=$(mean_field rps work_floor "$ALL"); f=$(mean_field rps floor "$ALL")
+    gc=$(mean_field cpu_us_per_request gateway "$ALL"); wc=$(mean_field cpu_us_per_request work_floor "$ALL"); fc=$(mean_field cpu_us_per_request floor "$ALL")
+    echo "RATIO mean gateway_rps/work_floor_rps=$(ratio "$g" "$w") gateway_cpu/work_floor_cpu=$(ratio "$gc" "$wc") gateway_rps/floor_rps=$(ratio "$g" "$f") gateway_cpu/floor_cpu=$(ratio "$gc" "$fc") (budget: rps >= 0.8 x work floor, cpu <= 1.25 x work floor)"
+    if [ -n "$LAT" ]; then
+      grep '^RESULT ' <<<"$LAT" | sed 's/^RESULT /FIXED_RATE /'
+      check_clean "$LAT"
+      for name in gateway work_floor; do
+        echo "FIXED_RATE_MEAN target=$name rate=$RATE achieved_rps=$(mean_field rps "$name" "$LAT") p50_ms=$(mean_field p50_ms "$name" "$LAT") p99_ms=$(mean_field p99_ms "$name" "$LAT") p999_ms=$(mean_field p999_ms "$name" "$LAT") cpu_us_per_request=$(mean_field cpu_us_per_request "$name" "$LAT")"
+      done
+      echo "RATIO fixed_rate=$RATE gateway_p99/work_floor_p99=$(ratio "$(mean_field p99_ms gateway "$LAT")" "$(mean_field p99_ms work_floor "$LAT")") gateway_p50/work_floor_p50=$(ratio "$(mean_field p50_ms gateway "$LAT")" "$(mean_field p50_ms work_floor "$LAT")") (budget: p99 <= 2 x work floor)"
+    fi
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     jvm_memory "$GATEWAY_PID" gateway
+    echo "JVM_MEMORY work_floor pid=$WORK_FLOOR_PID rss_kib=$(ps -o rss= -p "$WORK_FLOOR_PID" | tr -d ' ')"
     echo "JVM_MEMORY floor pid=$FLOOR_PID rss_kib=$(ps -o rss= -p "$FLOOR_PID" | tr -d ' ')"
     ;;
 esac

@@ -4,11 +4,14 @@ import io.temppass.gateway.token.MediaTokenSigner;
 import io.temppass.gateway.token.SigningKey;
 import java.security.Provider;
 import java.security.Security;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Cost of one media token (ES256 signature plus its JSON and Base64) with each signing provider the
- * gateway can use. Run from the repository root after `mvn -q -DskipTests package`:
+ * gateway can use: the JDK's SunEC, BouncyCastle, Conscrypt and the Amazon Corretto Crypto Provider
+ * (the last two where their native code loads). Run from the repository root after `mvn -q -DskipTests package`:
  *
  *   java -cp target/temppass-gateway.jar load-tests/signing/SigningBenchmark.java [iterations]
  *
@@ -20,8 +23,10 @@ public class SigningBenchmark {
     MediaTokenKeys keys = MediaTokenKeys.of(List.of(SigningKey.generate("bench")));
     Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
     Security.addProvider(bc);
+    List<Provider> providers = new ArrayList<>(Arrays.asList(null, bc));
+    if (org.conscrypt.Conscrypt.isAvailable()) providers.add(org.conscrypt.Conscrypt.newProvider());
     com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider corretto = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
-    Provider[] providers = corretto.getLoadingError() == null ? new Provider[] {null, bc, corretto} : new Provider[] {null, bc};
+    if (corretto.getLoadingError() == null) providers.add(corretto);
     for (Provider provider : providers) {
       MediaTokenSigner signer = new MediaTokenSigner(keys, provider);
       long perToken = 0;

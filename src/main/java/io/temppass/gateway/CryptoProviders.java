@@ -5,11 +5,14 @@ import java.security.Provider;
 import java.security.Security;
 
 /**
- * Chooses who signs media tokens, fastest first. ES256 signing is the costliest step of a permit:
- * per token (load-tests/signing/SigningBenchmark.java) the JDK's SunEC takes about 417 µs,
- * BouncyCastle about 64 µs and the Amazon Corretto Crypto Provider (native, Linux x86_64) about 33 µs.
+ * Chooses who signs media tokens, fastest first. ES256 signing is the costliest step of a permit;
+ * per token (load-tests/signing/SigningBenchmark.java, load-tests/RESULTS.md) the native providers
+ * take tens of microseconds, BouncyCastle about 64 µs and the JDK's SunEC about 417 µs.
  * <ol>
- *   <li>Corretto, registered first, when its jar is on the class path and its native code loads;</li>
+ *   <li>the Amazon Corretto Crypto Provider (native, Linux x86_64), registered first, when its native
+ *       code loads;</li>
+ *   <li>else Conscrypt (native BoringSSL; Linux x86_64, macOS x86_64, Windows), used for signing only
+ *       and not registered, so it never takes over the JDK's TLS or other services;</li>
  *   <li>else BouncyCastle (bundled), added last so it never displaces the JDK's other services;</li>
  *   <li>else the JDK's own providers.</li>
  * </ol>
@@ -17,6 +20,7 @@ import java.security.Security;
  */
 final class CryptoProviders {
   private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
+  private static final String CONSCRYPT = "org.conscrypt.Conscrypt";
   private static final String BOUNCY_CASTLE = "org.bouncycastle.jce.provider.BouncyCastleProvider";
 
   private CryptoProviders() {}
@@ -25,6 +29,8 @@ final class CryptoProviders {
   static synchronized Provider install() {
     Provider corretto = corretto();
     if (corretto != null) return corretto;
+    Provider conscrypt = conscrypt();
+    if (conscrypt != null) return conscrypt;
     Provider bc = Security.getProvider("BC");
     if (bc != null) return bc;
     try {
@@ -45,6 +51,17 @@ final class CryptoProviders {
       Object loadingError = type.getMethod("getLoadingError").invoke(instance);
       return loadingError == null ? (Provider) instance : null;
     } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /** Conscrypt's provider when its native library loads on this platform, else null. */
+  private static Provider conscrypt() {
+    try {
+      Class<?> type = Class.forName(CONSCRYPT);
+      if (!(Boolean) type.getMethod("isAvailable").invoke(null)) return null;
+      return (Provider) type.getMethod("newProvider").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;
     }
   }

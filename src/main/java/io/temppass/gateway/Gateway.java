@@ -85,8 +85,11 @@ public final class Gateway {
 
     GatewayMetrics metrics = GatewayMetrics.forProcess();
     int cores = Runtime.getRuntime().availableProcessors();
-    int tempPassInstances = Math.max(1, cores);
-    int poolPerInstance = Math.max(1, config.redis().poolSize() / tempPassInstances);
+    // One TempPass, MVPD and token verticle per event loop, so that every HTTP verticle has its partners
+    // on its own loop (bus/SameLoop). Only the instances on loops that serve HTTP get traffic; the pool
+    // connects lazily, so the others open no Redis connection.
+    int partnerInstances = Math.max(cores, eventLoops(vertx));
+    int poolPerInstance = Math.max(1, config.redis().poolSize() / Math.max(1, cores));
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
     ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
         new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
@@ -97,16 +100,16 @@ public final class Gateway {
         .compose(accessTokens -> control.start(vertx).map(v -> new Services(config, new IdentityHasher(config.hashSecret()),
             control, accessTokens, metrics, mediaKeys.jwks(), new AtomicBoolean())))
         .compose(services -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
-                new DeploymentOptions().setInstances(tempPassInstances))
+                new DeploymentOptions().setInstances(partnerInstances))
             .compose(id -> {
               deployments.add(id);
               return vertx.deployVerticle(() -> new MvpdVerticle(config, control, metrics, connectors, poolPerInstance),
-                  new DeploymentOptions().setInstances(tempPassInstances));
+                  new DeploymentOptions().setInstances(partnerInstances));
             })
             .compose(id -> {
               deployments.add(id);
               return vertx.deployVerticle(() -> new TokenVerticle(signer),
-                  new DeploymentOptions().setInstances(cores).setThreadingModel(tokenThreading(signer)));
+                  new DeploymentOptions().setInstances(partnerInstances).setThreadingModel(tokenThreading(signer)));
             })
             .compose(id -> {
               deployments.add(id);
@@ -133,12 +136,23 @@ public final class Gateway {
   }
 
   /**
-   * Native signing (about 33 µs a token, load-tests/signing) is cheap enough for an event loop, and
+   * Vert.x gives each new verticle instance the next event loop in turn, so deploying one instance per
+   * loop puts one on every loop.
+   */
+  private static int eventLoops(Vertx vertx) {
+    int loops = 0;
+    for (io.netty.util.concurrent.EventExecutor ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) loops++;
+    return loops;
+  }
+
+  /**
+   * Native signing (Corretto or Conscrypt: tens of µs a token, load-tests/signing) is cheap enough for an event loop, and
    * saves two thread hops per request; the pure-Java providers (64–420 µs) sign on worker threads so
    * they never stall one.
    */
   private static ThreadingModel tokenThreading(MediaTokenSigner signer) {
-    return signer.signerProvider().startsWith("AmazonCorretto") ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER;
+    String name = signer.signerProvider();
+    return name.startsWith("AmazonCorretto") || name.equals("Conscrypt") ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER;
   }
 
   private static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.TestGateway;
+import io.temppass.gateway.support.TestRedis;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,20 +138,30 @@ class MetricsTest {
     }
   }
 
+  /**
+   * Redis is paused (CLIENT PAUSE), so the TempPass verticle's script cannot answer within the 1 ms
+   * event-bus timeout: the decision is a 503 and the timeout is counted, labelled with the service
+   * address. Pausing makes the timeout certain; without it a TempPass hop on the HTTP verticle's own
+   * event loop usually answers within the millisecond. Caught when DecisionsHandler stopped calling
+   * {@code metrics.eventBusTimeout}, and when the per-request reply address was the label.
+   */
   @Test
   void event_bus_timeouts_are_counted() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     config.getJsonObject("server").put("eventBusTimeout", "1ms");
     Vertx vertx = Vertx.vertx();
+    Redis redis = Redis.createClient(vertx, TestRedis.endpoints().get(0));
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port());
-      int timeouts = 0;
-      for (int i = 0; i < 20 && timeouts == 0; i++) {
-        int status = api.decisions("apasstest1", "TempPass_TEST40", "eb-" + i).sendJsonObject(Api.body("REF30")).await(5, TimeUnit.SECONDS).statusCode();
-        if (status == 503) timeouts++;
+      redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5_000).arg("ALL")).await(5, TimeUnit.SECONDS);
+      int status;
+      try {
+        status = api.decisions("apasstest1", "TempPass_TEST40", "eb-1").sendJsonObject(Api.body("REF30")).await(5, TimeUnit.SECONDS).statusCode();
+      } finally {
+        redis.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
       }
-      assertTrue(timeouts > 0, "a 1 ms event-bus timeout must trip at least once in 20 requests");
+      assertEquals(503, status, "a decision whose TempPass hop outlives the event-bus timeout");
       String scrape = gateway.metrics().scrape();
       assertTrue(value(scrape, "temppass_eventbus_timeouts_total") >= 1);
       // The label is the service address, one series however many requests time out (the per-request
@@ -155,6 +169,7 @@ class MetricsTest {
       assertTrue(series(scrape, "temppass_eventbus_timeouts_total", "address=\"temppass.decide\"") >= 1, scrape);
       assertFalse(scrape.contains("__vertx.reply"), "reply addresses are never label values");
     } finally {
+      redis.close();
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }

@@ -109,6 +109,10 @@ public final class AccessTokenVerifier {
       return Future.failedFuture("missing bearer token");
     }
     String token = authorizationHeader.substring(7).trim();
+    // A token verified before passed the checks below with the same header (it is part of the
+    // token), so a cache hit skips decoding it again.
+    JsonObject cached = cached(token);
+    if (cached != null) return Future.succeededFuture(cached);
     JsonObject header = header(token);
     Object alg = header == null ? null : header.getValue("alg");
     if (!(alg instanceof String) || !algorithms.contains(alg)) return Future.failedFuture("algorithm not allowed");
@@ -133,21 +137,40 @@ public final class AccessTokenVerifier {
     return allowed != null && allowed.contains(serviceProvider);
   }
 
-  /** {@code scopes} as Adobe sends it (a space-separated string) or as a JSON array. */
+  /** {@code scopes} as Adobe sends it (a string separated by spaces or commas) or as a JSON array. */
   public static boolean hasScope(JsonObject claims, String scope) {
     Object scopes = claims.getValue("scopes");
-    if (scopes instanceof String s) return List.of(s.split("[ ,]+")).contains(scope);
+    if (scopes instanceof String s) return containsScope(s, scope);
     if (scopes instanceof JsonArray a) return a.contains(scope);
     return false;
   }
 
+  /** Whether {@code scope} is one of the space- or comma-separated words of {@code scopes}, without compiling a regex per request. */
+  private static boolean containsScope(String scopes, String scope) {
+    if (scope.isEmpty()) return List.of(scopes.split("[ ,]+")).contains(scope);
+    int n = scopes.length();
+    int start = 0;
+    while (start <= n) {
+      int end = start;
+      while (end < n && scopes.charAt(end) != ' ' && scopes.charAt(end) != ',') end++;
+      if (end - start == scope.length() && scopes.regionMatches(start, scope, 0, scope.length())) return true;
+      start = end + 1;
+    }
+    return false;
+  }
+
+  /** The claims of {@code token} when the current key set verified it and it is valid now, else null. */
+  private JsonObject cached(String token) {
+    Verified hit = verified.get(token);
+    if (hit == null || hit.keys() != keys) return null;
+    long now = System.currentTimeMillis();
+    return now >= hit.validFromMillis() && now < hit.validUntilMillis() ? hit.claims() : null;
+  }
+
   private Future<JsonObject> authenticate(String token) {
     KeySet current = keys;
-    long now = System.currentTimeMillis();
-    Verified hit = verified.get(token);
-    if (hit != null && hit.keys() == current && now >= hit.validFromMillis() && now < hit.validUntilMillis()) {
-      return Future.succeededFuture(hit.claims());
-    }
+    JsonObject cached = cached(token);
+    if (cached != null) return Future.succeededFuture(cached);
     Future<io.vertx.ext.auth.User> user;
     try {
       user = current.jwt().authenticate(new TokenCredentials(token));

@@ -12,6 +12,7 @@ import io.temppass.gateway.bus.Messages.TempPassRequest;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
 import io.temppass.gateway.bus.Messages.ProfileRequest;
 import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
 import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
 import io.temppass.gateway.bus.MvpdMessages.MvpdItem;
@@ -54,6 +55,11 @@ final class DecisionsHandler {
   private final HttpErrors errors;
   private final DeliveryOptions delivery;
   private final DeliveryOptions mvpdDelivery;
+  /** Made on the HTTP verticle's event loop, so each hop goes to the partner verticle on the same loop. */
+  private final SameLoop.Route tempPassDecide = SameLoop.route(Messages.TEMPPASS_DECIDE);
+  private final SameLoop.Route tempPassProfile = SameLoop.route(Messages.TEMPPASS_PROFILE);
+  private final SameLoop.Route tokenSign = SameLoop.route(Messages.TOKEN_SIGN);
+  private final SameLoop.Route mvpdAuthorize = SameLoop.route(MvpdMessages.AUTHORIZE);
 
   DecisionsHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery, DeliveryOptions mvpdDelivery) {
     this.vertx = vertx;
@@ -132,7 +138,7 @@ final class DecisionsHandler {
   private Future<JsonArray> tempPass(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
     String identityHash = identityHash(ctx, integration, hasher);
     TempPassRequest request = new TempPassRequest(integration, deviceHash, identityHash, resources);
-    return vertx.eventBus().<TempPassOutcome>request(Messages.TEMPPASS_DECIDE, request, delivery)
+    return vertx.eventBus().<TempPassOutcome>request(tempPassDecide.address(), request, delivery)
         .map(Message::body)
         .compose(outcome -> {
           List<String> permitted = new ArrayList<>();
@@ -164,7 +170,7 @@ final class DecisionsHandler {
           .map(tokens -> render(integration, source, permitAll(resources), tokens, now, tokenNotAfter, decisionNotAfter));
     }
     AuthorizeRequest request = new AuthorizeRequest(integration, deviceHash, resources, ctx.get(HttpVerticle.CLIENT_IP), preauthorize);
-    return vertx.eventBus().<AuthorizeReply>request(MvpdMessages.AUTHORIZE, request, mvpdDelivery)
+    return vertx.eventBus().<AuthorizeReply>request(mvpdAuthorize.address(), request, mvpdDelivery)
         .map(Message::body)
         .compose(reply -> preauthorize
             ? Future.succeededFuture(renderMvpd(integration, reply.items(), null, null, false))
@@ -237,7 +243,7 @@ final class DecisionsHandler {
    */
   private Future<JsonArray> tempPassPreauthorize(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
     ProfileRequest request = new ProfileRequest(integration, deviceHash, identityHash(ctx, integration, hasher));
-    return vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, request, delivery).map(Message::body).map(p -> {
+    return vertx.eventBus().<ProfileOutcome>request(tempPassProfile.address(), request, delivery).map(Message::body).map(p -> {
       List<Item> items = new ArrayList<>(resources.size());
       int free = p.remaining();
       java.util.Set<String> granted = new java.util.HashSet<>();
@@ -262,7 +268,7 @@ final class DecisionsHandler {
   private Future<List<String>> sign(IntegrationConfig integration, String deviceHash, List<String> resources, long notBefore, long notAfter) {
     if (resources.isEmpty()) return Future.succeededFuture(List.of());
     SignRequest request = new SignRequest(integration.serviceProvider(), integration.mvpd(), deviceHash, resources, notBefore, notAfter);
-    return vertx.eventBus().<SignedTokens>request(Messages.TOKEN_SIGN, request, delivery).map(m -> m.body().tokens());
+    return vertx.eventBus().<SignedTokens>request(tokenSign.address(), request, delivery).map(m -> m.body().tokens());
   }
 
   /**

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
  * that to the rule's Enhanced Error.
  */
 public final class RequestRules {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final int MAX_DEVICE_ID_BYTES = 256;
   private static final Pattern DEVICE_INFO_PAIR = Pattern.compile("\"([A-Za-z]{1,64})\"\\s*:\\s*\"([^\"\\\\]{0,256})\"");
@@ -33,8 +32,15 @@ public final class RequestRules {
 
   private RequestRules() {}
 
+  /** {@code [A-Za-z0-9_.-]{1,128}}, checked character by character: it runs twice on every request. */
   public static boolean validId(String value) {
-    return value != null && ID.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > 128) return false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+      if (!ok) return false;
+    }
+    return true;
   }
 
   /** The client's {@code X-Request-Id} when it is a sane token (load balancers set one), else null. */

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The gateway's own Prometheus series (Vert.x's HTTP, pool and event-bus series come on top when the
@@ -47,12 +48,16 @@ public final class GatewayMetrics {
 
   /** The methods that keep their own label value; CONNECT never reaches a handler (it is refused as a bad request). */
   static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
-  private static final Pattern REPLIED_ADDRESS = Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})$");
+  /** The service address of a timed-out request, without the per-event-loop suffix of bus/SameLoop (one series per service). */
+  private static final Pattern REPLIED_ADDRESS = Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})(?:@loop-\\d{1,19})?$");
 
   private final MeterRegistry registry;
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
-  private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  /** Permits by source: the common case, looked up without building a key. */
+  private final Map<String, Counter> permits = new ConcurrentHashMap<>();
+  /** Timers by route, then by status (index {@code status - 100}), so a request builds no key either. */
+  private final Map<String, AtomicReferenceArray<Timer>> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> redisCommands = new ConcurrentHashMap<>();
   private final Counter throttleRejections;
   private final Counter throttleFailOpen;
@@ -94,19 +99,43 @@ public final class GatewayMetrics {
   private static final Set<MeterRegistry> FILTERED = Collections.newSetFromMap(new WeakHashMap<>());
 
   public void decision(String source, boolean authorized, String code) {
+    if (authorized && code == null) {
+      Counter permit = permits.get(source);
+      if (permit == null) permit = permits.computeIfAbsent(source, k -> counter(source, "permit", "none"));
+      permit.increment();
+      return;
+    }
     String outcome = authorized ? "permit" : "deny";
     String codeTag = code == null ? "none" : code;
-    decisions.computeIfAbsent(source + '|' + outcome + '|' + codeTag,
-        k -> registry.counter("temppass_decisions", "source", source, "outcome", outcome, "code", codeTag)).increment();
+    decisions.computeIfAbsent(source + '|' + outcome + '|' + codeTag, k -> counter(source, outcome, codeTag)).increment();
+  }
+
+  private Counter counter(String source, String outcome, String code) {
+    return registry.counter("temppass_decisions", "source", source, "outcome", outcome, "code", code);
   }
 
   /** {@code route} is a route's fixed name, or null for a request that matched none ({@code unmatched}). */
   public void request(String route, int status, long nanos) {
     if (route == null) route = "unmatched";
-    String routeTag = route;
-    requests.computeIfAbsent(routeTag + '|' + status, k -> Timer.builder("temppass_http_request_duration")
-            .tag("route", routeTag).tag("status", Integer.toString(status)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    AtomicReferenceArray<Timer> byStatus = requests.get(route);
+    if (byStatus == null) byStatus = requests.computeIfAbsent(route, k -> new AtomicReferenceArray<>(500));
+    int slot = status - 100;
+    if (slot < 0 || slot >= byStatus.length()) {
+      requestTimer(route, status).record(nanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    Timer timer = byStatus.get(slot);
+    if (timer == null) {
+      // Two threads racing here register the same meter twice; Micrometer returns the existing one.
+      timer = requestTimer(route, status);
+      byStatus.set(slot, timer);
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer requestTimer(String route, int status) {
+    return Timer.builder("temppass_http_request_duration")
+        .tag("route", route).tag("status", Integer.toString(status)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
   }
 
   public void redisCommand(String command, long nanos, boolean failed) {

@@ -2,6 +2,7 @@ package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
@@ -61,7 +62,7 @@ public final class MvpdVerticle extends VerticleBase {
 
   /** A failure here is the state store's (Redis), classified like the TempPass verticle's. */
   private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.add(vertx.eventBus().<T>localConsumer(address, msg -> {
+    consumers.addAll(SameLoop.<T>consumers(vertx.eventBus(), address, msg -> {
       Future<R> reply;
       try {
         reply = handler.apply(msg.body());
@@ -81,7 +82,7 @@ public final class MvpdVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> {
+    return Future.all(consumers.stream().map(SameLoop::unregister).toList()).eventually(() -> {
       if (redis != null) redis.close();
       return Future.succeededFuture();
     });

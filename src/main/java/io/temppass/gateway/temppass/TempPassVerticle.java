@@ -2,6 +2,7 @@ package io.temppass.gateway.temppass;
 
 import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.Messages;
+import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
@@ -54,7 +55,7 @@ public final class TempPassVerticle extends VerticleBase {
   }
 
   private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.add(vertx.eventBus().<T>localConsumer(address, msg -> handler.apply(msg.body()).onComplete(ar -> {
+    consumers.addAll(SameLoop.<T>consumers(vertx.eventBus(), address, msg -> handler.apply(msg.body()).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
@@ -78,7 +79,7 @@ public final class TempPassVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).eventually(() -> {
+    return Future.all(consumers.stream().map(SameLoop::unregister).toList()).eventually(() -> {
       if (redis != null) redis.close();
       return Future.succeededFuture();
     });

@@ -13,8 +13,9 @@ import java.util.Base64;
  * Produces the {@code serializedToken} of a media token: standard Base64 of an ES256 compact JWS,
  * the shape players already pass through to Adobe-style token verifiers.
  *
- * <p>Thread-safe: a JCA {@link Signature} is stateful, so each call takes its own instance, pinned
- * to the provider chosen at construction so that {@link #signerProvider()} stays truthful.
+ * <p>Thread-safe: a JCA {@link Signature} is stateful, so each thread keeps its own instance (looking
+ * one up per token cost a provider search each time), pinned to the provider chosen at construction
+ * so that {@link #signerProvider()} stays truthful; {@code initSign} resets it for every token.
  */
 public final class MediaTokenSigner {
 
@@ -25,6 +26,7 @@ public final class MediaTokenSigner {
   /** The active private key in the signing provider's own representation (see the constructor). */
   private final java.security.PrivateKey signingKey;
   private final String encodedHeader;
+  private final ThreadLocal<Signature> signatures;
 
   /** @throws IllegalStateException if {@code keys} has no active key */
   public MediaTokenSigner(MediaTokenKeys keys) {
@@ -41,14 +43,22 @@ public final class MediaTokenSigner {
         .put("typ", "JWT")
         .put("kid", key.kid());
     this.encodedHeader = Jws.encodeSegment(header.encode().getBytes(UTF_8));
+    Provider chosen = provider;
+    this.signatures = ThreadLocal.withInitial(() -> {
+      try {
+        return Signature.getInstance(JCA_ALGORITHM, chosen);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("no " + JCA_ALGORITHM + " in " + chosen.getName(), e);
+      }
+    });
   }
 
   public String sign(MediaTokenClaims claims) {
     String signingInput = encodedHeader + '.'
-        + Jws.encodeSegment(MediaTokenPayload.toJson(claims).encode().getBytes(UTF_8));
+        + Jws.encodeSegment(MediaTokenPayload.encode(claims));
     byte[] derSignature;
     try {
-      Signature signature = Signature.getInstance(JCA_ALGORITHM, provider);
+      Signature signature = signatures.get();
       signature.initSign(signingKey);
       signature.update(signingInput.getBytes(US_ASCII));
       derSignature = signature.sign();

@@ -4,6 +4,7 @@ import io.temppass.gateway.Ids;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.SignRequest;
 import io.temppass.gateway.bus.Messages.SignedTokens;
+import io.temppass.gateway.bus.SameLoop;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class TokenVerticle extends VerticleBase {
   private final MediaTokenSigner signer;
-  private MessageConsumer<SignRequest> consumer;
+  private List<MessageConsumer<SignRequest>> consumers = List.of();
 
   public TokenVerticle(MediaTokenSigner signer) {
     this.signer = signer;
@@ -25,7 +26,7 @@ public final class TokenVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().<SignRequest>localConsumer(Messages.TOKEN_SIGN, msg -> {
+    consumers = SameLoop.<SignRequest>consumers(vertx.eventBus(), Messages.TOKEN_SIGN, msg -> {
       SignRequest req = msg.body();
       List<String> tokens = new ArrayList<>(req.resources().size());
       for (String resource : req.resources()) {
@@ -35,11 +36,11 @@ public final class TokenVerticle extends VerticleBase {
       }
       msg.reply(new SignedTokens(tokens));
     });
-    return consumer.completion();
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return Future.all(consumers.stream().map(SameLoop::unregister).toList());
   }
 }

@@ -1,0 +1,29 @@
+package io.temppass.gateway.token;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MediaTokenPayloadTest {
+
+  /**
+   * The signer writes the payload with a streaming generator; it must be exactly the text of the
+   * JsonObject mapping that {@link MediaTokenPayload#fromJson} reads back (members, order, escaping,
+   * negative and large numbers). Caught when the generator wrote {@code dev} before {@code jti}, and when
+   * it escaped characters outside the BMP as surrogate pairs where the JsonObject mapping writes them
+   * as UTF-8.
+   */
+  @Test
+  void streamedPayloadIsTheTextOfTheJsonMapping() {
+    List<String> resources = List.of("urn:resource", "title \"quoted\" \\ back", "ünïcödé ☃ 😀", "tab\tnew\nline\u0001", "</script>",
+        "<rss version=\"2.0\"><channel><title>REF30</title></channel></rss>");
+    for (String resource : resources) {
+      MediaTokenClaims claims = new MediaTokenClaims("requestor-é", "mvpd\"x", resource,
+          1_700_000_000_000L, -1_999L, Long.MAX_VALUE / 2, "jti-42", "dev/hash+=");
+      assertEquals(MediaTokenPayload.toJson(claims).encode(), new String(MediaTokenPayload.encode(claims), UTF_8), resource);
+      assertEquals(claims, MediaTokenPayload.fromJson(new io.vertx.core.json.JsonObject(new String(MediaTokenPayload.encode(claims), UTF_8))));
+    }
+  }
+}
