@@ -312,6 +312,14 @@ sign_in_devices() {
       "http://127.0.0.1:$GATEWAY_PORT/api/v2/authenticate/$SP/$code" && ok=$((ok + 1))
   done
   log "signed in $ok of $MVPD_DEVICES devices through the reference MVPD"
+  # Proof that the sign-ins made profiles: the first and the last device get MVPD permits.
+  for dev in mvpd000000 "$(printf 'mvpd%06d' $((MVPD_DEVICES - 1)))"; do
+    out=$(curl -s --max-time 5 -X POST "http://127.0.0.1:$GATEWAY_PORT/api/v2/$SP/decisions/authorize/BenchMvpd" \
+      -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -H "AP-Device-Identifier: fingerprint $(b64 "$dev")" \
+      -H 'X-Forwarded-For: 10.252.0.1' -d '{"resources":["title-0"]}')
+    grep -q '"source":"mvpd","authorized":true' <<<"$out" || die "probe $dev: no MVPD permit: $out"
+  done
+  log "probe: signed-in devices get source mvpd permits with tokens"
 }
 
 # utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15).
