@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temppass.gateway.logging.JsonLogFormatter;
 import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.JsonLogCapture;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.RedisProcess;
 import io.temppass.gateway.support.TestGateway;
@@ -25,10 +26,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+
+
+
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,27 +49,7 @@ class LogPrivacyTest {
 
   @Test
   void logs_of_a_promotional_flow_and_its_error_paths_hold_no_raw_identity_device_or_token() throws Exception {
-    List<String> lines = new ArrayList<>();
-    JsonLogFormatter format = new JsonLogFormatter();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (lines) {
-          lines.add(format.format(record));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
-    Level before = root.getLevel();
-    root.setLevel(Level.ALL);
-    capture.setLevel(Level.ALL);
-    root.addHandler(capture);
+    JsonLogCapture capture = new JsonLogCapture();
     String bearer = AccessTokens.valid();
     RedisProcess redis = RedisProcess.start();
     Vertx vertx = Vertx.vertx();
@@ -118,8 +99,7 @@ class LogPrivacyTest {
           .send().await(10, TimeUnit.SECONDS);
       g.stop().await(10, TimeUnit.SECONDS);
     } finally {
-      root.removeHandler(capture);
-      root.setLevel(before);
+      capture.close();
       probe.close();
       vertx.close().await(10, TimeUnit.SECONDS);
       redis.close();
@@ -129,13 +109,11 @@ class LogPrivacyTest {
         base64(DEVICE), Api.identity(EMAIL), base64(new JsonObject().put("mail", EMAIL).encode()),
         bearer.substring(bearer.lastIndexOf('.') + 1), bearer.substring(0, 40));
     List<String> messages = new ArrayList<>();
-    synchronized (lines) {
-      for (String line : lines) {
-        JsonObject json = new JsonObject(line);
-        assertTrue(json.containsKey("level") && json.containsKey("logger"), line);
-        messages.add(json.getString("message"));
-        for (String f : forbidden) assertFalse(line.toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)), "found " + f + " in: " + line);
-      }
+    for (String line : capture.lines()) {
+      JsonObject json = new JsonObject(line);
+      assertTrue(json.containsKey("level") && json.containsKey("logger"), line);
+      messages.add(json.getString("message"));
+      for (String f : forbidden) assertFalse(line.toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)), "found " + f + " in: " + line);
     }
     for (String expected : List.of("decision failed", "profile failed", "reset failed", "TempPass reset", "throttle failing open")) {
       assertTrue(messages.stream().anyMatch(m -> m != null && m.contains(expected)), "the log shows \"" + expected + "\": " + messages);

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temppass.gateway.logging.JsonLogFormatter;
+
 import io.temppass.gateway.mvpd.SecretBox;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.JsonLogCapture;
 import io.temppass.gateway.support.MvpdSignIn;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
@@ -23,10 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+
+
+
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,27 +44,7 @@ class MvpdPrivacyTest {
 
   @Test
   void nothing_personal_or_secret_is_stored_or_logged_in_clear() throws Exception {
-    List<String> lines = new ArrayList<>();
-    JsonLogFormatter format = new JsonLogFormatter();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        synchronized (lines) {
-          lines.add(format.format(record));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
-    Level before = root.getLevel();
-    root.setLevel(Level.ALL);
-    capture.setLevel(Level.ALL);
-    root.addHandler(capture);
+    JsonLogCapture capture = new JsonLogCapture();
     Vertx vertx = Vertx.vertx();
     TestMvpd mvpd = TestMvpd.start(vertx);
     RedisProbe redis = new RedisProbe(vertx);
@@ -120,18 +101,14 @@ class MvpdPrivacyTest {
         for (String f : forbidden) assertFalse(value.toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)), "Redis holds " + f + " in clear: " + value);
         assertFalse(value.contains("eyJ"), "Redis holds a JWT (an MVPD token) in clear: " + value);
       }
-      List<String> logged;
-      synchronized (lines) {
-        logged = new ArrayList<>(lines);
-      }
+      List<String> logged = capture.lines();
       assertTrue(logged.size() > 3, "the flow logged something: " + logged);
       for (String line : logged) {
         for (String f : forbidden) assertFalse(line.contains(f), "a log line holds " + f + ": " + line);
       }
       browser.close();
     } finally {
-      root.removeHandler(capture);
-      root.setLevel(before);
+      capture.close();
       redis.close();
       mvpd.close();
       vertx.close().await(10, TimeUnit.SECONDS);
