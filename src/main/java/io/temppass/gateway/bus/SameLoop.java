@@ -1,5 +1,6 @@
 package io.temppass.gateway.bus;
 
+import io.temppass.gateway.redis.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.EventBus;
@@ -7,6 +8,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Event-bus hops that stay on the sender's event loop. A consumer verticle registers its handler at
@@ -38,6 +40,31 @@ public final class SameLoop {
     MessageConsumer<T> local = bus.localConsumer(variant, handler);
     local.completion().onSuccess(v -> REGISTERED.merge(variant, 1, Integer::sum));
     return List.of(shared, local);
+  }
+
+  /**
+   * A service on the bus: each message's body goes to {@code service}, whose result is the reply; a
+   * failed or throwing service fails the message with the HTTP status its cause stands for
+   * ({@link Replies#failureStatus}: 500 for our data or scripts, 503 for an unavailable Redis), and
+   * is logged on {@code log}. The one way the TempPass and MVPD verticles answer.
+   */
+  public static <T, R> List<MessageConsumer<T>> serve(EventBus bus, String address, Function<T, Future<R>> service, System.Logger log) {
+    return consumers(bus, address, msg -> {
+      Future<R> reply;
+      try {
+        reply = service.apply(msg.body());
+      } catch (RuntimeException e) {
+        reply = Future.failedFuture(e);
+      }
+      reply.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          log.log(System.Logger.Level.WARNING, address + " failed: " + ar.cause());
+          msg.fail(Replies.failureStatus(ar.cause()), String.valueOf(ar.cause().getMessage()));
+        }
+      });
+    });
   }
 
   /** Unregisters consumers made by {@link #consumers}; the variant stops being chosen first. */

@@ -1,5 +1,6 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -27,24 +28,21 @@ final class MvpdBus {
   }
 
   <T> void request(RoutingContext ctx, String address, Object message, Handler<T> onReply) {
-    vertx.eventBus().<T>request(address, message, delivery).onComplete(ar -> {
-      if (ar.succeeded()) {
-        onReply.handle(ar.result().body());
-      } else {
-        LOG.log(System.Logger.Level.WARNING, address + " failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-        errors.fail(ctx, DecisionsHandler.failureCode(ar.cause(), metrics));
-      }
-    });
+    send(ctx, address, message, onReply, code -> errors.fail(ctx, code));
   }
 
   <T> void browser(RoutingContext ctx, String address, Object message, Handler<T> onReply) {
+    send(ctx, address, message, onReply, code -> errors.renderer().html(ctx.response(), code.status,
+        "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx)));
+  }
+
+  private <T> void send(RoutingContext ctx, String address, Object message, Handler<T> onReply, Handler<ErrorCode> onFailure) {
     vertx.eventBus().<T>request(address, message, delivery).onComplete(ar -> {
       if (ar.succeeded()) {
         onReply.handle(ar.result().body());
       } else {
         LOG.log(System.Logger.Level.WARNING, address + " failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-        errors.renderer().html(ctx.response(), DecisionsHandler.failureCode(ar.cause(), metrics).status,
-            "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx));
+        onFailure.handle(DecisionsHandler.failureCode(ar.cause(), metrics));
       }
     });
   }

@@ -6,7 +6,6 @@ import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
-import io.temppass.gateway.redis.Replies;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -60,25 +59,10 @@ public final class MvpdVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  /** A failure here is the state store's (Redis), classified like the TempPass verticle's. */
   private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.addAll(SameLoop.<T>consumers(vertx.eventBus(), address, msg -> {
-      Future<R> reply;
-      try {
-        reply = handler.apply(msg.body());
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
-      }
-      reply.onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
-        } else {
-          LOG.log(System.Logger.Level.WARNING, address + " failed: " + ar.cause());
-          msg.fail(Replies.failureStatus(ar.cause()), String.valueOf(ar.cause().getMessage()));
-        }
-      });
-    }));
+    consumers.addAll(SameLoop.serve(vertx.eventBus(), address, handler, LOG));
   }
+
 
   @Override
   public Future<?> stop() {

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -55,27 +54,9 @@ public final class TempPassVerticle extends VerticleBase {
   }
 
   private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.addAll(SameLoop.<T>consumers(vertx.eventBus(), address, msg -> handler.apply(msg.body()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        LOG.log(System.Logger.Level.WARNING, address + " failed: " + ar.cause());
-        msg.fail(failureCode(ar.cause()), String.valueOf(ar.cause().getMessage()));
-      }
-    })));
+    consumers.addAll(SameLoop.serve(vertx.eventBus(), address, handler, LOG));
   }
 
-  /**
-   * An error in our data or scripts (WRONGTYPE, a failing script) is unexpected: 500. Anything else
-   * (timeout, refused or closed connection, full pool, LOADING, CLUSTERDOWN, too few replica
-   * acknowledgements) means Redis is unavailable for now: 503.
-   */
-  static int failureCode(Throwable cause) {
-    String message = String.valueOf(cause.getMessage());
-    boolean dataOrScriptError = cause instanceof Response
-        && (message.startsWith("WRONGTYPE") || message.contains("Error running script") || message.contains("user_script"));
-    return dataOrScriptError ? 500 : 503;
-  }
 
   @Override
   public Future<?> stop() {
