@@ -1,19 +1,19 @@
 package io.temppass.gateway;
 
-import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.mvpd.MvpdConnectors;
 import io.temppass.gateway.mvpd.MvpdVerticle;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.temppass.gateway.temppass.KeySchema;
 import io.temppass.gateway.temppass.TempPassVerticle;
 import io.temppass.gateway.token.MediaTokenKeys;
 import io.temppass.gateway.token.MediaTokenSigner;
@@ -23,6 +23,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -52,15 +53,27 @@ public final class Gateway {
   }
 
   private final Vertx vertx;
-  private final Services services;
+  private final GatewayConfig config;
+  private final ControlPlane control;
+  private final AccessTokenVerifier accessTokens;
+  private final GatewayMetrics metrics;
+  private final JsonObject jwks;
+  /** Shared with the HTTP verticles: turns readiness off when shutdown begins. */
+  private final AtomicBoolean draining;
   private final List<String> deployments;
   private final int port;
   private final Redis controlRedis;
   private final MvpdConnectors connectors;
 
-  private Gateway(Vertx vertx, Services services, List<String> deployments, int port, Redis controlRedis, MvpdConnectors connectors) {
+  private Gateway(Vertx vertx, GatewayConfig config, ControlPlane control, AccessTokenVerifier accessTokens, GatewayMetrics metrics, JsonObject jwks,
+                  AtomicBoolean draining, List<String> deployments, int port, Redis controlRedis, MvpdConnectors connectors) {
     this.vertx = vertx;
-    this.services = services;
+    this.config = config;
+    this.control = control;
+    this.accessTokens = accessTokens;
+    this.metrics = metrics;
+    this.jwks = jwks;
+    this.draining = draining;
     this.deployments = deployments;
     this.port = port;
     this.controlRedis = controlRedis;
@@ -95,11 +108,13 @@ public final class Gateway {
         new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
     List<String> deployments = new ArrayList<>();
     MvpdConnectors connectors = MvpdConnectors.create(vertx, config);
+    IdentityHasher hasher = new IdentityHasher(config.hashSecret());
+    JsonObject jwks = mediaKeys.jwks();
+    AtomicBoolean draining = new AtomicBoolean();
 
     return AccessTokenVerifier.create(vertx, config.accessTokens())
-        .compose(accessTokens -> control.start(vertx).map(v -> new Services(config, new IdentityHasher(config.hashSecret()),
-            control, accessTokens, metrics, mediaKeys.jwks(), new AtomicBoolean())))
-        .compose(services -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
+        .compose(accessTokens -> control.start(vertx).map(accessTokens))
+        .compose(accessTokens -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
                 new DeploymentOptions().setInstances(partnerInstances))
             .compose(id -> {
               deployments.add(id);
@@ -113,7 +128,8 @@ public final class Gateway {
             })
             .compose(id -> {
               deployments.add(id);
-              return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(config.server().instances()));
+              return vertx.deployVerticle(() -> new HttpVerticle(config, hasher, control, accessTokens, metrics, jwks, draining, port),
+                  new DeploymentOptions().setInstances(config.server().instances()));
             })
             .compose(id -> {
               deployments.add(id);
@@ -124,7 +140,7 @@ public final class Gateway {
             .map(id -> {
               if (id != null) deployments.add(id);
               LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
-              return new Gateway(vertx, services, deployments, port, controlRedis, connectors);
+              return new Gateway(vertx, config, control, accessTokens, metrics, jwks, draining, deployments, port, controlRedis, connectors);
             }))
         .recover(err -> {
           control.stop(vertx);
@@ -192,11 +208,11 @@ public final class Gateway {
 
   /** The published media-token keys (the JWKS endpoint's body). */
   public io.vertx.core.json.JsonObject jwks() {
-    return services.jwks();
+    return jwks;
   }
 
   public GatewayMetrics metrics() {
-    return services.metrics();
+    return metrics;
   }
 
   /**
@@ -206,7 +222,7 @@ public final class Gateway {
    */
   public Future<Void> shutdown() {
     draining();
-    long delay = services.config().server().shutdownReadinessDelay().toMillis();
+    long delay = config.server().shutdownReadinessDelay().toMillis();
     LOG.log(System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
     Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
     return wait.compose(v -> stop());
@@ -214,20 +230,20 @@ public final class Gateway {
 
   /** Readiness fails from now on (the first step of a shutdown). */
   public void draining() {
-    services.draining().set(true);
+    draining.set(true);
   }
 
   /** Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest. */
   public Future<Void> stop() {
-    services.draining().set(true);
+    draining.set(true);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
     return chain.eventually(() -> {
-      services.control().stop(vertx);
-      services.accessTokens().close();
+      control.stop(vertx);
+      accessTokens.close();
       connectors.close();
       return controlRedis.close();
     });

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temppass.gateway.admin.AdminHandlers;
+import io.temppass.gateway.http.AdminHandlers;
 import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.TestGateway;

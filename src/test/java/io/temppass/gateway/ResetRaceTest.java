@@ -10,7 +10,7 @@ import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.temppass.gateway.temppass.KeySchema;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.temppass.TempPassService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -11,7 +11,7 @@ import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TestRedis;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.temppass.gateway.temppass.KeySchema;
+import io.temppass.gateway.redis.KeySchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
 import io.temppass.gateway.bus.Messages.ProfileRequest;
+import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.temppass.gateway.temppass.KeySchema;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.temppass.TempPassService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -138,7 +139,7 @@ class TrialMemoryTest {
   /** The profile as the TempPass verticle answers it on the event bus, for what the HTTP answer does not show. */
   private static ProfileOutcome profileOutcome(Vertx vertx, IntegrationConfig integration, IdentityHasher hasher, String device, String email) throws Exception {
     ProfileRequest request = new ProfileRequest(integration, hasher.device(device.getBytes(StandardCharsets.UTF_8)), hasher.identity(email));
-    return vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, request).await(10, TimeUnit.SECONDS).body();
+    return TempPassApi.overBus(vertx, new DeliveryOptions()).profile(request).await(10, TimeUnit.SECONDS);
   }
 
   private static long memory(RedisProbe redis, String key) throws Exception {

@@ -6,13 +6,11 @@ import io.temppass.gateway.error.ErrorCode;
 import java.util.List;
 import java.util.Set;
 
-/** The immutable messages the HTTP, TempPass and token verticles exchange, and their addresses. */
+/**
+ * The immutable messages the HTTP, TempPass and token verticles exchange ({@link TempPassApi},
+ * {@link TokenApi}).
+ */
 public final class Messages {
-  public static final String TEMPPASS_DECIDE = "temppass.decide";
-  public static final String TEMPPASS_PROFILE = "temppass.profile";
-  public static final String TEMPPASS_RESET = "temppass.reset";
-  public static final String TOKEN_SIGN = "token.sign";
-
   static final List<Class<?>> TYPES = List.of(TempPassRequest.class, TempPassOutcome.class, SignRequest.class, SignedTokens.class,
       ProfileRequest.class, ProfileOutcome.class, ResetRequest.class);
 

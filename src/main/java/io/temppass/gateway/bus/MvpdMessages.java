@@ -7,18 +7,10 @@ import java.util.Map;
 
 /**
  * The immutable messages between the HTTP verticle and the MVPD verticles (sessions, login,
- * profiles, authorization, logout), and their addresses. Every reply either carries a result or an
+ * profiles, authorization, logout; {@link MvpdApi}). Every reply either carries a result or an
  * {@link ErrorCode} the HTTP side renders; a failed reply means the state store (Redis) was unavailable.
  */
 public final class MvpdMessages {
-  public static final String SESSION = "mvpd.session";
-  public static final String SESSION_INFO = "mvpd.session.info";
-  public static final String LOGIN_START = "mvpd.login.start";
-  public static final String LOGIN_COMPLETE = "mvpd.login.complete";
-  public static final String PROFILES = "mvpd.profiles";
-  public static final String AUTHORIZE = "mvpd.authorize";
-  public static final String LOGOUT = "mvpd.logout";
-
   static final List<Class<?>> TYPES = List.of(SessionRequest.class, SessionReply.class, SessionInfoRequest.class, SessionInfoReply.class,
       LoginStart.class, LoginComplete.class, BrowserReply.class, ProfilesRequest.class, ProfilesReply.class, AuthorizeRequest.class,
       AuthorizeReply.class, LogoutRequest.class, LogoutReply.class);

@@ -1,33 +1,24 @@
 package io.temppass.gateway.http;
 
-import io.temppass.gateway.Services;
-import io.temppass.gateway.admin.ControlPlane;
-import io.temppass.gateway.metrics.GatewayMetrics;
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.Item;
+import io.temppass.gateway.bus.Messages.ProfileRequest;
 import io.temppass.gateway.bus.Messages.SignRequest;
 import io.temppass.gateway.bus.Messages.SignedTokens;
-import io.temppass.gateway.bus.Messages.TempPassOutcome;
 import io.temppass.gateway.bus.Messages.TempPassRequest;
-import io.temppass.gateway.bus.Messages.ProfileOutcome;
-import io.temppass.gateway.bus.Messages.ProfileRequest;
-import io.temppass.gateway.bus.MvpdMessages;
-import io.temppass.gateway.bus.SameLoop;
-import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
+import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
 import io.temppass.gateway.bus.MvpdMessages.MvpdItem;
+import io.temppass.gateway.bus.TempPassApi;
+import io.temppass.gateway.bus.TokenApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,33 +34,33 @@ import java.util.Map;
  * TempPass, a degradation rule, dummy authorization, or the missing-profile deny.
  */
 final class DecisionsHandler {
-  private static final System.Logger LOG = System.getLogger(DecisionsHandler.class.getName());
   private static final String RESOURCES = "resources";
   static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
-  private final Vertx vertx;
+  /** No permit, no signing: the reply the token verticle would give, without the hop. */
+  private static final Future<SignedTokens> NO_TOKENS = Future.succeededFuture(new SignedTokens(List.of()));
+
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
   private final GatewayMetrics metrics;
   private final HttpErrors errors;
-  private final DeliveryOptions delivery;
-  private final DeliveryOptions mvpdDelivery;
-  /** Made on the HTTP verticle's event loop, so each hop goes to the partner verticle on the same loop. */
-  private final SameLoop.Route tempPassDecide = SameLoop.route(Messages.TEMPPASS_DECIDE);
-  private final SameLoop.Route tempPassProfile = SameLoop.route(Messages.TEMPPASS_PROFILE);
-  private final SameLoop.Route tokenSign = SameLoop.route(Messages.TOKEN_SIGN);
-  private final SameLoop.Route mvpdAuthorize = SameLoop.route(MvpdMessages.AUTHORIZE);
+  private final BusReplies replies;
+  private final TempPassApi tempPass;
+  private final TokenApi signer;
+  private final MvpdApi mvpd;
 
-  DecisionsHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery, DeliveryOptions mvpdDelivery) {
-    this.vertx = vertx;
-    this.config = services.config();
-    this.hasher = services.hasher();
-    this.control = services.control();
-    this.metrics = services.metrics();
+  DecisionsHandler(GatewayConfig config, IdentityHasher hasher, ControlPlane control, GatewayMetrics metrics, HttpErrors errors,
+                   BusReplies replies, TempPassApi tempPass, TokenApi signer, MvpdApi mvpd) {
+    this.config = config;
+    this.hasher = hasher;
+    this.control = control;
+    this.metrics = metrics;
     this.errors = errors;
-    this.delivery = delivery;
-    this.mvpdDelivery = mvpdDelivery;
+    this.replies = replies;
+    this.tempPass = tempPass;
+    this.signer = signer;
+    this.mvpd = mvpd;
   }
 
   void validateBody(RoutingContext ctx) {
@@ -108,21 +99,9 @@ final class DecisionsHandler {
       if (ar.succeeded()) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(new JsonObject().put("decisions", ar.result()).toBuffer());
       } else {
-        LOG.log(System.Logger.Level.WARNING, "decision failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-        errors.fail(ctx, failureCode(ar.cause(), metrics));
+        replies.fail(ctx, "decision", ar.cause());
       }
     });
-  }
-
-  /** A TempPass verticle that got an error reply from Redis answered 500; anything else is unavailability. */
-  static ErrorCode failureCode(Throwable cause, GatewayMetrics metrics) {
-    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) metrics.eventBusTimeout(re.getMessage());
-    return failureCode(cause);
-  }
-
-  private static ErrorCode failureCode(Throwable cause) {
-    boolean unexpected = cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 500;
-    return unexpected ? ErrorCode.INTERNAL_SERVER_ERROR : ErrorCode.SERVICE_UNAVAILABLE;
   }
 
   /**
@@ -138,15 +117,14 @@ final class DecisionsHandler {
   private Future<JsonArray> tempPass(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
     String identityHash = identityHash(ctx, integration, hasher);
     TempPassRequest request = new TempPassRequest(integration, deviceHash, identityHash, resources);
-    return vertx.eventBus().<TempPassOutcome>request(tempPassDecide.address(), request, delivery)
-        .map(Message::body)
+    return tempPass.decide(request)
         .compose(outcome -> {
           List<String> permitted = new ArrayList<>();
           for (Item item : outcome.items()) if (item.permitted()) permitted.add(item.resource());
           // A media token never outlives the pass it was issued under.
           long tokenNotAfter = Math.min(outcome.notBefore() + config.mediaTokens().ttl().toMillis(), outcome.notAfter());
           return sign(integration, deviceHash, permitted, outcome.notBefore(), tokenNotAfter)
-              .map(tokens -> render(integration, "temppass", outcome.items(), tokens, outcome.notBefore(), tokenNotAfter, outcome.notAfter()));
+              .map(signed -> render(integration, "temppass", outcome.items(), signed.tokens(), outcome.notBefore(), tokenNotAfter, outcome.notAfter()));
         });
   }
 
@@ -167,11 +145,10 @@ final class DecisionsHandler {
       if (preauthorize) return Future.succeededFuture(render(integration, source, permitAll(resources), List.of(), 0, 0, 0));
       long decisionNotAfter = rule == Degradation.AUTHN_ALL ? now + integration.degradedTtl().toMillis() : 0;
       return sign(integration, deviceHash, resources, now, tokenNotAfter)
-          .map(tokens -> render(integration, source, permitAll(resources), tokens, now, tokenNotAfter, decisionNotAfter));
+          .map(signed -> render(integration, source, permitAll(resources), signed.tokens(), now, tokenNotAfter, decisionNotAfter));
     }
     AuthorizeRequest request = new AuthorizeRequest(integration, deviceHash, resources, ctx.get(HttpVerticle.CLIENT_IP), preauthorize);
-    return vertx.eventBus().<AuthorizeReply>request(mvpdAuthorize.address(), request, mvpdDelivery)
-        .map(Message::body)
+    return mvpd.authorize(request)
         .compose(reply -> preauthorize
             ? Future.succeededFuture(renderMvpd(integration, reply.items(), null, null, false))
             : signMvpd(integration, deviceHash, reply.items()));
@@ -195,7 +172,7 @@ final class DecisionsHandler {
       windows[i] = new long[] {notBefore, Math.min(notBefore + ttl, item.notAfter())};
       groups.computeIfAbsent(List.of(windows[i][0], windows[i][1]), k -> new ArrayList<>()).add(i);
     }
-    List<Future<List<String>>> signed = new ArrayList<>();
+    List<Future<SignedTokens>> signed = new ArrayList<>();
     List<List<Integer>> order = new ArrayList<>(groups.values());
     for (Map.Entry<List<Long>, List<Integer>> g : groups.entrySet()) {
       List<String> resources = new ArrayList<>();
@@ -204,7 +181,7 @@ final class DecisionsHandler {
     }
     return Future.all(signed).map(all -> {
       for (int g = 0; g < order.size(); g++) {
-        List<String> groupTokens = all.resultAt(g);
+        List<String> groupTokens = all.<SignedTokens>resultAt(g).tokens();
         for (int k = 0; k < order.get(g).size(); k++) tokens[order.get(g).get(k)] = groupTokens.get(k);
       }
       return renderMvpd(integration, items, tokens, windows, true);
@@ -243,7 +220,7 @@ final class DecisionsHandler {
    */
   private Future<JsonArray> tempPassPreauthorize(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
     ProfileRequest request = new ProfileRequest(integration, deviceHash, identityHash(ctx, integration, hasher));
-    return vertx.eventBus().<ProfileOutcome>request(tempPassProfile.address(), request, delivery).map(Message::body).map(p -> {
+    return tempPass.profile(request).map(p -> {
       List<Item> items = new ArrayList<>(resources.size());
       int free = p.remaining();
       java.util.Set<String> granted = new java.util.HashSet<>();
@@ -265,10 +242,9 @@ final class DecisionsHandler {
     });
   }
 
-  private Future<List<String>> sign(IntegrationConfig integration, String deviceHash, List<String> resources, long notBefore, long notAfter) {
-    if (resources.isEmpty()) return Future.succeededFuture(List.of());
-    SignRequest request = new SignRequest(integration.serviceProvider(), integration.mvpd(), deviceHash, resources, notBefore, notAfter);
-    return vertx.eventBus().<SignedTokens>request(tokenSign.address(), request, delivery).map(m -> m.body().tokens());
+  private Future<SignedTokens> sign(IntegrationConfig integration, String deviceHash, List<String> resources, long notBefore, long notAfter) {
+    if (resources.isEmpty()) return NO_TOKENS;
+    return signer.sign(new SignRequest(integration.serviceProvider(), integration.mvpd(), deviceHash, resources, notBefore, notAfter));
   }
 
   /**

@@ -4,12 +4,17 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.temppass.gateway.Ids;
-import io.temppass.gateway.Services;
-import io.temppass.gateway.admin.AdminHandlers;
+import io.temppass.gateway.auth.AccessTokenVerifier;
+import io.temppass.gateway.bus.MvpdApi;
+import io.temppass.gateway.bus.TempPassApi;
+import io.temppass.gateway.bus.TokenApi;
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
+import io.temppass.gateway.temppass.IdentityHasher;
 import io.temppass.gateway.throttle.Throttle;
 import io.temppass.gateway.throttle.TrustedProxies;
 import io.vertx.core.Future;
@@ -34,6 +39,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.redis.client.Redis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,8 +62,15 @@ public final class HttpVerticle extends VerticleBase {
   static final String CLIENT_IP = "clientIp";
   private static final String STARTED = "startedNanos";
 
-  private final Services services;
   private final GatewayConfig config;
+  private final IdentityHasher hasher;
+  private final ControlPlane control;
+  private final AccessTokenVerifier accessTokens;
+  private final GatewayMetrics metrics;
+  /** The published media-token keys, served at {@link Endpoints#JWKS}. */
+  private final JsonObject jwks;
+  /** Set when shutdown begins: readiness fails at once. */
+  private final AtomicBoolean draining;
   private final int port;
   private final HttpErrors errors;
   private final TrustedProxies proxies;
@@ -66,10 +79,16 @@ public final class HttpVerticle extends VerticleBase {
   private HealthChecks readiness;
   private HttpServer server;
 
-  /** {@code port} is shared by every instance; Vert.x spreads connections over them. */
-  public HttpVerticle(Services services, int port) {
-    this.services = services;
-    this.config = services.config();
+  /** {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else is shared too, and thread-safe. */
+  public HttpVerticle(GatewayConfig config, IdentityHasher hasher, ControlPlane control, AccessTokenVerifier accessTokens, GatewayMetrics metrics,
+                      JsonObject jwks, AtomicBoolean draining, int port) {
+    this.config = config;
+    this.hasher = hasher;
+    this.control = control;
+    this.accessTokens = accessTokens;
+    this.metrics = metrics;
+    this.jwks = jwks;
+    this.draining = draining;
     this.port = port;
     this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
@@ -81,21 +100,25 @@ public final class HttpVerticle extends VerticleBase {
     // An MVPD decision may wait its whole deadline on the MVPD: the bus waits that long and a margin.
     DeliveryOptions mvpdDelivery = new DeliveryOptions().setLocalOnly(true)
         .setSendTimeout(Math.max(config.server().eventBusTimeout().toMillis(), maxMvpdDeadline() + config.redis().commandTimeout().toMillis() * 2));
-    MvpdBus mvpd = new MvpdBus(vertx, mvpdDelivery, errors, services.metrics());
-    DecisionsHandler decisions = new DecisionsHandler(vertx, services, errors, delivery, mvpdDelivery);
-    ProfilesHandler profiles = new ProfilesHandler(vertx, services, errors, delivery, mvpd);
-    SessionsHandler sessions = new SessionsHandler(errors, mvpd);
-    LogoutHandler logout = new LogoutHandler(config, errors, mvpd);
-    AdminHandlers admin = new AdminHandlers(vertx, services, errors, delivery);
+    // Made here, on this verticle's event loop, so each call goes to the partner verticle on the same loop.
+    TempPassApi tempPass = TempPassApi.overBus(vertx, delivery);
+    TokenApi tokens = TokenApi.overBus(vertx, delivery);
+    MvpdApi mvpd = MvpdApi.overBus(vertx, mvpdDelivery);
+    BusReplies replies = new BusReplies(errors, metrics);
+    DecisionsHandler decisions = new DecisionsHandler(config, hasher, control, metrics, errors, replies, tempPass, tokens, mvpd);
+    ProfilesHandler profiles = new ProfilesHandler(config, hasher, control, errors, replies, tempPass, mvpd);
+    SessionsHandler sessions = new SessionsHandler(errors, replies, mvpd);
+    LogoutHandler logout = new LogoutHandler(config, errors, replies, mvpd);
+    AdminHandlers admin = new AdminHandlers(config, hasher, control, accessTokens, errors, tempPass);
     if (config.throttle().enabled()) {
       int pool = Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
       throttleRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), pool);
-      throttle = new Throttle(new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), services.metrics()),
-          services.metrics(), config.redis().keyPrefix(), config.throttle());
+      throttle = new Throttle(new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), metrics),
+          metrics, config.redis().keyPrefix(), config.throttle());
     }
     readiness = HealthChecks.create(vertx)
-        .register("redis", promise -> promise.complete(services.control().healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
-        .register("accepting", promise -> promise.complete(services.draining().get() ? Status.KO() : Status.OK()));
+        .register("redis", promise -> promise.complete(control.healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
+        .register("accepting", promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()));
 
     Router router = Router.router(vertx);
     // vertx-web runs platform handlers (the timeout) before user handlers on a route.
@@ -168,12 +191,12 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Endpoints.JWKS)
         .handler(ctx -> errors.begin(ctx, "jwks", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
-            .end(services.jwks().toBuffer()));
+            .end(jwks.toBuffer()));
     router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
     router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to the public.
-    if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, services.metrics());
+    if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, metrics);
     admin.mount(router);
     router.route().handler(this::notFound);
     router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
@@ -255,7 +278,7 @@ public final class HttpVerticle extends VerticleBase {
     ctx.put(STARTED, System.nanoTime());
     ctx.addEndHandler(v -> {
       String route = ctx.get(HttpErrors.ROUTE);
-      services.metrics().request(route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
+      metrics.request(route, ctx.response().getStatusCode(), System.nanoTime() - (long) ctx.get(STARTED));
     });
     ctx.next();
   }
@@ -330,11 +353,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void authenticate(RoutingContext ctx) {
-    services.accessTokens().verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
+    accessTokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
       if (ar.failed()) {
         LOG.log(System.Logger.Level.DEBUG, () -> "access token rejected [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-      } else if (!services.accessTokens().mayCall(ar.result(), serviceProvider(ctx))) {
+      } else if (!accessTokens.mayCall(ar.result(), serviceProvider(ctx))) {
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
       } else {
         Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
@@ -355,7 +378,7 @@ public final class HttpVerticle extends VerticleBase {
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
     } else {
-      ctx.put(DEVICE, services.hasher().device(device));
+      ctx.put(DEVICE, hasher.device(device));
       ctx.next();
     }
   }
@@ -373,13 +396,13 @@ public final class HttpVerticle extends VerticleBase {
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
     } else {
-      ctx.put(DEVICE, services.hasher().device(device));
+      ctx.put(DEVICE, hasher.device(device));
       ctx.next();
     }
   }
 
   private void ready(RoutingContext ctx) {
-    if (services.draining().get()) {
+    if (draining.get()) {
       // Answered without running the checks: while shutting down this must be immediate.
       ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"DOWN\",\"draining\":true}");
       return;

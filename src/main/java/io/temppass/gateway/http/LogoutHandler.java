@@ -1,7 +1,6 @@
 package io.temppass.gateway.http;
 
-import io.temppass.gateway.bus.MvpdMessages;
-import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
+import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
@@ -18,12 +17,14 @@ import io.vertx.ext.web.RoutingContext;
 final class LogoutHandler {
   private final GatewayConfig config;
   private final HttpErrors errors;
-  private final MvpdBus bus;
+  private final BusReplies replies;
+  private final MvpdApi mvpd;
 
-  LogoutHandler(GatewayConfig config, HttpErrors errors, MvpdBus bus) {
+  LogoutHandler(GatewayConfig config, HttpErrors errors, BusReplies replies, MvpdApi mvpd) {
     this.config = config;
     this.errors = errors;
-    this.bus = bus;
+    this.replies = replies;
+    this.mvpd = mvpd;
   }
 
   void logout(RoutingContext ctx) {
@@ -39,7 +40,7 @@ final class LogoutHandler {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
       return;
     }
-    bus.<LogoutReply>request(ctx, MvpdMessages.LOGOUT, new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl), reply -> {
+    replies.json(ctx, "mvpd logout", mvpd.logout(new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl)), reply -> {
       JsonObject entry = new JsonObject().put("actionName", reply.actionName()).put("actionType", reply.actionType()).put("mvpd", integration.mvpd());
       if (reply.url() != null) entry.put("url", reply.url());
       SessionsHandler.json(ctx, new JsonObject().put("logouts", new JsonObject().put(integration.mvpd(), entry)));

@@ -1,56 +1,48 @@
 package io.temppass.gateway.http;
 
-import io.temppass.gateway.Services;
-import io.temppass.gateway.admin.ControlPlane;
-import io.temppass.gateway.metrics.GatewayMetrics;
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
 import io.temppass.gateway.bus.Messages.ProfileRequest;
+import io.temppass.gateway.bus.MvpdApi;
+import io.temppass.gateway.bus.MvpdMessages.Profile;
+import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
+import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
-import io.temppass.gateway.bus.MvpdMessages;
-import io.temppass.gateway.bus.MvpdMessages.Profile;
-import io.temppass.gateway.bus.MvpdMessages.ProfilesReply;
-import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
-import java.util.Map;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 
 /**
  * {@code GET /api/v2/{serviceProvider}/profiles/{mvpd}} (SPEC 5) and
  * {@code GET /api/v2/{serviceProvider}/configuration}. A profile read never starts a clock.
  */
 final class ProfilesHandler {
-  private static final System.Logger LOG = System.getLogger(ProfilesHandler.class.getName());
   /** Adobe's "degradation specific prefix" of degraded profiles' userID. */
   private static final String DEGRADED_USER_PREFIX = "95cf93bcd183214a";
 
-  private final Vertx vertx;
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
-  private final GatewayMetrics metrics;
   private final HttpErrors errors;
-  private final DeliveryOptions delivery;
-  private final MvpdBus mvpd;
+  private final BusReplies replies;
+  private final TempPassApi tempPass;
+  private final MvpdApi mvpd;
 
-  ProfilesHandler(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery, MvpdBus mvpd) {
-    this.vertx = vertx;
-    this.config = services.config();
-    this.hasher = services.hasher();
-    this.control = services.control();
-    this.metrics = services.metrics();
+  ProfilesHandler(GatewayConfig config, IdentityHasher hasher, ControlPlane control, HttpErrors errors, BusReplies replies, TempPassApi tempPass,
+                  MvpdApi mvpd) {
+    this.config = config;
+    this.hasher = hasher;
+    this.control = control;
     this.errors = errors;
-    this.delivery = delivery;
+    this.replies = replies;
+    this.tempPass = tempPass;
     this.mvpd = mvpd;
   }
 
@@ -66,12 +58,10 @@ final class ProfilesHandler {
       return;
     }
     String identityHash = DecisionsHandler.identityHash(ctx, integration, hasher);
-    vertx.eventBus().<ProfileOutcome>request(Messages.TEMPPASS_PROFILE, new ProfileRequest(integration, deviceHash, identityHash), delivery)
-        .map(Message::body)
+    tempPass.profile(new ProfileRequest(integration, deviceHash, identityHash))
         .onComplete(ar -> {
           if (ar.failed()) {
-            LOG.log(System.Logger.Level.WARNING, "profile failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
-            errors.fail(ctx, DecisionsHandler.failureCode(ar.cause(), metrics));
+            replies.fail(ctx, "profile", ar.cause());
             return;
           }
           ProfileOutcome p = ar.result();
@@ -94,8 +84,8 @@ final class ProfilesHandler {
    * AuthNAll, a degraded profile; otherwise none (an empty map).
    */
   private void regularProfile(RoutingContext ctx, IntegrationConfig integration, String deviceHash) {
-    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES,
-        new ProfilesRequest(integration.serviceProvider(), integration.mvpd(), null, SessionsHandler.caller(ctx)), reply -> {
+    replies.json(ctx, "mvpd profiles", mvpd.profiles(new ProfilesRequest(integration.serviceProvider(), integration.mvpd(), null, SessionsHandler.caller(ctx))),
+        reply -> {
           JsonObject profiles = new JsonObject();
           for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
           if (profiles.isEmpty() && control.degradation(integration) == Degradation.AUTHN_ALL) profiles.put(integration.mvpd(), degraded(integration, deviceHash));
@@ -107,7 +97,7 @@ final class ProfilesHandler {
   void allProfiles(RoutingContext ctx) {
     String sp = HttpVerticle.serviceProvider(ctx);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
-    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES, new ProfilesRequest(sp, null, null, SessionsHandler.caller(ctx)), reply -> {
+    replies.json(ctx, "mvpd profiles", mvpd.profiles(new ProfilesRequest(sp, null, null, SessionsHandler.caller(ctx))), reply -> {
       JsonObject profiles = new JsonObject();
       for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
       for (IntegrationConfig i : config.integrations()) {
@@ -123,7 +113,7 @@ final class ProfilesHandler {
   /** {@code GET /api/v2/{sp}/profiles/code/{code}}: the profile the session's login produced, once it exists. */
   void codeProfile(RoutingContext ctx) {
     ProfilesRequest request = new ProfilesRequest(HttpVerticle.serviceProvider(ctx), null, ctx.pathParam("code"), SessionsHandler.caller(ctx));
-    mvpd.<ProfilesReply>request(ctx, MvpdMessages.PROFILES, request, reply -> {
+    replies.json(ctx, "mvpd profiles", mvpd.profiles(request), reply -> {
       if (reply.error() != null) {
         errors.fail(ctx, reply.error());
         return;

@@ -1,14 +1,12 @@
 package io.temppass.gateway.http;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
 import io.temppass.gateway.bus.MvpdMessages.Caller;
 import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
 import io.temppass.gateway.bus.MvpdMessages.LoginStart;
-import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
-import io.temppass.gateway.bus.MvpdMessages.SessionReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
@@ -35,11 +33,13 @@ final class SessionsHandler {
   private static final int MAX_CALLBACK_PARAMETERS = 16;
 
   private final HttpErrors errors;
-  private final MvpdBus bus;
+  private final BusReplies replies;
+  private final MvpdApi mvpd;
 
-  SessionsHandler(HttpErrors errors, MvpdBus bus) {
+  SessionsHandler(HttpErrors errors, BusReplies replies, MvpdApi mvpd) {
     this.errors = errors;
-    this.bus = bus;
+    this.replies = replies;
+    this.mvpd = mvpd;
   }
 
   /** Create or resume: the form body holds whatever of mvpd, domainName and redirectUrl the app has. */
@@ -55,7 +55,7 @@ final class SessionsHandler {
       }
       SessionRequest request = new SessionRequest(ctx.pathParam("serviceProvider"), code, caller(ctx), form.get("mvpd"), form.get("domainName"),
           form.get("redirectUrl"), ctx.request().getHeader("X-Device-Info"));
-      bus.<SessionReply>request(ctx, MvpdMessages.SESSION, request, reply -> {
+      replies.json(ctx, "mvpd session", mvpd.session(request), reply -> {
         if (reply.error() != null) {
           errors.fail(ctx, reply.error());
           return;
@@ -77,7 +77,7 @@ final class SessionsHandler {
 
   void info(RoutingContext ctx) {
     SessionInfoRequest request = new SessionInfoRequest(ctx.pathParam("serviceProvider"), ctx.pathParam("code"), caller(ctx));
-    bus.<SessionInfoReply>request(ctx, MvpdMessages.SESSION_INFO, request, reply -> {
+    replies.json(ctx, "mvpd session info", mvpd.info(request), reply -> {
       if (reply.error() != null) {
         errors.fail(ctx, reply.error());
         return;
@@ -95,7 +95,8 @@ final class SessionsHandler {
       errors.renderer().html(ctx.response(), 400, "The service provider parameter value is missing or invalid.", errors.requestId(ctx));
       return;
     }
-    bus.<BrowserReply>browser(ctx, MvpdMessages.LOGIN_START, new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code")), reply -> browser(ctx, reply));
+    replies.browser(ctx, "mvpd login start", mvpd.loginStart(new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code"))),
+        reply -> browser(ctx, reply));
   }
 
   /** The MVPD's redirect back, with {@code code} and {@code state} (or {@code error}). */
@@ -106,7 +107,7 @@ final class SessionsHandler {
     }
     Map<String, String> query = new HashMap<>();
     for (String name : ctx.queryParams().names()) query.put(name, ctx.queryParams().get(name));
-    bus.<BrowserReply>browser(ctx, MvpdMessages.LOGIN_COMPLETE, new LoginComplete(Map.copyOf(query)), reply -> browser(ctx, reply));
+    replies.browser(ctx, "mvpd login complete", mvpd.loginComplete(new LoginComplete(Map.copyOf(query))), reply -> browser(ctx, reply));
   }
 
   private void browser(RoutingContext ctx, BrowserReply reply) {

@@ -2,7 +2,7 @@ package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.redis.ResourceDigest;
-import io.temppass.gateway.temppass.KeySchema;
+import io.temppass.gateway.redis.KeySchema;
 
 /**
  * Redis key names of the regular-MVPD path. As everywhere, each key's identity sits inside one hash

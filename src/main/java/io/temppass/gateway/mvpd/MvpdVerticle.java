@@ -1,9 +1,22 @@
 package io.temppass.gateway.mvpd;
 
-import io.temppass.gateway.admin.ControlPlane;
-import io.temppass.gateway.bus.MvpdMessages;
+import io.temppass.gateway.bus.MvpdApi;
+import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
+import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
+import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
+import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
+import io.temppass.gateway.bus.MvpdMessages.LoginStart;
+import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
+import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
+import io.temppass.gateway.bus.MvpdMessages.ProfilesReply;
+import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
+import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
+import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
+import io.temppass.gateway.bus.MvpdMessages.SessionReply;
+import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
 import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
@@ -13,7 +26,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Thin event-loop verticle of the regular-MVPD path: takes session, login, profile, authorization
@@ -49,18 +61,46 @@ public final class MvpdVerticle extends VerticleBase {
     ProfileStore profiles = new ProfileStore(scripts, keys, connectors.box(), config.sessions().expiredProfileRetention().toMillis());
     SessionService sessions = new SessionService(config, new SessionStore(scripts, keys), profiles, connectors, control);
     AuthorizationService authorization = new AuthorizationService(vertx, scripts, keys, profiles, connectors);
-    consume(MvpdMessages.SESSION, sessions::session);
-    consume(MvpdMessages.SESSION_INFO, sessions::info);
-    consume(MvpdMessages.LOGIN_START, sessions::loginStart);
-    consume(MvpdMessages.LOGIN_COMPLETE, sessions::loginComplete);
-    consume(MvpdMessages.PROFILES, sessions::profiles);
-    consume(MvpdMessages.AUTHORIZE, authorization::authorize);
-    consume(MvpdMessages.LOGOUT, sessions::logout);
+    consumers.addAll(MvpdApi.serve(vertx.eventBus(), new Served(sessions, authorization), LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.addAll(SameLoop.serve(vertx.eventBus(), address, handler, LOG));
+  /** The MVPD service as the bus serves it: authorization from its own service, everything else from the sessions. */
+  private record Served(SessionService sessions, AuthorizationService authorization) implements MvpdApi {
+    @Override
+    public Future<SessionReply> session(SessionRequest request) {
+      return sessions.session(request);
+    }
+
+    @Override
+    public Future<SessionInfoReply> info(SessionInfoRequest request) {
+      return sessions.info(request);
+    }
+
+    @Override
+    public Future<BrowserReply> loginStart(LoginStart request) {
+      return sessions.loginStart(request);
+    }
+
+    @Override
+    public Future<BrowserReply> loginComplete(LoginComplete request) {
+      return sessions.loginComplete(request);
+    }
+
+    @Override
+    public Future<ProfilesReply> profiles(ProfilesRequest request) {
+      return sessions.profiles(request);
+    }
+
+    @Override
+    public Future<AuthorizeReply> authorize(AuthorizeRequest request) {
+      return authorization.authorize(request);
+    }
+
+    @Override
+    public Future<LogoutReply> logout(LogoutRequest request) {
+      return sessions.logout(request);
+    }
   }
 
 

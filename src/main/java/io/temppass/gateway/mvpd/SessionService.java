@@ -1,6 +1,5 @@
 package io.temppass.gateway.mvpd;
 
-import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
 import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
 import io.temppass.gateway.bus.MvpdMessages.LoginStart;
@@ -17,6 +16,7 @@ import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
 import java.util.ArrayList;

@@ -1,14 +1,16 @@
 package io.temppass.gateway.temppass;
 
-import io.temppass.gateway.admin.ControlPlane;
 import io.temppass.gateway.bus.Messages.Item;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
 import io.temppass.gateway.bus.Messages.ProfileRequest;
 import io.temppass.gateway.bus.Messages.ResetRequest;
 import io.temppass.gateway.bus.Messages.TempPassOutcome;
 import io.temppass.gateway.bus.Messages.TempPassRequest;
+import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.config.IntegrationConfig;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.ResourceDigest;
 import io.temppass.gateway.redis.ScriptRunner;
@@ -30,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Each request reads the integration's reset-all generation once, so every key it touches
  * belongs to one generation even when a poll of the control plane lands in the middle of it.
  */
-public final class TempPassService {
+public final class TempPassService implements TempPassApi {
   static final LuaScript BASIC_AUTHORIZE = LuaScript.load("basic_authorize");
   static final LuaScript PROMO_BIND = LuaScript.load("promo_bind");
   static final LuaScript PROMO_AUTHORIZE = LuaScript.load("promo_authorize");
@@ -68,6 +70,7 @@ public final class TempPassService {
 
   // ---- decisions -------------------------------------------------------------------------
 
+  @Override
   public Future<TempPassOutcome> decide(TempPassRequest request) {
     IntegrationConfig integration = request.integration();
     if (!integration.tempPassUsable()) {
@@ -135,6 +138,7 @@ public final class TempPassService {
 
   // ---- profiles (never start a clock) -----------------------------------------------------
 
+  @Override
   public Future<ProfileOutcome> profile(ProfileRequest request) {
     IntegrationConfig integration = request.integration();
     if (!integration.tempPassUsable()) return Future.succeededFuture(profileError(ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
@@ -198,6 +202,7 @@ public final class TempPassService {
    * promo_bind.lua); by identity clears that identity's trial; "all" bumps the generation, O(1).
    * The basic pass and the identity's trial are one key each, so one DEL resets them atomically.
    */
+  @Override
   public Future<Void> reset(ResetRequest request) {
     IntegrationConfig integration = request.integration();
     long generation = control.generation(integration);

@@ -1,10 +1,11 @@
 package io.temppass.gateway.temppass;
 
-import io.temppass.gateway.admin.ControlPlane;
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.SameLoop;
+import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.metrics.GatewayMetrics;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Thin event-loop verticle: takes decision, profile and reset requests off the event bus and answers them with
@@ -47,16 +47,9 @@ public final class TempPassVerticle extends VerticleBase {
             config.redis().replicaAcks(), config.redis().replicaAckTimeout().toMillis()),
         new KeySchema(config.redis().keyPrefix()),
         control);
-    consume(Messages.TEMPPASS_DECIDE, service::decide);
-    consume(Messages.TEMPPASS_PROFILE, service::profile);
-    consume(Messages.TEMPPASS_RESET, service::reset);
+    consumers.addAll(TempPassApi.serve(vertx.eventBus(), service, LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
-
-  private <T, R> void consume(String address, Function<T, Future<R>> handler) {
-    consumers.addAll(SameLoop.serve(vertx.eventBus(), address, handler, LOG));
-  }
-
 
   @Override
   public Future<?> stop() {

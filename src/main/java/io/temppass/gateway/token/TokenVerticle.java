@@ -1,10 +1,10 @@
 package io.temppass.gateway.token;
 
 import io.temppass.gateway.Ids;
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.SignRequest;
 import io.temppass.gateway.bus.Messages.SignedTokens;
 import io.temppass.gateway.bus.SameLoop;
+import io.temppass.gateway.bus.TokenApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -26,17 +26,18 @@ public final class TokenVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumers = SameLoop.<SignRequest>consumers(vertx.eventBus(), Messages.TOKEN_SIGN, msg -> {
-      SignRequest req = msg.body();
-      List<String> tokens = new ArrayList<>(req.resources().size());
-      for (String resource : req.resources()) {
-        tokens.add(signer.sign(new MediaTokenClaims(
-            req.serviceProvider(), req.mvpd(), resource, req.notBefore(), req.notBefore(), req.notAfter(),
-            Ids.randomUuid(), req.deviceHash())));
-      }
-      msg.reply(new SignedTokens(tokens));
-    });
+    consumers = TokenApi.serve(vertx.eventBus(), this::sign);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  private SignedTokens sign(SignRequest req) {
+    List<String> tokens = new ArrayList<>(req.resources().size());
+    for (String resource : req.resources()) {
+      tokens.add(signer.sign(new MediaTokenClaims(
+          req.serviceProvider(), req.mvpd(), resource, req.notBefore(), req.notBefore(), req.notAfter(),
+          Ids.randomUuid(), req.deviceHash())));
+    }
+    return new SignedTokens(tokens);
   }
 
   @Override

@@ -1,11 +1,11 @@
-package io.temppass.gateway.admin;
+package io.temppass.gateway.control;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.Replies;
 import io.temppass.gateway.redis.ScriptRunner;
-import io.temppass.gateway.temppass.KeySchema;
+import io.temppass.gateway.redis.KeySchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

@@ -1,20 +1,16 @@
-package io.temppass.gateway.admin;
+package io.temppass.gateway.http;
 
-import io.temppass.gateway.Services;
 import io.temppass.gateway.auth.AccessTokenVerifier;
-import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ResetRequest;
 import io.temppass.gateway.bus.Messages.ResetScope;
+import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.http.HttpErrors;
-import io.temppass.gateway.http.RequestRules;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -39,25 +35,24 @@ public final class AdminHandlers {
   /** The admin client's id (never the token), for the INFO line each admin call logs. */
   private static final String ADMIN_CLIENT = "adminClient";
 
-  private final Vertx vertx;
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
   private final AccessTokenVerifier accessTokens;
   private final HttpErrors errors;
-  private final DeliveryOptions delivery;
+  private final TempPassApi tempPass;
 
-  public AdminHandlers(Vertx vertx, Services services, HttpErrors errors, DeliveryOptions delivery) {
-    this.vertx = vertx;
-    this.config = services.config();
-    this.hasher = services.hasher();
-    this.control = services.control();
-    this.accessTokens = services.accessTokens();
+  AdminHandlers(GatewayConfig config, IdentityHasher hasher, ControlPlane control, AccessTokenVerifier accessTokens, HttpErrors errors,
+                TempPassApi tempPass) {
+    this.config = config;
+    this.hasher = hasher;
+    this.control = control;
+    this.accessTokens = accessTokens;
     this.errors = errors;
-    this.delivery = delivery;
+    this.tempPass = tempPass;
   }
 
-  public void mount(Router router) {
+  void mount(Router router) {
     router.route(RESET_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, false));
     router.route(RESET_GENERIC_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, true));
     router.route(DEGRADATION_PATH)
@@ -105,7 +100,7 @@ public final class AdminHandlers {
     } else {
       request = new ResetRequest(integration, ResetScope.DEVICE, hasher.device(target.getBytes(StandardCharsets.UTF_8)));
     }
-    vertx.eventBus().request(Messages.TEMPPASS_RESET, request, delivery).onComplete(ar -> {
+    tempPass.reset(request).onComplete(ar -> {
       if (ar.failed()) {
         LOG.log(System.Logger.Level.WARNING, "reset failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);

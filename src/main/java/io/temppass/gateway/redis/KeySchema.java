@@ -1,4 +1,4 @@
-package io.temppass.gateway.temppass;
+package io.temppass.gateway.redis;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import java.nio.charset.StandardCharsets;

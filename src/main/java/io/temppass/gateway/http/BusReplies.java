@@ -1,0 +1,59 @@
+package io.temppass.gateway.http;
+
+import io.temppass.gateway.bus.BusFailures;
+import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The HTTP side's one way to wait for a bus service: hands the reply to {@code onReply}; a failed or
+ * timed-out call is logged and becomes the top-level Enhanced Error (or, on the browser's side, the
+ * HTML page) that its cause stands for ({@link BusFailures#errorCode}).
+ */
+final class BusReplies {
+  private static final System.Logger LOG = System.getLogger(BusReplies.class.getName());
+
+  private final HttpErrors errors;
+  private final GatewayMetrics metrics;
+
+  BusReplies(HttpErrors errors, GatewayMetrics metrics) {
+    this.errors = errors;
+    this.metrics = metrics;
+  }
+
+  /** {@code what} names the call in the log line ("decision", "profile", …). */
+  <T> void json(RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply) {
+    await(ctx, what, reply, onReply, false);
+  }
+
+  <T> void browser(RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply) {
+    await(ctx, what, reply, onReply, true);
+  }
+
+  /** For a handler that waits on its own: logs the failed call and answers the Enhanced Error its cause stands for. */
+  void fail(RoutingContext ctx, String what, Throwable cause) {
+    fail(ctx, what, cause, false);
+  }
+
+  private <T> void await(RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply, boolean browser) {
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        onReply.handle(ar.result());
+      } else {
+        fail(ctx, what, ar.cause(), browser);
+      }
+    });
+  }
+
+  private void fail(RoutingContext ctx, String what, Throwable cause, boolean browser) {
+    LOG.log(System.Logger.Level.WARNING, what + " failed [" + errors.requestId(ctx) + "]: " + cause.getMessage());
+    ErrorCode code = BusFailures.errorCode(cause, metrics);
+    if (browser) {
+      errors.renderer().html(ctx.response(), code.status, "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx));
+    } else {
+      errors.fail(ctx, code);
+    }
+  }
+}
