@@ -17,7 +17,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.redis.client.Command;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,6 +89,37 @@ class RequestValidationTest {
   @Test
   void empty_service_provider_is_rejected(VertxTestContext ctx) {
     expect(ctx, send("", MVPD, r -> {}, Api.body("REF30").toBuffer()), 400, "invalid_parameter_service_provider");
+  }
+
+  /**
+   * vertx-web matches routes on the normalised path (an empty segment collapses) and a named path
+   * parameter never matches an empty segment, so these requests reach the not-found step, which must
+   * still answer the missing parameter, not 404. Catches: {@code HttpVerticle.notFound} without its
+   * empty-parameter patterns (each answers {@code not_found}).
+   */
+  @Test
+  void empty_path_parameters_are_missing_parameters_not_unknown_paths(VertxTestContext ctx) {
+    Map<String, String> expected = new TreeMap<>(Map.of(
+        "/api/v2/" + SP + "/decisions/authorize/", "invalid_parameter_mvpd",
+        "/api/v2//decisions/authorize/" + MVPD, "invalid_parameter_service_provider",
+        "/api/v2//decisions/preauthorize/" + MVPD, "invalid_parameter_service_provider",
+        "/api/v2/" + SP + "/logout/", "invalid_parameter_mvpd",
+        "/api/v2//profiles/" + MVPD, "invalid_parameter_service_provider",
+        "/api/v2//configuration/", "invalid_parameter_service_provider"));
+    Map<String, String> answered = new TreeMap<>();
+    Future<Void> all = Future.succeededFuture();
+    for (String path : expected.keySet()) {
+      all = all.compose(v -> api.raw().get(path).send()).map(res -> {
+        answered.put(path, res.statusCode() + " " + res.bodyAsJsonObject().getString("code"));
+        return null;
+      });
+    }
+    all.onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+      Map<String, String> want = new TreeMap<>();
+      expected.forEach((path, code) -> want.put(path, "400 " + code));
+      assertEquals(want, answered);
+      ctx.completeNow();
+    })));
   }
 
   @Test

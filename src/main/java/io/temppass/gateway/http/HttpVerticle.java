@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The HTTP edge. Routes are chains of small steps run in SPEC 3's order (throttle, path, access
@@ -50,12 +51,21 @@ import java.util.regex.Pattern;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
-  static final Pattern DECISIONS_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/authorize/([^/]*)");
-  static final Pattern PROFILES_PATH = Pattern.compile("/api/v2/([^/]*)/profiles/([^/]*)");
-  static final Pattern PREAUTHORIZE_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/preauthorize/([^/]*)");
-  static final Pattern LOGOUT_PATH = Pattern.compile("/api/v2/([^/]*)/logout/([^/]*)");
+  static final String DECISIONS_PATH = "/api/v2/:serviceProvider/decisions/authorize/:mvpd";
+  static final String PROFILES_PATH = "/api/v2/:serviceProvider/profiles/:mvpd";
+  static final String PREAUTHORIZE_PATH = "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
+  static final String LOGOUT_PATH = "/api/v2/:serviceProvider/logout/:mvpd";
+  static final String CONFIGURATION_PATH = "/api/v2/:serviceProvider/configuration";
   /** Adobe's own sample asks for the configuration with a trailing slash. */
-  static final Pattern CONFIGURATION_PATH = Pattern.compile("/api/v2/([^/]*)/configuration/?");
+  static final String CONFIGURATION_SLASH_PATH = CONFIGURATION_PATH + "/";
+  /**
+   * The routes above with each parameter allowed empty, matched against the raw path: vertx-web
+   * matches on the normalised path, which collapses an empty segment, so these tell a missing path
+   * parameter from an unknown path ({@link #notFound}).
+   */
+  private static final List<Pattern> EMPTY_PARAMETER_PATHS = Stream.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH + "/?")
+      .map(path -> Pattern.compile(path.replace(":serviceProvider", "(?<serviceProvider>[^/]*)").replace(":mvpd", "[^/]*")))
+      .toList();
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
   static final String CLIENT = "clientId";
@@ -157,37 +167,39 @@ public final class HttpVerticle extends VerticleBase {
         .handler(this::authenticate)
         .handler(this::validateDevice)
         .handler(profiles::codeProfile);
-    router.routeWithRegex(PREAUTHORIZE_PATH.pattern())
+    router.route(PREAUTHORIZE_PATH)
         .handler(ctx -> errors.begin(ctx, "preauthorize", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
-    router.routeWithRegex(LOGOUT_PATH.pattern())
+    router.route(LOGOUT_PATH)
         .handler(ctx -> errors.begin(ctx, "logout", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(logout::logout);
-    router.routeWithRegex(DECISIONS_PATH.pattern())
+    router.route(DECISIONS_PATH)
         .handler(ctx -> errors.begin(ctx, "decisions", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
-    router.routeWithRegex(PROFILES_PATH.pattern())
+    router.route(PROFILES_PATH)
         .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
-    router.routeWithRegex(CONFIGURATION_PATH.pattern())
-        .handler(ctx -> errors.begin(ctx, "configuration", HttpMethod.GET))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
-        .handler(profiles::configuration);
+    for (String path : List.of(CONFIGURATION_PATH, CONFIGURATION_SLASH_PATH)) {
+      router.route(path)
+          .handler(ctx -> errors.begin(ctx, "configuration", HttpMethod.GET))
+          .handler(this::validatePath)
+          .handler(this::authenticate)
+          .handler(profiles::configuration);
+    }
     router.route(Endpoints.JWKS)
         .handler(ctx -> errors.begin(ctx, "jwks", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
@@ -324,16 +336,14 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  /** The {@code {serviceProvider}} path parameter, whether the route names it or matches it by position. */
+  /** The {@code :serviceProvider} path parameter. */
   static String serviceProvider(RoutingContext ctx) {
-    String named = ctx.pathParam("serviceProvider");
-    return named != null ? named : ctx.pathParam("param0");
+    return ctx.pathParam("serviceProvider");
   }
 
-  /** The {@code {mvpd}} path parameter, or null on routes without one. */
+  /** The {@code :mvpd} path parameter, or null on routes without one. */
   static String mvpd(RoutingContext ctx) {
-    String named = ctx.pathParam("mvpd");
-    return named != null ? named : ctx.pathParam("param1");
+    return ctx.pathParam("mvpd");
   }
 
   private long maxMvpdDeadline() {
@@ -416,13 +426,14 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * vertx-web matches routes on the normalised path, which collapses an empty segment
-   * ({@code /api/v2//decisions/…}); such a request is a missing path parameter, not an unknown path.
+   * ({@code /api/v2//decisions/…}), and a named parameter never matches an empty one; such a request
+   * is a missing path parameter, not an unknown path.
    */
   private void notFound(RoutingContext ctx) {
-    for (Pattern p : List.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH)) {
+    for (Pattern p : EMPTY_PARAMETER_PATHS) {
       Matcher m = p.matcher(ctx.request().path());
       if (m.matches()) {
-        errors.fail(ctx, !RequestRules.validId(m.group(1)) ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER : ErrorCode.INVALID_PARAMETER_MVPD);
+        errors.fail(ctx, !RequestRules.validId(m.group("serviceProvider")) ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER : ErrorCode.INVALID_PARAMETER_MVPD);
         return;
       }
     }
