@@ -52,7 +52,7 @@ final class ProfileStore {
   /** The device's profile for the integration, or null when there is none (never was, expired long ago, logged out). */
   Future<Stored> get(IntegrationConfig integration, String deviceHash) {
     String key = keys.profile(integration, deviceHash);
-    return redis.send(Request.cmd(Command.HMGET).arg(key).arg("nb").arg("na").arg("gen").arg("enc")).map(r -> parse(r, key));
+    return redis.send(Request.cmd(Command.HMGET).arg(key).arg("nb").arg("na").arg("gen").arg("enc")).map(r -> parse(Fields.from(r), key));
   }
 
   /** Deletes the profile; true when there was one. */
@@ -60,15 +60,26 @@ final class ProfileStore {
     return redis.send(Request.cmd(Command.DEL).arg(keys.profile(integration, deviceHash))).map(r -> r.toInteger() > 0);
   }
 
-  private Stored parse(Response r, String key) {
-    if (r == null || r.size() < 4 || r.get(0) == null || r.get(1) == null || r.get(2) == null) return null;
+  /**
+   * The stored hash's fields as {@link #get} reads them ({@code HMGET nb na gen enc}, written by
+   * profile_put.lua): each null when absent; null altogether when there is no such profile.
+   */
+  private record Fields(Response notBefore, Response notAfter, Response generation, Response sealed) {
+    static Fields from(Response r) {
+      if (r == null || r.size() < 4 || r.get(0) == null || r.get(1) == null || r.get(2) == null) return null;
+      return new Fields(r.get(0), r.get(1), r.get(2), r.get(3));
+    }
+  }
+
+  private Stored parse(Fields r, String key) {
+    if (r == null) return null;
     MvpdLogin.Identity identity = null;
-    String opened = r.get(3) == null ? null : box.open(r.get(3).toString(), key);
+    String opened = r.sealed() == null ? null : box.open(r.sealed().toString(), key);
     if (opened != null) {
       JsonObject secret = new JsonObject(opened);
       Map<String, Object> attributes = secret.getJsonObject("attributes", new JsonObject()).getMap();
       identity = new MvpdLogin.Identity(secret.getString("userID"), attributes, secret.getString("refreshToken"));
     }
-    return new Stored(r.get(0).toLong(), r.get(1).toLong(), r.get(2).toString(), identity);
+    return new Stored(r.notBefore().toLong(), r.notAfter().toLong(), r.generation().toString(), identity);
   }
 }

@@ -52,9 +52,19 @@ public final class ScriptRunner {
             ? redis.batch(List.of(request(Command.EVAL, script.source(), keys, args), wait))
             : Future.failedFuture(err))
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .compose(replies -> replies.get(1).toInteger() >= replicaAcks
-            ? Future.succeededFuture(replies.get(0))
-            : Future.failedFuture(new ReplicationLagException(replies.get(1).toInteger(), replicaAcks))));
+        .compose(replies -> {
+          Acknowledged acknowledged = Acknowledged.from(replies);
+          return acknowledged.replicas() >= replicaAcks
+              ? Future.succeededFuture(acknowledged.scriptReply())
+              : Future.failedFuture(new ReplicationLagException(acknowledged.replicas(), replicaAcks));
+        }));
+  }
+
+  /** A durable run's batch reply: the script's own reply, then WAIT's count of replicas that acknowledged the write. */
+  private record Acknowledged(Response scriptReply, int replicas) {
+    static Acknowledged from(List<Response> batch) {
+      return new Acknowledged(batch.get(0), batch.get(1).toInteger());
+    }
   }
 
   /** Fewer replicas than {@code redis.replicaAcks} confirmed a write in time. */

@@ -79,10 +79,11 @@ public final class TempPassService implements TempPassApi {
     long generation = control.generation(integration);
     if (integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC) {
       return basic(integration, generation, request.deviceHash(), AUTHORIZE).map(reply -> {
-        if (reply.get(0).toLong() != STATE_VALID) return denyAll(request.resources(), ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
+        Pass pass = Pass.from(reply);
+        if (pass.state() != STATE_VALID) return denyAll(request.resources(), ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
         List<Item> items = new ArrayList<>(request.resources().size());
         for (String r : request.resources()) items.add(new Item(r, null));
-        return new TempPassOutcome(items, reply.get(3).toLong(), reply.get(2).toLong());
+        return new TempPassOutcome(items, pass.nowMs(), pass.expiresMs());
       });
     }
     if (request.identityHash() == null) {
@@ -105,9 +106,12 @@ public final class TempPassService implements TempPassApi {
       }
       return ownLockout(integration, generation, binding, request.identityHash()).compose(lockout -> {
         if (lockout != null) return Future.succeededFuture(denyAll(request.resources(), lockout));
-        return promotional(integration, generation, binding, AUTHORIZE, request.resources()).compose(reply -> reply.get(0).toInteger() == STATE_REVOKED
-            ? promotionalDecision(integration, generation, request, attempt + 1, binding.value())
-            : Future.succeededFuture(promotionalOutcome(request.resources(), reply)));
+        return promotional(integration, generation, binding, AUTHORIZE, request.resources()).compose(response -> {
+          PromoReply reply = PromoReply.from(response);
+          return reply.revoked()
+              ? promotionalDecision(integration, generation, request, attempt + 1, binding.value())
+              : Future.succeededFuture(promotionalOutcome(request.resources(), reply));
+        });
       });
     });
   }
@@ -121,10 +125,11 @@ public final class TempPassService implements TempPassApi {
    */
   private Future<ErrorCode> ownLockout(IntegrationConfig integration, long generation, Binding binding, String identityHash) {
     if (binding.owner().equals(identityHash)) return Future.succeededFuture(null);
-    return promotional(integration, generation, Binding.none(identityHash), READ_ONLY, List.of()).map(reply -> {
-      long state = reply.get(0).toLong();
+    return promotional(integration, generation, Binding.none(identityHash), READ_ONLY, List.of()).map(response -> {
+      PromoReply reply = PromoReply.from(response);
+      long state = reply.pass().state();
       if (state == STATE_EXPIRED) return ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED;
-      if (state == STATE_VALID && reply.get(4).toInteger() == 0) return ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
+      if (state == STATE_VALID && reply.remaining() == 0) return ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
       return null;
     });
   }
@@ -144,7 +149,7 @@ public final class TempPassService implements TempPassApi {
     if (!integration.tempPassUsable()) return Future.succeededFuture(profileError(ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
     long generation = control.generation(integration);
     if (integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC) {
-      return basic(integration, generation, request.deviceHash(), READ_ONLY).map(reply -> profile(reply, request.deviceHash(), -1, List.of(), Set.of()));
+      return basic(integration, generation, request.deviceHash(), READ_ONLY).map(reply -> profile(Pass.from(reply), request.deviceHash(), -1, List.of(), Set.of()));
     }
     if (request.identityHash() == null) return Future.succeededFuture(profileError(ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
     return promotionalProfile(integration, generation, request, 0);
@@ -161,33 +166,34 @@ public final class TempPassService implements TempPassApi {
       // preauthorization, which reads it) never shows access that an authorization would deny.
       return ownLockout(integration, generation, binding, request.identityHash()).compose(lockout -> lockout != null
           ? Future.succeededFuture(profileError(lockout))
-          : promotional(integration, generation, binding, READ_ONLY, List.of()).compose(reply -> {
-        if (reply.get(0).toInteger() == STATE_REVOKED) return promotionalProfile(integration, generation, request, attempt + 1);
+          : promotional(integration, generation, binding, READ_ONLY, List.of()).compose(response -> {
+        PromoReply reply = PromoReply.from(response);
+        if (reply.revoked()) return promotionalProfile(integration, generation, request, attempt + 1);
         List<String> used = new ArrayList<>();
         Set<String> usedDigests = new HashSet<>();
-        for (int i = 5; i + 1 < reply.size(); i += 2) {
-          String digest = reply.get(i).toString();
-          String shown = reply.get(i + 1).toString();
+        for (int i = 0; i < reply.granted(); i++) {
+          String digest = reply.grantedDigest(i);
+          String shown = reply.grantedShown(i);
           used.add(shown);
           usedDigests.add(digest.isEmpty() ? ResourceDigest.of(shown) : digest);
         }
-        int remaining = reply.get(4).toInteger();
-        if (reply.get(0).toLong() == STATE_VALID && remaining == 0) {
+        int remaining = reply.remaining();
+        if (reply.pass().state() == STATE_VALID && remaining == 0) {
           // The used titles travel with the error: preauthorization still permits them.
           return Future.succeededFuture(new ProfileOutcome(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED, true, 0, 0, binding.owner(), 0,
               List.copyOf(used), Set.copyOf(usedDigests)));
         }
-        return Future.succeededFuture(profile(reply, binding.owner(), remaining, used, usedDigests));
+        return Future.succeededFuture(profile(reply.pass(), binding.owner(), remaining, used, usedDigests));
       }));
     });
   }
 
-  private static ProfileOutcome profile(Response reply, String trialHash, int remaining, List<String> used, Set<String> usedDigests) {
-    long state = reply.get(0).toLong();
+  private static ProfileOutcome profile(Pass pass, String trialHash, int remaining, List<String> used, Set<String> usedDigests) {
+    long state = pass.state();
     if (state != STATE_NEW && state != STATE_VALID) return profileError(ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
     // Before first use: the projected pass, notBefore = now. After: the live pass from its start.
-    long notBefore = state == STATE_NEW ? reply.get(3).toLong() : reply.get(1).toLong();
-    return new ProfileOutcome(null, state == STATE_VALID, notBefore, reply.get(2).toLong(), trialHash, remaining, List.copyOf(used), Set.copyOf(usedDigests));
+    long notBefore = state == STATE_NEW ? pass.nowMs() : pass.startMs();
+    return new ProfileOutcome(null, state == STATE_VALID, notBefore, pass.expiresMs(), trialHash, remaining, List.copyOf(used), Set.copyOf(usedDigests));
   }
 
   private static ProfileOutcome profileError(ErrorCode error) {
@@ -311,14 +317,60 @@ public final class TempPassService implements TempPassApi {
     }
   }
 
-  private static TempPassOutcome promotionalOutcome(List<String> resources, Response reply) {
-    if (reply.get(0).toLong() != STATE_VALID) return denyAll(resources, ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
+  private static TempPassOutcome promotionalOutcome(List<String> resources, PromoReply reply) {
+    if (reply.pass().state() != STATE_VALID) return denyAll(resources, ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
     List<Item> items = new ArrayList<>(resources.size());
     for (int i = 0; i < resources.size(); i++) {
-      boolean permit = reply.get(5 + i).toLong() == 1;
-      items.add(new Item(resources.get(i), permit ? null : ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
+      items.add(new Item(resources.get(i), reply.permitted(i) ? null : ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
     }
-    return new TempPassOutcome(items, reply.get(3).toLong(), reply.get(2).toLong());
+    return new TempPassOutcome(items, reply.pass().nowMs(), reply.pass().expiresMs());
+  }
+
+  /**
+   * The pass both counting scripts reply with first (basic_authorize.lua, promo_authorize.lua):
+   * {@code {state, startMs, expiresMs, nowMs}}; state -1 revoked binding (promotional only), 0 never
+   * used (read-only: start and expiry are the projected pass), 1 valid, 2 expired. Times are Redis's.
+   */
+  record Pass(long state, long startMs, long expiresMs, long nowMs) {
+    static Pass from(Response reply) {
+      return new Pass(reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong());
+    }
+  }
+
+  /**
+   * promo_authorize.lua's reply: {@code {state, startMs, expiresMs, nowMs, remaining, ...}}. What
+   * follows the first five is per resource: on authorize, one integer per requested resource (1
+   * permit, 0 resources limit exceeded); on a read, each granted resource's digest and shown prefix.
+   */
+  record PromoReply(Pass pass, int remaining, Response reply) {
+    private static final int PER_RESOURCE = 5;
+
+    static PromoReply from(Response reply) {
+      return new PromoReply(Pass.from(reply), reply.get(4).toInteger(), reply);
+    }
+
+    /** The binding that led here was revoked by a reset: nothing was read or written; bind again. */
+    boolean revoked() {
+      return pass.state() == STATE_REVOKED;
+    }
+
+    /** Authorize: whether the {@code i}-th requested resource was permitted. */
+    boolean permitted(int i) {
+      return reply.get(PER_RESOURCE + i).toLong() == 1;
+    }
+
+    /** Read: how many granted resources the reply lists. */
+    int granted() {
+      return (reply.size() - PER_RESOURCE) / 2;
+    }
+
+    String grantedDigest(int i) {
+      return reply.get(PER_RESOURCE + 2 * i).toString();
+    }
+
+    String grantedShown(int i) {
+      return reply.get(PER_RESOURCE + 2 * i + 1).toString();
+    }
   }
 
   private static TempPassOutcome denyAll(List<String> resources, ErrorCode error) {

@@ -5,6 +5,7 @@ import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -55,7 +56,7 @@ public final class Throttle {
     return redis.run(SCRIPT, List.of(prefix + TrustedProxies.bucket(clientIp, ipv6PrefixLength) + "}"), args)
         .timeout(FAIL_OPEN_AFTER_MILLIS, TimeUnit.MILLISECONDS)
         .map(reply -> {
-          boolean allowed = reply.get(0).toInteger() == 1;
+          boolean allowed = Bucket.from(reply).allowed();
           if (!allowed) metrics.throttleRejected();
           return allowed;
         })
@@ -68,5 +69,12 @@ public final class Throttle {
           }
           return true;
         });
+  }
+
+  /** throttle.lua's reply: {@code {allowed (1|0), excess}}, the excess in thousandths of a request. */
+  record Bucket(boolean allowed, long excess) {
+    static Bucket from(Response reply) {
+      return new Bucket(reply.get(0).toInteger() == 1, reply.get(1).toLong());
+    }
   }
 }
