@@ -1,5 +1,6 @@
 package io.temppass.gateway.mvpd;
 
+import io.temppass.gateway.bus.MvpdAuthorizationApi;
 import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
 import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
 import io.temppass.gateway.bus.MvpdMessages.MvpdItem;
@@ -24,7 +25,7 @@ import java.util.List;
  * <p>A decision lives {@code min(MVPD TTL, authorizationTtl)}, never beyond the profile's notAfter.
  * Denies are cached like permits; failures are not.
  */
-public final class AuthorizationService {
+public final class AuthorizationService implements MvpdAuthorizationApi {
   private static final LuaScript CACHE = LuaScript.load("authz_cache");
   private static final LuaScript STORE = LuaScript.load("authz_store");
   /** How often a caller that lost the fill lock looks at the cache again. */
@@ -44,6 +45,7 @@ public final class AuthorizationService {
     this.connectors = connectors;
   }
 
+  @Override
   public Future<AuthorizeReply> authorize(AuthorizeRequest r) {
     IntegrationConfig integration = r.integration();
     GuardedAuthorizer authorizer = connectors.authorizer(integration);

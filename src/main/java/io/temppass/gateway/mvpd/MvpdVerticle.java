@@ -1,19 +1,6 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.bus.MvpdApi;
-import io.temppass.gateway.bus.MvpdMessages.AuthorizeReply;
-import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
-import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
-import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
-import io.temppass.gateway.bus.MvpdMessages.LoginStart;
-import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
-import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
-import io.temppass.gateway.bus.MvpdMessages.ProfilesReply;
-import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
-import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
-import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
-import io.temppass.gateway.bus.MvpdMessages.SessionReply;
-import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
 import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
@@ -61,48 +48,9 @@ public final class MvpdVerticle extends VerticleBase {
     ProfileStore profiles = new ProfileStore(scripts, keys, connectors.box(), config.sessions().expiredProfileRetention().toMillis());
     SessionService sessions = new SessionService(config, new SessionStore(scripts, keys), profiles, connectors, control);
     AuthorizationService authorization = new AuthorizationService(vertx, scripts, keys, profiles, connectors);
-    consumers.addAll(MvpdApi.serve(vertx.eventBus(), new Served(sessions, authorization), LOG));
+    consumers.addAll(MvpdApi.serve(vertx.eventBus(), sessions, authorization, LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
-
-  /** The MVPD service as the bus serves it: authorization from its own service, everything else from the sessions. */
-  private record Served(SessionService sessions, AuthorizationService authorization) implements MvpdApi {
-    @Override
-    public Future<SessionReply> session(SessionRequest request) {
-      return sessions.session(request);
-    }
-
-    @Override
-    public Future<SessionInfoReply> info(SessionInfoRequest request) {
-      return sessions.info(request);
-    }
-
-    @Override
-    public Future<BrowserReply> loginStart(LoginStart request) {
-      return sessions.loginStart(request);
-    }
-
-    @Override
-    public Future<BrowserReply> loginComplete(LoginComplete request) {
-      return sessions.loginComplete(request);
-    }
-
-    @Override
-    public Future<ProfilesReply> profiles(ProfilesRequest request) {
-      return sessions.profiles(request);
-    }
-
-    @Override
-    public Future<AuthorizeReply> authorize(AuthorizeRequest request) {
-      return authorization.authorize(request);
-    }
-
-    @Override
-    public Future<LogoutReply> logout(LogoutRequest request) {
-      return sessions.logout(request);
-    }
-  }
-
 
   @Override
   public Future<?> stop() {

@@ -12,6 +12,7 @@ import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
 import io.temppass.gateway.bus.MvpdMessages.SessionReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
+import io.temppass.gateway.bus.MvpdSessionsApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
@@ -31,7 +32,7 @@ import java.util.Map;
  * the state is in {@link SessionStore} and {@link ProfileStore}, the MVPD's protocol behind
  * {@link MvpdLogin}.
  */
-public final class SessionService {
+public final class SessionService implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
   private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
@@ -53,6 +54,7 @@ public final class SessionService {
   // ---- sessions ---------------------------------------------------------------------------
 
   /** Create ({@code code} null) or resume a session (CS, RS). */
+  @Override
   public Future<SessionReply> session(SessionRequest r) {
     ErrorCode invalid = invalidParameters(r.serviceProvider(), r.mvpd(), r.domainName(), r.redirectUrl());
     if (invalid != null) return error(invalid);
@@ -132,6 +134,7 @@ public final class SessionService {
   }
 
   /** GS: what a session holds, for its own device and client only. */
+  @Override
   public Future<SessionInfoReply> info(SessionInfoRequest r) {
     if (!Randoms.looksLikeSessionCode(r.code())) return Future.succeededFuture(infoError(ErrorCode.INVALID_PARAMETER_CODE));
     return sessions.get(r.code().toUpperCase(Locale.ROOT)).map(stored -> {
@@ -151,6 +154,7 @@ public final class SessionService {
   // ---- the browser step and the MVPD's redirect back ----------------------------------------
 
   /** UA: a 302 to the MVPD's sign-in page, with a fresh state, PKCE verifier and nonce on the session. */
+  @Override
   public Future<BrowserReply> loginStart(LoginStart r) {
     if (!Randoms.looksLikeSessionCode(r.code())) return page(400, "The authentication code is missing or invalid.");
     String code = r.code().toUpperCase(Locale.ROOT);
@@ -185,6 +189,7 @@ public final class SessionService {
    * the code stays usable for another attempt; a state that is unknown, tampered or already used
    * gets an error page and changes nothing.
    */
+  @Override
   public Future<BrowserReply> loginComplete(LoginComplete r) {
     String state = r.query().get("state");
     int dot = state == null ? -1 : state.indexOf('.');
@@ -220,6 +225,7 @@ public final class SessionService {
   // ---- profiles and logout ----------------------------------------------------------------
 
   /** PA, PM and PC for regular mvpds: valid profiles only; an expired one is simply absent. */
+  @Override
   public Future<ProfilesReply> profiles(ProfilesRequest r) {
     if (r.code() != null) return profileOfCode(r);
     List<IntegrationConfig> wanted = new ArrayList<>();
@@ -261,6 +267,7 @@ public final class SessionService {
   }
 
   /** LO: deletes the device's profile (and so its cached decisions) and tells the app whether the MVPD wants a visit. */
+  @Override
   public Future<LogoutReply> logout(LogoutRequest r) {
     IntegrationConfig integration = r.integration();
     if (integration.isTempPass()) return Future.succeededFuture(new LogoutReply("complete", "none", null));
