@@ -51,21 +51,22 @@ import java.util.stream.Stream;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
-  static final String DECISIONS_PATH = "/api/v2/:serviceProvider/decisions/authorize/:mvpd";
-  static final String PROFILES_PATH = "/api/v2/:serviceProvider/profiles/:mvpd";
-  static final String PREAUTHORIZE_PATH = "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
-  static final String LOGOUT_PATH = "/api/v2/:serviceProvider/logout/:mvpd";
-  static final String CONFIGURATION_PATH = "/api/v2/:serviceProvider/configuration";
+  private static final String DECISIONS_PATH = "/api/v2/:serviceProvider/decisions/authorize/:mvpd";
+  private static final String PROFILES_PATH = "/api/v2/:serviceProvider/profiles/:mvpd";
+  private static final String PREAUTHORIZE_PATH = "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
+  private static final String LOGOUT_PATH = "/api/v2/:serviceProvider/logout/:mvpd";
+  private static final String CONFIGURATION_PATH = "/api/v2/:serviceProvider/configuration";
   /** Adobe's own sample asks for the configuration with a trailing slash. */
-  static final String CONFIGURATION_SLASH_PATH = CONFIGURATION_PATH + "/";
+  private static final String CONFIGURATION_SLASH_PATH = CONFIGURATION_PATH + "/";
   /**
    * The routes above with each parameter allowed empty, matched against the raw path: vertx-web
    * matches on the normalised path, which collapses an empty segment, so these tell a missing path
    * parameter from an unknown path ({@link #notFound}).
    */
-  private static final List<Pattern> EMPTY_PARAMETER_PATHS = Stream.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH + "/?")
-      .map(path -> Pattern.compile(path.replace(":serviceProvider", "(?<serviceProvider>[^/]*)").replace(":mvpd", "[^/]*")))
-      .toList();
+  private static final List<Pattern> EMPTY_PARAMETER_PATHS =
+      Stream.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH + "/?")
+          .map(path -> Pattern.compile(path.replace(":serviceProvider", "(?<serviceProvider>[^/]*)").replace(":mvpd", "[^/]*")))
+          .toList();
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
   static final String CLIENT = "clientId";
@@ -89,7 +90,10 @@ public final class HttpVerticle extends VerticleBase {
   private HealthChecks readiness;
   private HttpServer server;
 
-  /** {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else is shared too, and thread-safe. */
+  /**
+   * {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else
+   * is shared by the instances too, and thread-safe.
+   */
   public HttpVerticle(GatewayConfig config, IdentityHasher hasher, ControlPlane control, AccessTokenVerifier accessTokens, GatewayMetrics metrics,
                       JsonObject jwks, AtomicBoolean draining, int port) {
     this.config = config;
