@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.ControlPlane;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.Item;
@@ -36,6 +37,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v2/{serviceProvider}/decisions/authorize/{mvpd}} once the shared steps passed:
@@ -43,7 +46,7 @@ import java.util.Map;
  * TempPass, a degradation rule, dummy authorization, or the missing-profile deny.
  */
 final class DecisionsHandler {
-  private static final System.Logger LOG = System.getLogger(DecisionsHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DecisionsHandler.class);
   private static final String RESOURCES = "resources";
   static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
@@ -108,7 +111,7 @@ final class DecisionsHandler {
       if (ar.succeeded()) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(new JsonObject().put("decisions", ar.result()).toBuffer());
       } else {
-        LOG.log(System.Logger.Level.WARNING, "decision failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("decision failed: {}", ar.cause().getMessage());
         errors.fail(ctx, failureCode(ar.cause(), metrics));
       }
     });

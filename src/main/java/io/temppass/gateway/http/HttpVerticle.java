@@ -8,6 +8,7 @@ import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.AdminHandlers;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.throttle.Throttle;
@@ -36,6 +37,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge. Routes are chains of small steps run in SPEC 3's order (throttle, path, access
@@ -43,7 +46,7 @@ import java.util.regex.Pattern;
  * verticles over the event bus. Every failure leaves through {@link HttpErrors}.
  */
 public final class HttpVerticle extends VerticleBase {
-  private static final System.Logger LOG = System.getLogger(HttpVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   static final Pattern DECISIONS_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/authorize/([^/]*)");
   static final Pattern PROFILES_PATH = Pattern.compile("/api/v2/([^/]*)/profiles/([^/]*)");
   static final Pattern PREAUTHORIZE_PATH = Pattern.compile("/api/v2/([^/]*)/decisions/preauthorize/([^/]*)");
@@ -179,7 +182,7 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(500, ctx -> {
-      LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + ctx.request().path(), ctx.failure());
+      LOG.atError().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).setCause(ctx.failure()).log("unexpected failure on {}", ctx.request().path());
       errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
     });
 
@@ -221,7 +224,7 @@ public final class HttpVerticle extends VerticleBase {
   private void guard(HttpConnection connection, HttpServerOptions options) {
     ChannelPipeline pipeline = connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
     if (pipeline == null || !(pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder)) {
-      LOG.log(System.Logger.Level.ERROR, "unexpected HTTP connection pipeline; closing the connection");
+      LOG.error("unexpected HTTP connection pipeline; closing the connection");
       connection.close();
       return;
     }
@@ -241,7 +244,7 @@ public final class HttpVerticle extends VerticleBase {
         : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
         : ErrorCode.BAD_REQUEST;
     String id = Ids.randomUuid();
-    LOG.log(System.Logger.Level.DEBUG, () -> "request refused [" + id + "]: " + error.code + " (" + (cause == null ? "?" : cause.getMessage()) + ")");
+    LOG.atDebug().addKeyValue(Logs.REQUEST_ID, id).log("request refused: {} ({})", error.code, cause == null ? "?" : cause.getMessage());
     req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = req.connection();
     errors.renderer().topLevel(req.response(), error, id).onComplete(ar -> connection.close());
@@ -327,7 +330,7 @@ public final class HttpVerticle extends VerticleBase {
   private void authenticate(RoutingContext ctx) {
     services.accessTokens().verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.log(System.Logger.Level.DEBUG, () -> "access token rejected [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        LOG.atDebug().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("access token rejected: {}", ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
       } else if (!services.accessTokens().mayCall(ar.result(), serviceProvider(ctx))) {
         errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);

@@ -1,11 +1,14 @@
 package io.temppass.gateway.http;
 
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side's one way to the MVPD verticles: sends a request over the local event bus and
@@ -13,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  * Error (or, on the browser's side, the HTML page) that a TempPass failure would give.
  */
 final class MvpdBus {
-  private static final System.Logger LOG = System.getLogger(MvpdBus.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MvpdBus.class);
 
   private final Vertx vertx;
   private final DeliveryOptions delivery;
@@ -41,7 +44,7 @@ final class MvpdBus {
       if (ar.succeeded()) {
         onReply.handle(ar.result().body());
       } else {
-        LOG.log(System.Logger.Level.WARNING, address + " failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("{} failed: {}", address, ar.cause().getMessage());
         onFailure.handle(DecisionsHandler.failureCode(ar.cause(), metrics));
       }
     });

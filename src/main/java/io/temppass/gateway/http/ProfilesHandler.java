@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.Services;
 import io.temppass.gateway.admin.ControlPlane;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.bus.Messages;
 import io.temppass.gateway.bus.Messages.ProfileOutcome;
@@ -24,13 +25,15 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v2/{serviceProvider}/profiles/{mvpd}} (SPEC 5) and
  * {@code GET /api/v2/{serviceProvider}/configuration}. A profile read never starts a clock.
  */
 final class ProfilesHandler {
-  private static final System.Logger LOG = System.getLogger(ProfilesHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ProfilesHandler.class);
   /** Adobe's "degradation specific prefix" of degraded profiles' userID. */
   private static final String DEGRADED_USER_PREFIX = "95cf93bcd183214a";
 
@@ -70,7 +73,7 @@ final class ProfilesHandler {
         .map(Message::body)
         .onComplete(ar -> {
           if (ar.failed()) {
-            LOG.log(System.Logger.Level.WARNING, "profile failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+            LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("profile failed: {}", ar.cause().getMessage());
             errors.fail(ctx, DecisionsHandler.failureCode(ar.cause(), metrics));
             return;
           }
