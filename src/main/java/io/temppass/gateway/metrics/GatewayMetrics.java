@@ -120,7 +120,7 @@ public final class GatewayMetrics {
     return last.isEmpty() || last.charAt(0) == '/' ? "unmatched" : last;
   }
 
-  /** Adds the method filter once per registry (the registry may be shared by several gateways in tests). */
+  /** Adds the label and histogram filters once per registry (the registry may be shared by several gateways in tests). */
   private static MeterRegistry bounded(MeterRegistry registry) {
     synchronized (FILTERED) {
       if (FILTERED.add(registry)) {
