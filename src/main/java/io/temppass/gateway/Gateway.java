@@ -7,6 +7,7 @@ import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.mvpd.MvpdConnectors;
 import io.temppass.gateway.mvpd.MvpdVerticle;
@@ -39,17 +40,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
-  /**
+  /*
    * vertx-web's router logs each request URI at debug level, and the reset API carries raw identities
    * and device ids in its query (Adobe's paths): pinned to INFO so that turning debug logging on can
-   * never write them out. Held here because JUL keeps loggers only weakly.
+   * never write them out.
    */
-  private static final java.util.logging.Logger ROUTER_LOG = pinned("io.vertx.ext.web");
-
-  private static java.util.logging.Logger pinned(String name) {
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-    logger.setLevel(java.util.logging.Level.INFO);
-    return logger;
+  static {
+    Logs.pinAtInfo("io.vertx.ext.web");
   }
 
   private final Vertx vertx;

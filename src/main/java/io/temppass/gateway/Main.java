@@ -2,20 +2,13 @@ package io.temppass.gateway;
 
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
-import io.temppass.gateway.logging.JsonLogFormatter;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
-import java.util.logging.StreamHandler;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +34,9 @@ public final class Main {
       System.err.println("invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '" + logFormat + "'");
       System.exit(2);
     }
-    logToStandardOutput(logFormat.equalsIgnoreCase("json"));
+    // Logs go to standard output, one record per line, flushed at once; standard error is kept for
+    // what must stop an operator (a failed start-up), so that anything there is worth reading.
+    Logs.toStandardOutput(logFormat.equalsIgnoreCase("json"));
     List<Path> files = new ArrayList<>();
     boolean checkConfig = false;
     boolean checkRedis = false;
@@ -134,28 +129,6 @@ public final class Main {
       }, "temppass-shutdown");
       thread.start();
     }
-  }
-
-  /**
-   * Logs go to standard output, one record per line, flushed at once; standard error is kept for
-   * what must stop an operator (a failed start-up), so that anything there is worth reading.
-   */
-  private static void logToStandardOutput(boolean json) {
-    Logger root = LogManager.getLogManager().getLogger("");
-    Level level = Level.INFO;
-    for (Handler h : root.getHandlers()) {
-      level = h.getLevel();
-      root.removeHandler(h);
-    }
-    Handler out = new StreamHandler(System.out, json ? new JsonLogFormatter() : new SimpleFormatter()) {
-      @Override
-      public synchronized void publish(LogRecord record) {
-        super.publish(record);
-        flush();
-      }
-    };
-    out.setLevel(level);
-    root.addHandler(out);
   }
 
   private static void printCurl(int port, String token, GatewayConfig config) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Access tokens that are validly signed by a trusted key yet malformed or not meant for the gateway:
- * each is a 401 {@code invalid_access_token_client_application}, never a 500 or a SEVERE log line.
+ * each is a 401 {@code invalid_access_token_client_application}, never a 500 or an ERROR log line.
  */
 class AccessTokenClaimsTest {
   Vertx vertx = Vertx.vertx();
@@ -50,7 +50,7 @@ class AccessTokenClaimsTest {
 
   /**
    * vertx-auth-jwt throws synchronously on a string or boolean time claim; that used to escape as a
-   * 500 with a SEVERE line. Breakage caught: without the time-claim check and the try around the
+   * 500 with an ERROR line. Breakage caught: without the time-claim check and the try around the
    * library call in {@code AccessTokenVerifier.authenticate}, these requests get 500.
    */
   @Test

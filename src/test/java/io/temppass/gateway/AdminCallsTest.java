@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temppass.gateway.http.AdminHandlers;
 import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.LogCapture;
 import io.temppass.gateway.support.TestGateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,13 +15,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,30 +30,13 @@ class AdminCallsTest {
   /** The {@code sub} of {@link AccessTokens#claims()}: the admin client's id. */
   static final String ADMIN_CLIENT = "c4fc3e7e-12d9-495d-b742-6aeac8a490e7";
 
-  /** Held here: JUL keeps loggers weakly, and one collected before the gateway logs would lose the handler. */
-  static final Logger ADMIN_LOG = Logger.getLogger(AdminHandlers.class.getName());
-
   Gateway gateway;
   Api api;
-  final List<LogRecord> records = new ArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      synchronized (records) {
-        records.add(record);
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  LogCapture logs;
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    ADMIN_LOG.addHandler(capture);
+    logs = new LogCapture();
     JsonObject config = TestGateway.with(TestGateway.config(),
         TestGateway.basic(SP, "basic", TTL), TestGateway.promotional(SP, "promo", TTL, 1),
         new JsonObject().put("serviceProvider", SP).put("mvpd", "Cablevision").put("type", "regular"));
@@ -67,7 +46,7 @@ class AdminCallsTest {
 
   @AfterEach
   void stop() throws Exception {
-    ADMIN_LOG.removeHandler(capture);
+    logs.close();
     api.close();
     gateway.stop().await(30, TimeUnit.SECONDS);
   }
@@ -117,11 +96,9 @@ class AdminCallsTest {
         .putHeader("Authorization", bearer).sendJsonObject(new JsonObject().put("rule", "AuthNAll")).await(10, TimeUnit.SECONDS).statusCode());
     assertTrue(logged("TempPass reset DEVICE on " + SP + "/basic by admin client " + ADMIN_CLIENT));
     assertTrue(logged("degradation on " + SP + "/Cablevision set to AuthNAll by admin client " + ADMIN_CLIENT));
-    synchronized (records) {
-      for (LogRecord r : records) {
-        assertFalse(r.getMessage().contains(bearer.substring("Bearer ".length(), 40)), r.getMessage());
-        if (r.getMessage().contains("by admin client")) assertEquals(Level.INFO, r.getLevel());
-      }
+    for (String line : logs.lines()) {
+      assertFalse(line.contains(bearer.substring("Bearer ".length(), 40)), line);
+      if (line.contains("by admin client")) assertTrue(line.startsWith("INFO "), line);
     }
   }
 
@@ -145,8 +122,6 @@ class AdminCallsTest {
   }
 
   private boolean logged(String text) {
-    synchronized (records) {
-      return records.stream().anyMatch(r -> r.getLevel() == Level.INFO && r.getMessage().startsWith(text));
-    }
+    return logs.lines().contains("INFO " + AdminHandlers.class.getName() + ": " + text);
   }
 }

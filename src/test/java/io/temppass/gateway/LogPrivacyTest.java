@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temppass.gateway.logging.JsonLogFormatter;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.JsonLogCapture;
@@ -33,13 +33,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Everything logged at any level, formatted by the production {@link JsonLogFormatter}, holds no raw
- * e-mail, device id or bearer token: over a promotional flow and over its error paths, where
+ * Everything logged at any level, encoded by the production JSON encoder ({@link Logs#jsonEncoder}),
+ * holds no raw e-mail, device id or bearer token: over a promotional flow and over its error paths, where
  * messages quote causes and requests (invalid identity and device headers, a rejected token, an
  * error reply from Redis that becomes a 500, admin resets by identity and device, and Redis going
  * away: "decision failed", "profile failed", "reset failed", the throttle failing open).
  * Caught breakages: {@code DecisionsHandler} quoting the {@code AP-TempPass-Identity} header in its
- * "decision failed" line; {@code AdminHandlers} naming the reset's {@code key} in its INFO line.
+ * "decision failed" line, or adding it as a structured key-value pair; {@code AdminHandlers} naming
+ * the reset's {@code key} in its INFO line; {@code Gateway} no longer pinning vertx-web's router logger
+ * at INFO (its debug line quotes the reset URI with the raw identity).
  */
 class LogPrivacyTest {
   static final String SP = "apasstest1";

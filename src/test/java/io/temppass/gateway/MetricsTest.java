@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** /metrics exposes the gateway's series, and their values move with traffic. */
+/** /metrics exposes the gateway's series and Vert.x's HTTP series, their values move with traffic, and no client can add series. */
 class MetricsTest {
 
   static double value(String scrape, String seriesPrefix) {
@@ -44,7 +44,7 @@ class MetricsTest {
     JsonObject config = TestGateway.with(TestGateway.config(),
         TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", 1), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", 0.001).put("burst", 10));
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = GatewayMetrics.vertxWithMetrics();
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port());
@@ -59,8 +59,16 @@ class MetricsTest {
 
       assertEquals(2.0, series(after, "temppass_decisions_total", "code=\"none\",outcome=\"permit\",source=\"temppass\""));
       assertEquals(1.0, series(after, "temppass_decisions_total", "code=\"temporary_access_resources_limit_exceeded\",outcome=\"deny\",source=\"temppass\""));
-      assertTrue(value(after, "temppass_http_request_duration_seconds_count") > value(before, "temppass_http_request_duration_seconds_count"));
-      assertTrue(series(after, "temppass_http_request_duration_seconds_bucket", "route=\"decisions\",status=\"200\",le=\"+Inf\"") >= 2, "latency histogram");
+      assertTrue(value(after, "vertx_http_server_response_time_seconds_count") > value(before, "vertx_http_server_response_time_seconds_count"));
+      assertTrue(series(after, "vertx_http_server_response_time_seconds_bucket", "code=\"200\",method=\"POST\",route=\"decisions\",le=\"+Inf\"") >= 2,
+          "latency histogram by route: " + after);
+      assertTrue(series(after, "vertx_http_server_response_time_seconds_bucket", "code=\"200\",method=\"POST\",route=\"decisions\",le=\"0.005\"") >= 0,
+          "the gateway's latency buckets");
+      assertTrue(series(after, "vertx_http_server_requests_total", "code=\"429\",method=\"GET\",route=\"unmatched\"") >= 1,
+          "a throttled request reached no endpoint route: " + after);
+      assertFalse(after.contains("vertx_eventbus_"), "the event-bus series are off");
+      assertFalse(after.contains("vertx_pool_"), "the pool series are off");
+      assertFalse(after.contains("vertx_redis_"), "the Redis client's own series are off");
       assertTrue(series(after, "temppass_redis_command_duration_seconds_count", "command=\"promo_authorize\"") >= 1, "Redis latency per script");
       assertTrue(value(after, "temppass_redis_errors_total") <= 0, "no Redis errors yet");
       assertTrue(value(after, "temppass_throttle_rejections_total") >= 1, "the 12 configuration calls after 3 requests exceed the burst");
@@ -76,14 +84,17 @@ class MetricsTest {
   }
 
   /**
-   * Any client chooses the HTTP method, unauthenticated; each new method name used to add about 11
-   * series (Vert.x's request, response and size meters carry it). Fifty random methods after a
-   * warm-up must add no series at all. Vert.x's HTTP metrics are on, configured as {@code Main} does.
-   * Breakage caught: without the method filter of {@code GatewayMetrics.bounded} the count grows by
-   * hundreds of series.
+   * Any client chooses the HTTP method and the path, unauthenticated; each new method name used to add
+   * about 11 series (Vert.x's request, response and size meters carry it). Fifty random methods and
+   * a hundred random paths (unknown ones, and endpoint paths with random parameters) after a warm-up
+   * must add no series at all, and every route label is a fixed short name. Vert.x's HTTP metrics are
+   * on, configured as {@code Main} does. Breakages caught: without the method filter of
+   * {@code GatewayMetrics.bounded} the count grows by hundreds of series; with Vert.x's path label
+   * ({@code Label.HTTP_PATH}) it grows by one set per path; without the route filter the labels are
+   * vertx-web's chains of paths and regexes ({@code /api/v2/>/api/v2/([^/]*)/…}).
    */
   @Test
-  void random_http_methods_add_no_series() throws Exception {
+  void random_methods_and_paths_add_no_series() throws Exception {
     JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     Vertx vertx = GatewayMetrics.vertxWithMetrics();
     try {
@@ -95,6 +106,8 @@ class MetricsTest {
           String method = "X" + (10_000 + random.nextInt(90_000));
           try {
             assertEquals(405, api.raw().request(io.vertx.core.http.HttpMethod.valueOf(method), "/health/live").send().await(5, TimeUnit.SECONDS).statusCode());
+            assertEquals(404, api.get("/" + method).await(5, TimeUnit.SECONDS).statusCode());
+            assertEquals(401, api.get("/api/v2/" + method + "/profiles/" + method).await(5, TimeUnit.SECONDS).statusCode());
           } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("no answer to " + method, e);
           }
@@ -106,8 +119,12 @@ class MetricsTest {
       long before = seriesCount(api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString());
       send.accept(50);
       String after = api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString();
-      assertEquals(before, seriesCount(after), "series added by 50 random methods");
+      assertEquals(before, seriesCount(after), "series added by 50 random methods and 100 random paths");
       assertTrue(after.contains("method=\"OTHER\""), "Vert.x's HTTP series are on and bounded");
+      Matcher routes = Pattern.compile("route=\"([^\"]*)\"").matcher(after);
+      java.util.Set<String> labels = new java.util.TreeSet<>();
+      while (routes.find()) labels.add(routes.group(1));
+      assertEquals(java.util.Set.of("health", "metrics", "profiles", "unmatched"), labels, after);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

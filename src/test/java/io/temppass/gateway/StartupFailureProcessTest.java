@@ -183,7 +183,7 @@ class StartupFailureProcessTest {
       while (!Files.readString(log).contains(expected) && p.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(100);
       String output = Files.readString(log);
       assertTrue(output.contains(expected), output);
-      assertTrue(output.lines().filter(l -> l.contains(expected)).allMatch(l -> l.contains("WARNING")), output);
+      assertTrue(output.lines().filter(l -> l.contains(expected)).allMatch(l -> l.contains("\"level\":\"WARN\"")), output);
       assertEquals(1, output.lines().filter(l -> l.contains(expected)).count(), output);
     } finally {
       p.destroy();

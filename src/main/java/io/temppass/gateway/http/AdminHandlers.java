@@ -9,6 +9,7 @@ import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -18,6 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admin calls: Adobe's TempPass reset API (v3 paths) and degradation rules applied at run time.
@@ -27,7 +30,7 @@ import java.nio.charset.StandardCharsets;
  * valid token gets 401, a valid token without the admin scope (a client's) gets 403.
  */
 public final class AdminHandlers {
-  private static final System.Logger LOG = System.getLogger(AdminHandlers.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
   public static final String DEGRADATION_PATH = "/admin/v1/degradation/:serviceProvider/:mvpd";
   public static final String RESET_PATH = "/reset-tempass/v3/reset";
   public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
@@ -102,12 +105,12 @@ public final class AdminHandlers {
     }
     tempPass.reset(request).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.log(System.Logger.Level.WARNING, "reset failed [" + errors.requestId(ctx) + "]: " + ar.cause().getMessage());
+        LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("reset failed: {}", ar.cause().getMessage());
         errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
       } else {
-        LOG.log(System.Logger.Level.INFO, "TempPass reset " + request.scope() + " on " + integration.id()
+        LOG.atInfo().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("TempPass reset " + request.scope() + " on " + integration.id()
             + (target != null && target.isEmpty() ? " (empty " + (generic ? "key" : "device_id") + ": all)" : "")
-            + " by admin client " + ctx.get(ADMIN_CLIENT) + " [" + errors.requestId(ctx) + "]");
+            + " by admin client " + ctx.get(ADMIN_CLIENT));
         ctx.response().setStatusCode(204).end();
       }
     });
@@ -142,8 +145,8 @@ public final class AdminHandlers {
       if (ar.failed()) {
         errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
       } else {
-        LOG.log(System.Logger.Level.INFO, "degradation on " + integration.id() + " set to " + (applied == null ? "none" : applied.wireName)
-            + " by admin client " + ctx.get(ADMIN_CLIENT) + " [" + errors.requestId(ctx) + "]");
+        LOG.atInfo().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("degradation on " + integration.id() + " set to "
+            + (applied == null ? "none" : applied.wireName) + " by admin client " + ctx.get(ADMIN_CLIENT));
         ctx.response().setStatusCode(204).end();
       }
     });

@@ -2,10 +2,13 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.bus.BusFailures;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side's one way to wait for a bus service: hands the reply to {@code onReply}; a failed or
@@ -13,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  * HTML page) that its cause stands for ({@link BusFailures#errorCode}).
  */
 final class BusReplies {
-  private static final System.Logger LOG = System.getLogger(BusReplies.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(BusReplies.class);
 
   private final HttpErrors errors;
   private final GatewayMetrics metrics;
@@ -48,7 +51,7 @@ final class BusReplies {
   }
 
   private void fail(RoutingContext ctx, String what, Throwable cause, boolean browser) {
-    LOG.log(System.Logger.Level.WARNING, what + " failed [" + errors.requestId(ctx) + "]: " + cause.getMessage());
+    LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("{} failed: {}", what, cause.getMessage());
     ErrorCode code = BusFailures.errorCode(cause, metrics);
     if (browser) {
       errors.renderer().html(ctx.response(), code.status, "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx));

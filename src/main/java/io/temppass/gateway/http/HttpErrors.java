@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 /** Request ids, the method check and top-level errors for route handlers: every handler fails through here. */
 public final class HttpErrors {
   static final String REQUEST_ID = "requestId";
-  static final String ROUTE = "route";
 
   private final ErrorRenderer renderer;
 
@@ -58,11 +57,12 @@ public final class HttpErrors {
   }
 
   /**
-   * The first step of every route: names the route for the latency metrics and answers 405, with an
-   * {@code Allow} header, to any method the route does not serve.
+   * The first step of every route: names the route for the latency metrics (the last routed name is
+   * the {@code route} label of Vert.x's HTTP server series, see {@code GatewayMetrics.routeLabel})
+   * and answers 405, with an {@code Allow} header, to any method the route does not serve.
    */
   public void begin(RoutingContext ctx, String route, HttpMethod... allowed) {
-    ctx.put(ROUTE, route);
+    ctx.request().routed(route);
     for (HttpMethod method : allowed) {
       if (ctx.request().method().equals(method)) {
         ctx.next();

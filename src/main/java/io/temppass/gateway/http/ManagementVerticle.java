@@ -4,7 +4,6 @@ import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -31,8 +30,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   /** The one {@code /metrics} route, on whichever router serves it. */
   static void mountMetrics(Router router, HttpErrors errors, GatewayMetrics metrics) {
-    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET)).handler(metrics.scrapingHandler());
   }
 
   @Override

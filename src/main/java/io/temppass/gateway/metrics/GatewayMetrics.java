@@ -1,15 +1,22 @@
 package io.temppass.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
 import java.time.Duration;
@@ -21,25 +28,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The gateway's own Prometheus series (Vert.x's HTTP, pool and event-bus series come on top when the
- * process was started with vertx-micrometer-metrics, as {@code Main} does):
+ * The gateway's own Prometheus series, pre-bound where a request touches them:
  * <ul>
  *   <li>{@code temppass_decisions_total{source,outcome,code}}: one per decision item</li>
- *   <li>{@code temppass_http_request_duration_seconds{route,status}}: histogram</li>
  *   <li>{@code temppass_redis_command_duration_seconds{command}}: histogram, failures included</li>
  *   <li>{@code temppass_redis_errors_total{command}}</li>
  *   <li>{@code temppass_eventbus_timeouts_total{address}}</li>
  *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}</li>
  * </ul>
+ * Request latency by route is Vert.x's own {@code vertx_http_server_*} series (vertx-micrometer-metrics,
+ * configured by {@link #vertxWithMetrics()}), with a {@code route} label.
  *
  * <p>Every label value is bounded, because anyone who can reach the port chooses what the request
  * carries and each new value is a new series kept for the life of the process: HTTP methods outside
- * {@link #METHODS} become {@code OTHER} (Vert.x's own series too, through a registry filter), routes
- * are the route's name or {@code unmatched}, and event-bus addresses are the service address the
- * request was sent to, never the per-request reply address.
+ * {@link #METHODS} become {@code OTHER}, routes are a route's fixed name or {@code unmatched}
+ * ({@link #routeLabel}), and event-bus addresses are the service address the request was sent to,
+ * never the per-request reply address.
  */
 public final class GatewayMetrics {
   private static final Duration[] LATENCY_BUCKETS = {
@@ -50,17 +56,19 @@ public final class GatewayMetrics {
   static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
   /** The service address of a timed-out request, without the per-event-loop suffix of bus/SameLoop (one series per service). */
   private static final Pattern REPLIED_ADDRESS = Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})(?:@loop-\\d{1,19})?$");
+  /** Vert.x's response-time timer, given the same latency buckets as the gateway's own histograms. */
+  private static final String HTTP_SERVER_RESPONSE_TIME = "vertx.http.server.response.time";
 
   private final MeterRegistry registry;
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
   /** Permits by source: the common case, looked up without building a key. */
   private final Map<String, Counter> permits = new ConcurrentHashMap<>();
-  /** Timers by route, then by status (index {@code status - 100}), so a request builds no key either. */
-  private final Map<String, AtomicReferenceArray<Timer>> requests = new ConcurrentHashMap<>();
-  private final Map<String, Timer> redisCommands = new ConcurrentHashMap<>();
+  private final Map<String, RedisCommandMeters> redisCommands = new ConcurrentHashMap<>();
   private final Counter throttleRejections;
   private final Counter throttleFailOpen;
+
+  private record RedisCommandMeters(Timer duration, Counter errors) {}
 
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = bounded(registry);
@@ -75,22 +83,59 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Vert.x's own HTTP, pool and event-bus metrics, into a Prometheus registry whose label filter is
-   * in place before Vert.x registers its first meter (a filter added later would not apply to them).
+   * Vert.x's HTTP server and client series (with the route label), into a Prometheus registry whose
+   * label filters are in place before Vert.x registers its first meter (a filter added later would
+   * not apply to them).
+   *
+   * <p>Turned off, because they cost on every request and say nothing the gateway's own series do not
+   * (README "Metrics" has the measurement): the event-bus domain (a timer, counters and a gauge update
+   * per message, three hops per decision), the named worker pools, the Redis client's per-command
+   * series ({@code temppass_redis_command_duration_seconds} times the same commands by script name)
+   * and the plain TCP client series (bytes of every Redis socket read and write).
    */
   public static Vertx vertxWithMetrics() {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)).setEnabled(true);
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .addLabels(Label.HTTP_ROUTE)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        .addDisabledMetricsCategory("redis")
+        .setEnabled(true);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(new MicrometerMetricsFactory(bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
         .build();
   }
 
-  /** Adds the method filter once per registry (the registry may be shared by several gateways in tests). */
+  /**
+   * The route label. vertx-web reports every route a request passes through, joined by {@code >},
+   * each by its name or else its path or regex (which start with {@code /}); the endpoint routes
+   * announce their fixed short name last ({@code http/HttpErrors.begin}). So the label is that last
+   * name, and a request that reached no endpoint route (a 404, a throttled request) is
+   * {@code unmatched}: never a path the client chose.
+   */
+  static String routeLabel(String routed) {
+    String last = routed.substring(routed.lastIndexOf('>') + 1);
+    return last.isEmpty() || last.charAt(0) == '/' ? "unmatched" : last;
+  }
+
+  /** Adds the label and histogram filters once per registry (the registry may be shared by several gateways in tests). */
   private static MeterRegistry bounded(MeterRegistry registry) {
     synchronized (FILTERED) {
       if (FILTERED.add(registry)) {
-        registry.config().meterFilter(MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"));
+        // Filters run when a meter is first registered, not on every request that finds it again.
+        registry.config()
+            .meterFilter(MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"))
+            .meterFilter(MeterFilter.replaceTagValues("route", GatewayMetrics::routeLabel))
+            .meterFilter(new MeterFilter() {
+              @Override
+              public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                return id.getName().equals(HTTP_SERVER_RESPONSE_TIME)
+                    ? DistributionStatisticConfig.builder().serviceLevelObjectives(nanos(LATENCY_BUCKETS)).build().merge(config)
+                    : config;
+              }
+            });
       }
     }
     return registry;
@@ -114,35 +159,15 @@ public final class GatewayMetrics {
     return registry.counter("temppass_decisions", "source", source, "outcome", outcome, "code", code);
   }
 
-  /** {@code route} is a route's fixed name, or null for a request that matched none ({@code unmatched}). */
-  public void request(String route, int status, long nanos) {
-    if (route == null) route = "unmatched";
-    AtomicReferenceArray<Timer> byStatus = requests.get(route);
-    if (byStatus == null) byStatus = requests.computeIfAbsent(route, k -> new AtomicReferenceArray<>(500));
-    int slot = status - 100;
-    if (slot < 0 || slot >= byStatus.length()) {
-      requestTimer(route, status).record(nanos, TimeUnit.NANOSECONDS);
-      return;
-    }
-    Timer timer = byStatus.get(slot);
-    if (timer == null) {
-      // Two threads racing here register the same meter twice; Micrometer returns the existing one.
-      timer = requestTimer(route, status);
-      byStatus.set(slot, timer);
-    }
-    timer.record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private Timer requestTimer(String route, int status) {
-    return Timer.builder("temppass_http_request_duration")
-        .tag("route", route).tag("status", Integer.toString(status)).serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
-  }
-
   public void redisCommand(String command, long nanos, boolean failed) {
-    redisCommands.computeIfAbsent(command, k -> Timer.builder("temppass_redis_command_duration")
-            .tag("command", command).serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
-    if (failed) registry.counter("temppass_redis_errors", "command", command).increment();
+    RedisCommandMeters meters = redisCommands.get(command);
+    if (meters == null) {
+      meters = redisCommands.computeIfAbsent(command, k -> new RedisCommandMeters(
+          Timer.builder("temppass_redis_command_duration").tag("command", command).serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
+          Counter.builder("temppass_redis_errors").tag("command", command).register(registry)));
+    }
+    meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) meters.errors().increment();
   }
 
   /**
@@ -166,5 +191,16 @@ public final class GatewayMetrics {
   /** Prometheus text exposition. */
   public String scrape() {
     return registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+  }
+
+  /** The {@code /metrics} handler: vertx-micrometer's, on this registry. */
+  public Handler<RoutingContext> scrapingHandler() {
+    return PrometheusScrapingHandler.create((PrometheusMeterRegistry) registry);
+  }
+
+  private static double[] nanos(Duration[] buckets) {
+    double[] nanos = new double[buckets.length];
+    for (int i = 0; i < buckets.length; i++) nanos[i] = buckets[i].toNanos();
+    return nanos;
   }
 }

@@ -1,40 +1,43 @@
 package io.temppass.gateway.support;
 
-import io.temppass.gateway.logging.JsonLogFormatter;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.encoder.Encoder;
+import io.temppass.gateway.logging.Logs;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
- * Every line the gateway logs, at every level (the root logger is opened to ALL while it is in
- * place), formatted by the production {@link JsonLogFormatter}: what a log privacy test must search.
- * Restores the root logger's level on close.
+ * Every line logged through SLF4J (the gateway's own loggers, Vert.x's and Netty's), at every level
+ * (the root logger and the gateway's loggers are opened to ALL while it is in place; loggers pinned
+ * at INFO by the product stay pinned), encoded by the production JSON encoder
+ * ({@link Logs#jsonEncoder}): what a log privacy test must search. Restores the levels on close.
  */
 public final class JsonLogCapture implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Logger root = Logger.getLogger("");
-  private final Level before = root.getLevel();
-  private final JsonLogFormatter format = new JsonLogFormatter();
-  private final Handler handler = new Handler() {
+  private final LoggerContext context = Logs.context();
+  private final Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+  private final Logger gateway = context.getLogger("io.temppass");
+  private final Level rootBefore = root.getLevel();
+  private final Level gatewayBefore = gateway.getLevel();
+  private final Encoder<ILoggingEvent> encoder = Logs.jsonEncoder(context);
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
-    public void publish(LogRecord record) {
-      lines.add(format.format(record));
+    protected void append(ILoggingEvent event) {
+      lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
     }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   };
 
   public JsonLogCapture() {
+    appender.setContext(context);
+    appender.start();
+    root.addAppender(appender);
     root.setLevel(Level.ALL);
-    handler.setLevel(Level.ALL);
-    root.addHandler(handler);
+    gateway.setLevel(Level.ALL);
   }
 
   public List<String> lines() {
@@ -43,7 +46,9 @@ public final class JsonLogCapture implements AutoCloseable {
 
   @Override
   public void close() {
-    root.removeHandler(handler);
-    root.setLevel(before);
+    root.setLevel(rootBefore);
+    gateway.setLevel(gatewayBefore);
+    root.detachAppender(appender);
+    appender.stop();
   }
 }

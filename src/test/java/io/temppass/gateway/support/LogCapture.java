@@ -1,34 +1,18 @@
 package io.temppass.gateway.support;
 
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.temppass.gateway.logging.Logs;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import org.slf4j.LoggerFactory;
 
 /**
- * Records log lines at INFO or above from both logging paths a test JVM has: the gateway's own
- * (System.Logger, i.e. java.util.logging) and Vert.x's and Netty's (SLF4J, bound to logback in tests).
+ * Records log lines at INFO or above, as {@code LEVEL logger: message}, from everything that logs
+ * through SLF4J: the gateway's own loggers, Vert.x's and Netty's (bound to Logback).
  */
 public final class LogCapture implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Handler jul = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.INFO.intValue()) lines.add(r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private final AppenderBase<ILoggingEvent> slf4j = new AppenderBase<>() {
+  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
     @Override
     protected void append(ILoggingEvent e) {
       if (e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO)) lines.add(e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage());
@@ -36,16 +20,14 @@ public final class LogCapture implements AutoCloseable {
   };
 
   public LogCapture() {
-    java.util.logging.Logger.getLogger("").addHandler(jul);
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    slf4j.setContext(context);
-    slf4j.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(slf4j);
+    appender.setContext(Logs.context());
+    appender.start();
+    Logs.context().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
   }
 
-  /** Lines at WARNING/WARN or above. */
+  /** Lines at WARN or above. */
   public List<String> warnings() {
-    return lines.stream().filter(l -> l.startsWith("WARN") || l.startsWith("SEVERE") || l.startsWith("ERROR")).toList();
+    return lines.stream().filter(l -> l.startsWith("WARN") || l.startsWith("ERROR")).toList();
   }
 
   public List<String> lines() {
@@ -54,8 +36,7 @@ public final class LogCapture implements AutoCloseable {
 
   @Override
   public void close() {
-    java.util.logging.Logger.getLogger("").removeHandler(jul);
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(slf4j);
-    slf4j.stop();
+    Logs.context().getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+    appender.stop();
   }
 }

@@ -1,0 +1,86 @@
+package io.temppass.gateway.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the logs go: standard output, one JSON object per line ({@code ts}, {@code level},
+ * {@code logger}, {@code message}, {@code requestId}, {@code error}) or plain text. Everything logs
+ * through SLF4J into Logback: the gateway's {@code System.Logger} calls by way of
+ * slf4j-jdk-platform-logging, Vert.x and Netty directly.
+ *
+ * <p>A request id is a structured key-value pair of the event ({@link #REQUEST_ID}, SLF4J 2's
+ * {@code addKeyValue}), added by the call sites that log about one request, which hold its id. Not
+ * MDC: an event loop interleaves thousands of requests on one thread, so a thread-bound id would
+ * have to be set and cleared around every callback, and one forgotten clear would tag other
+ * requests' lines with the wrong id. Messages never contain raw identities, device ids or tokens:
+ * the code logs hashes, codes and request ids only.
+ */
+public final class Logs {
+  /** The key of a request's id in a log event, and the JSON field it becomes. */
+  public static final String REQUEST_ID = "requestId";
+
+  private Logs() {}
+
+  /**
+   * One appender on standard output, flushed at every line, in place of whatever Logback configured
+   * by default; the root level is INFO. Levels set on single loggers ({@link #pinAtInfo}) stay. An
+   * operator's own Logback file ({@code -Dlogback.configurationFile=…}, for other levels or
+   * appenders) is left as it is.
+   */
+  public static void toStandardOutput(boolean json) {
+    if (System.getProperty("logback.configurationFile") != null) return;
+    LoggerContext context = context();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.detachAndStopAllAppenders();
+    root.setLevel(Level.INFO);
+    ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+    out.setContext(context);
+    out.setName("stdout");
+    out.setEncoder(json ? jsonEncoder(context) : textEncoder(context));
+    out.start();
+    root.addAppender(out);
+  }
+
+  /** The JSON line of production logs, with the field names the gateway's logs have always had. */
+  public static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
+    LogstashEncoder encoder = new LogstashEncoder();
+    encoder.setContext(context);
+    encoder.setTimeZone("UTC");
+    LogstashFieldNames names = encoder.getFieldNames();
+    names.setTimestamp("ts");
+    names.setLogger("logger");
+    names.setStackTrace("error");
+    names.setVersion("[ignore]");
+    names.setLevelValue("[ignore]");
+    names.setThread("[ignore]");
+    encoder.start();
+    return encoder;
+  }
+
+  private static Encoder<ILoggingEvent> textEncoder(LoggerContext context) {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger: %msg %kvp%n");
+    encoder.start();
+    return encoder;
+  }
+
+  /** Keeps {@code name} at INFO however low the root level goes (for loggers whose debug lines would quote requests). */
+  public static void pinAtInfo(String name) {
+    context().getLogger(name).setLevel(Level.INFO);
+  }
+
+  /** Logback's context, which SLF4J is bound to (the only provider on the class path). */
+  public static LoggerContext context() {
+    return (LoggerContext) LoggerFactory.getILoggerFactory();
+  }
+}
