@@ -206,6 +206,9 @@ class BrokenConfigurationTest {
         yaml("short hash secret", replace("\"file:" + keys.secret() + "\"", "short"), "identity.hashSecret: must be at least 32 characters"),
         yaml("slow admin poll", s -> s + "admin:\n  pollInterval: 2s\n", "admin.pollInterval: must be under 1s"),
         yaml("bad trusted proxy", after("  enabled: false", "  trustedProxies: [\"10.0.0.0/99\"]"), "throttle.trustedProxies"),
+        // a host name would be resolved by the CIDR parser: only address literals are accepted
+        yaml("trusted proxy given as a host name", after("  enabled: false", "  trustedProxies: [\"localhost/32\"]"),
+            "throttle.trustedProxies: 'localhost/32' is not an IP address or CIDR block"),
         yaml("embedded Redis in production", after("  poolSize: 16", "  embedded: true"), "redis.embedded: an embedded Redis is only for mode: development"),
         yaml("sessions key of the wrong length", s -> s + "sessions:\n  encryptionKey: c2hvcnQ=\n", "sessions.encryptionKey: must be 32 bytes in Base64"),
         yaml("integration without serviceProvider", replace("  - serviceProvider: REF30", "  - serviceProvidr: REF30"), "integrations[2].serviceProvider: is required"));

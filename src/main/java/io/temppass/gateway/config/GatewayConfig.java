@@ -1,5 +1,8 @@
 package io.temppass.gateway.config;
 
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +17,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import io.temppass.gateway.throttle.TrustedProxies;
 
 /**
  * The gateway's whole configuration: one typed object, built once at start-up from
@@ -312,13 +314,25 @@ public record GatewayConfig(
     ThrottleSettings throttle = new ThrottleSettings(
         t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"),
         t.integer("ipv6PrefixLength", 64, 1, 128));
-    try {
-      TrustedProxies.parse(throttle.trustedProxies());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("throttle.trustedProxies", e.getMessage());
-    }
+    for (String entry : throttle.trustedProxies()) trustedProxy(entry);
     t.finish();
     return throttle;
+  }
+
+  /**
+   * A CIDR block or a single address, checked with Netty's {@link IpSubnetFilterRule}, the matcher the
+   * throttle builds from these strings. Address literals only: that parser would resolve a host name.
+   */
+  private static void trustedProxy(String entry) {
+    String[] parts = entry.strip().split("/", 2);
+    if (!NetUtil.isValidIpV4Address(parts[0]) && !NetUtil.isValidIpV6Address(parts[0])) {
+      throw new ConfigException("throttle.trustedProxies", "'" + entry + "' is not an IP address or CIDR block");
+    }
+    try {
+      if (parts.length == 2) new IpSubnetFilterRule(parts[0], Integer.parseInt(parts[1]), IpFilterRuleType.ACCEPT);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("throttle.trustedProxies", "'" + entry + "' has an invalid prefix length");
+    }
   }
 
   private static final Set<IntegrationConfig.Type> TEMPPASS = Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
