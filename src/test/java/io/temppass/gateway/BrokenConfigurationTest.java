@@ -239,9 +239,9 @@ class BrokenConfigurationTest {
   }
 
   /**
-   * Breakage caught: a check that stops at the first problem, either a malformed value (ConfigNode's
-   * reads throwing instead of recording) or a failed rule (a section's problem not caught, so the
-   * next parts are never read), reports one line instead of all of them.
+   * Breakage caught: a check that stops at the first problem, either a value Jackson cannot bind
+   * (ConfigBinder giving up after the first failed bind instead of replacing the bad value and binding
+   * again) or a failed rule (a check that throws instead of recording), reports one line instead of all.
    */
   @Test
   void every_problem_is_reported_not_just_the_first() throws Exception {

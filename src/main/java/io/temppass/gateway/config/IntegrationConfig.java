@@ -1,5 +1,6 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 
 /**
@@ -28,13 +29,17 @@ public record IntegrationConfig(
     MvpdSettings.Login login,
     MvpdSettings.Authorization authorization) {
 
+  public IntegrationConfig {
+    if (displayName == null) displayName = mvpd;
+  }
+
   /** Adobe's degradation rules for a regular mvpd (SPEC 4.4). */
   public enum Degradation {
     AUTHN_ALL("AuthNAll"),
     AUTHZ_ALL("AuthZAll"),
     AUTHZ_NONE("AuthZNone");
 
-    public final String wireName;
+    @JsonValue public final String wireName;
 
     Degradation(String wireName) {
       this.wireName = wireName;
@@ -51,15 +56,10 @@ public record IntegrationConfig(
     TEMPPASS_PROMOTIONAL("temppass-promotional"),
     REGULAR("regular");
 
-    public final String wireName;
+    @JsonValue public final String wireName;
 
     Type(String wireName) {
       this.wireName = wireName;
-    }
-
-    static Type parse(String s) {
-      for (Type t : values()) if (t.wireName.equals(s)) return t;
-      throw new IllegalArgumentException(s);
     }
   }
 
