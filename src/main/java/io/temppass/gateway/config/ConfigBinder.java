@@ -82,7 +82,7 @@ final class ConfigBinder {
   static GatewayConfig bind(JsonObject tree, Function<String, String> files, Problems problems) {
     ObjectNode node = MAPPER.valueToTree(tree);
     fill(node, DEFAULTS, true);
-    for (int pass = 0; pass < 10_000; pass++) {
+    for (int pass = 0; pass < 1_000; pass++) {
       try {
         return MAPPER.readerFor(GatewayConfig.class).withAttribute(FILES, files).readValue(node);
       } catch (JsonMappingException e) {
@@ -124,30 +124,23 @@ final class ConfigBinder {
     if (target != null && target.isObject()) fill((ObjectNode) target, (ObjectNode) defaults, false);
   }
 
-  /** Replaces the value that failed by its default, or removes it; false when there is nothing left to remove. */
+  /**
+   * Removes the value that failed (a list item becomes null, so the other items keep their indexes)
+   * and fills the defaults in again, so that its default stands in; false when nothing is left to remove.
+   */
   private static boolean neutralise(ObjectNode root, List<JsonMappingException.Reference> path) {
     if (path.isEmpty()) return false;
     JsonNode parent = root;
-    JsonNode defaults = DEFAULTS;
     for (JsonMappingException.Reference ref : path.subList(0, path.size() - 1)) {
       parent = ref.getFieldName() != null ? parent.path(ref.getFieldName()) : parent.path(ref.getIndex());
-      defaults = ref.getFieldName() != null ? defaults.path(ref.getFieldName()) : defaults.path(0);
     }
     JsonMappingException.Reference last = path.get(path.size() - 1);
-    if (parent instanceof ObjectNode object && last.getFieldName() != null) {
-      JsonNode fallback = defaults.path(last.getFieldName());
-      if (fallback.isMissingNode() || fallback.isArray() || fallback.equals(object.get(last.getFieldName()))) {
-        return object.remove(last.getFieldName()) != null;
-      }
-      object.set(last.getFieldName(), fallback.deepCopy());
-      if (fallback.isObject()) fill((ObjectNode) object.get(last.getFieldName()), (ObjectNode) fallback, false);
-      return true;
+    boolean removed = parent instanceof ObjectNode object && last.getFieldName() != null && object.remove(last.getFieldName()) != null;
+    if (!removed && parent instanceof ArrayNode array && last.getIndex() >= 0 && !array.path(last.getIndex()).isNull()) {
+      removed = array.set(last.getIndex(), NullNode.getInstance()) != null;
     }
-    if (parent instanceof ArrayNode array && last.getIndex() >= 0 && !array.path(last.getIndex()).isNull()) {
-      array.set(last.getIndex(), NullNode.getInstance());
-      return true;
-    }
-    return false;
+    fill(root, DEFAULTS, true);
+    return removed;
   }
 
   /** {@code integrations[0].ttl}, as every message names a setting. */
