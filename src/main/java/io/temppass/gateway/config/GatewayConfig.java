@@ -172,6 +172,7 @@ public record GatewayConfig(
   /** The rules no type expresses: ranges, formats, and settings that depend on each other. */
   private void check(Problems p, ObjectNode written) {
     boolean dev = mode == Mode.DEVELOPMENT;
+    emptyItems(p, this, "");
     check(p, server);
     check(p, redis, dev);
     check(p, accessTokens, dev);
@@ -193,6 +194,28 @@ public record GatewayConfig(
       if (ic.serviceProvider() != null && ic.mvpd() != null) p.check(seen.add(ic.id()), "integrations[" + i + "].mvpd", "duplicate integration " + ic.id());
     }
     MvpdSettings.check(p, serviceProviders, sessions, integrations.stream().anyMatch(i -> i != null && i.hasMvpdLogin()));
+  }
+
+  /**
+   * A list item left empty ({@code - } alone in YAML, or an item that could not be bound) is a
+   * problem, so that no list of a loaded configuration holds a null.
+   */
+  private static void emptyItems(Problems p, Object value, String path) {
+    if (value instanceof Record r) {
+      for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+        JsonProperty name = c.getAnnotation(JsonProperty.class);
+        try {
+          emptyItems(p, c.getAccessor().invoke(r), (path.isEmpty() ? "" : path + ".") + (name == null ? c.getName() : name.value()));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) == null) p.add(path + "[" + i + "]", "must not be empty");
+        emptyItems(p, list.get(i), path + "[" + i + "]");
+      }
+    }
   }
 
   private static void check(Problems p, Server s) {
@@ -236,7 +259,7 @@ public record GatewayConfig(
   private static void check(Problems p, AccessTokens a, boolean dev) {
     boolean allowed = true;
     for (String alg : a.algorithms()) {
-      allowed &= p.check(ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg), "accessTokens.algorithms",
+      allowed &= p.check(alg != null && ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg), "accessTokens.algorithms",
           "'" + alg + "' is not an allowed signature algorithm " + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
     }
     for (int i = 0; i < a.publicKeys().size() && allowed; i++) {
