@@ -212,7 +212,7 @@ class BrokenConfigurationTest {
         yaml("embedded Redis in production", after("  poolSize: 16", "  embedded: true"), "redis.embedded: an embedded Redis is only for mode: development"),
         yaml("sessions key of the wrong length", s -> s + "sessions:\n  encryptionKey: c2hvcnQ=\n", "sessions.encryptionKey: must be 32 bytes in Base64"),
         // an empty list item ("-" alone) must not load as a null integration or algorithm; breakage caught:
-        // without GatewayConfig.emptyItems the null integration reaches warnings() (NullPointerException)
+        // without the empty-item check of Problems.declared the null integration reaches warnings() (NullPointerException)
         yaml("empty integration item", after("integrations:", "  -"), "integrations[0]: must not be empty"),
         yaml("empty algorithm", replace("  algorithms: [RS256]", "  algorithms: [RS256, ~]"), "accessTokens.algorithms[1]: must not be empty"),
         yaml("integration without serviceProvider", replace("  - serviceProvider: REF30", "  - serviceProvidr: REF30"), "integrations[2].serviceProvider: is required"));

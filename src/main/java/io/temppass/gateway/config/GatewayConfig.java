@@ -1,6 +1,8 @@
 package io.temppass.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -62,38 +64,39 @@ public record GatewayConfig(
   /** {@code instances: 0} (the default) means one per core. */
   public record Server(
       String host,
-      int port,
-      int instances,
-      Duration eventBusTimeout,
-      int maxResourcesPerRequest,
-      int maxPreauthorizeResources,
-      int maxBodyBytes,
-      int maxResourceLength,
+      @Range(min = 0, max = 65535) int port,
+      @Range(min = 0, max = 256) int instances,
+      @Positive Duration eventBusTimeout,
+      @Range(min = 1, max = 1000) int maxResourcesPerRequest,
+      @Range(min = 1, max = 1000) int maxPreauthorizeResources,
+      @Range(min = 256, max = 16 * 1024 * 1024) int maxBodyBytes,
+      @Range(min = 1, max = 65536) int maxResourceLength,
       String helpUrl,
-      Duration idleTimeout,
-      Duration requestHeaderTimeout,
-      Duration requestTimeout,
+      @Positive Duration idleTimeout,
+      @Positive Duration requestHeaderTimeout,
+      @Positive Duration requestTimeout,
       Duration shutdownReadinessDelay,
-      Duration shutdownGracePeriod,
-      Integer managementPort) {
+      @Positive Duration shutdownGracePeriod,
+      @Range(min = 1, max = 65535) Integer managementPort) {
     public Server {
       if (instances == 0) instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
   }
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
-  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies, int ipv6PrefixLength) {}
+  public record ThrottleSettings(
+      boolean enabled, double ratePerSecond, @Range(min = 0, max = 1_000_000) int burst, List<String> trustedProxies, @Range(min = 1, max = 128) int ipv6PrefixLength) {}
 
   public record RedisSettings(
       RedisType type,
       List<String> endpoints,
       boolean embedded,
-      int poolSize,
-      int poolWaiting,
-      Duration commandTimeout,
+      @Range(min = 1, max = 4096) int poolSize,
+      @Range(min = 1, max = 1_000_000) int poolWaiting,
+      @Positive Duration commandTimeout,
       String keyPrefix,
-      int replicaAcks,
-      Duration replicaAckTimeout) {}
+      @Range(min = 0, max = 16) int replicaAcks,
+      @Positive Duration replicaAckTimeout) {}
 
   /** No {@code algorithms} means RS256; a blank {@code jwks} means none. */
   public record AccessTokens(
@@ -101,8 +104,8 @@ public record GatewayConfig(
       List<String> algorithms,
       @JsonDeserialize(contentUsing = ConfigBinder.FileSetting.class) List<String> publicKeys,
       String jwks,
-      Duration jwksRefreshInterval,
-      Duration jwksMinRefreshInterval,
+      @Positive Duration jwksRefreshInterval,
+      @Positive Duration jwksMinRefreshInterval,
       Duration leeway,
       String requiredScope,
       String clientIdClaim,
@@ -115,7 +118,7 @@ public record GatewayConfig(
   }
 
   /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
-  public record Admin(String requiredScope, Duration pollInterval) {}
+  public record Admin(String requiredScope, @Positive Duration pollInterval) {}
 
   public record MediaTokenKey(
       String kid,
@@ -124,7 +127,7 @@ public record GatewayConfig(
       boolean active) {}
 
   /** {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the JDK's default). */
-  public record MediaTokens(Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
+  public record MediaTokens(@Positive Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
 
   /** The {@code identity} section, which holds one setting: read into {@link GatewayConfig#hashSecret}. */
   record Identity(@JsonDeserialize(using = ConfigBinder.FileSetting.class) String hashSecret) {}
@@ -172,7 +175,7 @@ public record GatewayConfig(
   /** The rules no type expresses: ranges, formats, and settings that depend on each other. */
   private void check(Problems p, ObjectNode written) {
     boolean dev = mode == Mode.DEVELOPMENT;
-    emptyItems(p, this, "");
+    p.declared(this, "");
     check(p, server);
     check(p, redis, dev);
     check(p, accessTokens, dev);
@@ -183,7 +186,6 @@ public record GatewayConfig(
     }
     p.check(!admin.requiredScope().isBlank() && !admin.requiredScope().equals(accessTokens.requiredScope()), "admin.requiredScope",
         "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
-    p.positive("admin.pollInterval", admin.pollInterval());
     p.check(admin.pollInterval().compareTo(Duration.ofSeconds(1)) < 0, "admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
     check(p, throttle);
     Set<String> seen = new HashSet<>();
@@ -196,47 +198,12 @@ public record GatewayConfig(
     MvpdSettings.check(p, serviceProviders, sessions, integrations.stream().anyMatch(i -> i != null && i.hasMvpdLogin()));
   }
 
-  /**
-   * A list item left empty ({@code - } alone in YAML, or an item that could not be bound) is a
-   * problem, so that no list of a loaded configuration holds a null.
-   */
-  private static void emptyItems(Problems p, Object value, String path) {
-    if (value instanceof Record r) {
-      for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
-        JsonProperty name = c.getAnnotation(JsonProperty.class);
-        try {
-          emptyItems(p, c.getAccessor().invoke(r), (path.isEmpty() ? "" : path + ".") + (name == null ? c.getName() : name.value()));
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    } else if (value instanceof List<?> list) {
-      for (int i = 0; i < list.size(); i++) {
-        if (list.get(i) == null) p.add(path + "[" + i + "]", "must not be empty");
-        emptyItems(p, list.get(i), path + "[" + i + "]");
-      }
-    }
-  }
-
   private static void check(Problems p, Server s) {
     p.check(!s.host().isBlank(), "server.host", "must not be empty (0.0.0.0 listens on every interface)");
     // A numeric host must be a real IPv4 address: 999.1.1.1 would only fail when the server binds.
     p.check(!s.host().matches("[0-9.]+") || NetUtil.isValidIpV4Address(s.host()), "server.host", "must be an IP address or a host name, got '" + s.host() + "'");
-    p.range("server.port", s.port(), 0, 65535);
-    p.range("server.instances", s.instances(), 0, 256);
-    p.range("server.maxResourcesPerRequest", s.maxResourcesPerRequest(), 1, 1000);
-    p.range("server.maxPreauthorizeResources", s.maxPreauthorizeResources(), 1, 1000);
-    p.range("server.maxBodyBytes", s.maxBodyBytes(), 256, 16 * 1024 * 1024);
-    p.range("server.maxResourceLength", s.maxResourceLength(), 1, 65536);
-    p.positive("server.eventBusTimeout", s.eventBusTimeout());
-    p.positive("server.idleTimeout", s.idleTimeout());
-    p.positive("server.requestHeaderTimeout", s.requestHeaderTimeout());
-    p.positive("server.requestTimeout", s.requestTimeout());
-    p.positive("server.shutdownGracePeriod", s.shutdownGracePeriod());
-    if (s.managementPort() != null) {
-      p.range("server.managementPort", s.managementPort(), 1, 65535);
-      p.check(s.managementPort() != s.port(), "server.managementPort", "must differ from server.port: it exists to keep /metrics off the public port");
-    }
+    p.check(s.managementPort() == null || s.managementPort() != s.port(), "server.managementPort",
+        "must differ from server.port: it exists to keep /metrics off the public port");
     p.check(s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0, "server.shutdownReadinessDelay",
         "must be at least 0 and shorter than server.shutdownGracePeriod");
   }
@@ -247,11 +214,6 @@ public record GatewayConfig(
     for (int i = 0; i < r.endpoints().size(); i++) {
       if (r.endpoints().get(i) != null) redisEndpoint(p, r.endpoints().get(i), "redis.endpoints[" + i + "]");
     }
-    p.range("redis.poolSize", r.poolSize(), 1, 4096);
-    p.range("redis.poolWaiting", r.poolWaiting(), 1, 1_000_000);
-    p.range("redis.replicaAcks", r.replicaAcks(), 0, 16);
-    p.positive("redis.commandTimeout", r.commandTimeout());
-    p.positive("redis.replicaAckTimeout", r.replicaAckTimeout());
     p.check(r.replicaAckTimeout().compareTo(r.commandTimeout()) < 0, "redis.replicaAckTimeout", "must be shorter than redis.commandTimeout");
     p.check(KEY_PREFIX.matcher(r.keyPrefix()).matches(), "redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
   }
@@ -279,8 +241,6 @@ public record GatewayConfig(
     p.check(!a.publicKeys().isEmpty() || jwks != null || dev, "accessTokens.publicKeys",
         "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
     p.check(a.issuer() != null && !a.issuer().isBlank(), "accessTokens.issuer", "is required");
-    p.positive("accessTokens.jwksRefreshInterval", a.jwksRefreshInterval());
-    p.positive("accessTokens.jwksMinRefreshInterval", a.jwksMinRefreshInterval());
     p.check(a.audience() == null || !a.audience().isBlank(), "accessTokens.audience", "must not be empty when set");
   }
 
@@ -298,14 +258,11 @@ public record GatewayConfig(
     p.check(m.keys().isEmpty() || m.keys().stream().filter(k -> k != null && k.active()).count() == 1, "mediaTokens.keys", "exactly one key must be active");
     p.check(m.signingProvider().equals("auto") || m.signingProvider().equals("jdk"), "mediaTokens.signingProvider",
         "must be auto or jdk, got '" + m.signingProvider() + "'");
-    p.positive("mediaTokens.ttl", m.ttl());
   }
 
   private static void check(Problems p, ThrottleSettings t) {
     p.check(t.ratePerSecond() >= 0.001 && t.ratePerSecond() <= 1_000_000, "throttle.ratePerSecond",
         "must be between 0.001 and 1000000.0, got " + t.ratePerSecond());
-    p.range("throttle.burst", t.burst(), 0, 1_000_000);
-    p.range("throttle.ipv6PrefixLength", t.ipv6PrefixLength(), 1, 128);
     for (String entry : t.trustedProxies()) if (entry != null) trustedProxy(p, entry);
   }
 
@@ -355,17 +312,11 @@ public record GatewayConfig(
       String id = key.equals("mvpd") ? ic.mvpd() : ic.serviceProvider();
       if (p.check(id != null && !id.isBlank(), at + key, "is required")) p.check(ID.matcher(id).matches(), at + key, "must be 1-128 characters of [A-Za-z0-9_.-]");
     }
-    if (ic.maxResources() != null) p.range(at + "maxResources", ic.maxResources(), Integer.MIN_VALUE, 10_000);
-    p.positive(at + "lockoutRetention", ic.lockoutRetention());
     p.check(!ic.identityKey().isBlank(), at + "identityKey", "must not be empty");
-    p.positive(at + "resetPeriod", ic.resetPeriod());
     if (ic.resetPeriod() != null) {
       p.check(ic.resetOffset().compareTo(ic.resetPeriod()) < 0, at + "resetOffset", "must be at least 0 and less than resetPeriod");
     }
-    p.positive(at + "authenticationTtl", ic.authenticationTtl());
-    p.positive(at + "authorizationTtl", ic.authorizationTtl());
     p.check(ic.authorizationTtl().compareTo(Duration.ofDays(30)) <= 0, at + "authorizationTtl", "must be at most 30d");
-    p.positive(at + "degradedTtl", ic.degradedTtl());
     for (Map.Entry<String, Set<IntegrationConfig.Type>> only : TYPE_SPECIFIC.entrySet()) {
       p.check(!written.hasNonNull(only.getKey()) || only.getValue().contains(ic.type()), at + only.getKey(),
           "applies to " + TYPE_NAMES.get(only.getValue()) + " only, and this integration is " + ic.type().wireName);

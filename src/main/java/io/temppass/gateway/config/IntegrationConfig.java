@@ -1,6 +1,8 @@
 package io.temppass.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
 import java.time.Duration;
 
 /**
@@ -15,17 +17,17 @@ public record IntegrationConfig(
     Type type,
     boolean active,
     Duration ttl,
-    Integer maxResources,
+    @Range(min = Integer.MIN_VALUE, max = 10_000) Integer maxResources,
     String identityKey,
-    Duration lockoutRetention,
-    Duration resetPeriod,
+    @Positive Duration lockoutRetention,
+    @Positive Duration resetPeriod,
     Duration resetOffset,
     boolean dummyAuthorization,
     Degradation degradation,
-    Duration degradedTtl,
+    @Positive Duration degradedTtl,
     String logoUrl,
-    Duration authenticationTtl,
-    Duration authorizationTtl,
+    @Positive Duration authenticationTtl,
+    @Positive Duration authorizationTtl,
     MvpdSettings.Login login,
     MvpdSettings.Authorization authorization) {
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -70,7 +72,7 @@ public final class MvpdSettings {
    * refresh token) in Redis.
    */
   public record Sessions(
-      String publicUrl, Duration codeTtl, @JsonDeserialize(using = EncryptionKey.class) byte[] encryptionKey, Duration expiredProfileRetention) {
+      String publicUrl, @Positive Duration codeTtl, @JsonDeserialize(using = EncryptionKey.class) byte[] encryptionKey, Duration expiredProfileRetention) {
     public Sessions {
       publicUrl = url(publicUrl);
       while (publicUrl != null && publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
@@ -120,12 +122,12 @@ public final class MvpdSettings {
    */
   public record Authorization(
       String url,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Duration deadline,
-      int maxConcurrency,
-      int breakerFailures,
-      Duration breakerResetTimeout) {
+      @Positive Duration connectTimeout,
+      @Positive Duration readTimeout,
+      @Positive Duration deadline,
+      @Range(min = 1, max = 10_000) int maxConcurrency,
+      @Range(min = 1, max = 1000) int breakerFailures,
+      @Positive Duration breakerResetTimeout) {
     public Authorization {
       url = MvpdSettings.url(url);
     }
@@ -147,7 +149,6 @@ public final class MvpdSettings {
       }
     }
     if (s.publicUrl() != null) httpUrl(p, s.publicUrl(), "sessions.publicUrl");
-    p.positive("sessions.codeTtl", s.codeTtl());
     p.check(s.codeTtl().compareTo(Duration.ofDays(1)) <= 0, "sessions.codeTtl", "must be at most 1d");
     if (s.encryptionKey() != null) {
       p.check(s.encryptionKey().length == 32, "sessions.encryptionKey", "must be 32 bytes in Base64 (openssl rand -base64 32), got " + s.encryptionKey().length + " bytes");
@@ -181,15 +182,9 @@ public final class MvpdSettings {
   /** {@code at}: the authorization's path and a dot. */
   static void check(Problems p, Authorization a, String at) {
     if (p.check(a.url() != null, at + "url", "is required")) httpUrl(p, a.url(), at + "url");
-    for (Map.Entry<String, Duration> d : Map.of("connectTimeout", a.connectTimeout(), "readTimeout", a.readTimeout(), "deadline", a.deadline(),
-        "breakerResetTimeout", a.breakerResetTimeout()).entrySet()) {
-      p.positive(at + d.getKey(), d.getValue());
-    }
     p.check(a.deadline().compareTo(Duration.ofSeconds(60)) <= 0, at + "deadline", "must be at most 60s");
     p.check(a.readTimeout().compareTo(a.deadline()) <= 0, at + "readTimeout", "must not exceed deadline");
     p.check(a.connectTimeout().compareTo(a.deadline()) <= 0, at + "connectTimeout", "must not exceed deadline");
-    p.range(at + "maxConcurrency", a.maxConcurrency(), 1, 10_000);
-    p.range(at + "breakerFailures", a.breakerFailures(), 1, 1000);
   }
 
   /** A blank URL setting is no URL; the value is used without surrounding spaces. */

@@ -1,5 +1,9 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +31,47 @@ final class Problems {
     return ok;
   }
 
-  void range(String path, long value, long min, long max) {
-    check(value >= min && value <= max, path, "must be between " + min + " and " + max + ", got " + value);
+  /** A whole-number setting's bounds, checked by {@link #declared}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @interface Range {
+    long min();
+
+    long max();
   }
 
-  void positive(String path, Duration value) {
-    check(value == null || !(value.isZero() || value.isNegative()), path, "must be positive");
+  /** A duration setting that must be more than zero (when set), checked by {@link #declared}. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @interface Positive {}
+
+  /**
+   * The checks declared on the components of a bound record and of every record and list below it:
+   * {@link Range}, {@link Positive}, and no empty list item ({@code -} alone in YAML, or an item that
+   * could not be bound), so that no list of a loaded configuration holds a null.
+   */
+  void declared(Object value, String path) {
+    if (value instanceof Record r) {
+      for (RecordComponent c : r.getClass().getRecordComponents()) {
+        JsonProperty name = c.getAnnotation(JsonProperty.class);
+        String at = (path.isEmpty() ? "" : path + ".") + (name == null ? c.getName() : name.value());
+        Object v;
+        try {
+          v = c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+        Range range = c.getAnnotation(Range.class);
+        if (range != null && v instanceof Number n) {
+          check(n.longValue() >= range.min() && n.longValue() <= range.max(), at, "must be between " + range.min() + " and " + range.max() + ", got " + n);
+        }
+        if (c.isAnnotationPresent(Positive.class) && v instanceof Duration d) check(!(d.isZero() || d.isNegative()), at, "must be positive");
+        declared(v, at);
+      }
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) == null) add(path + "[" + i + "]", "must not be empty");
+        declared(list.get(i), path + "[" + i + "]");
+      }
+    }
   }
 
   /** A problem that a shared check (a key file's content, say) reported as an exception. */
