@@ -206,8 +206,15 @@ class BrokenConfigurationTest {
         yaml("short hash secret", replace("\"file:" + keys.secret() + "\"", "short"), "identity.hashSecret: must be at least 32 characters"),
         yaml("slow admin poll", s -> s + "admin:\n  pollInterval: 2s\n", "admin.pollInterval: must be under 1s"),
         yaml("bad trusted proxy", after("  enabled: false", "  trustedProxies: [\"10.0.0.0/99\"]"), "throttle.trustedProxies"),
+        // a host name would be resolved by the CIDR parser: only address literals are accepted
+        yaml("trusted proxy given as a host name", after("  enabled: false", "  trustedProxies: [\"localhost/32\"]"),
+            "throttle.trustedProxies: 'localhost/32' is not an IP address or CIDR block"),
         yaml("embedded Redis in production", after("  poolSize: 16", "  embedded: true"), "redis.embedded: an embedded Redis is only for mode: development"),
         yaml("sessions key of the wrong length", s -> s + "sessions:\n  encryptionKey: c2hvcnQ=\n", "sessions.encryptionKey: must be 32 bytes in Base64"),
+        // an empty list item ("-" alone) must not load as a null integration or algorithm; breakage caught:
+        // without the empty-item check of Problems.declared the null integration reaches warnings() (NullPointerException)
+        yaml("empty integration item", after("integrations:", "  -"), "integrations[0]: must not be empty"),
+        yaml("empty algorithm", replace("  algorithms: [RS256]", "  algorithms: [RS256, ~]"), "accessTokens.algorithms[1]: must not be empty"),
         yaml("integration without serviceProvider", replace("  - serviceProvider: REF30", "  - serviceProvidr: REF30"), "integrations[2].serviceProvider: is required"));
   }
 
@@ -236,9 +243,9 @@ class BrokenConfigurationTest {
   }
 
   /**
-   * Breakage caught: a check that stops at the first problem, either a malformed value (ConfigNode's
-   * reads throwing instead of recording) or a failed rule (a section's problem not caught, so the
-   * next parts are never read), reports one line instead of all of them.
+   * Breakage caught: a check that stops at the first problem, either a value Jackson cannot bind
+   * (ConfigBinder giving up after the first failed bind instead of replacing the bad value and binding
+   * again) or a failed rule (a check that throws instead of recording), reports one line instead of all.
    */
   @Test
   void every_problem_is_reported_not_just_the_first() throws Exception {

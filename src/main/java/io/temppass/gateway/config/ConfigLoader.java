@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.DecodeException;
@@ -38,6 +40,7 @@ public final class ConfigLoader {
    */
   public static final Set<String> PROCESS_VARIABLES = Set.of("TEMPPASS_CONFIG", "TEMPPASS_LOG_FORMAT");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private ConfigLoader() {}
 
@@ -62,7 +65,7 @@ public final class ConfigLoader {
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
       try {
-        merge(tree, read(file));
+        tree.mergeIn(read(file), true);
       } catch (ConfigException e) {
         problems.addAll(e.problems());
       }
@@ -84,17 +87,21 @@ public final class ConfigLoader {
     try {
       List<String> duplicates = duplicateKeys(file, bytes);
       if (!duplicates.isEmpty()) throw ConfigException.of(duplicates);
-      Object parsed = YAML.readValue(bytes, Object.class);
-      if (parsed != null && !(parsed instanceof Map)) throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
-      return parsed == null ? new JsonObject() : new JsonObject(Json.CODEC.toString(parsed));
+      JsonNode parsed = YAML.readTree(bytes);
+      if (parsed.isMissingNode() || parsed.isNull()) return new JsonObject();
+      if (!parsed.isObject()) throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
+      return new JsonObject(YAML.convertValue(parsed, MAP));
     } catch (IOException e) {
       throw new ConfigException(file.toString(), "is not valid YAML: " + yamlProblem(e));
     }
   }
 
   /**
-   * Every key given twice in one mapping, at any level. A YAML parser keeps the last one silently, so
-   * a second {@code server:} block used to replace the first whole (default port, host and timeouts).
+   * Every key given twice in one mapping, at any level, with both lines. A YAML parser keeps the last
+   * one silently, so a second {@code server:} block used to replace the first whole (default port,
+   * host and timeouts). Hand-written because Jackson's own check ({@code STRICT_DUPLICATE_DETECTION})
+   * stops at the first duplicate and names only the second line ({@code Duplicate field 'server'} at
+   * line 40), while the operator is owed every duplicate and both of its lines.
    */
   private static List<String> duplicateKeys(Path file, byte[] bytes) throws IOException {
     List<String> out = new ArrayList<>();
@@ -137,17 +144,6 @@ public final class ConfigLoader {
       return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ": " + firstLine(j.getOriginalMessage());
     }
     return firstLine(e.getMessage());
-  }
-
-  private static void merge(JsonObject into, JsonObject from) {
-    for (String key : from.fieldNames()) {
-      Object value = from.getValue(key);
-      if (value instanceof JsonObject obj && into.getValue(key) instanceof JsonObject existing) {
-        merge(existing, obj);
-      } else {
-        into.put(key, value);
-      }
-    }
   }
 
   /** Applies the overrides; returns each overridden setting's path with the variable that set it. */

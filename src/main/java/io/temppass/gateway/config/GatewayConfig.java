@@ -1,6 +1,18 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +26,13 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import io.temppass.gateway.throttle.TrustedProxies;
 
 /**
  * The gateway's whole configuration: one typed object, built once at start-up from
- * {@code conf/*.yaml} plus {@code TEMPPASS_*} environment overrides (see {@link ConfigLoader}).
- * Every setting, its default and its meaning is listed once in {@code conf/gateway.yaml}.
+ * {@code conf/*.yaml} plus {@code TEMPPASS_*} environment overrides (see {@link ConfigLoader}),
+ * bound by Jackson ({@link ConfigBinder}; defaults in {@code defaults.yaml}) and then checked here
+ * against the rules that span settings. Every setting, its default and its meaning is listed once in
+ * {@code conf/gateway.yaml}.
  */
 public record GatewayConfig(
     Mode mode,
@@ -27,68 +40,108 @@ public record GatewayConfig(
     RedisSettings redis,
     AccessTokens accessTokens,
     MediaTokens mediaTokens,
-    String hashSecret,
+    @JsonProperty("identity") @JsonDeserialize(using = IdentitySetting.class) String hashSecret,
     Admin admin,
     ThrottleSettings throttle,
     List<IntegrationConfig> integrations,
     List<MvpdSettings.ServiceProvider> serviceProviders,
     MvpdSettings.Sessions sessions) {
 
-  public enum Mode { PRODUCTION, DEVELOPMENT }
+  public GatewayConfig {
+    hashSecret = hashSecret == null ? null : hashSecret.strip();
+  }
 
-  public enum RedisType { STANDALONE, CLUSTER }
+  public enum Mode {
+    @JsonProperty("production") PRODUCTION,
+    @JsonProperty("development") DEVELOPMENT
+  }
 
+  public enum RedisType {
+    @JsonProperty("standalone") STANDALONE,
+    @JsonProperty("cluster") CLUSTER
+  }
+
+  /** {@code instances: 0} (the default) means one per core. */
   public record Server(
       String host,
-      int port,
-      int instances,
-      Duration eventBusTimeout,
-      int maxResourcesPerRequest,
-      int maxPreauthorizeResources,
-      int maxBodyBytes,
-      int maxResourceLength,
+      @Range(min = 0, max = 65535) int port,
+      @Range(min = 0, max = 256) int instances,
+      @Positive Duration eventBusTimeout,
+      @Range(min = 1, max = 1000) int maxResourcesPerRequest,
+      @Range(min = 1, max = 1000) int maxPreauthorizeResources,
+      @Range(min = 256, max = 16 * 1024 * 1024) int maxBodyBytes,
+      @Range(min = 1, max = 65536) int maxResourceLength,
       String helpUrl,
-      Duration idleTimeout,
-      Duration requestHeaderTimeout,
-      Duration requestTimeout,
+      @Positive Duration idleTimeout,
+      @Positive Duration requestHeaderTimeout,
+      @Positive Duration requestTimeout,
       Duration shutdownReadinessDelay,
-      Duration shutdownGracePeriod,
-      Integer managementPort) {}
+      @Positive Duration shutdownGracePeriod,
+      @Range(min = 1, max = 65535) Integer managementPort) {
+    public Server {
+      if (instances == 0) instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+  }
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
-  public record ThrottleSettings(boolean enabled, double ratePerSecond, int burst, List<String> trustedProxies, int ipv6PrefixLength) {}
+  public record ThrottleSettings(
+      boolean enabled, double ratePerSecond, @Range(min = 0, max = 1_000_000) int burst, List<String> trustedProxies, @Range(min = 1, max = 128) int ipv6PrefixLength) {}
 
   public record RedisSettings(
       RedisType type,
       List<String> endpoints,
       boolean embedded,
-      int poolSize,
-      int poolWaiting,
-      Duration commandTimeout,
+      @Range(min = 1, max = 4096) int poolSize,
+      @Range(min = 1, max = 1_000_000) int poolWaiting,
+      @Positive Duration commandTimeout,
       String keyPrefix,
-      int replicaAcks,
-      Duration replicaAckTimeout) {}
+      @Range(min = 0, max = 16) int replicaAcks,
+      @Positive Duration replicaAckTimeout) {}
 
+  /** No {@code algorithms} means RS256; a blank {@code jwks} means none. */
   public record AccessTokens(
       String issuer,
       List<String> algorithms,
-      List<String> publicKeys,
+      @JsonDeserialize(contentUsing = ConfigBinder.FileSetting.class) List<String> publicKeys,
       String jwks,
-      Duration jwksRefreshInterval,
-      Duration jwksMinRefreshInterval,
+      @Positive Duration jwksRefreshInterval,
+      @Positive Duration jwksMinRefreshInterval,
       Duration leeway,
       String requiredScope,
       String clientIdClaim,
       Map<String, List<String>> clientServiceProviders,
-      String audience) {}
+      String audience) {
+    public AccessTokens {
+      if (algorithms == null || algorithms.isEmpty()) algorithms = List.of("RS256");
+      if (jwks != null && jwks.isBlank()) jwks = null;
+    }
+  }
 
   /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
-  public record Admin(String requiredScope, Duration pollInterval) {}
+  public record Admin(String requiredScope, @Positive Duration pollInterval) {}
 
-  public record MediaTokenKey(String kid, String privateKeyPem, String publicKeyPem, boolean active) {}
+  public record MediaTokenKey(
+      String kid,
+      @JsonProperty("privateKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class) String privateKeyPem,
+      @JsonProperty("publicKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class) String publicKeyPem,
+      boolean active) {}
 
   /** {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the JDK's default). */
-  public record MediaTokens(Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
+  public record MediaTokens(@Positive Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
+
+  /** The {@code identity} section, which holds one setting: read into {@link GatewayConfig#hashSecret}. */
+  record Identity(@JsonDeserialize(using = ConfigBinder.FileSetting.class) String hashSecret) {}
+
+  static final class IdentitySetting extends StdDeserializer<String> {
+    IdentitySetting() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return ctxt.readValue(p, Identity.class).hashSecret();
+    }
+  }
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_:.-]{1,32}");
@@ -107,218 +160,127 @@ public record GatewayConfig(
     return null;
   }
 
-  /** Builds and validates the typed configuration; throws {@link ConfigException} naming the bad setting. */
+  /**
+   * Binds and validates the typed configuration; throws {@link ConfigException} listing every
+   * problem, each naming its setting. {@code files} reads the {@code file:} values.
+   */
   public static GatewayConfig from(JsonObject tree, Function<String, String> files) {
-    ConfigNode root = new ConfigNode("", tree);
-    Mode mode = root.enumValue("mode", Mode.PRODUCTION, s -> Mode.valueOf(s.toUpperCase(Locale.ROOT)), "production, development");
+    Problems problems = new Problems();
+    GatewayConfig config = ConfigBinder.bind(tree, files, problems);
+    if (config != null) config.check(problems, ConfigBinder.nodes(tree));
+    problems.throwIfAny();
+    return config;
+  }
+
+  /** The rules no type expresses: ranges, formats, and settings that depend on each other. */
+  private void check(Problems p, ObjectNode written) {
     boolean dev = mode == Mode.DEVELOPMENT;
-    // Each part is read on its own, so one wrong setting does not hide the problems of the next part.
-    Server server = root.section(() -> server(root));
-    RedisSettings redis = root.section(() -> redis(root, dev));
-    AccessTokens accessTokens = root.section(() -> accessTokens(root, dev, files));
-    MediaTokens mediaTokens = root.section(() -> mediaTokens(root, dev, files));
-    String secret = root.section(() -> hashSecret(root, files));
-    Admin admin = root.section(() -> admin(root, accessTokens == null ? null : accessTokens.requiredScope()));
-    ThrottleSettings throttle = root.section(() -> throttle(root));
-
-    List<IntegrationConfig> integrations = new ArrayList<>();
+    p.declared(this, "");
+    check(p, server);
+    check(p, redis, dev);
+    check(p, accessTokens, dev);
+    check(p, mediaTokens, dev);
+    if (p.check(hashSecret != null && !hashSecret.isBlank(), "identity.hashSecret",
+        "is required (at least 32 characters): device and identity values are stored only as keyed hashes")) {
+      p.check(hashSecret.length() >= 32, "identity.hashSecret", "must be at least 32 characters");
+    }
+    p.check(!admin.requiredScope().isBlank() && !admin.requiredScope().equals(accessTokens.requiredScope()), "admin.requiredScope",
+        "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
+    p.check(admin.pollInterval().compareTo(Duration.ofSeconds(1)) < 0, "admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
+    check(p, throttle);
     Set<String> seen = new HashSet<>();
-    List<ConfigNode> items = root.section(() -> root.children("integrations"));
-    for (ConfigNode n : items == null ? List.<ConfigNode>of() : items) {
-      IntegrationConfig ic = root.section(() -> integration(n, files));
+    for (int i = 0; i < integrations.size(); i++) {
+      IntegrationConfig ic = integrations.get(i);
       if (ic == null) continue;
-      if (!seen.add(ic.id())) root.report(n.path("mvpd"), "duplicate integration " + ic.id());
-      integrations.add(ic);
-      n.finish();
+      check(p, ic, "integrations[" + i + "].", written.path("integrations").path(i));
+      if (ic.serviceProvider() != null && ic.mvpd() != null) p.check(seen.add(ic.id()), "integrations[" + i + "].mvpd", "duplicate integration " + ic.id());
     }
-    List<MvpdSettings.ServiceProvider> serviceProviders = root.section(() -> MvpdSettings.serviceProviders(root));
-    Set<String> spIds = new HashSet<>();
-    for (MvpdSettings.ServiceProvider sp : serviceProviders == null ? List.<MvpdSettings.ServiceProvider>of() : serviceProviders) {
-      if (!spIds.add(sp.id())) root.report("serviceProviders", "duplicate id '" + sp.id() + "'");
-    }
-    boolean login = integrations.stream().anyMatch(IntegrationConfig::hasMvpdLogin);
-    MvpdSettings.Sessions sessions = root.section(() -> MvpdSettings.sessions(root.child("sessions"), login, ref -> resolve(ref, "sessions.encryptionKey", files)));
-    root.finish();
-    root.throwIfProblems();
-    return new GatewayConfig(mode, server, redis, accessTokens, mediaTokens, secret, admin, throttle, List.copyOf(integrations),
-        serviceProviders, sessions);
+    MvpdSettings.check(p, serviceProviders, sessions, integrations.stream().anyMatch(i -> i != null && i.hasMvpdLogin()));
   }
 
-  private static Server server(ConfigNode root) {
-    ConfigNode s = root.child("server");
-    int cores = Runtime.getRuntime().availableProcessors();
-    Server server = new Server(
-        host(s.string("host", "0.0.0.0")),
-        s.integer("port", 8080, 0, 65535),
-        defaultInstances(s.integer("instances", 0, 0, 256), cores),
-        s.positiveDuration("eventBusTimeout", Duration.ofSeconds(2)),
-        s.integer("maxResourcesPerRequest", 10, 1, 1000),
-        s.integer("maxPreauthorizeResources", 5, 1, 1000),
-        s.integer("maxBodyBytes", 64 * 1024, 256, 16 * 1024 * 1024),
-        s.integer("maxResourceLength", 2048, 1, 65536),
-        s.string("helpUrl", "https://github.com/temppass-gateway/temppass-gateway/blob/main/docs/ERRORS.md"),
-        s.positiveDuration("idleTimeout", Duration.ofSeconds(60)),
-        s.positiveDuration("requestHeaderTimeout", Duration.ofSeconds(10)),
-        s.positiveDuration("requestTimeout", Duration.ofSeconds(10)),
-        s.duration("shutdownReadinessDelay", Duration.ofSeconds(5)),
-        s.positiveDuration("shutdownGracePeriod", Duration.ofSeconds(20)),
-        s.has("managementPort") ? s.integer("managementPort", 0, 1, 65535) : null);
-    if (server.managementPort() != null && server.managementPort() == server.port()) {
-      throw new ConfigException("server.managementPort", "must differ from server.port: it exists to keep /metrics off the public port");
-    }
-    if (server.shutdownReadinessDelay().isNegative() || server.shutdownReadinessDelay().compareTo(server.shutdownGracePeriod()) >= 0) {
-      throw new ConfigException("server.shutdownReadinessDelay", "must be at least 0 and shorter than server.shutdownGracePeriod");
-    }
-    s.finish();
-    return server;
+  private static void check(Problems p, Server s) {
+    p.check(!s.host().isBlank(), "server.host", "must not be empty (0.0.0.0 listens on every interface)");
+    // A numeric host must be a real IPv4 address: 999.1.1.1 would only fail when the server binds.
+    p.check(!s.host().matches("[0-9.]+") || NetUtil.isValidIpV4Address(s.host()), "server.host", "must be an IP address or a host name, got '" + s.host() + "'");
+    p.check(s.managementPort() == null || s.managementPort() != s.port(), "server.managementPort",
+        "must differ from server.port: it exists to keep /metrics off the public port");
+    p.check(s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0, "server.shutdownReadinessDelay",
+        "must be at least 0 and shorter than server.shutdownGracePeriod");
   }
 
-  private static RedisSettings redis(ConfigNode root, boolean dev) {
-    ConfigNode r = root.child("redis");
-    RedisType type = r.enumValue("type", RedisType.STANDALONE, v -> RedisType.valueOf(v.toUpperCase(Locale.ROOT)), "standalone, cluster");
-    List<String> endpoints = r.strings("endpoints");
-    boolean embedded = r.bool("embedded", false);
-    if (embedded && !dev) throw new ConfigException("redis.embedded", "an embedded Redis is only for mode: development");
-    if (!embedded && endpoints.isEmpty()) throw new ConfigException("redis.endpoints", "at least one redis:// endpoint is required");
-    for (int i = 0; i < endpoints.size(); i++) {
-      String endpoint = endpoints.get(i);
-      String setting = "redis.endpoints[" + i + "]";
-      r.section(() -> redisEndpoint(endpoint, setting));
+  private static void check(Problems p, RedisSettings r, boolean dev) {
+    p.check(!r.embedded() || dev, "redis.embedded", "an embedded Redis is only for mode: development");
+    p.check(r.embedded() || !r.endpoints().isEmpty(), "redis.endpoints", "at least one redis:// endpoint is required");
+    for (int i = 0; i < r.endpoints().size(); i++) {
+      if (r.endpoints().get(i) != null) redisEndpoint(p, r.endpoints().get(i), "redis.endpoints[" + i + "]");
     }
-    RedisSettings redis = new RedisSettings(
-        type,
-        List.copyOf(endpoints),
-        embedded,
-        r.integer("poolSize", 32, 1, 4096),
-        r.integer("poolWaiting", 2048, 1, 1_000_000),
-        r.positiveDuration("commandTimeout", Duration.ofSeconds(1)),
-        r.string("keyPrefix", "tp"),
-        r.integer("replicaAcks", 0, 0, 16),
-        r.positiveDuration("replicaAckTimeout", Duration.ofMillis(250)));
-    if (redis.replicaAckTimeout().compareTo(redis.commandTimeout()) >= 0) {
-      throw new ConfigException("redis.replicaAckTimeout", "must be shorter than redis.commandTimeout");
-    }
-    if (!KEY_PREFIX.matcher(redis.keyPrefix()).matches()) {
-      throw new ConfigException("redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
-    }
-    r.finish();
-    return redis;
+    p.check(r.replicaAckTimeout().compareTo(r.commandTimeout()) < 0, "redis.replicaAckTimeout", "must be shorter than redis.commandTimeout");
+    p.check(KEY_PREFIX.matcher(r.keyPrefix()).matches(), "redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
   }
 
-  private static AccessTokens accessTokens(ConfigNode root, boolean dev, Function<String, String> files) {
-    ConfigNode a = root.child("accessTokens");
-    List<String> algorithms = a.strings("algorithms");
-    if (algorithms.isEmpty()) algorithms = List.of("RS256");
-    for (String alg : algorithms) {
-      if (!ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg)) {
-        throw new ConfigException("accessTokens.algorithms", "'" + alg + "' is not an allowed signature algorithm " + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
+  private static void check(Problems p, AccessTokens a, boolean dev) {
+    boolean allowed = true;
+    for (String alg : a.algorithms()) {
+      allowed &= p.check(alg != null && ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg), "accessTokens.algorithms",
+          "'" + alg + "' is not an allowed signature algorithm " + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
+    }
+    for (int i = 0; i < a.publicKeys().size() && allowed; i++) {
+      try {
+        if (a.publicKeys().get(i) != null) PublicKeyPems.checkUsable(a.publicKeys().get(i), "accessTokens.publicKeys[" + i + "]", a.algorithms());
+      } catch (ConfigException e) {
+        p.add(e);
       }
     }
-    List<String> publicKeys = new ArrayList<>();
-    List<String> keyRefs = a.strings("publicKeys");
-    for (int i = 0; i < keyRefs.size(); i++) publicKeys.add(resolve(keyRefs.get(i), "accessTokens.publicKeys[" + i + "]", files));
-    for (int i = 0; i < publicKeys.size(); i++) {
-      String pem = publicKeys.get(i);
-      String setting = "accessTokens.publicKeys[" + i + "]";
-      List<String> usable = algorithms;
-      a.section(() -> PublicKeyPems.checkUsable(pem, setting, usable));
+    String jwks = a.jwks();
+    if (jwks != null) {
+      p.check(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"), "accessTokens.jwks", "must be file:/path, https:// or http:// URL");
+      p.check(a.publicKeys().isEmpty(), "accessTokens.jwks", "set either publicKeys or jwks, not both");
+      p.check(!jwks.startsWith("http://") || dev, "accessTokens.jwks",
+          "must be https:// (or file:) outside mode: development: keys read over plain HTTP can be replaced in transit");
     }
-    String jwks = a.string("jwks", null);
-    if (jwks != null && jwks.isBlank()) jwks = null;
-    if (jwks != null && !(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"))) {
-      throw new ConfigException("accessTokens.jwks", "must be file:/path, https:// or http:// URL");
-    }
-    if (publicKeys.isEmpty() && jwks == null && !dev) {
-      throw new ConfigException("accessTokens.publicKeys", "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
-    }
-    if (!publicKeys.isEmpty() && jwks != null) throw new ConfigException("accessTokens.jwks", "set either publicKeys or jwks, not both");
-    if (jwks != null && jwks.startsWith("http://") && !dev) {
-      throw new ConfigException("accessTokens.jwks", "must be https:// (or file:) outside mode: development: keys read over plain HTTP can be replaced in transit");
-    }
-    AccessTokens accessTokens = new AccessTokens(
-        a.requiredString("issuer"),
-        List.copyOf(algorithms),
-        List.copyOf(publicKeys),
-        jwks,
-        a.positiveDuration("jwksRefreshInterval", Duration.ofMinutes(5)),
-        a.positiveDuration("jwksMinRefreshInterval", Duration.ofSeconds(30)),
-        a.duration("leeway", Duration.ofSeconds(30)),
-        a.string("requiredScope", "api:client:v2"),
-        a.string("clientIdClaim", "sub"),
-        a.stringListMap("clientServiceProviders"),
-        a.string("audience", null));
-    if (accessTokens.audience() != null && accessTokens.audience().isBlank()) throw new ConfigException("accessTokens.audience", "must not be empty when set");
-    a.finish();
-    return accessTokens;
+    p.check(!a.publicKeys().isEmpty() || jwks != null || dev, "accessTokens.publicKeys",
+        "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
+    p.check(a.issuer() != null && !a.issuer().isBlank(), "accessTokens.issuer", "is required");
+    p.check(a.audience() == null || !a.audience().isBlank(), "accessTokens.audience", "must not be empty when set");
   }
 
-  private static MediaTokens mediaTokens(ConfigNode root, boolean dev, Function<String, String> files) {
-    ConfigNode m = root.child("mediaTokens");
-    List<MediaTokenKey> keys = new ArrayList<>();
-    for (ConfigNode k : m.children("keys")) {
-      String priv = k.string("privateKey", null);
-      keys.add(new MediaTokenKey(
-          k.requiredString("kid"),
-          priv == null ? null : resolve(priv, k.path("privateKey"), files),
-          resolve(k.requiredString("publicKey"), k.path("publicKey"), files),
-          k.bool("active", false)));
-      k.finish();
-    }
-    boolean generate = m.bool("generateDevelopmentKey", false);
-    if (generate && !dev) throw new ConfigException("mediaTokens.generateDevelopmentKey", "only allowed in mode: development");
-    if (keys.isEmpty() && !generate) throw new ConfigException("mediaTokens.keys", "at least one signing key is required");
-    if (!keys.isEmpty() && keys.stream().filter(MediaTokenKey::active).count() != 1) {
-      throw new ConfigException("mediaTokens.keys", "exactly one key must be active");
-    }
+  private static void check(Problems p, MediaTokens m, boolean dev) {
     Set<String> kids = new HashSet<>();
-    for (MediaTokenKey k : keys) if (!kids.add(k.kid())) throw new ConfigException("mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
-    String signingProvider = m.string("signingProvider", "auto");
-    if (!signingProvider.equals("auto") && !signingProvider.equals("jdk")) {
-      throw new ConfigException("mediaTokens.signingProvider", "must be auto or jdk, got '" + signingProvider + "'");
+    for (int i = 0; i < m.keys().size(); i++) {
+      MediaTokenKey k = m.keys().get(i);
+      if (k == null) continue;
+      p.check(k.kid() != null && !k.kid().isBlank(), "mediaTokens.keys[" + i + "].kid", "is required");
+      p.check(k.publicKeyPem() != null && !k.publicKeyPem().isBlank(), "mediaTokens.keys[" + i + "].publicKey", "is required");
+      if (k.kid() != null) p.check(kids.add(k.kid()), "mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
     }
-    MediaTokens mediaTokens = new MediaTokens(m.positiveDuration("ttl", Duration.ofMinutes(7)), List.copyOf(keys), generate, signingProvider);
-    m.finish();
-    return mediaTokens;
+    p.check(!m.generateDevelopmentKey() || dev, "mediaTokens.generateDevelopmentKey", "only allowed in mode: development");
+    p.check(!m.keys().isEmpty() || m.generateDevelopmentKey(), "mediaTokens.keys", "at least one signing key is required");
+    p.check(m.keys().isEmpty() || m.keys().stream().filter(k -> k != null && k.active()).count() == 1, "mediaTokens.keys", "exactly one key must be active");
+    p.check(m.signingProvider().equals("auto") || m.signingProvider().equals("jdk"), "mediaTokens.signingProvider",
+        "must be auto or jdk, got '" + m.signingProvider() + "'");
   }
 
-  private static String hashSecret(ConfigNode root, Function<String, String> files) {
-    ConfigNode id = root.child("identity");
-    String secret = id.string("hashSecret", null);
-    if (secret == null || secret.isBlank()) {
-      throw new ConfigException("identity.hashSecret", "is required (at least 32 characters): device and identity values are stored only as keyed hashes");
-    }
-    secret = resolve(secret, "identity.hashSecret", files).strip();
-    if (secret.length() < 32) throw new ConfigException("identity.hashSecret", "must be at least 32 characters");
-    id.finish();
-    return secret;
+  private static void check(Problems p, ThrottleSettings t) {
+    p.check(t.ratePerSecond() >= 0.001 && t.ratePerSecond() <= 1_000_000, "throttle.ratePerSecond",
+        "must be between 0.001 and 1000000.0, got " + t.ratePerSecond());
+    for (String entry : t.trustedProxies()) if (entry != null) trustedProxy(p, entry);
   }
 
-  /** {@code clientScope}: accessTokens.requiredScope, or null when that part is itself wrong. */
-  private static Admin admin(ConfigNode root, String clientScope) {
-    ConfigNode ad = root.child("admin");
-    Admin admin = new Admin(ad.string("requiredScope", "temppass:admin"), ad.positiveDuration("pollInterval", Duration.ofMillis(500)));
-    if (admin.requiredScope().isBlank() || admin.requiredScope().equals(clientScope)) {
-      throw new ConfigException("admin.requiredScope", "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
+  /**
+   * A CIDR block or a single address, checked with Netty's {@link IpSubnetFilterRule}, the matcher the
+   * throttle builds from these strings. Address literals only: that parser would resolve a host name.
+   */
+  private static void trustedProxy(Problems p, String entry) {
+    String[] parts = entry.strip().split("/", 2);
+    if (!p.check(NetUtil.isValidIpV4Address(parts[0]) || NetUtil.isValidIpV6Address(parts[0]), "throttle.trustedProxies",
+        "'" + entry + "' is not an IP address or CIDR block")) {
+      return;
     }
-    if (admin.pollInterval().compareTo(Duration.ofSeconds(1)) >= 0) {
-      throw new ConfigException("admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
-    }
-    ad.finish();
-    return admin;
-  }
-
-  private static ThrottleSettings throttle(ConfigNode root) {
-    ConfigNode t = root.child("throttle");
-    ThrottleSettings throttle = new ThrottleSettings(
-        t.bool("enabled", true), t.decimal("ratePerSecond", 1, 0.001, 1_000_000), t.integer("burst", 10, 0, 1_000_000), t.strings("trustedProxies"),
-        t.integer("ipv6PrefixLength", 64, 1, 128));
     try {
-      TrustedProxies.parse(throttle.trustedProxies());
+      if (parts.length == 2) new IpSubnetFilterRule(parts[0], Integer.parseInt(parts[1]), IpFilterRuleType.ACCEPT);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("throttle.trustedProxies", e.getMessage());
+      p.add("throttle.trustedProxies", "'" + entry + "' has an invalid prefix length");
     }
-    t.finish();
-    return throttle;
   }
 
   private static final Set<IntegrationConfig.Type> TEMPPASS = Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
@@ -344,96 +306,47 @@ public record GatewayConfig(
     }
   }
 
-  private static IntegrationConfig integration(ConfigNode n, Function<String, String> files) {
-    String sp = n.requiredString("serviceProvider");
-    String mvpd = n.requiredString("mvpd");
-    if (!ID.matcher(sp).matches()) throw new ConfigException(n.path("serviceProvider"), "must be 1-128 characters of [A-Za-z0-9_.-]");
-    if (!ID.matcher(mvpd).matches()) throw new ConfigException(n.path("mvpd"), "must be 1-128 characters of [A-Za-z0-9_.-]");
-    IntegrationConfig.Type type = n.enumValue("type", IntegrationConfig.Type.REGULAR, IntegrationConfig.Type::parse, "temppass-basic, temppass-promotional, regular");
-    Duration ttl = n.duration("ttl", null);
-    Integer maxResources = n.has("maxResources") ? n.integer("maxResources", 0, Integer.MIN_VALUE, 10_000) : null;
-    Duration retention = n.positiveDuration("lockoutRetention", Duration.ofDays(30));
-    if (retention.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("lockoutRetention"), "must be at most 400d so Redis memory stays bounded");
-    if (ttl != null && ttl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("ttl"), "must be at most 400d");
-    String identityKey = n.string("identityKey", "email");
-    if (identityKey.isBlank()) throw new ConfigException(n.path("identityKey"), "must not be empty");
-    Duration resetPeriod = n.positiveDuration("resetPeriod", null);
-    Duration resetOffset = n.duration("resetOffset", Duration.ZERO);
-    if (resetPeriod != null && (resetOffset.isNegative() || resetOffset.compareTo(resetPeriod) >= 0)) {
-      throw new ConfigException(n.path("resetOffset"), "must be at least 0 and less than resetPeriod");
+  /** {@code written}: the item as the configuration wrote it, before defaults, to tell which type-specific settings were set. */
+  private static void check(Problems p, IntegrationConfig ic, String at, com.fasterxml.jackson.databind.JsonNode written) {
+    for (String key : List.of("serviceProvider", "mvpd")) {
+      String id = key.equals("mvpd") ? ic.mvpd() : ic.serviceProvider();
+      if (p.check(id != null && !id.isBlank(), at + key, "is required")) p.check(ID.matcher(id).matches(), at + key, "must be 1-128 characters of [A-Za-z0-9_.-]");
     }
-    IntegrationConfig.Degradation degradation = n.enumValue("degradation", null, IntegrationConfig.Degradation::parse, "AuthNAll, AuthZAll, AuthZNone");
-    Duration authenticationTtl = n.positiveDuration("authenticationTtl", Duration.ofDays(30));
-    if (authenticationTtl.compareTo(Duration.ofDays(400)) > 0) throw new ConfigException(n.path("authenticationTtl"), "must be at most 400d");
-    Duration authorizationTtl = n.positiveDuration("authorizationTtl", Duration.ofHours(1));
-    if (authorizationTtl.compareTo(Duration.ofDays(30)) > 0) throw new ConfigException(n.path("authorizationTtl"), "must be at most 30d");
-    MvpdSettings.Login login = n.has("login") ? MvpdSettings.login(n.child("login"), ref -> resolve(ref, n.path("login.clientSecret"), files)) : null;
-    MvpdSettings.Authorization authorization = n.has("authorization") ? MvpdSettings.authorization(n.child("authorization")) : null;
+    p.check(!ic.identityKey().isBlank(), at + "identityKey", "must not be empty");
+    if (ic.resetPeriod() != null) {
+      p.check(ic.resetOffset().compareTo(ic.resetPeriod()) < 0, at + "resetOffset", "must be at least 0 and less than resetPeriod");
+    }
+    p.check(ic.authorizationTtl().compareTo(Duration.ofDays(30)) <= 0, at + "authorizationTtl", "must be at most 30d");
     for (Map.Entry<String, Set<IntegrationConfig.Type>> only : TYPE_SPECIFIC.entrySet()) {
-      if (n.has(only.getKey()) && !only.getValue().contains(type)) {
-        n.report(n.path(only.getKey()), "applies to " + TYPE_NAMES.get(only.getValue()) + " only, and this integration is " + type.wireName);
-      }
+      p.check(!written.hasNonNull(only.getKey()) || only.getValue().contains(ic.type()), at + only.getKey(),
+          "applies to " + TYPE_NAMES.get(only.getValue()) + " only, and this integration is " + ic.type().wireName);
     }
-    if (login != null && authorization == null && type == IntegrationConfig.Type.REGULAR) {
-      throw new ConfigException(n.path("authorization"), "is required when login is set: decisions ask the MVPD's authorization endpoint");
-    }
-    return new IntegrationConfig(
-        sp, mvpd, n.string("displayName", mvpd), type, n.bool("active", true), ttl, maxResources,
-        identityKey, retention, resetPeriod, resetOffset, n.bool("dummyAuthorization", false),
-        degradation, n.positiveDuration("degradedTtl", Duration.ofHours(1)),
-        n.string("logoUrl", null), authenticationTtl, authorizationTtl, login, authorization);
+    if (ic.login() != null) MvpdSettings.check(p, ic.login(), at + "login.");
+    if (ic.authorization() != null) MvpdSettings.check(p, ic.authorization(), at + "authorization.");
+    p.check(ic.login() == null || ic.authorization() != null || ic.type() != IntegrationConfig.Type.REGULAR, at + "authorization",
+        "is required when login is set: decisions ask the MVPD's authorization endpoint");
   }
 
   /**
    * The whole endpoint, checked before the Redis client sees it: its own parser throws a bare
    * IllegalArgumentException for {@code redis://host:notaport}, which surfaced as a stack trace.
    */
-  private static String redisEndpoint(String endpoint, String setting) {
-    String expected = "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'";
+  private static void redisEndpoint(Problems p, String endpoint, String setting) {
     java.net.URI uri;
     try {
       uri = new java.net.URI(endpoint.strip());
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(setting, expected);
+      uri = null;
     }
-    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) throw new ConfigException(setting, expected);
+    if (!p.check(uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())), setting,
+        "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'")) {
+      return;
+    }
     // A port that is not a number leaves URI with a registry authority and no host.
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new ConfigException(setting, "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'");
-    }
-    if (uri.getPort() == 0 || uri.getPort() > 65535) throw new ConfigException(setting, "port must be from 1 to 65535, got " + uri.getPort());
+    if (!p.check(uri.getHost() != null && !uri.getHost().isEmpty(), setting, "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'")) return;
+    p.check(uri.getPort() != 0 && uri.getPort() <= 65535, setting, "port must be from 1 to 65535, got " + uri.getPort());
     String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-    if (!db.isEmpty() && !db.matches("\\d{1,2}")) throw new ConfigException(setting, "the path must be a database number such as /0, got '/" + db + "'");
-    return endpoint;
-  }
-
-  /**
-   * A numeric host must be a real IPv4 address: {@code 999.1.1.1} is not one, and would only fail
-   * when the server tries to bind (as an unresolvable name).
-   */
-  private static String host(String host) {
-    if (host.isBlank()) throw new ConfigException("server.host", "must not be empty (0.0.0.0 listens on every interface)");
-    if (host.matches("[0-9.]+")) {
-      String[] parts = host.split("\\.", -1);
-      boolean ok = parts.length == 4;
-      for (String p : parts) ok &= p.matches("\\d{1,3}") && Integer.parseInt(p) <= 255;
-      if (!ok) throw new ConfigException("server.host", "must be an IP address or a host name, got '" + host + "'");
-    }
-    return host;
-  }
-
-  private static int defaultInstances(int configured, int cores) {
-    return configured == 0 ? Math.max(1, cores) : configured;
-  }
-
-  /** A secret or key given inline, or as {@code file:/path} (for Kubernetes Secret volumes). */
-  private static String resolve(String value, String setting, Function<String, String> files) {
-    if (!value.startsWith("file:")) return value;
-    try {
-      return files.apply(value.substring(5));
-    } catch (RuntimeException e) {
-      throw new ConfigException(setting, "cannot read " + value.substring(5) + ": " + e.getMessage());
-    }
+    p.check(db.isEmpty() || db.matches("\\d{1,2}"), setting, "the path must be a database number such as /0, got '/" + db + "'");
   }
 
   /** Reads a {@code file:} setting; the error says what is wrong in plain words, never the content. */

@@ -1,5 +1,8 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
 import java.time.Duration;
 
 /**
@@ -14,19 +17,23 @@ public record IntegrationConfig(
     Type type,
     boolean active,
     Duration ttl,
-    Integer maxResources,
+    @Range(min = Integer.MIN_VALUE, max = 10_000) Integer maxResources,
     String identityKey,
-    Duration lockoutRetention,
-    Duration resetPeriod,
+    @Positive Duration lockoutRetention,
+    @Positive Duration resetPeriod,
     Duration resetOffset,
     boolean dummyAuthorization,
     Degradation degradation,
-    Duration degradedTtl,
+    @Positive Duration degradedTtl,
     String logoUrl,
-    Duration authenticationTtl,
-    Duration authorizationTtl,
+    @Positive Duration authenticationTtl,
+    @Positive Duration authorizationTtl,
     MvpdSettings.Login login,
     MvpdSettings.Authorization authorization) {
+
+  public IntegrationConfig {
+    if (displayName == null) displayName = mvpd;
+  }
 
   /** Adobe's degradation rules for a regular mvpd (SPEC 4.4). */
   public enum Degradation {
@@ -34,7 +41,7 @@ public record IntegrationConfig(
     AUTHZ_ALL("AuthZAll"),
     AUTHZ_NONE("AuthZNone");
 
-    public final String wireName;
+    @JsonValue public final String wireName;
 
     Degradation(String wireName) {
       this.wireName = wireName;
@@ -51,15 +58,10 @@ public record IntegrationConfig(
     TEMPPASS_PROMOTIONAL("temppass-promotional"),
     REGULAR("regular");
 
-    public final String wireName;
+    @JsonValue public final String wireName;
 
     Type(String wireName) {
       this.wireName = wireName;
-    }
-
-    static Type parse(String s) {
-      for (Type t : values()) if (t.wireName.equals(s)) return t;
-      throw new IllegalArgumentException(s);
     }
   }
 

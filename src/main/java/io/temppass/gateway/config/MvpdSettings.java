@@ -1,29 +1,44 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
  * Settings of the regular-MVPD path (SPEC 4.6): the service providers' domains, authentication
  * sessions, and per regular integration the MVPD's login (OAuth 2.0 / OpenID Connect) and
- * authorization endpoint. Parsed here, beside the rest of the configuration, so every error names
- * the setting's path.
+ * authorization endpoint. Bound with the rest of the configuration and checked here, so every
+ * error names the setting's path.
  */
 public final class MvpdSettings {
   private MvpdSettings() {}
 
   /** A programmer's registered domain ({@code requestor.domains} of the configuration API). */
-  public record Domain(String name, boolean mvpdInitiated) {}
+  public record Domain(String name, boolean mvpdInitiated) {
+    public Domain {
+      name = name == null ? null : name.strip();
+    }
+  }
 
   /** A service provider's own settings; {@code domains} bound every {@code redirectUrl} and {@code domainName}. */
   public record ServiceProvider(String id, String name, List<Domain> domains) {
+    public ServiceProvider {
+      if (name == null) name = id;
+    }
+
     private static final int MAX_REDIRECT_CHARS = 2048;
 
     /** An absolute http(s) URL on one of the domains, without user info: the gateway never redirects a browser elsewhere. */
@@ -56,7 +71,13 @@ public final class MvpdSettings {
    * {@code encryptionKey} the AES-256 key that encrypts what the MVPD returned (user id, attributes,
    * refresh token) in Redis.
    */
-  public record Sessions(String publicUrl, Duration codeTtl, byte[] encryptionKey, Duration expiredProfileRetention) {
+  public record Sessions(
+      String publicUrl, @Positive Duration codeTtl, @JsonDeserialize(using = EncryptionKey.class) byte[] encryptionKey, Duration expiredProfileRetention) {
+    public Sessions {
+      publicUrl = url(publicUrl);
+      while (publicUrl != null && publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+    }
+
     public String callbackUrl() {
       return publicUrl + "/api/v2/authenticate/callback";
     }
@@ -74,10 +95,20 @@ public final class MvpdSettings {
       String userInfoEndpoint,
       String endSessionEndpoint,
       String clientId,
-      String clientSecret,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String clientSecret,
       List<String> scopes,
       String userIdClaim,
       Map<String, String> attributeClaims) {
+    public Login {
+      issuer = url(issuer);
+      authorizationEndpoint = url(authorizationEndpoint);
+      tokenEndpoint = url(tokenEndpoint);
+      userInfoEndpoint = url(userInfoEndpoint);
+      endSessionEndpoint = url(endSessionEndpoint);
+      clientSecret = clientSecret == null ? null : clientSecret.strip();
+      if (scopes == null || scopes.isEmpty()) scopes = issuer != null ? List.of("openid", "profile") : List.of("profile");
+    }
+
     public boolean openIdConnect() {
       return issuer != null;
     }
@@ -91,123 +122,101 @@ public final class MvpdSettings {
    */
   public record Authorization(
       String url,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Duration deadline,
-      int maxConcurrency,
-      int breakerFailures,
-      Duration breakerResetTimeout) {}
+      @Positive Duration connectTimeout,
+      @Positive Duration readTimeout,
+      @Positive Duration deadline,
+      @Range(min = 1, max = 10_000) int maxConcurrency,
+      @Range(min = 1, max = 1000) int breakerFailures,
+      @Positive Duration breakerResetTimeout) {
+    public Authorization {
+      url = MvpdSettings.url(url);
+    }
+  }
 
-  static List<ServiceProvider> serviceProviders(ConfigNode root) {
-    List<ServiceProvider> out = new ArrayList<>();
-    for (ConfigNode n : root.children("serviceProviders")) {
-      String id = n.requiredString("id");
-      List<Domain> domains = new ArrayList<>();
-      for (ConfigNode d : n.children("domains")) {
-        String name = d.requiredString("name").strip();
-        if (!name.matches("[A-Za-z0-9.-]{1,253}") || name.startsWith(".") || name.endsWith(".")) {
-          throw new ConfigException(d.path("name"), "must be a host name such as example.com, got '" + name + "'");
+  /** The service providers, the sessions, and whether sessions are complete enough for the integrations that have a login. */
+  static void check(Problems p, List<ServiceProvider> serviceProviders, Sessions s, boolean loginConfigured) {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < serviceProviders.size(); i++) {
+      ServiceProvider sp = serviceProviders.get(i);
+      if (sp == null || !p.check(sp.id() != null && !sp.id().isBlank(), "serviceProviders[" + i + "].id", "is required")) continue;
+      p.check(ids.add(sp.id()), "serviceProviders", "duplicate id '" + sp.id() + "'");
+      for (int j = 0; j < sp.domains().size(); j++) {
+        String name = sp.domains().get(j) == null ? "" : sp.domains().get(j).name();
+        String at = "serviceProviders[" + i + "].domains[" + j + "].name";
+        if (p.check(name != null && !name.isBlank(), at, "is required")) {
+          p.check(name.matches("[A-Za-z0-9.-]{1,253}") && !name.startsWith(".") && !name.endsWith("."), at, "must be a host name such as example.com, got '" + name + "'");
         }
-        domains.add(new Domain(name, d.bool("mvpdInitiated", false)));
-        d.finish();
       }
-      out.add(new ServiceProvider(id, n.string("name", id), List.copyOf(domains)));
-      n.finish();
     }
-    return List.copyOf(out);
-  }
-
-  static Sessions sessions(ConfigNode s, boolean loginConfigured, Function<String, String> resolve) {
-    String publicUrl = s.string("publicUrl", null);
-    if (publicUrl != null) {
-      publicUrl = publicUrl.strip();
-      while (publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
-      httpUrl(publicUrl, s.path("publicUrl"));
+    if (s.publicUrl() != null) httpUrl(p, s.publicUrl(), "sessions.publicUrl");
+    p.check(s.codeTtl().compareTo(Duration.ofDays(1)) <= 0, "sessions.codeTtl", "must be at most 1d");
+    if (s.encryptionKey() != null) {
+      p.check(s.encryptionKey().length == 32, "sessions.encryptionKey", "must be 32 bytes in Base64 (openssl rand -base64 32), got " + s.encryptionKey().length + " bytes");
     }
-    Duration codeTtl = s.positiveDuration("codeTtl", Duration.ofMinutes(30));
-    if (codeTtl.compareTo(Duration.ofDays(1)) > 0) throw new ConfigException(s.path("codeTtl"), "must be at most 1d");
-    String keyRef = s.string("encryptionKey", null);
-    byte[] key = null;
-    if (keyRef != null) {
-      String encoded = resolve.apply(keyRef).strip();
-      try {
-        key = Base64.getDecoder().decode(encoded);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(s.path("encryptionKey"), "must be 32 bytes in Base64 (openssl rand -base64 32)");
-      }
-      if (key.length != 32) throw new ConfigException(s.path("encryptionKey"), "must be 32 bytes in Base64 (openssl rand -base64 32), got " + key.length + " bytes");
-    }
-    Duration retention = s.duration("expiredProfileRetention", Duration.ofDays(1));
-    if (retention.isNegative() || retention.compareTo(Duration.ofDays(30)) > 0) {
-      throw new ConfigException(s.path("expiredProfileRetention"), "must be between 0 and 30d");
-    }
+    p.check(s.expiredProfileRetention().compareTo(Duration.ofDays(30)) <= 0, "sessions.expiredProfileRetention", "must be between 0 and 30d");
     if (loginConfigured) {
-      if (publicUrl == null) throw new ConfigException(s.path("publicUrl"), "is required when an integration has an MVPD login: the MVPD redirects browsers back to it");
-      if (key == null) throw new ConfigException(s.path("encryptionKey"), "is required when an integration has an MVPD login: what the MVPD returns is encrypted at rest");
+      p.check(s.publicUrl() != null, "sessions.publicUrl", "is required when an integration has an MVPD login: the MVPD redirects browsers back to it");
+      p.check(s.encryptionKey() != null, "sessions.encryptionKey", "is required when an integration has an MVPD login: what the MVPD returns is encrypted at rest");
     }
-    s.finish();
-    return new Sessions(publicUrl, codeTtl, key, retention);
   }
 
-  static Login login(ConfigNode n, Function<String, String> resolve) {
-    String issuer = optionalUrl(n, "issuer");
-    String authorizationEndpoint = optionalUrl(n, "authorizationEndpoint");
-    String tokenEndpoint = optionalUrl(n, "tokenEndpoint");
-    String userInfoEndpoint = optionalUrl(n, "userInfoEndpoint");
-    String endSessionEndpoint = optionalUrl(n, "endSessionEndpoint");
-    if (issuer == null && (authorizationEndpoint == null || tokenEndpoint == null || userInfoEndpoint == null)) {
-      throw new ConfigException(n.path("issuer"), "set issuer (OpenID Connect discovery) or all of authorizationEndpoint, tokenEndpoint and userInfoEndpoint");
-    }
-    String clientId = n.requiredString("clientId");
-    String secretRef = n.requiredString("clientSecret");
-    String clientSecret = resolve.apply(secretRef).strip();
-    if (clientSecret.isEmpty()) throw new ConfigException(n.path("clientSecret"), "must not be empty");
-    List<String> scopes = n.strings("scopes");
-    if (scopes.isEmpty()) scopes = issuer != null ? List.of("openid", "profile") : List.of("profile");
-    if (issuer != null && !scopes.contains("openid")) throw new ConfigException(n.path("scopes"), "must contain openid when issuer is set");
-    Map<String, String> attributes = new LinkedHashMap<>();
-    ConfigNode a = n.child("attributeClaims");
-    for (Map.Entry<String, List<String>> e : n.stringListMap("attributeClaims").entrySet()) {
-      if (e.getValue().size() != 1) throw new ConfigException(a.path(e.getKey()), "must name one claim");
-      attributes.put(e.getKey(), e.getValue().get(0));
-    }
-    if (attributes.containsKey("userID")) throw new ConfigException(a.path("userID"), "use userIdClaim for the userID");
-    Login login = new Login(issuer, authorizationEndpoint, tokenEndpoint, userInfoEndpoint, endSessionEndpoint, clientId, clientSecret,
-        List.copyOf(scopes), n.string("userIdClaim", "sub"), Map.copyOf(attributes));
-    n.finish();
-    return login;
+  /** {@code at}: the login's path and a dot, e.g. {@code integrations[2].login.}. */
+  static void check(Problems p, Login l, String at) {
+    Map<String, String> urls = new LinkedHashMap<>();
+    urls.put("issuer", l.issuer());
+    urls.put("authorizationEndpoint", l.authorizationEndpoint());
+    urls.put("tokenEndpoint", l.tokenEndpoint());
+    urls.put("userInfoEndpoint", l.userInfoEndpoint());
+    urls.put("endSessionEndpoint", l.endSessionEndpoint());
+    urls.forEach((key, url) -> {
+      if (url != null) httpUrl(p, url, at + key);
+    });
+    p.check(l.issuer() != null || (l.authorizationEndpoint() != null && l.tokenEndpoint() != null && l.userInfoEndpoint() != null), at + "issuer",
+        "set issuer (OpenID Connect discovery) or all of authorizationEndpoint, tokenEndpoint and userInfoEndpoint");
+    p.check(l.clientId() != null && !l.clientId().isBlank(), at + "clientId", "is required");
+    if (p.check(l.clientSecret() != null, at + "clientSecret", "is required")) p.check(!l.clientSecret().isEmpty(), at + "clientSecret", "must not be empty");
+    p.check(l.issuer() == null || l.scopes().contains("openid"), at + "scopes", "must contain openid when issuer is set");
+    p.check(!l.attributeClaims().containsKey("userID"), at + "attributeClaims.userID", "use userIdClaim for the userID");
   }
 
-  static Authorization authorization(ConfigNode n) {
-    String url = optionalUrl(n, "url");
-    if (url == null) throw new ConfigException(n.path("url"), "is required");
-    Duration connect = n.positiveDuration("connectTimeout", Duration.ofMillis(500));
-    Duration read = n.positiveDuration("readTimeout", Duration.ofMillis(1500));
-    Duration deadline = n.positiveDuration("deadline", Duration.ofSeconds(2));
-    if (deadline.compareTo(Duration.ofSeconds(60)) > 0) throw new ConfigException(n.path("deadline"), "must be at most 60s");
-    if (read.compareTo(deadline) > 0) throw new ConfigException(n.path("readTimeout"), "must not exceed deadline");
-    if (connect.compareTo(deadline) > 0) throw new ConfigException(n.path("connectTimeout"), "must not exceed deadline");
-    Authorization a = new Authorization(url, connect, read, deadline, n.integer("maxConcurrency", 64, 1, 10_000),
-        n.integer("breakerFailures", 5, 1, 1000), n.positiveDuration("breakerResetTimeout", Duration.ofSeconds(10)));
-    n.finish();
-    return a;
+  /** {@code at}: the authorization's path and a dot. */
+  static void check(Problems p, Authorization a, String at) {
+    if (p.check(a.url() != null, at + "url", "is required")) httpUrl(p, a.url(), at + "url");
+    p.check(a.deadline().compareTo(Duration.ofSeconds(60)) <= 0, at + "deadline", "must be at most 60s");
+    p.check(a.readTimeout().compareTo(a.deadline()) <= 0, at + "readTimeout", "must not exceed deadline");
+    p.check(a.connectTimeout().compareTo(a.deadline()) <= 0, at + "connectTimeout", "must not exceed deadline");
   }
 
-  private static String optionalUrl(ConfigNode n, String key) {
-    String v = n.string(key, null);
-    if (v == null || v.isBlank()) return null;
-    httpUrl(v.strip(), n.path(key));
-    return v.strip();
+  /** A blank URL setting is no URL; the value is used without surrounding spaces. */
+  private static String url(String value) {
+    return value == null || value.isBlank() ? null : value.strip();
   }
 
-  private static void httpUrl(String value, String setting) {
+  private static void httpUrl(Problems p, String value, String setting) {
+    URI uri;
     try {
-      URI uri = new URI(value);
-      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new ConfigException(setting, "must be an http:// or https:// URL, got '" + value + "'");
-      }
+      uri = new URI(value);
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(setting, "must be an http:// or https:// URL, got '" + value + "'");
+      uri = null;
+    }
+    p.check(uri != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null, setting,
+        "must be an http:// or https:// URL, got '" + value + "'");
+  }
+
+  /** {@code sessions.encryptionKey}: Base64, inline or in a {@code file:}. */
+  static final class EncryptionKey extends StdScalarDeserializer<byte[]> {
+    EncryptionKey() {
+      super(byte[].class);
+    }
+
+    @Override
+    public byte[] deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String encoded = new ConfigBinder.FileSetting().deserialize(p, ctxt);
+      try {
+        return encoded == null ? null : Base64.getDecoder().decode(encoded.strip());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigBinder.Invalid(p, "must be 32 bytes in Base64 (openssl rand -base64 32)");
+      }
     }
   }
 }

@@ -1,6 +1,11 @@
 package io.temppass.gateway.throttle;
 
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,42 +15,38 @@ import java.util.List;
  * anything that is not an IP address into a Redis key.
  */
 public final class TrustedProxies {
-  private record Block(byte[] network, int prefixLength) {}
-
   private static final int MAX_HOPS = 32;
-  private final List<Block> blocks;
+  private final List<IpSubnetFilterRule> blocks;
 
-  private TrustedProxies(List<Block> blocks) {
+  private TrustedProxies(List<IpSubnetFilterRule> blocks) {
     this.blocks = blocks;
   }
 
-  /** Throws IllegalArgumentException naming the bad entry. */
+  /**
+   * The blocks, matched by Netty's {@link IpSubnetFilterRule}; a bare address is a block of one.
+   * The entries are the configuration's {@code throttle.trustedProxies}, which the configuration has
+   * already checked to be address literals with a valid prefix (so Netty's parser, which would resolve
+   * a host name, only ever sees literals); anything else throws IllegalArgumentException.
+   */
   public static TrustedProxies parse(List<String> cidrs) {
-    List<Block> blocks = new ArrayList<>();
+    List<IpSubnetFilterRule> blocks = new ArrayList<>();
     for (String cidr : cidrs) {
-      String[] parts = cidr.strip().split("/", 2);
-      byte[] address = NetUtil.createByteArrayFromIpAddressString(parts[0]);
-      if (address == null) throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR block");
-      int bits = address.length * 8;
-      int prefix = bits;
-      if (parts.length == 2) {
-        try {
-          prefix = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-          prefix = -1;
-        }
-        if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("'" + cidr + "' has an invalid prefix length");
-      }
-      blocks.add(new Block(address, prefix));
+      String block = cidr.strip();
+      if (!block.contains("/")) block += block.contains(":") ? "/128" : "/32";
+      blocks.add(new IpSubnetFilterRule(block, IpFilterRuleType.ACCEPT));
     }
     return new TrustedProxies(List.copyOf(blocks));
   }
 
   public boolean contains(String ip) {
-    byte[] address = literal(ip);
-    if (address == null) return false;
-    for (Block b : blocks) {
-      if (b.network.length == address.length && matches(b.network, address, b.prefixLength)) return true;
+    InetAddress address = literal(ip);
+    return address != null && trusted(address);
+  }
+
+  private boolean trusted(InetAddress address) {
+    InetSocketAddress peer = new InetSocketAddress(address, 0);
+    for (IpSubnetFilterRule block : blocks) {
+      if (block.matches(peer)) return true;
     }
     return false;
   }
@@ -64,10 +65,10 @@ public final class TrustedProxies {
     String[] hops = forwardedFor.split(",", -1);
     // Bounded: a header can hold thousands of entries, and no real proxy chain is this long.
     for (int i = hops.length - 1; i >= Math.max(0, hops.length - MAX_HOPS); i--) {
-      byte[] address = literal(hops[i].strip());
+      InetAddress address = literal(hops[i].strip());
       if (address == null) return client;
-      client = NetUtil.bytesToIpAddress(address);
-      if (!contains(client)) return client;
+      client = NetUtil.toAddressString(address);
+      if (!trusted(address)) return client;
     }
     return client;
   }
@@ -78,8 +79,9 @@ public final class TrustedProxies {
    * could otherwise use a fresh address for every request.
    */
   public static String bucket(String ip, int ipv6PrefixLength) {
-    byte[] address = literal(ip);
-    if (address == null || address.length != 16 || ipv6PrefixLength >= 128) return ip;
+    InetAddress literal = literal(ip);
+    if (literal == null || literal.getAddress().length != 16 || ipv6PrefixLength >= 128) return ip;
+    byte[] address = literal.getAddress();
     byte[] network = new byte[16];
     int full = ipv6PrefixLength / 8;
     System.arraycopy(address, 0, network, 0, full);
@@ -88,34 +90,20 @@ public final class TrustedProxies {
   }
 
   private static String normalise(String ip) {
-    byte[] address = literal(ip);
-    return address == null ? String.valueOf(ip) : NetUtil.bytesToIpAddress(address);
+    InetAddress address = literal(ip);
+    return address == null ? String.valueOf(ip) : NetUtil.toAddressString(address);
   }
 
-  private static byte[] literal(String ip) {
+  /** An address literal, never resolved; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address it is. */
+  private static InetAddress literal(String ip) {
     if (ip == null || ip.isEmpty() || ip.length() > 64) return null;
     String s = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
     byte[] address = NetUtil.createByteArrayFromIpAddressString(s);
-    // Treat IPv4-mapped IPv6 (::ffff:a.b.c.d) as the IPv4 address it is.
-    if (address != null && address.length == 16 && isV4Mapped(address)) {
-      byte[] v4 = new byte[4];
-      System.arraycopy(address, 12, v4, 0, 4);
-      return v4;
+    try {
+      // getByAddress resolves nothing; it turns a mapped IPv4 address into an Inet4Address.
+      return address == null ? null : InetAddress.getByAddress(address);
+    } catch (UnknownHostException e) {
+      return null;
     }
-    return address;
-  }
-
-  private static boolean isV4Mapped(byte[] a) {
-    for (int i = 0; i < 10; i++) if (a[i] != 0) return false;
-    return (a[10] & 0xff) == 0xff && (a[11] & 0xff) == 0xff;
-  }
-
-  private static boolean matches(byte[] network, byte[] address, int prefixLength) {
-    int fullBytes = prefixLength / 8;
-    for (int i = 0; i < fullBytes; i++) if (network[i] != address[i]) return false;
-    int rest = prefixLength % 8;
-    if (rest == 0) return true;
-    int mask = (0xff << (8 - rest)) & 0xff;
-    return (network[fullBytes] & mask) == (address[fullBytes] & mask);
   }
 }

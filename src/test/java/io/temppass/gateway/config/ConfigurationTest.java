@@ -42,6 +42,14 @@ class ConfigurationTest {
     assertEquals(List.of("RS256", "ES256"), config.accessTokens().algorithms());
   }
 
+  /** Breakage caught: binding a list from one string without splitting it ("must be a list"). */
+  @Test
+  void a_list_override_may_be_comma_separated() {
+    JsonObject tree = TestGateway.config();
+    ConfigLoader.applyEnvironment(tree, Map.of("TEMPPASS_THROTTLE__TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32"));
+    assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), TestGateway.parse(tree).throttle().trustedProxies());
+  }
+
   @Test
   void an_unknown_setting_fails_start_up_with_its_name() {
     JsonObject tree = TestGateway.config();
