@@ -10,6 +10,8 @@ public final class Endpoints {
   public static final String READINESS = "/health/ready";
   /** Prometheus metrics. */
   public static final String METRICS = "/metrics";
+  /** The OpenAPI document of the public and admin API (docs/openapi.yaml, packaged on the class path). */
+  public static final String OPENAPI = "/openapi.yaml";
 
   private Endpoints() {}
 }

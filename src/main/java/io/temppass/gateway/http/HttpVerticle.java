@@ -34,6 +34,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
@@ -74,6 +75,8 @@ public final class HttpVerticle extends VerticleBase {
   static final String DEVICE = "deviceHash";
   static final String CLIENT = "clientId";
   static final String CLIENT_IP = "clientIp";
+  /** Read once, when the class loads: a jar without the document fails at start-up, not at the first request. */
+  private static final Buffer OPENAPI_DOCUMENT = classPathResource("openapi.yaml");
 
   private final GatewayConfig config;
   private final IdentityHasher hasher;
@@ -91,6 +94,7 @@ public final class HttpVerticle extends VerticleBase {
   private Redis throttleRedis;
   private HealthChecks readiness;
   private HttpServer server;
+  private Router router;
 
   /**
    * {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else
@@ -213,10 +217,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
         .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
     router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
+    router.route(Endpoints.OPENAPI).handler(ctx -> errors.begin(ctx, "openapi", HttpMethod.GET))
+        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(OPENAPI_DOCUMENT));
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to the public.
     if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, metrics);
     admin.mount(router);
     router.route().handler(this::notFound);
+    this.router = router;
     router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
     router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
@@ -240,6 +247,20 @@ public final class HttpVerticle extends VerticleBase {
         .invalidRequestHandler(this::invalidRequest)
         .requestHandler(router);
     return server.listen();
+  }
+
+  /** The routes this verticle serves, in order: a test holds their paths against docs/openapi.yaml. */
+  public List<Route> routes() {
+    return router == null ? List.of() : router.getRoutes();
+  }
+
+  private static Buffer classPathResource(String name) {
+    try (var in = HttpVerticle.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException(name + " is not on the class path");
+      return Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
-/** A client for one gateway, with Adobe's sample headers as defaults. */
+/** A client for one gateway, with Adobe's sample headers as defaults; every response it receives is checked against docs/openapi.yaml ({@link ApiContract}). */
 public final class Api {
   /** The device id of Adobe's samples, and its header form. */
   public static final String SAMPLE_DEVICE = "ba23d141-d715-561c-94f4-e9e4c966b1eb";
@@ -30,6 +30,8 @@ public final class Api {
   public Api(Vertx vertx, int port, int connections) {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port), new PoolOptions().setHttp1MaxSize(connections));
     this.port = port;
+    // Every response a test receives must also be one docs/openapi.yaml describes.
+    ApiContract.validateResponses(client, port);
   }
 
   public static String fingerprint(String deviceId) {

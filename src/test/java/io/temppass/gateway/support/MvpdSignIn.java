@@ -25,6 +25,8 @@ public final class MvpdSignIn {
   public MvpdSignIn(Vertx vertx, int port) {
     this.browser = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false));
     this.port = port;
+    // The gateway's answers (not the MVPD's) must be ones docs/openapi.yaml describes.
+    ApiContract.validateResponses(browser, port);
   }
 
   /** The result of a whole sign-in: the session's code and where the browser finally landed. */
