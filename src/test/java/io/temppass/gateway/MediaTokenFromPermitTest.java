@@ -37,7 +37,7 @@ class MediaTokenFromPermitTest {
             String serialized = token.getString("serializedToken");
             MediaTokenKeys keys = MediaTokenKeys.fromJwks(published);
 
-            MediaTokenVerifier now = new MediaTokenVerifier(keys, Clock.systemUTC());
+            MediaTokenVerifier now = new MediaTokenVerifier(keys.jwkSet(), Clock.systemUTC());
             MediaTokenVerifier.Result valid = now.verify(serialized, "apasstest1", "REF30");
             assertEquals(Status.VALID_TOKEN, valid.status(), valid.detail());
             assertEquals("TempPass_TEST40", valid.claimsOrNull().mvpd());
@@ -47,7 +47,7 @@ class MediaTokenFromPermitTest {
 
             assertEquals(Status.INVALID_RESOURCE_ID, now.verify(serialized, "apasstest1", "OTHER").status());
 
-            MediaTokenVerifier later = new MediaTokenVerifier(keys, Clock.fixed(Instant.ofEpochMilli(token.getLong("notAfter") + 1), ZoneOffset.UTC));
+            MediaTokenVerifier later = new MediaTokenVerifier(keys.jwkSet(), Clock.fixed(Instant.ofEpochMilli(token.getLong("notAfter") + 1), ZoneOffset.UTC));
             assertEquals(Status.TOKEN_EXPIRED, later.verify(serialized, "apasstest1", "REF30").status());
 
             assertEquals(Status.INVALID_SIGNATURE, now.verify(tamperPayload(serialized), "apasstest1", "REF30").status());

@@ -107,7 +107,7 @@ class MvpdSignInFlowTest {
             assertEquals(d.getLong("notBefore"), token.getLong("notBefore"), "token notBefore = decision notBefore (sample 1)");
             assertEquals(token.getLong("notBefore") + 7 * 60_000L, token.getLong("notAfter"));
             assertEquals(d.getLong("notBefore") + 3_600_000L, d.getLong("notAfter"), "decision window = authorizationTtl (1 h default)");
-            assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, new MediaTokenVerifier(io.temppass.gateway.token.MediaTokenKeys.fromJwks(g.jwks()), java.time.Clock.systemUTC())
+            assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, new MediaTokenVerifier(io.temppass.gateway.token.MediaTokenKeys.fromJwks(g.jwks()).jwkSet(), java.time.Clock.systemUTC())
                 .verify(token.getString("serializedToken"), "REF30", "REF30").status());
             assertEquals("subscriber-42", mvpd.subjectOf("REF30"), "the MVPD was asked about the signed-in subscriber");
             browser.close();

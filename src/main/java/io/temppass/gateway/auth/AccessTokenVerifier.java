@@ -1,5 +1,8 @@
 package io.temppass.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
 import io.temppass.gateway.config.PublicKeyPems;
@@ -18,6 +21,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -50,8 +54,14 @@ public final class AccessTokenVerifier {
   private record Verified(KeySet keys, JsonObject claims, long validFromMillis, long validUntilMillis) {}
 
   /** Apps reuse one access token for hours; verifying its RSA signature once is enough. */
-  private static final int CACHE_LIMIT = 20_000;
-  private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  static final int CACHE_LIMIT = 20_000;
+
+  /**
+   * Verified tokens, at most {@code CACHE_LIMIT} (least used go first), each gone at its own
+   * {@code validUntilMillis}, never later. Maintenance runs on the calling thread rather than the
+   * common pool, so eviction never queues behind other work.
+   */
+  private final Cache<String, Verified> verified;
 
   private final Vertx vertx;
   private final AccessTokens settings;
@@ -62,15 +72,25 @@ public final class AccessTokenVerifier {
   private HttpClient http;
   private long timerId = -1;
 
-  private AccessTokenVerifier(Vertx vertx, AccessTokens settings) {
+  private AccessTokenVerifier(Vertx vertx, AccessTokens settings, int cacheLimit) {
     this.vertx = vertx;
     this.settings = settings;
     this.algorithms = Set.copyOf(settings.algorithms());
+    this.verified = Caffeine.newBuilder()
+        .maximumSize(cacheLimit)
+        .expireAfter(Expiry.creating((String token, Verified v) -> Duration.ofMillis(Math.max(0, v.validUntilMillis() - System.currentTimeMillis()))))
+        .executor(Runnable::run)
+        .build();
   }
 
   /** Loads the keys (reading the JWKS once) and starts the refresh schedule; fails naming the setting. */
   public static Future<AccessTokenVerifier> create(Vertx vertx, AccessTokens settings) {
-    AccessTokenVerifier verifier = new AccessTokenVerifier(vertx, settings);
+    return create(vertx, settings, CACHE_LIMIT);
+  }
+
+  /** {@link #create(Vertx, AccessTokens)} with another cache bound, so a test can fill the cache. */
+  static Future<AccessTokenVerifier> create(Vertx vertx, AccessTokens settings, int cacheLimit) {
+    AccessTokenVerifier verifier = new AccessTokenVerifier(vertx, settings, cacheLimit);
     if (settings.jwks() == null) {
       try {
         verifier.keys = verifier.fromPems(settings.publicKeys());
@@ -159,12 +179,21 @@ public final class AccessTokenVerifier {
     return false;
   }
 
-  /** The claims of {@code token} when the current key set verified it and it is valid now, else null. */
+  /**
+   * The claims of {@code token} when the current key set verified it and it is valid now, else null.
+   * The cache drops the entry at the token's exp (plus leeway); nbf is checked here, as a token may be
+   * verified (within the leeway) before it starts.
+   */
   private JsonObject cached(String token) {
-    Verified hit = verified.get(token);
+    Verified hit = verified.getIfPresent(token);
     if (hit == null || hit.keys() != keys) return null;
-    long now = System.currentTimeMillis();
-    return now >= hit.validFromMillis() && now < hit.validUntilMillis() ? hit.claims() : null;
+    return System.currentTimeMillis() >= hit.validFromMillis() ? hit.claims() : null;
+  }
+
+  /** Tokens held in the cache now, after pending evictions and expiries. */
+  long cachedTokens() {
+    verified.cleanUp();
+    return verified.estimatedSize();
   }
 
   private Future<JsonObject> authenticate(String token) {
@@ -185,7 +214,6 @@ public final class AccessTokenVerifier {
       if (settings.audience() != null && !hasAudience(claims, settings.audience())) return Future.failedFuture("audience not accepted");
       long leeway = settings.leeway().toMillis();
       long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
-      if (verified.size() >= CACHE_LIMIT) verified.clear();
       // A key set swapped by a JWKS refresh invalidates every entry verified with the old one.
       verified.put(token, new Verified(current, claims, nbf, exp.longValue() * 1000 + leeway));
       return Future.succeededFuture(claims);

@@ -1,11 +1,16 @@
 package io.temppass.gateway.token;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
-import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,15 +62,21 @@ public final class MediaTokenKeys {
    * @throws IllegalArgumentException if a key is not an EC P-256 signing key
    */
   public static MediaTokenKeys fromJwks(JsonObject jwks) {
-    JsonArray entries = jwks == null ? null : jwks.getJsonArray("keys");
-    if (entries == null) {
+    if (jwks == null || !(jwks.getValue("keys") instanceof JsonArray)) {
       throw new IllegalArgumentException("JWKS has no \"keys\" array");
+    }
+    List<JWK> entries;
+    try {
+      entries = JWKSet.parse(jwks.encode()).getKeys();
+    } catch (ParseException e) {
+      throw new IllegalArgumentException("JWKS: " + e.getMessage(), e);
     }
     List<SigningKey> keys = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       try {
-        keys.add(fromJwk(entries.getJsonObject(i)));
-      } catch (RuntimeException e) {
+        ECKey key = MediaTokenVerifier.requireMediaTokenKey(entries.get(i));
+        keys.add(new SigningKey(key.getKeyID(), null, key.toECPublicKey(), false));
+      } catch (JOSEException | RuntimeException e) {
         throw new IllegalArgumentException("JWKS key #" + i + ": " + e.getMessage(), e);
       }
     }
@@ -94,19 +105,20 @@ public final class MediaTokenKeys {
 
   /** Public halves of all keys, active and retired, so verifiers accept every token still in circulation. */
   public JsonObject jwks() {
-    JsonArray entries = new JsonArray();
+    return new JsonObject(jwkSet().toJSONObject());
+  }
+
+  /** {@link #jwks()} as Nimbus's key set, which {@link MediaTokenVerifier} reads. */
+  public JWKSet jwkSet() {
+    List<JWK> published = new ArrayList<>();
     for (SigningKey key : keys) {
-      ECPublicKey publicKey = key.publicKey();
-      entries.add(new JsonObject()
-          .put("kty", "EC")
-          .put("crv", P256.JWK_CURVE)
-          .put("x", coordinate(publicKey.getW().getAffineX()))
-          .put("y", coordinate(publicKey.getW().getAffineY()))
-          .put("kid", key.kid())
-          .put("use", "sig")
-          .put("alg", Jws.ALGORITHM));
+      published.add(new ECKey.Builder(Curve.P_256, key.publicKey())
+          .keyID(key.kid())
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(JWSAlgorithm.ES256)
+          .build());
     }
-    return new JsonObject().put("keys", entries);
+    return new JWKSet(published);
   }
 
   private static List<SigningKey> validated(List<SigningKey> keys) {
@@ -121,43 +133,5 @@ public final class MediaTokenKeys {
       }
     }
     return copy;
-  }
-
-  private static SigningKey fromJwk(JsonObject jwk) {
-    if (jwk == null) {
-      throw new IllegalArgumentException("not a JSON object");
-    }
-    requireMember(jwk, "kty", "EC");
-    requireMember(jwk, "crv", P256.JWK_CURVE);
-    if (jwk.containsKey("use")) {
-      requireMember(jwk, "use", "sig");
-    }
-    if (jwk.containsKey("alg")) {
-      requireMember(jwk, "alg", Jws.ALGORITHM);
-    }
-    BigInteger x = coordinate(jwk, "x");
-    BigInteger y = coordinate(jwk, "y");
-    return new SigningKey(jwk.getString("kid"), null, P256.publicKey(x, y), false);
-  }
-
-  private static void requireMember(JsonObject jwk, String name, String expected) {
-    if (!expected.equals(jwk.getValue(name))) {
-      throw new IllegalArgumentException("\"" + name + "\" must be \"" + expected + "\"");
-    }
-  }
-
-  private static BigInteger coordinate(JsonObject jwk, String name) {
-    if (!(jwk.getValue(name) instanceof String encoded)) {
-      throw new IllegalArgumentException("\"" + name + "\" is missing");
-    }
-    byte[] bytes = Jws.decodeSegment(encoded);
-    if (bytes.length != P256.COORDINATE_BYTES) {
-      throw new IllegalArgumentException("\"" + name + "\" must be " + P256.COORDINATE_BYTES + " bytes");
-    }
-    return new BigInteger(1, bytes);
-  }
-
-  private static String coordinate(BigInteger value) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(P256.toFixedWidth(value));
   }
 }

@@ -1,5 +1,6 @@
 package io.temppass.gateway.token;
 
+import com.nimbusds.jose.jwk.Curve;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -8,7 +9,7 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 
@@ -37,9 +38,9 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
     if (publicKey == null) {
       throw new IllegalArgumentException("public key is missing");
     }
-    P256.requireP256(publicKey.getParams(), "public key");
+    requireP256(publicKey.getParams(), "public key");
     if (privateKey != null) {
-      P256.requireP256(privateKey.getParams(), "private key");
+      requireP256(privateKey.getParams(), "private key");
       requireMatchingPair(privateKey, publicKey);
     }
     if (active && privateKey == null) {
@@ -63,7 +64,7 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
   public static SigningKey generate(String kid) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec(P256.CURVE_NAME));
+      generator.initialize(Curve.P_256.toECParameterSpec());
       KeyPair pair = generator.generateKeyPair();
       return new SigningKey(kid, (ECPrivateKey) pair.getPrivate(), (ECPublicKey) pair.getPublic(), true);
     } catch (GeneralSecurityException e) {
@@ -112,6 +113,15 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
       throw new IllegalArgumentException("public key is not an X.509 EC public key: " + e.getMessage(), e);
     }
     throw new IllegalArgumentException("public key is not an X.509 EC public key");
+  }
+
+  /** Rejects any other curve, because a P-384 key would sign tokens that ES256 verifiers refuse. */
+  private static void requireP256(ECParameterSpec params, String what) {
+    if (params == null || !Curve.P_256.equals(Curve.forECParameterSpec(params))) {
+      int bits = params == null ? 0 : params.getCurve().getField().getFieldSize();
+      throw new IllegalArgumentException(what + " must be an EC key on P-256 (secp256r1) for ES256, found "
+          + (bits == 0 ? "unknown curve" : "a " + bits + "-bit curve"));
+    }
   }
 
   /** Comparing encodings is not enough across providers, so prove the pair by a round trip. */

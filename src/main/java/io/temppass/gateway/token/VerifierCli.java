@@ -1,6 +1,7 @@
 package io.temppass.gateway.token;
 
-import io.vertx.core.json.JsonObject;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -10,12 +11,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Command-line verifier so operators and integrators can check a token against the published
- * JWKS without writing code.
+ * JWKS without writing code. The main class of the media-token verifier jar, so it needs nothing
+ * beyond the JDK and Nimbus JOSE+JWT.
  *
  * <p>Prints the status name on the first line and, once the signature is trusted, the claims as
  * JSON on the second. Exit codes: 0 valid, 1 token rejected, 2 the check could not run (bad
@@ -23,7 +28,7 @@ import java.time.Duration;
  */
 public final class VerifierCli {
 
-  static final String USAGE = "usage: java -cp temppass-gateway.jar " + VerifierCli.class.getName()
+  static final String USAGE = "usage: java -jar temppass-media-token-verifier.jar"
       + " --jwks <file-or-http(s)-url> --requestor <id> [--resource <id>] <serializedToken>";
 
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
@@ -47,10 +52,10 @@ public final class VerifierCli {
       err.println(USAGE);
       return 2;
     }
-    MediaTokenKeys keys;
+    MediaTokenVerifier verifier;
     try {
-      keys = MediaTokenKeys.fromJwks(new JsonObject(readJwks(arguments.jwks())));
-    } catch (IOException | RuntimeException e) {
+      verifier = new MediaTokenVerifier(JWKSet.parse(readJwks(arguments.jwks())), clock);
+    } catch (IOException | ParseException | RuntimeException e) {
       err.println("cannot load JWKS from " + arguments.jwks() + ": " + e.getMessage());
       return 2;
     } catch (InterruptedException e) {
@@ -58,11 +63,10 @@ public final class VerifierCli {
       err.println("interrupted while loading JWKS");
       return 2;
     }
-    MediaTokenVerifier.Result result =
-        new MediaTokenVerifier(keys, clock).verify(arguments.token(), arguments.requestor(), arguments.resource());
+    MediaTokenVerifier.Result result = verifier.verify(arguments.token(), arguments.requestor(), arguments.resource());
     out.println(result.status().name());
     if (result.claimsOrNull() != null) {
-      out.println(toJson(result.claimsOrNull()).encode());
+      out.println(JSONObjectUtils.toJSONString(toJson(result.claimsOrNull())));
     }
     if (!result.isValid()) {
       err.println(result.detail());
@@ -86,16 +90,17 @@ public final class VerifierCli {
     return response.body();
   }
 
-  private static JsonObject toJson(MediaTokenClaims claims) {
-    return new JsonObject()
-        .put("requestor", claims.requestor())
-        .put("mvpd", claims.mvpd())
-        .put("resource", claims.resource())
-        .put("issuedAtMillis", claims.issuedAtMillis())
-        .put("notBeforeMillis", claims.notBeforeMillis())
-        .put("expiresAtMillis", claims.expiresAtMillis())
-        .put("tokenId", claims.tokenId())
-        .put("deviceHash", claims.deviceHash());
+  private static Map<String, Object> toJson(MediaTokenClaims claims) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("requestor", claims.requestor());
+    json.put("mvpd", claims.mvpd());
+    json.put("resource", claims.resource());
+    json.put("issuedAtMillis", claims.issuedAtMillis());
+    json.put("notBeforeMillis", claims.notBeforeMillis());
+    json.put("expiresAtMillis", claims.expiresAtMillis());
+    json.put("tokenId", claims.tokenId());
+    json.put("deviceHash", claims.deviceHash());
+    return json;
   }
 
   private record Arguments(String jwks, String requestor, String resource, String token) {

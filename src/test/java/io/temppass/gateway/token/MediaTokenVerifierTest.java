@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.util.Base64URL;
 import io.temppass.gateway.token.MediaTokenVerifier.Result;
 import io.temppass.gateway.token.MediaTokenVerifier.Status;
 import java.util.List;
@@ -65,10 +66,10 @@ class MediaTokenVerifierTest {
     String forgedWithSameKid = new MediaTokenSigner(singleKey(SigningKey.generate("k1"))).sign(claims(RESOURCE));
     String unknownKid = new MediaTokenSigner(singleKey(SigningKey.generate("k9"))).sign(claims(RESOURCE));
     String[] parts = compactParts(token);
-    byte[] signature = Jws.decodeSegment(parts[2]);
+    byte[] signature = Base64URL.from(parts[2]).decode();
     signature[10] ^= 0x01;
-    String flipped = serialize(parts[0], parts[1], Jws.encodeSegment(signature));
-    String rOutOfRange = serialize(parts[0], parts[1], Jws.encodeSegment(new byte[64]));
+    String flipped = serialize(parts[0], parts[1], Base64URL.encode(signature).toString());
+    String rOutOfRange = serialize(parts[0], parts[1], Base64URL.encode(new byte[64]).toString());
 
     MediaTokenVerifier verifier = verifierAt(INSIDE_WINDOW);
     assertInvalidSignature(verifier.verify(forgedWithSameKid, "REQ-1", RESOURCE), "does not verify");
@@ -100,9 +101,9 @@ class MediaTokenVerifierTest {
     MediaTokenKeys duringRotation = MediaTokenKeys.of(List.of(successor, retired));
     MediaTokenKeys afterRotation = MediaTokenKeys.of(List.of(successor));
 
-    Result whilePublished = new MediaTokenVerifier(MediaTokenKeys.fromJwks(duringRotation.jwks()), clockAt(INSIDE_WINDOW))
+    Result whilePublished = new MediaTokenVerifier(MediaTokenKeys.fromJwks(duringRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
         .verify(token, "REQ-1", RESOURCE);
-    Result afterRemoval = new MediaTokenVerifier(MediaTokenKeys.fromJwks(afterRotation.jwks()), clockAt(INSIDE_WINDOW))
+    Result afterRemoval = new MediaTokenVerifier(MediaTokenKeys.fromJwks(afterRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
         .verify(token, "REQ-1", RESOURCE);
 
     assertEquals(Status.VALID_TOKEN, whilePublished.status());
@@ -125,7 +126,7 @@ class MediaTokenVerifierTest {
   }
 
   private MediaTokenVerifier verifierAt(long epochMillis) {
-    return new MediaTokenVerifier(keys, clockAt(epochMillis));
+    return new MediaTokenVerifier(keys.jwkSet(), clockAt(epochMillis));
   }
 
   private static void assertInvalidSignature(Result result, String detailFragment) {
