@@ -11,11 +11,13 @@ import java.util.List;
 /**
  * Cost of one media token (ES256 signature plus its JSON and Base64) with each signing provider the
  * gateway can use: the JDK's SunEC, BouncyCastle, Conscrypt and the Amazon Corretto Crypto Provider
- * (the last two where their native code loads). Run from the repository root after `mvn -q -DskipTests package`:
+ * (the last two where their native code loads). Run from the repository root after `mvn -q
+ * -DskipTests package`:
  *
- *   java -cp target/temppass-gateway.jar load-tests/signing/SigningBenchmark.java [iterations]
+ * <p>java -cp target/temppass-gateway.jar load-tests/signing/SigningBenchmark.java [iterations]
  *
- * Each provider signs `iterations` (default 20,000) tokens three times; the last round is reported.
+ * <p>Each provider signs `iterations` (default 20,000) tokens three times; the last round is
+ * reported.
  */
 public class SigningBenchmark {
   public static void main(String[] args) throws Exception {
@@ -25,7 +27,8 @@ public class SigningBenchmark {
     Security.addProvider(bc);
     List<Provider> providers = new ArrayList<>(Arrays.asList(null, bc));
     if (org.conscrypt.Conscrypt.isAvailable()) providers.add(org.conscrypt.Conscrypt.newProvider());
-    com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider corretto = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+    com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider corretto =
+        com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
     if (corretto.getLoadingError() == null) providers.add(corretto);
     for (Provider provider : providers) {
       MediaTokenSigner signer = new MediaTokenSigner(keys, provider);
@@ -33,11 +36,15 @@ public class SigningBenchmark {
       for (int round = 0; round < 3; round++) {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-          signer.sign(new MediaTokenClaims("apasstest1", "TempPass_TEST40", "REF30", 1, 1, 2, "id-" + i, "device-hash"));
+          signer.sign(
+              new MediaTokenClaims(
+                  "apasstest1", "TempPass_TEST40", "REF30", 1, 1, 2, "id-" + i, "device-hash"));
         }
         perToken = (System.nanoTime() - start) / n;
       }
-      System.out.printf("SIGN provider=%s iterations=%d us_per_token=%.1f%n", signer.signerProvider(), n, perToken / 1000.0);
+      System.out.printf(
+          "SIGN provider=%s iterations=%d us_per_token=%.1f%n",
+          signer.signerProvider(), n, perToken / 1000.0);
     }
   }
 }

@@ -11,17 +11,20 @@ import java.util.List;
 /**
  * Cost of one media token with the default signer (Amazon Corretto Crypto Provider) as CPU time of
  * the signing thread, beside wall time. On a shared machine wall time mostly measures the other
- * processes; CPU time stays within a few per cent, so two builds can be compared in the same minute.
- * Uses only the public token API, so the same file runs against any build of the gateway jar:
+ * processes; CPU time stays within a few per cent, so two builds can be compared in the same
+ * minute. Uses only the public token API, so the same file runs against any build of the gateway
+ * jar:
  *
- *   java -cp target/temppass-gateway.jar load-tests/signing/SigningCpuCost.java
+ * <p>java -cp target/temppass-gateway.jar load-tests/signing/SigningCpuCost.java
  *
- * Ten rounds of 20,000 tokens; the first three warm up, the median and minimum of the rest are printed.
+ * <p>Ten rounds of 20,000 tokens; the first three warm up, the median and minimum of the rest are
+ * printed.
  */
 public class SigningCpuCost {
   public static void main(String[] args) {
     AmazonCorrettoCryptoProvider corretto = AmazonCorrettoCryptoProvider.INSTANCE;
-    MediaTokenSigner signer = new MediaTokenSigner(MediaTokenKeys.of(List.of(SigningKey.generate("bench"))), corretto);
+    MediaTokenSigner signer =
+        new MediaTokenSigner(MediaTokenKeys.of(List.of(SigningKey.generate("bench"))), corretto);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int n = 20_000;
     int rounds = 10;
@@ -32,7 +35,9 @@ public class SigningCpuCost {
       long cpuStart = threads.getCurrentThreadCpuTime();
       long wallStart = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        signer.sign(new MediaTokenClaims("apasstest1", "TempPass_TEST40", "REF30", 1, 1, 2, "id-" + i, "device-hash"));
+        signer.sign(
+            new MediaTokenClaims(
+                "apasstest1", "TempPass_TEST40", "REF30", 1, 1, 2, "id-" + i, "device-hash"));
       }
       if (round >= warmUp) {
         cpu[round - warmUp] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1000.0 / n;
@@ -41,7 +46,8 @@ public class SigningCpuCost {
     }
     Arrays.sort(cpu);
     Arrays.sort(wall);
-    System.out.printf("CPU provider=%s cpu_us min=%.2f median=%.2f | wall_us min=%.1f median=%.1f%n",
+    System.out.printf(
+        "CPU provider=%s cpu_us min=%.2f median=%.2f | wall_us min=%.1f median=%.1f%n",
         signer.signerProvider(), cpu[0], cpu[cpu.length / 2], wall[0], wall[wall.length / 2]);
   }
 }

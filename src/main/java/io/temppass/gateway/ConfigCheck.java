@@ -33,7 +33,8 @@ final class ConfigCheck {
   private ConfigCheck() {}
 
   /** The validated configuration, or null after printing every problem to {@code err}. */
-  static GatewayConfig load(List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
+  static GatewayConfig load(
+      List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
     Map<String, String> overrides = new java.util.HashMap<>();
     try {
       JsonObject tree = ConfigLoader.tree(files, env, overrides);
@@ -42,13 +43,16 @@ final class ConfigCheck {
           dev.prepare(tree);
         } catch (java.io.IOException | RuntimeException e) {
           // Development mode's helpers (embedded Redis, reference MVPD) could not start.
-          err.println("invalid configuration: mode: development helpers could not start: " + e.getMessage());
+          err.println(
+              "invalid configuration: mode: development helpers could not start: "
+                  + e.getMessage());
           return null;
         }
       }
       return GatewayConfig.from(tree, GatewayConfig::readFile);
     } catch (ConfigException e) {
-      for (String problem : e.problems()) err.println("invalid configuration: " + ConfigLoader.withOrigin(problem, overrides));
+      for (String problem : e.problems())
+        err.println("invalid configuration: " + ConfigLoader.withOrigin(problem, overrides));
       return null;
     }
   }
@@ -58,7 +62,12 @@ final class ConfigCheck {
    * cross-setting rules), plus with {@code checkRedis} a PING of every Redis endpoint. Prints
    * {@code configuration OK} and returns 0, or prints every problem and returns 2.
    */
-  static int run(List<Path> files, Map<String, String> env, boolean checkRedis, PrintStream out, PrintStream err) {
+  static int run(
+      List<Path> files,
+      Map<String, String> env,
+      boolean checkRedis,
+      PrintStream out,
+      PrintStream err) {
     DevEnvironment dev = new DevEnvironment();
     try {
       GatewayConfig config = load(files, env, dev, err);
@@ -76,7 +85,10 @@ final class ConfigCheck {
     }
   }
 
-  /** One PING per endpoint, each bounded by a few command timeouts so an unreachable host cannot hang the check. */
+  /**
+   * One PING per endpoint, each bounded by a few command timeouts so an unreachable host cannot
+   * hang the check.
+   */
   private static List<String> pingRedis(GatewayConfig config) {
     Vertx vertx = Vertx.vertx();
     List<String> problems = new ArrayList<>();
@@ -85,12 +97,17 @@ final class ConfigCheck {
       long bound = Math.max(2000, 3 * config.redis().commandTimeout().toMillis());
       for (int i = 0; i < endpoints.size(); i++) {
         Redis redis = RedisFactory.create(vertx, config.redis(), List.of(endpoints.get(i)), 1);
-        Future<?> ping = redis.send(Request.cmd(Command.PING)).timeout(bound, TimeUnit.MILLISECONDS).eventually(redis::close);
+        Future<?> ping =
+            redis
+                .send(Request.cmd(Command.PING))
+                .timeout(bound, TimeUnit.MILLISECONDS)
+                .eventually(redis::close);
         try {
           ping.toCompletionStage().toCompletableFuture().get(bound + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
-          problems.add("redis.endpoints[" + i + "]: Redis did not answer PING (" + cause.getMessage() + ")");
+          problems.add(
+              "redis.endpoints[" + i + "]: Redis did not answer PING (" + cause.getMessage() + ")");
         }
       }
     } finally {
@@ -106,11 +123,19 @@ final class ConfigCheck {
   static String startupFailure(Throwable failure, GatewayConfig config) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof BindException) {
-        return "server.port " + config.server().port() + " on server.host " + config.server().host() + ": cannot listen ("
-            + t.getMessage() + "); another process probably holds the port";
+        return "server.port "
+            + config.server().port()
+            + " on server.host "
+            + config.server().host()
+            + ": cannot listen ("
+            + t.getMessage()
+            + "); another process probably holds the port";
       }
-      if (t instanceof UnknownHostException || (t.getMessage() != null && t.getMessage().startsWith("Failed to resolve"))) {
-        return "server.host '" + config.server().host() + "': cannot be resolved to an address to listen on";
+      if (t instanceof UnknownHostException
+          || (t.getMessage() != null && t.getMessage().startsWith("Failed to resolve"))) {
+        return "server.host '"
+            + config.server().host()
+            + "': cannot be resolved to an address to listen on";
       }
     }
     return failure.getMessage();

@@ -8,18 +8,21 @@ import java.security.Security;
  * Chooses who signs media tokens, fastest first. ES256 signing is the costliest step of a permit;
  * per token (load-tests/signing/SigningBenchmark.java, load-tests/RESULTS.md) the native providers
  * take tens of microseconds, BouncyCastle about 64 µs and the JDK's SunEC about 417 µs.
+ *
  * <ol>
- *   <li>the Amazon Corretto Crypto Provider (native, Linux x86_64), registered first, when its native
- *       code loads;</li>
- *   <li>else Conscrypt (native BoringSSL; Linux x86_64, macOS x86_64, Windows), used for signing only
- *       and not registered, so it never takes over the JDK's TLS or other services;</li>
- *   <li>else BouncyCastle (bundled), added last so it never displaces the JDK's other services;</li>
- *   <li>else the JDK's own providers.</li>
+ *   <li>the Amazon Corretto Crypto Provider (native, Linux x86_64), registered first, when its
+ *       native code loads;
+ *   <li>else Conscrypt (native BoringSSL; Linux x86_64, macOS x86_64, Windows), used for signing
+ *       only and not registered, so it never takes over the JDK's TLS or other services;
+ *   <li>else BouncyCastle (bundled), added last so it never displaces the JDK's other services;
+ *   <li>else the JDK's own providers.
  * </ol>
+ *
  * The start-up log line {@code crypto provider: …} says which one signs.
  */
 final class CryptoProviders {
-  private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
+  private static final String ACCP =
+      "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
   private static final String CONSCRYPT = "org.conscrypt.Conscrypt";
   private static final String BOUNCY_CASTLE = "org.bouncycastle.jce.provider.BouncyCastleProvider";
 

@@ -35,11 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
- * (keys, secrets), then deploys the TempPass, MVPD, token and HTTP verticles. Tests start several of these
- * against one Redis to act as several pods.
+ * (keys, secrets), then deploys the TempPass, MVPD, token and HTTP verticles. Tests start several
+ * of these against one Redis to act as several pods.
  */
 public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
   /*
    * vertx-web's router logs each request URI at debug level, and the reset API carries raw identities
    * and device ids in its query (Adobe's paths): pinned to INFO so that turning debug logging on can
@@ -55,15 +56,27 @@ public final class Gateway {
   private final AccessTokenVerifier accessTokens;
   private final GatewayMetrics metrics;
   private final JsonObject jwks;
+
   /** Shared with the HTTP verticles: turns readiness off when shutdown begins. */
   private final AtomicBoolean draining;
+
   private final List<String> deployments;
   private final int port;
   private final Redis controlRedis;
   private final MvpdConnectors connectors;
 
-  private Gateway(Vertx vertx, GatewayConfig config, ControlPlane control, AccessTokenVerifier accessTokens, GatewayMetrics metrics, JsonObject jwks,
-                  AtomicBoolean draining, List<String> deployments, int port, Redis controlRedis, MvpdConnectors connectors) {
+  private Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      ControlPlane control,
+      AccessTokenVerifier accessTokens,
+      GatewayMetrics metrics,
+      JsonObject jwks,
+      AtomicBoolean draining,
+      List<String> deployments,
+      int port,
+      Redis controlRedis,
+      MvpdConnectors connectors) {
     this.vertx = vertx;
     this.config = config;
     this.control = control;
@@ -78,31 +91,44 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    java.security.Provider provider = config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
+    java.security.Provider provider =
+        config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
     MediaTokenKeys mediaKeys;
     int port;
     try {
       mediaKeys = mediaTokenKeys(config);
-      port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
+      port =
+          config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     } catch (IOException e) {
-      return Future.failedFuture(new ConfigException("server.port", "no free port: " + e.getMessage()));
+      return Future.failedFuture(
+          new ConfigException("server.port", "no free port: " + e.getMessage()));
     }
     MediaTokenSigner signer = new MediaTokenSigner(mediaKeys, provider);
-    LOG.log(System.Logger.Level.INFO, "crypto provider: media tokens signed by " + signer.signerProvider() + " with kid " + mediaKeys.active().kid());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "crypto provider: media tokens signed by "
+            + signer.signerProvider()
+            + " with kid "
+            + mediaKeys.active().kid());
     LocalCodec.registerAll(vertx.eventBus());
 
     GatewayMetrics metrics = GatewayMetrics.forProcess();
     int cores = Runtime.getRuntime().availableProcessors();
-    // One TempPass, MVPD and token verticle per event loop, so that every HTTP verticle has its partners
-    // on its own loop (bus/SameLoop). Only the instances on loops that serve HTTP get traffic; the pool
+    // One TempPass, MVPD and token verticle per event loop, so that every HTTP verticle has its
+    // partners
+    // on its own loop (bus/SameLoop). Only the instances on loops that serve HTTP get traffic; the
+    // pool
     // connects lazily, so the others open no Redis connection.
     int partnerInstances = Math.max(cores, eventLoops(vertx));
     int poolPerInstance = Math.max(1, config.redis().poolSize() / Math.max(1, cores));
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
-    ControlPlane control = new ControlPlane(new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
-        new KeySchema(config.redis().keyPrefix()), config.admin().pollInterval());
+    ControlPlane control =
+        new ControlPlane(
+            new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
+            new KeySchema(config.redis().keyPrefix()),
+            config.admin().pollInterval());
     List<String> deployments = new ArrayList<>();
     MvpdConnectors connectors = MvpdConnectors.create(vertx, config);
     IdentityHasher hasher = new IdentityHasher(config.hashSecret());
@@ -111,61 +137,120 @@ public final class Gateway {
 
     return AccessTokenVerifier.create(vertx, config.accessTokens())
         .compose(accessTokens -> control.start(vertx).map(accessTokens))
-        .compose(accessTokens -> vertx.deployVerticle(() -> new TempPassVerticle(config, control, metrics, config.redis().endpoints(), poolPerInstance),
-                new DeploymentOptions().setInstances(partnerInstances))
-            .compose(id -> {
-              deployments.add(id);
-              return vertx.deployVerticle(() -> new MvpdVerticle(config, control, metrics, connectors, poolPerInstance),
-                  new DeploymentOptions().setInstances(partnerInstances));
-            })
-            .compose(id -> {
-              deployments.add(id);
-              return vertx.deployVerticle(() -> new TokenVerticle(signer),
-                  new DeploymentOptions().setInstances(partnerInstances).setThreadingModel(tokenThreading(signer)));
-            })
-            .compose(id -> {
-              deployments.add(id);
-              return vertx.deployVerticle(() -> new HttpVerticle(config, hasher, control, accessTokens, metrics, jwks, draining, port),
-                  new DeploymentOptions().setInstances(config.server().instances()));
-            })
-            .compose(id -> {
-              deployments.add(id);
-              Integer management = config.server().managementPort();
-              return management == null ? Future.succeededFuture(null)
-                  : vertx.deployVerticle(new ManagementVerticle(config.server().host(), management, config.server().helpUrl(), metrics));
-            })
-            .map(id -> {
-              if (id != null) deployments.add(id);
-              LOG.log(System.Logger.Level.INFO, "temppass-gateway listening on port " + port + " (" + config.summary() + ")");
-              return new Gateway(vertx, config, control, accessTokens, metrics, jwks, draining, deployments, port, controlRedis, connectors);
-            }))
-        .recover(err -> {
-          control.stop(vertx);
-          Future<Void> undo = Future.succeededFuture();
-          for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
-          connectors.close();
-          return undo.eventually(controlRedis::close).transform(ignored -> Future.failedFuture(err));
-        });
+        .compose(
+            accessTokens ->
+                vertx
+                    .deployVerticle(
+                        () ->
+                            new TempPassVerticle(
+                                config,
+                                control,
+                                metrics,
+                                config.redis().endpoints(),
+                                poolPerInstance),
+                        new DeploymentOptions().setInstances(partnerInstances))
+                    .compose(
+                        id -> {
+                          deployments.add(id);
+                          return vertx.deployVerticle(
+                              () ->
+                                  new MvpdVerticle(
+                                      config, control, metrics, connectors, poolPerInstance),
+                              new DeploymentOptions().setInstances(partnerInstances));
+                        })
+                    .compose(
+                        id -> {
+                          deployments.add(id);
+                          return vertx.deployVerticle(
+                              () -> new TokenVerticle(signer),
+                              new DeploymentOptions()
+                                  .setInstances(partnerInstances)
+                                  .setThreadingModel(tokenThreading(signer)));
+                        })
+                    .compose(
+                        id -> {
+                          deployments.add(id);
+                          return vertx.deployVerticle(
+                              () ->
+                                  new HttpVerticle(
+                                      config,
+                                      hasher,
+                                      control,
+                                      accessTokens,
+                                      metrics,
+                                      jwks,
+                                      draining,
+                                      port),
+                              new DeploymentOptions().setInstances(config.server().instances()));
+                        })
+                    .compose(
+                        id -> {
+                          deployments.add(id);
+                          Integer management = config.server().managementPort();
+                          return management == null
+                              ? Future.succeededFuture(null)
+                              : vertx.deployVerticle(
+                                  new ManagementVerticle(
+                                      config.server().host(),
+                                      management,
+                                      config.server().helpUrl(),
+                                      metrics));
+                        })
+                    .map(
+                        id -> {
+                          if (id != null) deployments.add(id);
+                          LOG.log(
+                              System.Logger.Level.INFO,
+                              "temppass-gateway listening on port "
+                                  + port
+                                  + " ("
+                                  + config.summary()
+                                  + ")");
+                          return new Gateway(
+                              vertx,
+                              config,
+                              control,
+                              accessTokens,
+                              metrics,
+                              jwks,
+                              draining,
+                              deployments,
+                              port,
+                              controlRedis,
+                              connectors);
+                        }))
+        .recover(
+            err -> {
+              control.stop(vertx);
+              Future<Void> undo = Future.succeededFuture();
+              for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
+              connectors.close();
+              return undo.eventually(controlRedis::close)
+                  .transform(ignored -> Future.failedFuture(err));
+            });
   }
 
   /**
-   * Vert.x gives each new verticle instance the next event loop in turn, so deploying one instance per
-   * loop puts one on every loop.
+   * Vert.x gives each new verticle instance the next event loop in turn, so deploying one instance
+   * per loop puts one on every loop.
    */
   private static int eventLoops(Vertx vertx) {
     int loops = 0;
-    for (io.netty.util.concurrent.EventExecutor ignored : ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) loops++;
+    for (io.netty.util.concurrent.EventExecutor ignored :
+        ((io.vertx.core.internal.VertxInternal) vertx).nettyEventLoopGroup()) loops++;
     return loops;
   }
 
   /**
-   * Native signing (Corretto or Conscrypt: tens of µs a token, load-tests/signing) is cheap enough for an event loop, and
-   * saves two thread hops per request; the pure-Java providers (64–420 µs) sign on worker threads so
-   * they never stall one.
+   * Native signing (Corretto or Conscrypt: tens of µs a token, load-tests/signing) is cheap enough
+   * for an event loop, and saves two thread hops per request; the pure-Java providers (64–420 µs)
+   * sign on worker threads so they never stall one.
    */
   private static ThreadingModel tokenThreading(MediaTokenSigner signer) {
     String name = signer.signerProvider();
-    return name.startsWith("AmazonCorretto") || name.equals("Conscrypt") ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER;
+    return name.startsWith("AmazonCorretto") || name.equals("Conscrypt")
+        ? ThreadingModel.EVENT_LOOP
+        : ThreadingModel.WORKER;
   }
 
   private static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {
@@ -179,7 +264,9 @@ public final class Gateway {
       }
     }
     if (keys.isEmpty() && config.mediaTokens().generateDevelopmentKey()) {
-      LOG.log(System.Logger.Level.WARNING, "mediaTokens: generating a throw-away development signing key; never do this in production");
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "mediaTokens: generating a throw-away development signing key; never do this in production");
       keys.add(SigningKey.generate("dev-" + Long.toHexString(System.currentTimeMillis())));
     }
     try {
@@ -190,8 +277,8 @@ public final class Gateway {
   }
 
   /**
-   * Port 0 (tests, development) is resolved once up front: every HTTP instance must listen on the same
-   * port to share it, and instances each given port 0 would each get a different one.
+   * Port 0 (tests, development) is resolved once up front: every HTTP instance must listen on the
+   * same port to share it, and instances each given port 0 would each get a different one.
    */
   private static int freePort(String host) throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
@@ -214,13 +301,15 @@ public final class Gateway {
 
   /**
    * Graceful shutdown (SIGTERM): readiness fails at once so load balancers stop sending; after
-   * {@code server.shutdownReadinessDelay} the HTTP servers stop accepting and let in-flight requests
-   * finish, bounded by what is left of {@code server.shutdownGracePeriod}; then everything else stops.
+   * {@code server.shutdownReadinessDelay} the HTTP servers stop accepting and let in-flight
+   * requests finish, bounded by what is left of {@code server.shutdownGracePeriod}; then everything
+   * else stops.
    */
   public Future<Void> shutdown() {
     draining();
     long delay = config.server().shutdownReadinessDelay().toMillis();
-    LOG.log(System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
+    LOG.log(
+        System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
     Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
     return wait.compose(v -> stop());
   }
@@ -230,7 +319,9 @@ public final class Gateway {
     draining.set(true);
   }
 
-  /** Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest. */
+  /**
+   * Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest.
+   */
   public Future<Void> stop() {
     draining.set(true);
     Future<Void> chain = Future.succeededFuture();
@@ -238,11 +329,12 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id));
     }
-    return chain.eventually(() -> {
-      control.stop(vertx);
-      accessTokens.close();
-      connectors.close();
-      return controlRedis.close();
-    });
+    return chain.eventually(
+        () -> {
+          control.stop(vertx);
+          accessTokens.close();
+          connectors.close();
+          return controlRedis.close();
+        });
   }
 }

@@ -5,25 +5,27 @@ import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import sun.misc.Signal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 
 /**
- * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]}.
- * The files default to {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml}; later files merge over
- * earlier ones, and {@code --dev} is short for {@code --config conf/gateway.yaml --config conf/dev.yaml}.
- * Exits with status 2 and the setting's name when the configuration is invalid; {@code --check-config}
- * only validates (every problem, not just the first) and exits 0 or 2.
+ * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config
+ * [--check-redis]]}. The files default to {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml};
+ * later files merge over earlier ones, and {@code --dev} is short for {@code --config
+ * conf/gateway.yaml --config conf/dev.yaml}. Exits with status 2 and the setting's name when the
+ * configuration is invalid; {@code --check-config} only validates (every problem, not just the
+ * first) and exits 0 or 2.
  */
 public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
-  private static final String USAGE = "usage: java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]";
+  private static final String USAGE =
+      "usage: java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]";
 
   private Main() {}
 
@@ -31,7 +33,10 @@ public final class Main {
     Map<String, String> env = System.getenv();
     String logFormat = env.getOrDefault("TEMPPASS_LOG_FORMAT", "json");
     if (!logFormat.equalsIgnoreCase("json") && !logFormat.equalsIgnoreCase("text")) {
-      System.err.println("invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '" + logFormat + "'");
+      System.err.println(
+          "invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '"
+              + logFormat
+              + "'");
       System.exit(2);
     }
     // Logs go to standard output, one record per line, flushed at once; standard error is kept for
@@ -42,15 +47,18 @@ public final class Main {
     boolean checkRedis = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--dev" -> files.addAll(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")));
-        case "--config" -> files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
+        case "--dev" ->
+            files.addAll(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")));
+        case "--config" ->
+            files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
         case "--check-config" -> checkConfig = true;
         case "--check-redis" -> checkRedis = true;
         default -> usage("unknown argument '" + args[i] + "'");
       }
     }
     if (checkRedis && !checkConfig) usage("--check-redis goes with --check-config");
-    if (files.isEmpty()) files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
+    if (files.isEmpty())
+      files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
     if (checkConfig) System.exit(ConfigCheck.run(files, env, checkRedis, System.out, System.err));
     DevEnvironment dev = new DevEnvironment();
     GatewayConfig config = ConfigCheck.load(files, env, dev, System.err);
@@ -72,7 +80,8 @@ public final class Main {
       Runtime.getRuntime().halt(2);
       return;
     }
-    Shutdown shutdown = new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
+    Shutdown shutdown =
+        new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
     if (dev.accessToken() != null) printCurl(gateway.port(), dev.accessToken(), config);
@@ -81,14 +90,14 @@ public final class Main {
 
   /**
    * SIGTERM and Ctrl-C (SIGINT). Handled as signals rather than in a JVM shutdown hook, so that the
-   * logs still work while draining (the JDK closes log handlers in a hook of its own) and the process
-   * can exit with status 0 once drained (a JVM ended by SIGTERM exits with 143).
+   * logs still work while draining (the JDK closes log handlers in a hook of its own) and the
+   * process can exit with status 0 once drained (a JVM ended by SIGTERM exits with 143).
    *
    * <p>SIGTERM runs the full sequence of {@link Gateway#shutdown()}: readiness off, then after
    * {@code server.shutdownReadinessDelay} the listener closes and in-flight requests finish. Ctrl-C
-   * comes from a developer at a terminal, not a load balancer, so it skips the readiness delay.
-   * The process exits as soon as the gateway has stopped, at the latest after
-   * {@code server.shutdownGracePeriod} (then with status 1). Vert.x itself is not closed: at exit that
+   * comes from a developer at a terminal, not a load balancer, so it skips the readiness delay. The
+   * process exits as soon as the gateway has stopped, at the latest after {@code
+   * server.shutdownGracePeriod} (then with status 1). Vert.x itself is not closed: at exit that
    * gains nothing, and the completion of its close is dispatched to an event loop the close has
    * already stopped, which left the former shutdown hook waiting for its whole grace period.
    */
@@ -108,61 +117,103 @@ public final class Main {
       if (!begun.compareAndSet(false, true)) return;
       // Readiness fails from this instant, before any thread is started.
       gateway.draining();
-      Thread thread = new Thread(() -> {
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean clean = new AtomicBoolean();
-        (interactive ? gateway.stop() : gateway.shutdown()).onComplete(ar -> {
-          clean.set(ar.succeeded());
-          if (ar.failed()) LOG.log(System.Logger.Level.WARNING, "shutdown: " + ar.cause());
-          stopped.countDown();
-        });
-        boolean inTime;
-        try {
-          inTime = stopped.await(graceMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          inTime = false;
-        }
-        if (!inTime) LOG.log(System.Logger.Level.WARNING, "shutdown did not finish within " + graceMillis + " ms; exiting");
-        else LOG.log(System.Logger.Level.INFO, "temppass-gateway stopped");
-        dev.stop();
-        System.exit(inTime && clean.get() ? 0 : 1);
-      }, "temppass-shutdown");
+      Thread thread =
+          new Thread(
+              () -> {
+                CountDownLatch stopped = new CountDownLatch(1);
+                AtomicBoolean clean = new AtomicBoolean();
+                (interactive ? gateway.stop() : gateway.shutdown())
+                    .onComplete(
+                        ar -> {
+                          clean.set(ar.succeeded());
+                          if (ar.failed())
+                            LOG.log(System.Logger.Level.WARNING, "shutdown: " + ar.cause());
+                          stopped.countDown();
+                        });
+                boolean inTime;
+                try {
+                  inTime = stopped.await(graceMillis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  inTime = false;
+                }
+                if (!inTime)
+                  LOG.log(
+                      System.Logger.Level.WARNING,
+                      "shutdown did not finish within " + graceMillis + " ms; exiting");
+                else LOG.log(System.Logger.Level.INFO, "temppass-gateway stopped");
+                dev.stop();
+                System.exit(inTime && clean.get() ? 0 : 1);
+              },
+              "temppass-shutdown");
       thread.start();
     }
   }
 
   private static void printCurl(int port, String token, GatewayConfig config) {
-    String sp = config.integrations().isEmpty() ? "REF30" : config.integrations().get(0).serviceProvider();
-    String mvpd = config.integrations().isEmpty() ? "Cablevision" : config.integrations().get(0).mvpd();
-    System.out.println("\nDevelopment access token (24 h):\n" + token + "\n\nTry:\n"
-        + "curl -s -X POST http://127.0.0.1:" + port + "/api/v2/" + sp + "/decisions/authorize/" + mvpd + " \\\n"
-        + "  -H 'Authorization: Bearer " + token + "' \\\n"
-        + "  -H 'Content-Type: application/json' \\\n"
-        + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
-        + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
-        + "  -d '{\"resources\":[\"REF30\"]}'\n");
+    String sp =
+        config.integrations().isEmpty() ? "REF30" : config.integrations().get(0).serviceProvider();
+    String mvpd =
+        config.integrations().isEmpty() ? "Cablevision" : config.integrations().get(0).mvpd();
+    System.out.println(
+        "\nDevelopment access token (24 h):\n"
+            + token
+            + "\n\nTry:\n"
+            + "curl -s -X POST http://127.0.0.1:"
+            + port
+            + "/api/v2/"
+            + sp
+            + "/decisions/authorize/"
+            + mvpd
+            + " \\\n"
+            + "  -H 'Authorization: Bearer "
+            + token
+            + "' \\\n"
+            + "  -H 'Content-Type: application/json' \\\n"
+            + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
+            + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
+            + "  -d '{\"resources\":[\"REF30\"]}'\n");
   }
 
-  /** The regular-MVPD path with curl alone (README "Development walk-through"), with this run's ports and token. */
+  /**
+   * The regular-MVPD path with curl alone (README "Development walk-through"), with this run's
+   * ports and token.
+   */
   private static void printMvpdWalkthrough(int port, DevEnvironment dev) {
     String base = "http://127.0.0.1:" + port;
-    System.out.println("The regular-MVPD path (REF30/Cablevision, signing in with the reference MVPD):\n"
-        + "TOKEN='" + dev.accessToken() + "'\n"
-        + "DEVICE='AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi'\n"
-        + "# 1. a session (note its code)\n"
-        + "curl -s -X POST " + base + "/api/v2/REF30/sessions -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-        + "  --data-urlencode mvpd=Cablevision --data-urlencode domainName=127.0.0.1 \\\n"
-        + "  --data-urlencode redirectUrl=" + dev.mvpd().appPage("signed-in") + "\n"
-        + "CODE=...   # the session's code\n"
-        + "# 2. the browser's part: gateway -> MVPD sign-in (no form) -> gateway -> the app's page\n"
-        + "curl -sL " + base + "/api/v2/authenticate/REF30/$CODE\n"
-        + "# 3. the profile the sign-in produced\n"
-        + "curl -s " + base + "/api/v2/REF30/profiles/code/$CODE -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n"
-        + "# 4. Adobe's sample 1: source mvpd, authorized true; 5. a title outside the package: REF30-premium\n"
-        + "curl -s -X POST " + base + "/api/v2/REF30/decisions/authorize/Cablevision -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-        + "  -H 'Content-Type: application/json' -d '{\"resources\":[\"REF30\",\"REF30-premium\"]}'\n"
-        + "# 6. logout, then the same decision is authenticated_profile_missing\n"
-        + "curl -s '" + base + "/api/v2/REF30/logout/Cablevision?redirectUrl=" + dev.mvpd().appPage("signed-out") + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
+    System.out.println(
+        "The regular-MVPD path (REF30/Cablevision, signing in with the reference MVPD):\n"
+            + "TOKEN='"
+            + dev.accessToken()
+            + "'\n"
+            + "DEVICE='AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi'\n"
+            + "# 1. a session (note its code)\n"
+            + "curl -s -X POST "
+            + base
+            + "/api/v2/REF30/sessions -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
+            + "  --data-urlencode mvpd=Cablevision --data-urlencode domainName=127.0.0.1 \\\n"
+            + "  --data-urlencode redirectUrl="
+            + dev.mvpd().appPage("signed-in")
+            + "\n"
+            + "CODE=...   # the session's code\n"
+            + "# 2. the browser's part: gateway -> MVPD sign-in (no form) -> gateway -> the app's page\n"
+            + "curl -sL "
+            + base
+            + "/api/v2/authenticate/REF30/$CODE\n"
+            + "# 3. the profile the sign-in produced\n"
+            + "curl -s "
+            + base
+            + "/api/v2/REF30/profiles/code/$CODE -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n"
+            + "# 4. Adobe's sample 1: source mvpd, authorized true; 5. a title outside the package: REF30-premium\n"
+            + "curl -s -X POST "
+            + base
+            + "/api/v2/REF30/decisions/authorize/Cablevision -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
+            + "  -H 'Content-Type: application/json' -d '{\"resources\":[\"REF30\",\"REF30-premium\"]}'\n"
+            + "# 6. logout, then the same decision is authenticated_profile_missing\n"
+            + "curl -s '"
+            + base
+            + "/api/v2/REF30/logout/Cablevision?redirectUrl="
+            + dev.mvpd().appPage("signed-out")
+            + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
   }
 
   private static String usage(String problem) {

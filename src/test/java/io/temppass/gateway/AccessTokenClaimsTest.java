@@ -19,8 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Access tokens that are validly signed by a trusted key yet malformed or not meant for the gateway:
- * each is a 401 {@code invalid_access_token_client_application}, never a 500 or an ERROR log line.
+ * Access tokens that are validly signed by a trusted key yet malformed or not meant for the
+ * gateway: each is a 401 {@code invalid_access_token_client_application}, never a 500 or an ERROR
+ * log line.
  */
 class AccessTokenClaimsTest {
   Vertx vertx = Vertx.vertx();
@@ -35,17 +36,21 @@ class AccessTokenClaimsTest {
   }
 
   private static JsonObject config() {
-    return TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    return TestGateway.with(
+        TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
   }
 
   private static HttpResponse<Buffer> send(Api api, String token) throws Exception {
-    return api.decisions("apasstest1", "TempPass_TEST40", "claims-device").putHeader("Authorization", "Bearer " + token)
-        .sendJsonObject(Api.body("REF30")).await(10, TimeUnit.SECONDS);
+    return api.decisions("apasstest1", "TempPass_TEST40", "claims-device")
+        .putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(Api.body("REF30"))
+        .await(10, TimeUnit.SECONDS);
   }
 
   private static void assert401(HttpResponse<Buffer> res) {
     assertEquals(401, res.statusCode(), res.bodyAsString());
-    assertEquals("invalid_access_token_client_application", res.bodyAsJsonObject().getString("code"));
+    assertEquals(
+        "invalid_access_token_client_application", res.bodyAsJsonObject().getString("code"));
   }
 
   /**
@@ -57,39 +62,98 @@ class AccessTokenClaimsTest {
   void string_or_boolean_time_claims_are_401_not_500() throws Exception {
     Api api = start(config());
     try (LogCapture logs = new LogCapture()) {
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("exp", "9999999999"), AccessTokens.KEY.getPrivate())));
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("exp", true), AccessTokens.KEY.getPrivate())));
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("nbf", "0"), AccessTokens.KEY.getPrivate())));
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("nbf", false), AccessTokens.KEY.getPrivate())));
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("iat", "now"), AccessTokens.KEY.getPrivate())));
-      assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("iat", true), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("exp", "9999999999"), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("exp", true), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("nbf", "0"), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("nbf", false), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("iat", "now"), AccessTokens.KEY.getPrivate())));
+      assert401(
+          send(
+              api,
+              AccessTokens.rs256(
+                  AccessTokens.claims().put("iat", true), AccessTokens.KEY.getPrivate())));
       assertTrue(logs.warnings().isEmpty(), "logged: " + logs.warnings());
     }
-    assertEquals(200, send(api, AccessTokens.valid()).statusCode(), "a well-formed token still passes");
+    assertEquals(
+        200, send(api, AccessTokens.valid()).statusCode(), "a well-formed token still passes");
   }
 
-  /** RFC 7515 §4.1.11: the gateway understands no JWS extension, so any {@code crit} header is refused. */
+  /**
+   * RFC 7515 §4.1.11: the gateway understands no JWS extension, so any {@code crit} header is
+   * refused.
+   */
   @Test
   void a_crit_header_is_401() throws Exception {
     Api api = start(config());
-    JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT").put("crit", new JsonArray().add("exp")).put("exp", 1);
-    assert401(send(api, AccessTokens.rs256(header, AccessTokens.claims(), AccessTokens.KEY.getPrivate())));
+    JsonObject header =
+        new JsonObject()
+            .put("alg", "RS256")
+            .put("typ", "JWT")
+            .put("crit", new JsonArray().add("exp"))
+            .put("exp", 1);
+    assert401(
+        send(
+            api, AccessTokens.rs256(header, AccessTokens.claims(), AccessTokens.KEY.getPrivate())));
   }
 
-  /** With {@code accessTokens.audience} set, a token without that audience is 401; a string or an array naming it passes. */
+  /**
+   * With {@code accessTokens.audience} set, a token without that audience is 401; a string or an
+   * array naming it passes.
+   */
   @Test
   void the_configured_audience_is_required() throws Exception {
     JsonObject config = config();
     config.getJsonObject("accessTokens").put("audience", "temppass-gateway");
     Api api = start(config);
     assert401(send(api, AccessTokens.valid()));
-    assert401(send(api, AccessTokens.rs256(AccessTokens.claims().put("aud", "another-api"), AccessTokens.KEY.getPrivate())));
-    assertEquals(200, send(api, AccessTokens.rs256(AccessTokens.claims().put("aud", "temppass-gateway"), AccessTokens.KEY.getPrivate())).statusCode());
-    assertEquals(200, send(api, AccessTokens.rs256(AccessTokens.claims().put("aud", new JsonArray().add("x").add("temppass-gateway")),
-        AccessTokens.KEY.getPrivate())).statusCode());
+    assert401(
+        send(
+            api,
+            AccessTokens.rs256(
+                AccessTokens.claims().put("aud", "another-api"), AccessTokens.KEY.getPrivate())));
+    assertEquals(
+        200,
+        send(
+                api,
+                AccessTokens.rs256(
+                    AccessTokens.claims().put("aud", "temppass-gateway"),
+                    AccessTokens.KEY.getPrivate()))
+            .statusCode());
+    assertEquals(
+        200,
+        send(
+                api,
+                AccessTokens.rs256(
+                    AccessTokens.claims()
+                        .put("aud", new JsonArray().add("x").add("temppass-gateway")),
+                    AccessTokens.KEY.getPrivate()))
+            .statusCode());
   }
 
-  /** Keys fetched over plain HTTP could be swapped in transit: refused at start-up outside development. */
+  /**
+   * Keys fetched over plain HTTP could be swapped in transit: refused at start-up outside
+   * development.
+   */
   @Test
   void a_plain_http_jwks_url_is_refused_outside_development() {
     JsonObject config = config();

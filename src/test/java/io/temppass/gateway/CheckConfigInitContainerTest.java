@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The example overlay validates the configuration in an init container ({@code --check-config}):
- * same image, same configuration file, same Secret volume and the same {@code TEMPPASS_*} overrides as
- * the gateway container, so that what it accepts is what the gateway will load. Breakage caught: an
- * override added to the gateway container's env patch but not to the init container's.
+ * same image, same configuration file, same Secret volume and the same {@code TEMPPASS_*} overrides
+ * as the gateway container, so that what it accepts is what the gateway will load. Breakage caught:
+ * an override added to the gateway container's env patch but not to the init container's.
  */
 class CheckConfigInitContainerTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -30,17 +30,35 @@ class CheckConfigInitContainerTest {
     JsonNode kustomization = YAML.readTree(OVERLAY.resolve("kustomization.yaml").toFile());
     List<String> patches = new ArrayList<>();
     for (JsonNode p : kustomization.path("patches")) patches.add(p.path("path").asText());
-    assertTrue(patches.contains("check-config-patch.yaml"), "the overlay applies the check-config patch: " + patches);
+    assertTrue(
+        patches.contains("check-config-patch.yaml"),
+        "the overlay applies the check-config patch: " + patches);
 
-    JsonNode base = container(YAML.readTree(Path.of("k8s/base/deployment.yaml").toFile()), "containers", "gateway");
-    JsonNode envPatch = container(YAML.readTree(OVERLAY.resolve("deployment-env-patch.yaml").toFile()), "containers", "gateway");
-    JsonNode check = container(YAML.readTree(OVERLAY.resolve("check-config-patch.yaml").toFile()), "initContainers", "check-config");
+    JsonNode base =
+        container(
+            YAML.readTree(Path.of("k8s/base/deployment.yaml").toFile()), "containers", "gateway");
+    JsonNode envPatch =
+        container(
+            YAML.readTree(OVERLAY.resolve("deployment-env-patch.yaml").toFile()),
+            "containers",
+            "gateway");
+    JsonNode check =
+        container(
+            YAML.readTree(OVERLAY.resolve("check-config-patch.yaml").toFile()),
+            "initContainers",
+            "check-config");
 
     assertEquals(List.of("--check-config"), texts(check.path("args")).subList(0, 1));
-    assertEquals(base.path("image").asText(), check.path("image").asText(), "the same image (kustomize's images: rewrites both)");
+    assertEquals(
+        base.path("image").asText(),
+        check.path("image").asText(),
+        "the same image (kustomize's images: rewrites both)");
     Map<String, String> gatewayEnv = settingsEnv(base);
     gatewayEnv.putAll(settingsEnv(envPatch));
-    assertEquals(gatewayEnv, settingsEnv(check), "TEMPPASS_* variables of the init container and the gateway container");
+    assertEquals(
+        gatewayEnv,
+        settingsEnv(check),
+        "TEMPPASS_* variables of the init container and the gateway container");
     assertEquals(mounts(base).get("config"), mounts(check).get("config"));
     assertEquals(mounts(base).get("secrets"), mounts(check).get("secrets"));
   }
@@ -64,7 +82,8 @@ class CheckConfigInitContainerTest {
 
   private static Map<String, String> mounts(JsonNode container) {
     Map<String, String> out = new TreeMap<>();
-    for (JsonNode m : container.path("volumeMounts")) out.put(m.path("name").asText(), m.path("mountPath").asText());
+    for (JsonNode m : container.path("volumeMounts"))
+      out.put(m.path("name").asText(), m.path("mountPath").asText());
     return out;
   }
 

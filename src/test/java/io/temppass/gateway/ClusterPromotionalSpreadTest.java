@@ -26,19 +26,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs in the Redis Cluster execution only. Many promotional trials hammered at once through two
- * gateways land on all three primaries (every script's keys share one slot, different trials do not),
- * and each trial still gets exactly maxResources distinct resources.
+ * gateways land on all three primaries (every script's keys share one slot, different trials do
+ * not), and each trial still gets exactly maxResources distinct resources.
  */
 @ExtendWith(VertxExtension.class)
 class ClusterPromotionalSpreadTest {
   /** Not a multiple of the 8 titles, so each identity asks for every title over its 10 requests. */
   static final int TRIALS = 25;
+
   static final int MAX = 3;
 
   @Test
-  void concurrent_trials_spread_over_all_primaries_each_grant_exactly_max_resources(Vertx vertx, VertxTestContext ctx) throws Throwable {
+  void concurrent_trials_spread_over_all_primaries_each_grant_exactly_max_resources(
+      Vertx vertx, VertxTestContext ctx) throws Throwable {
     assertTrue(TestRedis.cluster(), "run with -Dtest.redis=cluster");
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", MAX));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(),
+            TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", MAX));
     try (Pods pods = Pods.start(config, 2)) {
       Api apiA = new Api(vertx, pods.port(0), 64);
       Api apiB = new Api(vertx, pods.port(1), 64);
@@ -48,22 +53,37 @@ class ClusterPromotionalSpreadTest {
       for (int i = 0; i < TRIALS * 10; i++) {
         String email = "viewer" + (i % TRIALS) + "@example.com";
         emails.add(email);
-        all.add((i % 2 == 0 ? apiA : apiB).authorize("apasstest1", "flexibleTempPass", "device-" + i, email, "title-" + (i % 8)));
+        all.add(
+            (i % 2 == 0 ? apiA : apiB)
+                .authorize(
+                    "apasstest1", "flexibleTempPass", "device-" + i, email, "title-" + (i % 8)));
       }
       RedisProbe redis = new RedisProbe(vertx);
-      Future.all(all).compose(v -> redis.keys(TestGateway.keyPrefix(config) + ":p:*:i:*")).onComplete(ctx.succeeding(trialKeys -> ctx.verify(() -> {
-        Map<String, Set<String>> granted = new HashMap<>();
-        for (int i = 0; i < all.size(); i++) {
-          JsonObject d = all.get(i).result().getJsonArray("decisions").getJsonObject(0);
-          if (d.getBoolean("authorized")) granted.computeIfAbsent(emails.get(i), k -> new HashSet<>()).add(d.getString("resource"));
-        }
-        assertEquals(TRIALS, granted.size());
-        for (Map.Entry<String, Set<String>> e : granted.entrySet()) assertEquals(MAX, e.getValue().size(), e.getKey() + " got " + e.getValue());
-        assertEquals(TRIALS, trialKeys.size());
-        stored.addAll(trialKeys);
-        redis.close();
-        ctx.completeNow();
-      })));
+      Future.all(all)
+          .compose(v -> redis.keys(TestGateway.keyPrefix(config) + ":p:*:i:*"))
+          .onComplete(
+              ctx.succeeding(
+                  trialKeys ->
+                      ctx.verify(
+                          () -> {
+                            Map<String, Set<String>> granted = new HashMap<>();
+                            for (int i = 0; i < all.size(); i++) {
+                              JsonObject d =
+                                  all.get(i).result().getJsonArray("decisions").getJsonObject(0);
+                              if (d.getBoolean("authorized"))
+                                granted
+                                    .computeIfAbsent(emails.get(i), k -> new HashSet<>())
+                                    .add(d.getString("resource"));
+                            }
+                            assertEquals(TRIALS, granted.size());
+                            for (Map.Entry<String, Set<String>> e : granted.entrySet())
+                              assertEquals(
+                                  MAX, e.getValue().size(), e.getKey() + " got " + e.getValue());
+                            assertEquals(TRIALS, trialKeys.size());
+                            stored.addAll(trialKeys);
+                            redis.close();
+                            ctx.completeNow();
+                          })));
       assertTrue(ctx.awaitCompletion(60, TimeUnit.SECONDS));
       if (ctx.failed()) throw ctx.causeOfFailure();
       // Slot lookups block: done here on the test thread, not on an event loop.

@@ -18,31 +18,62 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** README command 1: the shipped dev overlay starts a real embedded Redis and a working gateway with a development token. */
+/**
+ * README command 1: the shipped dev overlay starts a real embedded Redis and a working gateway with
+ * a development token.
+ */
 @ExtendWith(VertxExtension.class)
 class DevModeTest {
 
   @Test
-  void the_dev_configuration_serves_the_printed_request(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void the_dev_configuration_serves_the_printed_request(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     DevEnvironment dev = new DevEnvironment();
-    JsonObject tree = ConfigLoader.tree(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")), Map.of("TEMPPASS_SERVER__PORT", "0"));
+    JsonObject tree =
+        ConfigLoader.tree(
+            List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")),
+            Map.of("TEMPPASS_SERVER__PORT", "0"));
     dev.prepare(tree);
-    GatewayConfig config = GatewayConfig.from(tree, p -> { throw new IllegalStateException("no files in dev"); });
+    GatewayConfig config =
+        GatewayConfig.from(
+            tree,
+            p -> {
+              throw new IllegalStateException("no files in dev");
+            });
     assertNotNull(dev.accessToken());
-    Gateway.start(vertx, config).onComplete(ctx.succeeding(g -> WebClient.create(vertx)
-        .post(g.port(), "127.0.0.1", "/api/v2/apasstest1/decisions/authorize/flexibleTempPass")
-        .putHeader("Authorization", "Bearer " + dev.accessToken())
-        .putHeader("Content-Type", "application/json")
-        .putHeader("AP-Device-Identifier", "fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi")
-        .putHeader("AP-TempPass-Identity", "eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=")
-        .sendJsonObject(new JsonObject().put("resources", List.of("REF30")))
-        .onComplete(ctx.succeeding(res -> ctx.verify(() -> {
-          assertEquals(200, res.statusCode(), res.bodyAsString());
-          assertTrue(res.bodyAsJsonObject().getJsonArray("decisions").getJsonObject(0).getBoolean("authorized"));
-          g.stop().onComplete(v -> {
-            dev.stop();
-            ctx.completeNow();
-          });
-        })))));
+    Gateway.start(vertx, config)
+        .onComplete(
+            ctx.succeeding(
+                g ->
+                    WebClient.create(vertx)
+                        .post(
+                            g.port(),
+                            "127.0.0.1",
+                            "/api/v2/apasstest1/decisions/authorize/flexibleTempPass")
+                        .putHeader("Authorization", "Bearer " + dev.accessToken())
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader(
+                            "AP-Device-Identifier",
+                            "fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi")
+                        .putHeader("AP-TempPass-Identity", "eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=")
+                        .sendJsonObject(new JsonObject().put("resources", List.of("REF30")))
+                        .onComplete(
+                            ctx.succeeding(
+                                res ->
+                                    ctx.verify(
+                                        () -> {
+                                          assertEquals(200, res.statusCode(), res.bodyAsString());
+                                          assertTrue(
+                                              res.bodyAsJsonObject()
+                                                  .getJsonArray("decisions")
+                                                  .getJsonObject(0)
+                                                  .getBoolean("authorized"));
+                                          g.stop()
+                                              .onComplete(
+                                                  v -> {
+                                                    dev.stop();
+                                                    ctx.completeNow();
+                                                  });
+                                        })))));
   }
 }

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGTERM to a real gateway process (a child JVM), timed from the signal.
  *
  * <p>Breakages caught: the former JVM shutdown hook (which waited on a Vert.x close callback
- * dispatched to an already stopped event loop) fails {@code an_idle_gateway_exits_promptly_with_status_0}:
- * exit after the 20 s grace with status 143 and a RejectedExecutionException on stderr. An
- * {@code HttpVerticle.stop} that closes hard ({@code server.close()} instead of
- * {@code server.shutdown(...)}) fails {@code requests_in_flight_when_the_listener_closes_all_complete}:
- * the paused requests lose their connections. Readiness kept up during the delay (the
- * {@code draining} flag not set) fails the 100 ms readiness assertion.
+ * dispatched to an already stopped event loop) fails {@code
+ * an_idle_gateway_exits_promptly_with_status_0}: exit after the 20 s grace with status 143 and a
+ * RejectedExecutionException on stderr. An {@code HttpVerticle.stop} that closes hard ({@code
+ * server.close()} instead of {@code server.shutdown(...)}) fails {@code
+ * requests_in_flight_when_the_listener_closes_all_complete}: the paused requests lose their
+ * connections. Readiness kept up during the delay (the {@code draining} flag not set) fails the 100
+ * ms readiness assertion.
  */
 class GracefulShutdownTest {
   @TempDir Path dir;
@@ -45,22 +46,56 @@ class GracefulShutdownTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  /** Starts {@code Main} in a child JVM on {@code port}, with the given server settings; stdout and stderr to files. */
+  /**
+   * Starts {@code Main} in a child JVM on {@code port}, with the given server settings; stdout and
+   * stderr to files.
+   */
   private Process launch(int port, String serverSettings, String redisSettings) throws Exception {
     Path access = Files.writeString(dir.resolve("access.pem"), AccessTokens.publicKeyPem());
-    Path mediaKey = Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub = Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
-    Path config = Files.writeString(dir.resolve("gateway.yaml"), String.join("\n",
-        "server: {host: 127.0.0.1, port: " + port + ", instances: 2, " + serverSettings + "}",
-        "redis: {endpoints: [" + TestRedis.url() + "], keyPrefix: sig" + port + redisSettings + "}",
-        "accessTokens: {issuer: " + AccessTokens.ISSUER + ", publicKeys: [\"file:" + access + "\"]}",
-        "mediaTokens: {keys: [{kid: k1, privateKey: \"file:" + mediaKey + "\", publicKey: \"file:" + mediaPub + "\", active: true}]}",
-        "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
-        "throttle: {enabled: false}",
-        "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]", ""));
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.temppass.gateway.Main", "--config", config.toString())
-        .redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(dir.resolve("stderr.log").toFile()).start();
+    Path mediaKey =
+        Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
+    Path mediaPub =
+        Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
+    Path config =
+        Files.writeString(
+            dir.resolve("gateway.yaml"),
+            String.join(
+                "\n",
+                "server: {host: 127.0.0.1, port: "
+                    + port
+                    + ", instances: 2, "
+                    + serverSettings
+                    + "}",
+                "redis: {endpoints: ["
+                    + TestRedis.url()
+                    + "], keyPrefix: sig"
+                    + port
+                    + redisSettings
+                    + "}",
+                "accessTokens: {issuer: "
+                    + AccessTokens.ISSUER
+                    + ", publicKeys: [\"file:"
+                    + access
+                    + "\"]}",
+                "mediaTokens: {keys: [{kid: k1, privateKey: \"file:"
+                    + mediaKey
+                    + "\", publicKey: \"file:"
+                    + mediaPub
+                    + "\", active: true}]}",
+                "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
+                "throttle: {enabled: false}",
+                "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]",
+                ""));
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.temppass.gateway.Main",
+            "--config",
+            config.toString())
+        .redirectOutput(dir.resolve("stdout.log").toFile())
+        .redirectError(dir.resolve("stderr.log").toFile())
+        .start();
   }
 
   private String stdout() throws Exception {
@@ -89,7 +124,10 @@ class GracefulShutdownTest {
     }
   }
 
-  /** Milliseconds from {@code signalNanos} until the process exited, or fails after {@code limitMillis}. */
+  /**
+   * Milliseconds from {@code signalNanos} until the process exited, or fails after {@code
+   * limitMillis}.
+   */
   private long exitMillis(long signalNanos, long limitMillis) throws Exception {
     boolean exited = gateway.waitFor(limitMillis + 5_000, TimeUnit.MILLISECONDS);
     long millis = (System.nanoTime() - signalNanos) / 1_000_000;
@@ -99,21 +137,26 @@ class GracefulShutdownTest {
 
   /**
    * Idle: readiness answers 503 within 100 ms of SIGTERM (load balancers stop sending), and the
-   * process exits with status 0 within shutdownReadinessDelay + 2 s of the signal, nothing on stderr.
+   * process exits with status 0 within shutdownReadinessDelay + 2 s of the signal, nothing on
+   * stderr.
    */
   @Test
   void an_idle_gateway_exits_promptly_with_status_0() throws Exception {
     int port = TestRedis.freePort();
     long delayMillis = 1_000;
-    gateway = launch(port, "shutdownReadinessDelay: " + delayMillis + "ms, shutdownGracePeriod: 20s", "");
+    gateway =
+        launch(port, "shutdownReadinessDelay: " + delayMillis + "ms, shutdownGracePeriod: 20s", "");
     Api api = new Api(vertx, port, 1);
     awaitReady(api);
 
     long signal = System.nanoTime();
     gateway.destroy(); // SIGTERM
-    // Readiness is "down within 100 ms" when every query sent more than 100 ms after the signal gets
-    // 503. Judged by when each query was sent, not answered, so that a slow answer on a loaded machine
-    // cannot be mistaken for a slow readiness change (a query answered 200 was sent while still up).
+    // Readiness is "down within 100 ms" when every query sent more than 100 ms after the signal
+    // gets
+    // 503. Judged by when each query was sent, not answered, so that a slow answer on a loaded
+    // machine
+    // cannot be mistaken for a slow readiness change (a query answered 200 was sent while still
+    // up).
     List<long[]> queries = new ArrayList<>();
     long sentMillis;
     do {
@@ -121,13 +164,18 @@ class GracefulShutdownTest {
       queries.add(new long[] {sentMillis, readiness(api)});
     } while (sentMillis < 300);
     for (long[] q : queries) {
-      if (q[0] > 100) assertEquals(503, q[1], "readiness query sent " + q[0] + " ms after SIGTERM; all: " + describe(queries));
+      if (q[0] > 100)
+        assertEquals(
+            503,
+            q[1],
+            "readiness query sent " + q[0] + " ms after SIGTERM; all: " + describe(queries));
     }
     assertTrue(queries.stream().anyMatch(q -> q[1] == 503), describe(queries));
 
     long exit = exitMillis(signal, delayMillis + 2_000);
     assertTrue(exit <= delayMillis + 2_000, "exited " + exit + " ms after SIGTERM");
-    assertTrue(exit >= delayMillis, "exited " + exit + " ms after SIGTERM, before the readiness delay");
+    assertTrue(
+        exit >= delayMillis, "exited " + exit + " ms after SIGTERM, before the readiness delay");
     assertEquals(0, gateway.exitValue(), "exit status; stderr: " + stderr());
     assertEquals("", stderr());
     assertTrue(stdout().contains("shutting down"), stdout());
@@ -137,15 +185,20 @@ class GracefulShutdownTest {
    * Requests genuinely in flight when the listener closes: the readiness delay is 0 and Redis is
    * paused ({@code CLIENT PAUSE}), so at the signal every request has been sent and none answered.
    * Each must still get a complete 200 (a server that closed hard would cut them off), and the
-   * process must exit with status 0 as soon as they are done: within the grace period timed from the
-   * signal, and within 2.5 s of the last answer.
+   * process must exit with status 0 as soon as they are done: within the grace period timed from
+   * the signal, and within 2.5 s of the last answer.
    */
   @Test
   void requests_in_flight_when_the_listener_closes_all_complete() throws Exception {
     int port = TestRedis.freePort();
     long graceMillis = 15_000;
-    gateway = launch(port, "shutdownReadinessDelay: 0s, shutdownGracePeriod: " + graceMillis + "ms, eventBusTimeout: 10s",
-        ", commandTimeout: 8s");
+    gateway =
+        launch(
+            port,
+            "shutdownReadinessDelay: 0s, shutdownGracePeriod: "
+                + graceMillis
+                + "ms, eventBusTimeout: 10s",
+            ", commandTimeout: 8s");
     int inFlight = 16;
     Api api = new Api(vertx, port, inFlight);
     awaitReady(api);
@@ -156,7 +209,8 @@ class GracefulShutdownTest {
 
     RedisProbe redis = new RedisProbe(vertx);
     long pauseMillis = 4_000;
-    // WRITE mode holds every script (EVALSHA) but lets reads through, so the control-plane poller and
+    // WRITE mode holds every script (EVALSHA) but lets reads through, so the control-plane poller
+    // and
     // this test's own checks keep working while the decisions wait.
     redis.send(Command.CLIENT, "PAUSE", pauseMillis, "WRITE").await(5, TimeUnit.SECONDS);
     long pausedAt = System.nanoTime();
@@ -167,8 +221,12 @@ class GracefulShutdownTest {
     Api monitor = new Api(vertx, port, 1);
     long deadline = System.nanoTime() + 3_000_000_000L;
     double active = 0;
-    while (System.nanoTime() < deadline && (active = MetricsTest.value(monitor.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString(),
-        "vertx_http_server_active_requests")) < inFlight + 1) {
+    while (System.nanoTime() < deadline
+        && (active =
+                MetricsTest.value(
+                    monitor.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString(),
+                    "vertx_http_server_active_requests"))
+            < inFlight + 1) {
       Thread.sleep(20);
     }
     assertTrue(active >= inFlight + 1, "requests being served before the signal: " + active);
@@ -176,30 +234,48 @@ class GracefulShutdownTest {
     long signal = System.nanoTime();
     gateway.destroy(); // SIGTERM
     assertEquals(0, answeredBeforeSignal, "requests must still be waiting on Redis at the signal");
-    assertTrue((signal - pausedAt) / 1_000_000 < pauseMillis, "the signal came while Redis was paused");
+    assertTrue(
+        (signal - pausedAt) / 1_000_000 < pauseMillis, "the signal came while Redis was paused");
 
-    Future.join(new ArrayList<>(answers)).transform(ar -> Future.succeededFuture()).await(30, TimeUnit.SECONDS);
+    Future.join(new ArrayList<>(answers))
+        .transform(ar -> Future.succeededFuture())
+        .await(30, TimeUnit.SECONDS);
     long lastAnswer = (System.nanoTime() - signal) / 1_000_000;
     for (int i = 0; i < answers.size(); i++) {
       Future<HttpResponse<Buffer>> f = answers.get(i);
       assertTrue(f.succeeded(), "request " + i + " in flight at SIGTERM failed: " + f.cause());
       assertEquals(200, f.result().statusCode(), f.result().bodyAsString());
-      assertTrue(f.result().bodyAsJsonObject().getJsonArray("decisions").getJsonObject(0).getBoolean("authorized"));
+      assertTrue(
+          f.result()
+              .bodyAsJsonObject()
+              .getJsonArray("decisions")
+              .getJsonObject(0)
+              .getBoolean("authorized"));
     }
     long exit = exitMillis(signal, graceMillis);
-    assertTrue(exit <= graceMillis, "exited " + exit + " ms after SIGTERM (grace " + graceMillis + " ms)");
-    assertTrue(exit <= lastAnswer + 2_500, "exited " + exit + " ms after SIGTERM, " + (exit - lastAnswer) + " ms after the last answer");
+    assertTrue(
+        exit <= graceMillis, "exited " + exit + " ms after SIGTERM (grace " + graceMillis + " ms)");
+    assertTrue(
+        exit <= lastAnswer + 2_500,
+        "exited "
+            + exit
+            + " ms after SIGTERM, "
+            + (exit - lastAnswer)
+            + " ms after the last answer");
     assertEquals(0, gateway.exitValue(), "exit status; stderr: " + stderr());
     assertEquals("", stderr());
     redis.close();
   }
 
-  /** A start-up that cannot succeed (port taken) exits at once, status 2, with the reason on stderr. */
+  /**
+   * A start-up that cannot succeed (port taken) exits at once, status 2, with the reason on stderr.
+   */
   @Test
   void a_failed_start_up_exits_at_once_with_a_clear_message() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       long start = System.nanoTime();
-      gateway = launch(taken.getLocalPort(), "shutdownReadinessDelay: 5s, shutdownGracePeriod: 20s", "");
+      gateway =
+          launch(taken.getLocalPort(), "shutdownReadinessDelay: 5s, shutdownGracePeriod: 20s", "");
       assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "still running");
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(2, gateway.exitValue());
@@ -215,6 +291,8 @@ class GracefulShutdownTest {
   }
 
   private static Future<HttpResponse<Buffer>> decide(Api api, String device) {
-    return api.decisions("apasstest1", "TempPass_TEST40", device).timeout(20_000).sendJsonObject(Api.body("REF30"));
+    return api.decisions("apasstest1", "TempPass_TEST40", device)
+        .timeout(20_000)
+        .sendJsonObject(Api.body("REF30"));
   }
 }

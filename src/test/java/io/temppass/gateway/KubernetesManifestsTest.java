@@ -55,9 +55,11 @@ class KubernetesManifestsTest {
   private static final String SECRET_TEMPLATE = "secret-template.yaml";
   private static final String GATEWAY = "temppass-gateway";
   private static final String GATEWAY_CONTAINER = "gateway";
+
   /**
-   * Default of server.shutdownGracePeriod (how long in-flight requests may drain after SIGTERM), used
-   * only if GatewayConfig.Server has no such component; otherwise the configured value is used.
+   * Default of server.shutdownGracePeriod (how long in-flight requests may drain after SIGTERM),
+   * used only if GatewayConfig.Server has no such component; otherwise the configured value is
+   * used.
    */
   private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -89,9 +91,15 @@ class KubernetesManifestsTest {
 
   @BeforeAll
   static void readEverything() throws Exception {
-    assertTrue(Files.isDirectory(K8S), "run from the project root: " + K8S.toAbsolutePath() + " is missing");
+    assertTrue(
+        Files.isDirectory(K8S),
+        "run from the project root: " + K8S.toAbsolutePath() + " is missing");
     try (Stream<Path> walk = Files.walk(K8S)) {
-      files = walk.filter(Files::isRegularFile).filter(KubernetesManifestsTest::isYaml).sorted().toList();
+      files =
+          walk.filter(Files::isRegularFile)
+              .filter(KubernetesManifestsTest::isYaml)
+              .sorted()
+              .toList();
     }
     manifests = new ArrayList<>();
     for (Path file : files) {
@@ -101,13 +109,20 @@ class KubernetesManifestsTest {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     // Test material for each file of the Secret, keyed like secret-template.yaml.
-    secretMaterial = Map.of(
-        "access-token-public.pem", pem("PUBLIC KEY", rsa.generateKeyPair().getPublic().getEncoded()),
-        "media-signing.key", media.privateKeyPem(),
-        "media-signing.pub", media.publicKeyPem(),
-        "hash-secret", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL\n",
-        "profile-key", java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n",
-        "mvpd-cablevision-secret", "client-secret-of-the-mvpd\n");
+    secretMaterial =
+        Map.of(
+            "access-token-public.pem",
+            pem("PUBLIC KEY", rsa.generateKeyPair().getPublic().getEncoded()),
+            "media-signing.key",
+            media.privateKeyPem(),
+            "media-signing.pub",
+            media.publicKeyPem(),
+            "hash-secret",
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL\n",
+            "profile-key",
+            java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n",
+            "mvpd-cablevision-secret",
+            "client-secret-of-the-mvpd\n");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -122,13 +137,17 @@ class KubernetesManifestsTest {
       for (JsonNode doc : docs) {
         assertTrue(doc.isObject(), file + ": a document must be a mapping");
         if (isKustomization(file)) {
-          assertTrue(doc.path("apiVersion").asText().startsWith("kustomize.config.k8s.io/"), file + ": apiVersion");
+          assertTrue(
+              doc.path("apiVersion").asText().startsWith("kustomize.config.k8s.io/"),
+              file + ": apiVersion");
           assertEquals("Kustomization", doc.path("kind").asText(), file + ": kind");
         } else {
           for (String field : List.of("apiVersion", "kind")) {
             assertFalse(doc.path(field).asText().isBlank(), file + ": " + field + " is missing");
           }
-          assertFalse(doc.path("metadata").path("name").asText().isBlank(), file + ": metadata.name is missing");
+          assertFalse(
+              doc.path("metadata").path("name").asText().isBlank(),
+              file + ": metadata.name is missing");
         }
       }
     }
@@ -142,30 +161,39 @@ class KubernetesManifestsTest {
       for (String resource : texts(k.path("resources"))) {
         if (isRemote(resource)) continue;
         Path target = dir.resolve(resource).normalize();
-        assertTrue(Files.exists(target), kustomization + ": resource " + resource + " does not exist");
+        assertTrue(
+            Files.exists(target), kustomization + ": resource " + resource + " does not exist");
         if (Files.isDirectory(target)) {
-          assertTrue(Files.isRegularFile(target.resolve("kustomization.yaml")), kustomization + ": " + resource + " has no kustomization.yaml");
+          assertTrue(
+              Files.isRegularFile(target.resolve("kustomization.yaml")),
+              kustomization + ": " + resource + " has no kustomization.yaml");
         }
       }
       for (String patch : patchPaths(k)) {
-        assertTrue(Files.isRegularFile(dir.resolve(patch)), kustomization + ": patch " + patch + " does not exist");
+        assertTrue(
+            Files.isRegularFile(dir.resolve(patch)),
+            kustomization + ": patch " + patch + " does not exist");
       }
     }
   }
 
   @Test
-  void every_manifest_is_deployed_by_its_kustomization_except_the_secret_template() throws IOException {
+  void every_manifest_is_deployed_by_its_kustomization_except_the_secret_template()
+      throws IOException {
     for (Path kustomization : kustomizations()) {
       Path dir = kustomization.getParent();
       JsonNode k = documents(kustomization).get(0);
       Set<Path> referenced = new TreeSet<>();
-      for (String r : texts(k.path("resources"))) if (!isRemote(r)) referenced.add(dir.resolve(r).normalize());
+      for (String r : texts(k.path("resources")))
+        if (!isRemote(r)) referenced.add(dir.resolve(r).normalize());
       for (String p : patchPaths(k)) referenced.add(dir.resolve(p).normalize());
       try (Stream<Path> list = Files.list(dir)) {
         for (Path file : list.filter(KubernetesManifestsTest::isYaml).toList()) {
           String name = file.getFileName().toString();
           if (name.equals("kustomization.yaml") || name.equals(SECRET_TEMPLATE)) continue;
-          assertTrue(referenced.contains(file.normalize()), file + " is not listed in " + kustomization + " (forgotten?)");
+          assertTrue(
+              referenced.contains(file.normalize()),
+              file + " is not listed in " + kustomization + " (forgotten?)");
         }
       }
     }
@@ -173,14 +201,20 @@ class KubernetesManifestsTest {
 
   @Test
   void the_secret_template_is_never_deployed_by_kustomize() throws IOException {
-    assertTrue(Files.isRegularFile(BASE.resolve(SECRET_TEMPLATE)), "k8s/base/" + SECRET_TEMPLATE + " is missing");
+    assertTrue(
+        Files.isRegularFile(BASE.resolve(SECRET_TEMPLATE)),
+        "k8s/base/" + SECRET_TEMPLATE + " is missing");
     for (Path kustomization : kustomizations()) {
       JsonNode k = documents(kustomization).get(0);
       List<String> refs = new ArrayList<>(texts(k.path("resources")));
       refs.addAll(patchPaths(k));
       for (String ref : refs) {
-        assertFalse(ref.endsWith(SECRET_TEMPLATE),
-            kustomization + " lists " + ref + ": real secrets are created out of band, never rendered from git");
+        assertFalse(
+            ref.endsWith(SECRET_TEMPLATE),
+            kustomization
+                + " lists "
+                + ref
+                + ": real secrets are created out of band, never rendered from git");
       }
     }
   }
@@ -191,18 +225,26 @@ class KubernetesManifestsTest {
       JsonNode k = documents(kustomization).get(0);
       Map<String, JsonNode> objects = objectsOf(kustomization.getParent());
       for (JsonNode patch : k.path("patches")) {
-        if (patch.has("target") || !patch.has("path")) continue; // explicit targets are kustomize's to check
+        if (patch.has("target") || !patch.has("path"))
+          continue; // explicit targets are kustomize's to check
         Path file = kustomization.getParent().resolve(patch.path("path").asText());
         for (JsonNode doc : documents(file)) {
           Manifest m = new Manifest(file, doc);
           JsonNode target = objects.get(m.key());
-          assertNotNull(target, file + " patches " + m.key() + ", which " + kustomization + " does not deploy");
+          assertNotNull(
+              target,
+              file + " patches " + m.key() + ", which " + kustomization + " does not deploy");
           if (m.kind().equals("Deployment")) {
             Set<String> known = new TreeSet<>();
-            for (JsonNode c : target.path("spec").path("template").path("spec").path("containers")) known.add(c.path("name").asText());
+            for (JsonNode c : target.path("spec").path("template").path("spec").path("containers"))
+              known.add(c.path("name").asText());
             for (JsonNode c : doc.path("spec").path("template").path("spec").path("containers")) {
-              assertTrue(known.contains(c.path("name").asText()),
-                  file + ": container " + c.path("name").asText() + " is not in the base (a patch would add a container without an image)");
+              assertTrue(
+                  known.contains(c.path("name").asText()),
+                  file
+                      + ": container "
+                      + c.path("name").asText()
+                      + " is not in the base (a patch would add a container without an image)");
             }
           }
         }
@@ -216,20 +258,32 @@ class KubernetesManifestsTest {
   @Test
   void the_container_port_is_the_configured_server_port(@TempDir Path tmp) throws IOException {
     GatewayConfig config = loadConfig(baseEnvironment(), tmp);
-    assertEquals(config.server().port(), httpPort().path("containerPort").asInt(),
+    assertEquals(
+        config.server().port(),
+        httpPort().path("containerPort").asInt(),
         "containerPort 'http' must equal server.port of the ConfigMap's gateway.yaml");
   }
 
   @Test
   void probe_paths_match_the_application() {
     JsonNode c = gatewayContainer();
-    assertEquals(Endpoints.LIVENESS, c.path("livenessProbe").path("httpGet").path("path").asText(), "livenessProbe path");
-    assertEquals(Endpoints.READINESS, c.path("readinessProbe").path("httpGet").path("path").asText(), "readinessProbe path");
+    assertEquals(
+        Endpoints.LIVENESS,
+        c.path("livenessProbe").path("httpGet").path("path").asText(),
+        "livenessProbe path");
+    assertEquals(
+        Endpoints.READINESS,
+        c.path("readinessProbe").path("httpGet").path("path").asText(),
+        "readinessProbe path");
     String startup = c.path("startupProbe").path("httpGet").path("path").asText();
-    assertTrue(Set.of(Endpoints.LIVENESS, Endpoints.READINESS).contains(startup), "startupProbe path " + startup + " is not a health endpoint");
+    assertTrue(
+        Set.of(Endpoints.LIVENESS, Endpoints.READINESS).contains(startup),
+        "startupProbe path " + startup + " is not a health endpoint");
     for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
       JsonNode port = c.path(probe).path("httpGet").path("port");
-      assertTrue(refersToHttpPort(port), probe + " port " + port + " is not the container port 'http' (by name or number)");
+      assertTrue(
+          refersToHttpPort(port),
+          probe + " port " + port + " is not the container port 'http' (by name or number)");
     }
   }
 
@@ -238,18 +292,29 @@ class KubernetesManifestsTest {
    * does not expose, so the public port never serves metrics.
    */
   @Test
-  void prometheus_scrapes_the_metrics_endpoint_on_the_management_port(@TempDir Path tmp) throws IOException {
-    JsonNode annotations = deployment().doc().path("spec").path("template").path("metadata").path("annotations");
+  void prometheus_scrapes_the_metrics_endpoint_on_the_management_port(@TempDir Path tmp)
+      throws IOException {
+    JsonNode annotations =
+        deployment().doc().path("spec").path("template").path("metadata").path("annotations");
     assertEquals("true", annotations.path("prometheus.io/scrape").asText(), "prometheus.io/scrape");
-    assertEquals(Endpoints.METRICS, annotations.path("prometheus.io/path").asText(), "prometheus.io/path");
+    assertEquals(
+        Endpoints.METRICS, annotations.path("prometheus.io/path").asText(), "prometheus.io/path");
     JsonNode management = namedPort("management");
-    assertEquals(management.path("containerPort").asText(), annotations.path("prometheus.io/port").asText(), "prometheus.io/port");
+    assertEquals(
+        management.path("containerPort").asText(),
+        annotations.path("prometheus.io/port").asText(),
+        "prometheus.io/port");
     GatewayConfig config = loadConfig(baseEnvironment(), tmp);
-    assertNotNull(config.server().managementPort(), "server.managementPort must be set in the ConfigMap");
-    assertEquals(config.server().managementPort().intValue(), management.path("containerPort").asInt(),
+    assertNotNull(
+        config.server().managementPort(), "server.managementPort must be set in the ConfigMap");
+    assertEquals(
+        config.server().managementPort().intValue(),
+        management.path("containerPort").asInt(),
         "containerPort 'management' must equal server.managementPort of the ConfigMap's gateway.yaml");
     for (JsonNode port : base("Service").doc().path("spec").path("ports")) {
-      assertFalse(port.path("targetPort").asText().equals("management") || port.path("targetPort").asInt() == management.path("containerPort").asInt(),
+      assertFalse(
+          port.path("targetPort").asText().equals("management")
+              || port.path("targetPort").asInt() == management.path("containerPort").asInt(),
           "the Service must not expose the management port");
     }
   }
@@ -259,10 +324,13 @@ class KubernetesManifestsTest {
     JsonNode service = base("Service").doc().path("spec");
     assertFalse(service.path("ports").isEmpty(), "the Service has no ports");
     for (JsonNode port : service.path("ports")) {
-      assertEquals(httpPort().path("name").asText(), port.path("targetPort").asText(), "Service targetPort");
+      assertEquals(
+          httpPort().path("name").asText(), port.path("targetPort").asText(), "Service targetPort");
     }
     assertSelects(service.path("selector"), "Service selector");
-    assertSelects(deployment().doc().path("spec").path("selector").path("matchLabels"), "Deployment selector");
+    assertSelects(
+        deployment().doc().path("spec").path("selector").path("matchLabels"),
+        "Deployment selector");
   }
 
   @Test
@@ -273,8 +341,13 @@ class KubernetesManifestsTest {
     String volume = volumeFor("configMap", configMap.name());
     String mountPath = mountPath(volume);
     String key = configured.substring(configured.lastIndexOf('/') + 1);
-    assertEquals(mountPath + "/" + key, configured, "TEMPPASS_CONFIG must be the ConfigMap mount path + its file name");
-    assertTrue(configMap.doc().path("data").has(key), "ConfigMap " + configMap.name() + " has no key " + key);
+    assertEquals(
+        mountPath + "/" + key,
+        configured,
+        "TEMPPASS_CONFIG must be the ConfigMap mount path + its file name");
+    assertTrue(
+        configMap.doc().path("data").has(key),
+        "ConfigMap " + configMap.name() + " has no key " + key);
   }
 
   @Test
@@ -283,28 +356,42 @@ class KubernetesManifestsTest {
     assertEquals(GatewayConfig.Mode.PRODUCTION, config.mode());
     assertFalse(config.redis().embedded());
     assertEquals(secretMaterial.get("hash-secret").strip(), config.hashSecret());
-    assertEquals(1, config.mediaTokens().keys().stream().filter(GatewayConfig.MediaTokenKey::active).count());
+    assertEquals(
+        1,
+        config.mediaTokens().keys().stream().filter(GatewayConfig.MediaTokenKey::active).count());
     assertFalse(config.integrations().isEmpty(), "no integrations");
   }
 
   @Test
   void secret_files_named_in_the_configuration_are_keys_of_the_mounted_secret() {
     Manifest template = base("Secret");
-    assertEquals(SECRET_TEMPLATE, template.file().getFileName().toString(), "the base's Secret must be the template");
+    assertEquals(
+        SECRET_TEMPLATE,
+        template.file().getFileName().toString(),
+        "the base's Secret must be the template");
     Set<String> keys = new TreeSet<>();
     template.doc().path("data").fieldNames().forEachRemaining(keys::add);
     template.doc().path("stringData").fieldNames().forEachRemaining(keys::add);
     String mountPath = mountPath(volumeFor("secret", template.name()));
-    assertTrue(keys.containsAll(secretMaterial.keySet()) && secretMaterial.keySet().containsAll(keys),
-        "secret-template.yaml keys " + keys + " differ from the test's material " + secretMaterial.keySet() + ": update both");
+    assertTrue(
+        keys.containsAll(secretMaterial.keySet()) && secretMaterial.keySet().containsAll(keys),
+        "secret-template.yaml keys "
+            + keys
+            + " differ from the test's material "
+            + secretMaterial.keySet()
+            + ": update both");
 
     List<String> referenced = new ArrayList<>();
     collectFileReferences(configTree(baseEnvironment()), referenced);
     assertFalse(referenced.isEmpty(), "the configuration names no file: secrets");
     for (String path : referenced) {
-      assertTrue(path.startsWith(mountPath + "/"), path + " is not under the Secret's mount path " + mountPath);
+      assertTrue(
+          path.startsWith(mountPath + "/"),
+          path + " is not under the Secret's mount path " + mountPath);
       String name = path.substring(mountPath.length() + 1);
-      assertTrue(keys.contains(name), path + ": " + name + " is not a key of " + SECRET_TEMPLATE + " " + keys);
+      assertTrue(
+          keys.contains(name),
+          path + ": " + name + " is not a key of " + SECRET_TEMPLATE + " " + keys);
     }
   }
 
@@ -314,7 +401,8 @@ class KubernetesManifestsTest {
     variants.put(deployment().toString(), baseEnvironment());
     // Each Deployment patch elsewhere (an overlay's env patch) on top of the base's environment.
     for (Manifest m : manifests) {
-      if (!m.kind().equals("Deployment") || !m.name().equals(GATEWAY) || m.file().startsWith(BASE)) continue;
+      if (!m.kind().equals("Deployment") || !m.name().equals(GATEWAY) || m.file().startsWith(BASE))
+        continue;
       for (JsonNode c : m.doc().path("spec").path("template").path("spec").path("containers")) {
         if (!c.path("name").asText().equals(GATEWAY_CONTAINER) || !c.has("env")) continue;
         Map<String, String> env = new HashMap<>(baseEnvironment());
@@ -326,7 +414,10 @@ class KubernetesManifestsTest {
       try {
         loadConfig(v.getValue(), tmp);
       } catch (ConfigException e) {
-        fail(v.getKey() + ": its TEMPPASS_* variables do not make a valid configuration: " + e.getMessage());
+        fail(
+            v.getKey()
+                + ": its TEMPPASS_* variables do not make a valid configuration: "
+                + e.getMessage());
       }
     }
   }
@@ -342,32 +433,66 @@ class KubernetesManifestsTest {
       injected.put(prefix + "_SERVICE_HOST", "10.0.0.1");
       injected.put(prefix + "_PORT", "tcp://10.0.0.1:80");
     }
-    assertTrue(injected.keySet().stream().anyMatch(n -> n.startsWith(ConfigLoader.ENV_PREFIX)), "no temppass-* Service (test premise)");
-    assertThrows(ConfigException.class, () -> GatewayConfig.from(ConfigLoader.tree(List.of(), injected), p -> ""),
+    assertTrue(
+        injected.keySet().stream().anyMatch(n -> n.startsWith(ConfigLoader.ENV_PREFIX)),
+        "no temppass-* Service (test premise)");
+    assertThrows(
+        ConfigException.class,
+        () -> GatewayConfig.from(ConfigLoader.tree(List.of(), injected), p -> ""),
         "service-link variables are read as settings");
-    assertFalse(podSpec().path("enableServiceLinks").asBoolean(true),
-        "enableServiceLinks must be false: Service links " + new TreeSet<>(injected.keySet()) + " would stop start-up");
+    assertFalse(
+        podSpec().path("enableServiceLinks").asBoolean(true),
+        "enableServiceLinks must be false: Service links "
+            + new TreeSet<>(injected.keySet())
+            + " would stop start-up");
   }
 
   @Test
-  void the_redis_endpoints_are_nodes_of_the_in_cluster_redis_cluster(@TempDir Path tmp) throws IOException {
-    // The base targets k8s/redis-cluster; an overlay may point elsewhere via TEMPPASS_REDIS__ENDPOINTS.
+  void the_redis_endpoints_are_nodes_of_the_in_cluster_redis_cluster(@TempDir Path tmp)
+      throws IOException {
+    // The base targets k8s/redis-cluster; an overlay may point elsewhere via
+    // TEMPPASS_REDIS__ENDPOINTS.
     GatewayConfig config = loadConfig(baseEnvironment(), tmp);
     Manifest sts = one(REDIS_CLUSTER, "StatefulSet");
     String service = sts.doc().path("spec").path("serviceName").asText();
     int replicas = sts.doc().path("spec").path("replicas").asInt();
-    Manifest headless = manifests.stream().filter(m -> m.file().startsWith(REDIS_CLUSTER) && m.key().equals("Service/" + service))
-        .findFirst().orElseThrow(() -> new AssertionError("no Service " + service + " in " + REDIS_CLUSTER));
-    assertEquals("None", headless.doc().path("spec").path("clusterIP").asText(), "the StatefulSet's Service must be headless");
-    List<String> args = texts(sts.doc().path("spec").path("template").path("spec").path("containers").get(0).path("args"));
-    assertTrue(String.join(" ", args).contains("--cluster-enabled yes"), "Redis nodes must run with --cluster-enabled yes");
+    Manifest headless =
+        manifests.stream()
+            .filter(m -> m.file().startsWith(REDIS_CLUSTER) && m.key().equals("Service/" + service))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no Service " + service + " in " + REDIS_CLUSTER));
+    assertEquals(
+        "None",
+        headless.doc().path("spec").path("clusterIP").asText(),
+        "the StatefulSet's Service must be headless");
+    List<String> args =
+        texts(
+            sts.doc()
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("args"));
+    assertTrue(
+        String.join(" ", args).contains("--cluster-enabled yes"),
+        "Redis nodes must run with --cluster-enabled yes");
 
     assertEquals(GatewayConfig.RedisType.CLUSTER, config.redis().type());
-    Pattern node = Pattern.compile("redis://" + Pattern.quote(sts.name()) + "-(\\d+)\\." + Pattern.quote(service) + ":6379");
+    Pattern node =
+        Pattern.compile(
+            "redis://"
+                + Pattern.quote(sts.name())
+                + "-(\\d+)\\."
+                + Pattern.quote(service)
+                + ":6379");
     for (String endpoint : config.redis().endpoints()) {
       Matcher m = node.matcher(endpoint);
       assertTrue(m.matches(), endpoint + " is not a node of StatefulSet " + sts.name());
-      assertTrue(Integer.parseInt(m.group(1)) < replicas, endpoint + ": the StatefulSet has " + replicas + " pods");
+      assertTrue(
+          Integer.parseInt(m.group(1)) < replicas,
+          endpoint + ": the StatefulSet has " + replicas + " pods");
     }
   }
 
@@ -384,15 +509,19 @@ class KubernetesManifestsTest {
       if (!m.kind().equals("HorizontalPodAutoscaler")) continue;
       JsonNode spec = m.doc().path("spec");
       if (spec.has("minReplicas") && spec.has("maxReplicas")) {
-        assertTrue(spec.path("minReplicas").asInt() <= spec.path("maxReplicas").asInt(), m + ": minReplicas > maxReplicas");
+        assertTrue(
+            spec.path("minReplicas").asInt() <= spec.path("maxReplicas").asInt(),
+            m + ": minReplicas > maxReplicas");
       }
     }
 
     JsonNode pdb = base("PodDisruptionBudget").doc().path("spec");
     assertSelects(pdb.path("selector").path("matchLabels"), "PodDisruptionBudget selector");
-    boolean allowsDisruption = pdb.has("maxUnavailable")
-        ? pdb.path("maxUnavailable").asInt() >= 1 || pdb.path("maxUnavailable").asText().endsWith("%")
-        : pdb.path("minAvailable").asInt(Integer.MAX_VALUE) < min;
+    boolean allowsDisruption =
+        pdb.has("maxUnavailable")
+            ? pdb.path("maxUnavailable").asInt() >= 1
+                || pdb.path("maxUnavailable").asText().endsWith("%")
+            : pdb.path("minAvailable").asInt(Integer.MAX_VALUE) < min;
     assertTrue(allowsDisruption, "the PodDisruptionBudget would block every node drain");
   }
 
@@ -400,14 +529,27 @@ class KubernetesManifestsTest {
   void the_gateway_runs_as_non_root_on_a_read_only_root_filesystem() {
     JsonNode pod = podSpec().path("securityContext");
     JsonNode container = gatewayContainer().path("securityContext");
-    assertTrue(pod.path("runAsNonRoot").asBoolean(false) || container.path("runAsNonRoot").asBoolean(false), "runAsNonRoot");
-    assertTrue(pod.path("runAsUser").asInt(0) > 0 || container.path("runAsUser").asInt(0) > 0, "runAsUser must be a non-zero uid");
+    assertTrue(
+        pod.path("runAsNonRoot").asBoolean(false)
+            || container.path("runAsNonRoot").asBoolean(false),
+        "runAsNonRoot");
+    assertTrue(
+        pod.path("runAsUser").asInt(0) > 0 || container.path("runAsUser").asInt(0) > 0,
+        "runAsUser must be a non-zero uid");
     assertTrue(container.path("readOnlyRootFilesystem").asBoolean(false), "readOnlyRootFilesystem");
-    assertFalse(container.path("allowPrivilegeEscalation").asBoolean(true), "allowPrivilegeEscalation");
-    assertTrue(texts(container.path("capabilities").path("drop")).contains("ALL"), "capabilities.drop ALL");
-    String seccomp = container.path("seccompProfile").path("type").asText(pod.path("seccompProfile").path("type").asText());
+    assertFalse(
+        container.path("allowPrivilegeEscalation").asBoolean(true), "allowPrivilegeEscalation");
+    assertTrue(
+        texts(container.path("capabilities").path("drop")).contains("ALL"),
+        "capabilities.drop ALL");
+    String seccomp =
+        container
+            .path("seccompProfile")
+            .path("type")
+            .asText(pod.path("seccompProfile").path("type").asText());
     assertEquals("RuntimeDefault", seccomp, "seccompProfile");
-    // A read-only root needs a writable /tmp (java.io.tmpdir: Netty native libraries, Vert.x cache).
+    // A read-only root needs a writable /tmp (java.io.tmpdir: Netty native libraries, Vert.x
+    // cache).
     String tmpVolume = null;
     for (JsonNode mount : gatewayContainer().path("volumeMounts")) {
       if (mount.path("mountPath").asText().equals("/tmp")) tmpVolume = mount.path("name").asText();
@@ -424,35 +566,58 @@ class KubernetesManifestsTest {
       sleep = preStop.path("sleep").path("seconds").asInt();
     } else {
       List<String> command = texts(preStop.path("exec").path("command"));
-      assertTrue(!command.isEmpty() && command.get(0).endsWith("sleep"), "preStop must sleep so endpoints are removed before SIGTERM: " + command);
+      assertTrue(
+          !command.isEmpty() && command.get(0).endsWith("sleep"),
+          "preStop must sleep so endpoints are removed before SIGTERM: " + command);
       sleep = Integer.parseInt(command.get(command.size() - 1));
     }
     assertTrue(sleep > 0, "preStop sleep");
     long drain = shutdownGracePeriod(loadConfig(baseEnvironment(), tmp)).toSeconds();
     int grace = podSpec().path("terminationGracePeriodSeconds").asInt(30);
-    assertTrue(sleep + drain < grace,
-        "preStop " + sleep + "s + server.shutdownGracePeriod " + drain + "s must be below terminationGracePeriodSeconds " + grace);
+    assertTrue(
+        sleep + drain < grace,
+        "preStop "
+            + sleep
+            + "s + server.shutdownGracePeriod "
+            + drain
+            + "s must be below terminationGracePeriodSeconds "
+            + grace);
   }
 
   @Test
   void the_image_user_and_port_match_the_deployment() throws IOException {
     Path dockerfile = Path.of("Dockerfile");
     assumeTrue(Files.isRegularFile(dockerfile), "no Dockerfile next to k8s/");
-    List<String> lines = Files.readAllLines(dockerfile).stream().map(String::strip).filter(l -> !l.startsWith("#")).toList();
+    List<String> lines =
+        Files.readAllLines(dockerfile).stream()
+            .map(String::strip)
+            .filter(l -> !l.startsWith("#"))
+            .toList();
     String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("");
     int uid = podSpec().path("securityContext").path("runAsUser").asInt();
-    assertTrue(user.matches("USER " + uid + "(:\\d+)?"), "Dockerfile " + user + " must be the numeric runAsUser " + uid);
-    assertTrue(lines.contains("EXPOSE " + httpPort().path("containerPort").asInt()), "Dockerfile must EXPOSE the container port");
-    String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).reduce((a, b) -> b).orElse("");
-    assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\""), "ENTRYPOINT must be exec form, so SIGTERM reaches the JVM: " + entrypoint);
+    assertTrue(
+        user.matches("USER " + uid + "(:\\d+)?"),
+        "Dockerfile " + user + " must be the numeric runAsUser " + uid);
+    assertTrue(
+        lines.contains("EXPOSE " + httpPort().path("containerPort").asInt()),
+        "Dockerfile must EXPOSE the container port");
+    String entrypoint =
+        lines.stream().filter(l -> l.startsWith("ENTRYPOINT")).reduce((a, b) -> b).orElse("");
+    assertTrue(
+        entrypoint.startsWith("ENTRYPOINT [\"java\""),
+        "ENTRYPOINT must be exec form, so SIGTERM reaches the JVM: " + entrypoint);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Helpers: finding objects
 
   private static Manifest one(Path dir, String kind) {
-    List<Manifest> found = manifests.stream().filter(m -> m.file().getParent().equals(dir) && m.kind().equals(kind)).toList();
-    assertEquals(1, found.size(), "expected exactly one " + kind + " in " + dir + ", found " + found);
+    List<Manifest> found =
+        manifests.stream()
+            .filter(m -> m.file().getParent().equals(dir) && m.kind().equals(kind))
+            .toList();
+    assertEquals(
+        1, found.size(), "expected exactly one " + kind + " in " + dir + ", found " + found);
     return found.get(0);
   }
 
@@ -490,15 +655,24 @@ class KubernetesManifestsTest {
 
   private static boolean refersToHttpPort(JsonNode port) {
     JsonNode http = httpPort();
-    return port.isInt() ? port.asInt() == http.path("containerPort").asInt() : port.asText().equals(http.path("name").asText());
+    return port.isInt()
+        ? port.asInt() == http.path("containerPort").asInt()
+        : port.asText().equals(http.path("name").asText());
   }
 
   /** The Deployment's pod template labels include every label of the selector. */
   private static void assertSelects(JsonNode selector, String what) {
-    JsonNode labels = deployment().doc().path("spec").path("template").path("metadata").path("labels");
+    JsonNode labels =
+        deployment().doc().path("spec").path("template").path("metadata").path("labels");
     assertFalse(selector.isEmpty(), what + " is empty");
-    selector.fields().forEachRemaining(e ->
-        assertEquals(e.getValue().asText(), labels.path(e.getKey()).asText(null), what + " " + e.getKey() + " does not match the pod labels"));
+    selector
+        .fields()
+        .forEachRemaining(
+            e ->
+                assertEquals(
+                    e.getValue().asText(),
+                    labels.path(e.getKey()).asText(null),
+                    what + " " + e.getKey() + " does not match the pod labels"));
   }
 
   private static JsonNode volume(String name) {
@@ -511,7 +685,11 @@ class KubernetesManifestsTest {
     String field = type.equals("secret") ? "secretName" : "name";
     for (JsonNode v : podSpec().path("volumes")) {
       if (v.path(type).path(field).asText().equals(objectName)) {
-        assertFalse(v.path(type).has("items"), "volume " + v.path("name").asText() + ": items would rename files; mount every key as is");
+        assertFalse(
+            v.path(type).has("items"),
+            "volume "
+                + v.path("name").asText()
+                + ": items would rename files; mount every key as is");
         return v.path("name").asText();
       }
     }
@@ -534,7 +712,10 @@ class KubernetesManifestsTest {
     for (JsonNode e : container.path("env")) {
       String name = e.path("name").asText();
       if (name.startsWith(ConfigLoader.ENV_PREFIX)) {
-        assertTrue(e.has("value"), name + ": give TEMPPASS_* settings as literal values; secrets go in the Secret volume as file: paths");
+        assertTrue(
+            e.has("value"),
+            name
+                + ": give TEMPPASS_* settings as literal values; secrets go in the Secret volume as file: paths");
       }
       if (e.has("value")) env.put(name, e.path("value").asText());
     }
@@ -552,7 +733,8 @@ class KubernetesManifestsTest {
     for (String r : texts(k.path("resources"))) {
       if (isRemote(r)) continue;
       Path target = dir.resolve(r).normalize();
-      if (!Files.exists(target)) continue; // reported by kustomizations_refer_only_to_files_that_exist
+      if (!Files.exists(target))
+        continue; // reported by kustomizations_refer_only_to_files_that_exist
       if (Files.isDirectory(target)) {
         objects.putAll(objectsOf(target));
       } else {
@@ -570,7 +752,8 @@ class KubernetesManifestsTest {
 
   private static List<String> patchPaths(JsonNode kustomization) {
     List<String> paths = new ArrayList<>();
-    for (JsonNode p : kustomization.path("patches")) if (p.has("path")) paths.add(p.path("path").asText());
+    for (JsonNode p : kustomization.path("patches"))
+      if (p.has("path")) paths.add(p.path("path").asText());
     paths.addAll(texts(kustomization.path("patchesStrategicMerge")));
     return paths;
   }
@@ -587,7 +770,10 @@ class KubernetesManifestsTest {
     return text;
   }
 
-  /** The configuration tree exactly as the gateway builds it: the ConfigMap's file plus the environment. */
+  /**
+   * The configuration tree exactly as the gateway builds it: the ConfigMap's file plus the
+   * environment.
+   */
   private static JsonObject configTree(Map<String, String> env) {
     try {
       Path file = Files.createTempFile("gateway", ".yaml");
@@ -612,7 +798,8 @@ class KubernetesManifestsTest {
   private static Function<String, String> secretFiles() {
     String mountPath = mountPath(volumeFor("secret", base("Secret").name()));
     return path -> {
-      if (!path.startsWith(mountPath + "/")) throw new IllegalStateException("not in the Secret volume " + mountPath);
+      if (!path.startsWith(mountPath + "/"))
+        throw new IllegalStateException("not in the Secret volume " + mountPath);
       String material = secretMaterial.get(path.substring(mountPath.length() + 1));
       if (material == null) throw new IllegalStateException("no such key in the Secret");
       return material;
@@ -629,10 +816,15 @@ class KubernetesManifestsTest {
     }
   }
 
-  /** server.shutdownGracePeriod as configured (read reflectively: the test does not depend on the setting existing). */
-  private static Duration shutdownGracePeriod(GatewayConfig config) throws ReflectiveOperationException {
+  /**
+   * server.shutdownGracePeriod as configured (read reflectively: the test does not depend on the
+   * setting existing).
+   */
+  private static Duration shutdownGracePeriod(GatewayConfig config)
+      throws ReflectiveOperationException {
     for (RecordComponent c : GatewayConfig.Server.class.getRecordComponents()) {
-      if (c.getName().equals("shutdownGracePeriod")) return (Duration) c.getAccessor().invoke(config.server());
+      if (c.getName().equals("shutdownGracePeriod"))
+        return (Duration) c.getAccessor().invoke(config.server());
     }
     return DEFAULT_SHUTDOWN_GRACE;
   }
@@ -673,7 +865,12 @@ class KubernetesManifestsTest {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

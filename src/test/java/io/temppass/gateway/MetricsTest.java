@@ -19,11 +19,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** /metrics exposes the gateway's series and Vert.x's HTTP series, their values move with traffic, and no client can add series. */
+/**
+ * /metrics exposes the gateway's series and Vert.x's HTTP series, their values move with traffic,
+ * and no client can add series.
+ */
 class MetricsTest {
 
   static double value(String scrape, String seriesPrefix) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesPrefix) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(scrape);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(seriesPrefix) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$")
+            .matcher(scrape);
     double total = 0;
     boolean found = false;
     while (m.find()) {
@@ -34,44 +39,91 @@ class MetricsTest {
   }
 
   static double series(String scrape, String name, String labels) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(scrape);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)} ([0-9.eE+-]+)$")
+            .matcher(scrape);
     while (m.find()) if (m.group(1).contains(labels)) return Double.parseDouble(m.group(2));
     return -1;
   }
 
   @Test
   void series_move_with_traffic() throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(),
-        TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", 1), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
-    config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", 0.001).put("burst", 10));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(),
+            TestGateway.promotional("apasstest1", "flexibleTempPass", "1h", 1),
+            TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    config.put(
+        "throttle",
+        new JsonObject().put("enabled", true).put("ratePerSecond", 0.001).put("burst", 10));
     Vertx vertx = GatewayMetrics.vertxWithMetrics();
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port());
-      String before = api.get("/metrics").map(HttpResponse::bodyAsString).await(5, TimeUnit.SECONDS);
-      api.authorize("apasstest1", "flexibleTempPass", "m-device", "m@example.com", "r1", "r2").await(5, TimeUnit.SECONDS);
-      api.authorize("apasstest1", "TempPass_TEST40", "m-device", null, "r1").await(5, TimeUnit.SECONDS);
-      for (int i = 0; i < 12; i++) api.get("/api/v2/apasstest1/configuration").await(5, TimeUnit.SECONDS);
-      HttpResponse<io.vertx.core.buffer.Buffer> res = api.get("/metrics").await(5, TimeUnit.SECONDS);
+      String before =
+          api.get("/metrics").map(HttpResponse::bodyAsString).await(5, TimeUnit.SECONDS);
+      api.authorize("apasstest1", "flexibleTempPass", "m-device", "m@example.com", "r1", "r2")
+          .await(5, TimeUnit.SECONDS);
+      api.authorize("apasstest1", "TempPass_TEST40", "m-device", null, "r1")
+          .await(5, TimeUnit.SECONDS);
+      for (int i = 0; i < 12; i++)
+        api.get("/api/v2/apasstest1/configuration").await(5, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> res =
+          api.get("/metrics").await(5, TimeUnit.SECONDS);
       assertEquals(200, res.statusCode());
       assertTrue(res.getHeader("Content-Type").startsWith("text/plain"));
       String after = res.bodyAsString();
 
-      assertEquals(2.0, series(after, "temppass_decisions_total", "code=\"none\",outcome=\"permit\",source=\"temppass\""));
-      assertEquals(1.0, series(after, "temppass_decisions_total", "code=\"temporary_access_resources_limit_exceeded\",outcome=\"deny\",source=\"temppass\""));
-      assertTrue(value(after, "vertx_http_server_response_time_seconds_count") > value(before, "vertx_http_server_response_time_seconds_count"));
-      assertTrue(series(after, "vertx_http_server_response_time_seconds_bucket", "code=\"200\",method=\"POST\",route=\"decisions\",le=\"+Inf\"") >= 2,
+      assertEquals(
+          2.0,
+          series(
+              after,
+              "temppass_decisions_total",
+              "code=\"none\",outcome=\"permit\",source=\"temppass\""));
+      assertEquals(
+          1.0,
+          series(
+              after,
+              "temppass_decisions_total",
+              "code=\"temporary_access_resources_limit_exceeded\",outcome=\"deny\",source=\"temppass\""));
+      assertTrue(
+          value(after, "vertx_http_server_response_time_seconds_count")
+              > value(before, "vertx_http_server_response_time_seconds_count"));
+      assertTrue(
+          series(
+                  after,
+                  "vertx_http_server_response_time_seconds_bucket",
+                  "code=\"200\",method=\"POST\",route=\"decisions\",le=\"+Inf\"")
+              >= 2,
           "latency histogram by route: " + after);
-      assertTrue(series(after, "vertx_http_server_response_time_seconds_bucket", "code=\"200\",method=\"POST\",route=\"decisions\",le=\"0.005\"") >= 0,
+      assertTrue(
+          series(
+                  after,
+                  "vertx_http_server_response_time_seconds_bucket",
+                  "code=\"200\",method=\"POST\",route=\"decisions\",le=\"0.005\"")
+              >= 0,
           "the gateway's latency buckets");
-      assertTrue(series(after, "vertx_http_server_requests_total", "code=\"429\",method=\"GET\",route=\"unmatched\"") >= 1,
+      assertTrue(
+          series(
+                  after,
+                  "vertx_http_server_requests_total",
+                  "code=\"429\",method=\"GET\",route=\"unmatched\"")
+              >= 1,
           "a throttled request reached no endpoint route: " + after);
       assertFalse(after.contains("vertx_eventbus_"), "the event-bus series are off");
       assertFalse(after.contains("vertx_pool_"), "the pool series are off");
       assertFalse(after.contains("vertx_redis_"), "the Redis client's own series are off");
-      assertTrue(series(after, "temppass_redis_command_duration_seconds_count", "command=\"promo_authorize\"") >= 1, "Redis latency per script");
+      assertTrue(
+          series(
+                  after,
+                  "temppass_redis_command_duration_seconds_count",
+                  "command=\"promo_authorize\"")
+              >= 1,
+          "Redis latency per script");
       assertTrue(value(after, "temppass_redis_errors_total") <= 0, "no Redis errors yet");
-      assertTrue(value(after, "temppass_throttle_rejections_total") >= 1, "the 12 configuration calls after 3 requests exceed the burst");
+      assertTrue(
+          value(after, "temppass_throttle_rejections_total") >= 1,
+          "the 12 configuration calls after 3 requests exceed the burst");
       assertEquals(0.0, value(after, "temppass_throttle_fail_open_total"));
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
@@ -84,42 +136,56 @@ class MetricsTest {
   }
 
   /**
-   * Any client chooses the HTTP method and the path, unauthenticated; each new method name used to add
-   * about 11 series (Vert.x's request, response and size meters carry it). Fifty random methods and
-   * a hundred random paths (unknown ones, and endpoint paths with random parameters) after a warm-up
-   * must add no series at all, and every route label is a fixed short name. Vert.x's HTTP metrics are
-   * on, configured as {@code Main} does. Breakages caught: without the method filter of
+   * Any client chooses the HTTP method and the path, unauthenticated; each new method name used to
+   * add about 11 series (Vert.x's request, response and size meters carry it). Fifty random methods
+   * and a hundred random paths (unknown ones, and endpoint paths with random parameters) after a
+   * warm-up must add no series at all, and every route label is a fixed short name. Vert.x's HTTP
+   * metrics are on, configured as {@code Main} does. Breakages caught: without the method filter of
    * {@code GatewayMetrics.bounded} the count grows by hundreds of series; with Vert.x's path label
    * ({@code Label.HTTP_PATH}) it grows by one set per path; without the route filter the labels are
    * vertx-web's chains of paths and regexes ({@code /api/v2/>/api/v2/([^/]*)/…}).
    */
   @Test
   void random_methods_and_paths_add_no_series() throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     Vertx vertx = GatewayMetrics.vertxWithMetrics();
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port(), 1);
       java.util.Random random = new java.util.Random(42);
-      java.util.function.IntConsumer send = n -> {
-        for (int i = 0; i < n; i++) {
-          String method = "X" + (10_000 + random.nextInt(90_000));
-          try {
-            assertEquals(405, api.raw().request(io.vertx.core.http.HttpMethod.valueOf(method), "/health/live").send().await(5, TimeUnit.SECONDS).statusCode());
-            assertEquals(404, api.get("/" + method).await(5, TimeUnit.SECONDS).statusCode());
-            assertEquals(401, api.get("/api/v2/" + method + "/profiles/" + method).await(5, TimeUnit.SECONDS).statusCode());
-          } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no answer to " + method, e);
-          }
-        }
-      };
+      java.util.function.IntConsumer send =
+          n -> {
+            for (int i = 0; i < n; i++) {
+              String method = "X" + (10_000 + random.nextInt(90_000));
+              try {
+                assertEquals(
+                    405,
+                    api.raw()
+                        .request(io.vertx.core.http.HttpMethod.valueOf(method), "/health/live")
+                        .send()
+                        .await(5, TimeUnit.SECONDS)
+                        .statusCode());
+                assertEquals(404, api.get("/" + method).await(5, TimeUnit.SECONDS).statusCode());
+                assertEquals(
+                    401,
+                    api.get("/api/v2/" + method + "/profiles/" + method)
+                        .await(5, TimeUnit.SECONDS)
+                        .statusCode());
+              } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("no answer to " + method, e);
+              }
+            }
+          };
       // Warm-up: the first OTHER request and the first scrapes create their series once.
       send.accept(3);
       api.get("/metrics").await(5, TimeUnit.SECONDS);
       long before = seriesCount(api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString());
       send.accept(50);
       String after = api.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString();
-      assertEquals(before, seriesCount(after), "series added by 50 random methods and 100 random paths");
+      assertEquals(
+          before, seriesCount(after), "series added by 50 random methods and 100 random paths");
       assertTrue(after.contains("method=\"OTHER\""), "Vert.x's HTTP series are on and bounded");
       Matcher routes = Pattern.compile("route=\"([^\"]*)\"").matcher(after);
       java.util.Set<String> labels = new java.util.TreeSet<>();
@@ -137,19 +203,26 @@ class MetricsTest {
    */
   @Test
   void metrics_can_move_to_the_management_port() throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     int management = io.temppass.gateway.support.TestRedis.freePort();
     config.getJsonObject("server").put("managementPort", management);
     Vertx vertx = Vertx.vertx();
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
-      HttpResponse<io.vertx.core.buffer.Buffer> pub = new Api(vertx, gateway.port()).get("/metrics").await(5, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> pub =
+          new Api(vertx, gateway.port()).get("/metrics").await(5, TimeUnit.SECONDS);
       assertEquals(404, pub.statusCode(), pub.bodyAsString());
       assertEquals("not_found", pub.bodyAsJsonObject().getString("code"));
-      HttpResponse<io.vertx.core.buffer.Buffer> res = new Api(vertx, management).get("/metrics").await(5, TimeUnit.SECONDS);
+      HttpResponse<io.vertx.core.buffer.Buffer> res =
+          new Api(vertx, management).get("/metrics").await(5, TimeUnit.SECONDS);
       assertEquals(200, res.statusCode());
       assertTrue(res.bodyAsString().contains("temppass_"), res.bodyAsString());
-      assertEquals(404, new Api(vertx, management).get("/health/live").await(5, TimeUnit.SECONDS).statusCode(), "only /metrics there");
+      assertEquals(
+          404,
+          new Api(vertx, management).get("/health/live").await(5, TimeUnit.SECONDS).statusCode(),
+          "only /metrics there");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -158,32 +231,43 @@ class MetricsTest {
   /**
    * Redis is paused (CLIENT PAUSE), so the TempPass verticle's script cannot answer within the 1 ms
    * event-bus timeout: the decision is a 503 and the timeout is counted, labelled with the service
-   * address. Pausing makes the timeout certain; without it a TempPass hop on the HTTP verticle's own
-   * event loop usually answers within the millisecond. Caught when DecisionsHandler stopped calling
-   * {@code metrics.eventBusTimeout}, and when the per-request reply address was the label.
+   * address. Pausing makes the timeout certain; without it a TempPass hop on the HTTP verticle's
+   * own event loop usually answers within the millisecond. Caught when DecisionsHandler stopped
+   * calling {@code metrics.eventBusTimeout}, and when the per-request reply address was the label.
    */
   @Test
   void event_bus_timeouts_are_counted() throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     config.getJsonObject("server").put("eventBusTimeout", "1ms");
     Vertx vertx = Vertx.vertx();
     Redis redis = Redis.createClient(vertx, TestRedis.endpoints().get(0));
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port());
-      redis.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5_000).arg("ALL")).await(5, TimeUnit.SECONDS);
+      redis
+          .send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5_000).arg("ALL"))
+          .await(5, TimeUnit.SECONDS);
       int status;
       try {
-        status = api.decisions("apasstest1", "TempPass_TEST40", "eb-1").sendJsonObject(Api.body("REF30")).await(5, TimeUnit.SECONDS).statusCode();
+        status =
+            api.decisions("apasstest1", "TempPass_TEST40", "eb-1")
+                .sendJsonObject(Api.body("REF30"))
+                .await(5, TimeUnit.SECONDS)
+                .statusCode();
       } finally {
         redis.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
       }
       assertEquals(503, status, "a decision whose TempPass hop outlives the event-bus timeout");
       String scrape = gateway.metrics().scrape();
       assertTrue(value(scrape, "temppass_eventbus_timeouts_total") >= 1);
-      // The label is the service address, one series however many requests time out (the per-request
+      // The label is the service address, one series however many requests time out (the
+      // per-request
       // reply address, __vertx.reply.<n>, used to be the label: a new series per timeout).
-      assertTrue(series(scrape, "temppass_eventbus_timeouts_total", "address=\"temppass.decide\"") >= 1, scrape);
+      assertTrue(
+          series(scrape, "temppass_eventbus_timeouts_total", "address=\"temppass.decide\"") >= 1,
+          scrape);
       assertFalse(scrape.contains("__vertx.reply"), "reply addresses are never label values");
     } finally {
       redis.close();

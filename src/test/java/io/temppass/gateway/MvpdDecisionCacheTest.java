@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The MVPD decision cache in Redis, shared by every gateway process (SPEC 4.6): concurrent
- * identical decisions across processes make one MVPD call per cache period; a decision lives
- * {@code min(MVPD TTL, authorizationTtl)}; a logout or a new login starts afresh.
+ * identical decisions across processes make one MVPD call per cache period; a decision lives {@code
+ * min(MVPD TTL, authorizationTtl)}; a logout or a new login starts afresh.
  */
 class MvpdDecisionCacheTest {
   static final String SP = "REF30";
@@ -49,8 +49,8 @@ class MvpdDecisionCacheTest {
   }
 
   /**
-   * 200 concurrent decisions for one profile and one resource, over two gateway processes (each
-   * its own Vert.x, Redis pool and event bus), make exactly one MVPD call, and all 200 are permits.
+   * 200 concurrent decisions for one profile and one resource, over two gateway processes (each its
+   * own Vert.x, Redis pool and event bus), make exactly one MVPD call, and all 200 are permits.
    * Breakage caught: without the fill lock (authz_cache.lua always electing the caller) each
    * process's single flight still calls once, so the count is 2; without single flight and lock,
    * dozens.
@@ -69,17 +69,25 @@ class MvpdDecisionCacheTest {
       List<Future<JsonObject>> all = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         Api api = i % 2 == 0 ? a : b;
-        all.add(api.authorize(SP, MVPD, device, null, "blockbuster").map(r -> r.getJsonArray("decisions").getJsonObject(0)));
+        all.add(
+            api.authorize(SP, MVPD, device, null, "blockbuster")
+                .map(r -> r.getJsonArray("decisions").getJsonObject(0)));
       }
       Future.all(all).await(60, TimeUnit.SECONDS);
-      for (Future<JsonObject> f : all) assertTrue(f.result().getBoolean("authorized"), f.result().encode());
+      for (Future<JsonObject> f : all)
+        assertTrue(f.result().getBoolean("authorized"), f.result().encode());
       assertEquals(1, mvpd.calls("blockbuster"));
       long notAfter = all.get(0).result().getLong("notAfter");
-      for (Future<JsonObject> f : all) assertEquals(notAfter, f.result().getLong("notAfter"), "every answer is the one cached decision");
+      for (Future<JsonObject> f : all)
+        assertEquals(
+            notAfter, f.result().getLong("notAfter"), "every answer is the one cached decision");
     }
   }
 
-  /** The MVPD's TTL, shorter than authorizationTtl, bounds the decision and its cache; then the MVPD is asked again. */
+  /**
+   * The MVPD's TTL, shorter than authorizationTtl, bounds the decision and its cache; then the MVPD
+   * is asked again.
+   */
   @Test
   void a_decision_lives_the_mvpds_ttl_when_shorter_then_the_mvpd_is_asked_again() throws Exception {
     mvpd.ttlSeconds(1);
@@ -88,9 +96,16 @@ class MvpdDecisionCacheTest {
       String device = "device-ttl";
       new MvpdSignIn(vertx, pods.port(0)).signIn(SP, MVPD, device).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, pods.port(0));
-      JsonObject first = api.authorize(SP, MVPD, device, null, "short").await(10, TimeUnit.SECONDS).getJsonArray("decisions").getJsonObject(0);
+      JsonObject first =
+          api.authorize(SP, MVPD, device, null, "short")
+              .await(10, TimeUnit.SECONDS)
+              .getJsonArray("decisions")
+              .getJsonObject(0);
       assertEquals(first.getLong("notBefore") + 1_000, first.getLong("notAfter"));
-      assertEquals(first.getLong("notAfter"), first.getJsonObject("token").getLong("notAfter"), "a token never outlives its decision");
+      assertEquals(
+          first.getLong("notAfter"),
+          first.getJsonObject("token").getLong("notAfter"),
+          "a token never outlives its decision");
       api.authorize(SP, MVPD, device, null, "short").await(10, TimeUnit.SECONDS);
       assertEquals(1, mvpd.calls("short"), "cached within the MVPD's TTL");
       long deadline = System.currentTimeMillis() + 10_000;
@@ -110,8 +125,12 @@ class MvpdDecisionCacheTest {
     try (Pods pods = Pods.startEach(config(new JsonObject().put("authorizationTtl", "10m")))) {
       String device = "device-cap";
       new MvpdSignIn(vertx, pods.port(0)).signIn(SP, MVPD, device).await(30, TimeUnit.SECONDS);
-      JsonObject d = new Api(vertx, pods.port(0)).authorize(SP, MVPD, device, null, "capped").await(10, TimeUnit.SECONDS)
-          .getJsonArray("decisions").getJsonObject(0);
+      JsonObject d =
+          new Api(vertx, pods.port(0))
+              .authorize(SP, MVPD, device, null, "capped")
+              .await(10, TimeUnit.SECONDS)
+              .getJsonArray("decisions")
+              .getJsonObject(0);
       assertEquals(d.getLong("notBefore") + 600_000, d.getLong("notAfter"));
     }
   }

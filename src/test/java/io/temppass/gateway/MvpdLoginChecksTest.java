@@ -37,10 +37,14 @@ class MvpdLoginChecksTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     mvpd = TestMvpd.start(vertx);
-    JsonObject config = TestGateway.withMvpdSessions(TestGateway.with(TestGateway.config(),
-        mvpd.integration(SP, "Oidc"),
-        mvpd.integration(SP, "ShortLived").put("authenticationTtl", "2s"),
-        mvpd.plainOAuthIntegration(SP, "PlainOAuth")), SP);
+    JsonObject config =
+        TestGateway.withMvpdSessions(
+            TestGateway.with(
+                TestGateway.config(),
+                mvpd.integration(SP, "Oidc"),
+                mvpd.integration(SP, "ShortLived").put("authenticationTtl", "2s"),
+                mvpd.plainOAuthIntegration(SP, "PlainOAuth")),
+            SP);
     pods = Pods.startEach(config);
     browser = new MvpdSignIn(vertx, pods.port(0));
     api = new Api(vertx, pods.port(0));
@@ -54,9 +58,15 @@ class MvpdLoginChecksTest {
   }
 
   JsonObject codeProfiles(String code, String device) throws Exception {
-    return browser.browser().get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/profiles/code/" + code)
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint(device)).send()
-        .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("profiles");
+    return browser
+        .browser()
+        .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/profiles/code/" + code)
+        .putHeader("Authorization", AccessTokens.bearer())
+        .putHeader("AP-Device-Identifier", Api.fingerprint(device))
+        .send()
+        .await(10, TimeUnit.SECONDS)
+        .bodyAsJsonObject()
+        .getJsonObject("profiles");
   }
 
   /**
@@ -68,9 +78,14 @@ class MvpdLoginChecksTest {
   void an_id_token_with_another_nonce_creates_no_profile() throws Exception {
     mvpd.nextLogin("subscriber-wrong-nonce", Map.of("nonce", "someone-elses-nonce"));
     MvpdSignIn.Result r = browser.signIn(SP, "Oidc", "dev-nonce").await(30, TimeUnit.SECONDS);
-    assertEquals(MvpdSignIn.REDIRECT_URL, r.landedOn(), "a refused sign-in still lands on redirectUrl");
+    assertEquals(
+        MvpdSignIn.REDIRECT_URL, r.landedOn(), "a refused sign-in still lands on redirectUrl");
     assertEquals(new JsonObject(), codeProfiles(r.code(), "dev-nonce"));
-    JsonObject d = api.authorize(SP, "Oidc", "dev-nonce", null, "t").await(10, TimeUnit.SECONDS).getJsonArray("decisions").getJsonObject(0);
+    JsonObject d =
+        api.authorize(SP, "Oidc", "dev-nonce", null, "t")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions")
+            .getJsonObject(0);
     assertEquals("authenticated_profile_missing", d.getJsonObject("error").getString("code"));
   }
 
@@ -78,11 +93,16 @@ class MvpdLoginChecksTest {
   void a_plain_oauth_mvpd_signs_in_through_user_info() throws Exception {
     mvpd.nextLogin("subscriber-plain", Map.of("householdID", "HH-PLAIN"));
     MvpdSignIn.Result r = browser.signIn(SP, "PlainOAuth", "dev-plain").await(30, TimeUnit.SECONDS);
-    JsonObject attributes = codeProfiles(r.code(), "dev-plain").getJsonObject("PlainOAuth").getJsonObject("attributes");
+    JsonObject attributes =
+        codeProfiles(r.code(), "dev-plain").getJsonObject("PlainOAuth").getJsonObject("attributes");
     assertEquals("subscriber-plain", attributes.getJsonObject("userID").getString("value"));
     assertEquals("HH-PLAIN", attributes.getJsonObject("householdID").getString("value"));
-    assertTrue(api.authorize(SP, "PlainOAuth", "dev-plain", null, "t").await(10, TimeUnit.SECONDS)
-        .getJsonArray("decisions").getJsonObject(0).getBoolean("authorized"));
+    assertTrue(
+        api.authorize(SP, "PlainOAuth", "dev-plain", null, "t")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions")
+            .getJsonObject(0)
+            .getBoolean("authorized"));
   }
 
   @Test
@@ -92,14 +112,27 @@ class MvpdLoginChecksTest {
     JsonObject profile = codeProfiles(r.code(), "dev-short").getJsonObject("ShortLived");
     assertEquals(profile.getLong("notBefore") + 2_000, profile.getLong("notAfter"));
     long deadline = System.currentTimeMillis() + 15_000;
-    JsonObject shown = api.profile(SP, "ShortLived", "dev-short", null).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    JsonObject shown =
+        api.profile(SP, "ShortLived", "dev-short", null)
+            .send()
+            .await(10, TimeUnit.SECONDS)
+            .bodyAsJsonObject();
     while (!shown.getJsonObject("profiles").isEmpty() && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
-      shown = api.profile(SP, "ShortLived", "dev-short", null).send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+      shown =
+          api.profile(SP, "ShortLived", "dev-short", null)
+              .send()
+              .await(10, TimeUnit.SECONDS)
+              .bodyAsJsonObject();
     }
-    assertTrue(System.currentTimeMillis() >= profile.getLong("notAfter"), "shown until its notAfter");
+    assertTrue(
+        System.currentTimeMillis() >= profile.getLong("notAfter"), "shown until its notAfter");
     assertEquals(new JsonObject(), shown.getJsonObject("profiles"));
-    JsonObject d = api.authorize(SP, "ShortLived", "dev-short", null, "t").await(10, TimeUnit.SECONDS).getJsonArray("decisions").getJsonObject(0);
+    JsonObject d =
+        api.authorize(SP, "ShortLived", "dev-short", null, "t")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions")
+            .getJsonObject(0);
     assertFalse(d.getBoolean("authorized"));
     assertEquals("authenticated_profile_expired", d.getJsonObject("error").getString("code"));
   }

@@ -38,7 +38,9 @@ class MvpdSessionSecurityTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     mvpd = TestMvpd.start(vertx);
-    JsonObject config = TestGateway.withMvpdSessions(TestGateway.with(TestGateway.config(), mvpd.integration(SP, MVPD)), SP);
+    JsonObject config =
+        TestGateway.withMvpdSessions(
+            TestGateway.with(TestGateway.config(), mvpd.integration(SP, MVPD)), SP);
     config.getJsonObject("sessions").put("codeTtl", "2s");
     pods = Pods.startEach(config);
     browser = new MvpdSignIn(vertx, pods.port(0));
@@ -56,13 +58,23 @@ class MvpdSessionSecurityTest {
   }
 
   HttpResponse<Buffer> codeProfile(String code, String device) throws Exception {
-    return await(browser.browser().get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/profiles/code/" + code)
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint(device)).send());
+    return await(
+        browser
+            .browser()
+            .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/profiles/code/" + code)
+            .putHeader("Authorization", AccessTokens.bearer())
+            .putHeader("AP-Device-Identifier", Api.fingerprint(device))
+            .send());
   }
 
   HttpResponse<Buffer> resume(String code, String device, MultiMap form) throws Exception {
-    return await(browser.browser().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint(device)).sendForm(form));
+    return await(
+        browser
+            .browser()
+            .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
+            .putHeader("Authorization", AccessTokens.bearer())
+            .putHeader("AP-Device-Identifier", Api.fingerprint(device))
+            .sendForm(form));
   }
 
   static void assertError(HttpResponse<Buffer> r, int status, String code) {
@@ -81,7 +93,10 @@ class MvpdSessionSecurityTest {
     MvpdSignIn.Result first = browser.signIn(SP, MVPD, "dev-once").await(30, TimeUnit.SECONDS);
     assertEquals(MvpdSignIn.REDIRECT_URL, first.landedOn());
     assertHtmlError(await(browser.open("/api/v2/authenticate/" + SP + "/" + first.code())), 400);
-    assertError(resume(first.code(), "dev-once", MultiMap.caseInsensitiveMultiMap()), 400, "invalid_authentication_session");
+    assertError(
+        resume(first.code(), "dev-once", MultiMap.caseInsensitiveMultiMap()),
+        400,
+        "invalid_authentication_session");
   }
 
   @Test
@@ -101,10 +116,20 @@ class MvpdSessionSecurityTest {
     String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
     String callback = await(browser.open(toMvpd)).getHeader("Location");
     String state = callback.replaceAll(".*[?&]state=([^&]*).*", "$1");
-    String tampered = callback.replace("state=" + state, "state=" + state.substring(0, state.length() - 2) + (state.endsWith("AA") ? "BB" : "AA"));
+    String tampered =
+        callback.replace(
+            "state=" + state,
+            "state="
+                + state.substring(0, state.length() - 2)
+                + (state.endsWith("AA") ? "BB" : "AA"));
     assertHtmlError(await(browser.open(tampered)), 400);
-    assertEquals(new JsonObject(), codeProfile(session.getString("code"), "dev-tamper").bodyAsJsonObject().getJsonObject("profiles"));
-    assertHtmlError(await(browser.open("/api/v2/authenticate/callback?state=nonsense&code=x")), 400);
+    assertEquals(
+        new JsonObject(),
+        codeProfile(session.getString("code"), "dev-tamper")
+            .bodyAsJsonObject()
+            .getJsonObject("profiles"));
+    assertHtmlError(
+        await(browser.open("/api/v2/authenticate/callback?state=nonsense&code=x")), 400);
   }
 
   @Test
@@ -112,10 +137,20 @@ class MvpdSessionSecurityTest {
     JsonObject session = browser.createSession(SP, MVPD, "dev-owner").await(10, TimeUnit.SECONDS);
     String code = session.getString("code");
     assertError(codeProfile(code, "dev-thief"), 400, "invalid_authentication_session");
-    assertError(resume(code, "dev-thief", MultiMap.caseInsensitiveMultiMap()), 400, "invalid_authentication_session");
-    assertError(await(browser.browser().get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint("dev-thief")).send()),
-        400, "invalid_authentication_session");
+    assertError(
+        resume(code, "dev-thief", MultiMap.caseInsensitiveMultiMap()),
+        400,
+        "invalid_authentication_session");
+    assertError(
+        await(
+            browser
+                .browser()
+                .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
+                .putHeader("Authorization", AccessTokens.bearer())
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-thief"))
+                .send()),
+        400,
+        "invalid_authentication_session");
     assertEquals(200, codeProfile(code, "dev-owner").statusCode());
   }
 
@@ -130,67 +165,139 @@ class MvpdSessionSecurityTest {
       Thread.sleep(100);
       r = codeProfile(code, "dev-expire");
     }
-    assertTrue(System.currentTimeMillis() >= session.getLong("notAfter"), "valid until its notAfter");
+    assertTrue(
+        System.currentTimeMillis() >= session.getLong("notAfter"), "valid until its notAfter");
     assertError(r, 400, "invalid_authentication_session");
     assertHtmlError(await(browser.open(session.getString("url"))), 400);
   }
 
   @Test
   void redirect_url_and_domain_name_must_belong_to_the_service_provider() throws Exception {
-    HttpResponse<Buffer> evil = await(browser.browser().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD).add("domainName", "example.com").add("redirectUrl", "https://evil.example.net/x")));
+    HttpResponse<Buffer> evil =
+        await(
+            browser
+                .browser()
+                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
+                .putHeader("Authorization", AccessTokens.bearer())
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("mvpd", MVPD)
+                        .add("domainName", "example.com")
+                        .add("redirectUrl", "https://evil.example.net/x")));
     assertError(evil, 400, "invalid_parameter_redirect_url");
-    HttpResponse<Buffer> lookalike = await(browser.browser().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD).add("domainName", "example.com").add("redirectUrl", "https://notexample.com@example.com.evil.net/")));
+    HttpResponse<Buffer> lookalike =
+        await(
+            browser
+                .browser()
+                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
+                .putHeader("Authorization", AccessTokens.bearer())
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("mvpd", MVPD)
+                        .add("domainName", "example.com")
+                        .add("redirectUrl", "https://notexample.com@example.com.evil.net/")));
     assertError(lookalike, 400, "invalid_parameter_redirect_url");
-    HttpResponse<Buffer> domain = await(browser.browser().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD).add("domainName", "evil.net").add("redirectUrl", MvpdSignIn.REDIRECT_URL)));
+    HttpResponse<Buffer> domain =
+        await(
+            browser
+                .browser()
+                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
+                .putHeader("Authorization", AccessTokens.bearer())
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .add("mvpd", MVPD)
+                        .add("domainName", "evil.net")
+                        .add("redirectUrl", MvpdSignIn.REDIRECT_URL)));
     assertError(domain, 400, "invalid_parameter_domain_name");
   }
 
-  /** CS sample 2 and RS: no parameters gives resume/direct with the missing ones; resuming with them gives authenticate. */
+  /**
+   * CS sample 2 and RS: no parameters gives resume/direct with the missing ones; resuming with them
+   * gives authenticate.
+   */
   @Test
   void missing_parameters_resume_then_authenticate() throws Exception {
-    HttpResponse<Buffer> created = await(browser.browser().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("AP-Device-Identifier", Api.fingerprint("dev-resume")).send());
+    HttpResponse<Buffer> created =
+        await(
+            browser
+                .browser()
+                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
+                .putHeader("Authorization", AccessTokens.bearer())
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-resume"))
+                .send());
     JsonObject s = created.bodyAsJsonObject();
     assertEquals(200, created.statusCode(), created.bodyAsString());
     assertEquals("resume", s.getString("actionName"));
     assertEquals("direct", s.getString("actionType"));
     assertEquals("none", s.getString("reasonType"));
-    assertEquals(java.util.List.of("mvpd", "domain", "redirectUrl"), s.getJsonArray("missingParameters").getList());
+    assertEquals(
+        java.util.List.of("mvpd", "domain", "redirectUrl"),
+        s.getJsonArray("missingParameters").getList());
     assertEquals("/api/v2/" + SP + "/sessions/" + s.getString("code"), s.getString("url"));
     assertEquals(SP, s.getString("serviceProvider"));
     assertTrue(s.getString("sessionId").length() > 0);
 
-    JsonObject partly = resume(s.getString("code"), "dev-resume", MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD)).bodyAsJsonObject();
+    JsonObject partly =
+        resume(
+                s.getString("code"),
+                "dev-resume",
+                MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD))
+            .bodyAsJsonObject();
     assertEquals("retry", partly.getString("actionName"));
-    assertEquals(java.util.List.of("domain", "redirectUrl"), partly.getJsonArray("missingParameters").getList());
+    assertEquals(
+        java.util.List.of("domain", "redirectUrl"),
+        partly.getJsonArray("missingParameters").getList());
 
-    JsonObject done = resume(s.getString("code"), "dev-resume",
-        MultiMap.caseInsensitiveMultiMap().add("domainName", "example.com").add("redirectUrl", MvpdSignIn.REDIRECT_URL)).bodyAsJsonObject();
+    JsonObject done =
+        resume(
+                s.getString("code"),
+                "dev-resume",
+                MultiMap.caseInsensitiveMultiMap()
+                    .add("domainName", "example.com")
+                    .add("redirectUrl", MvpdSignIn.REDIRECT_URL))
+            .bodyAsJsonObject();
     assertEquals("authenticate", done.getString("actionName"));
     assertEquals("interactive", done.getString("actionType"));
     assertEquals("/api/v2/authenticate/" + SP + "/" + s.getString("code"), done.getString("url"));
     assertEquals(s.getString("code"), done.getString("code"));
   }
 
-  /** A cancelled (or refused) MVPD sign-in lands on redirectUrl with no profile, and the code may try again. */
+  /**
+   * A cancelled (or refused) MVPD sign-in lands on redirectUrl with no profile, and the code may
+   * try again.
+   */
   @Test
   void a_cancelled_sign_in_lands_on_the_redirect_url_without_a_profile() throws Exception {
     JsonObject session = browser.createSession(SP, MVPD, "dev-cancel").await(10, TimeUnit.SECONDS);
     String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
-    String state = java.net.URLDecoder.decode(toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
-    HttpResponse<Buffer> cancelled = await(browser.open("/api/v2/authenticate/callback?error=access_denied&state=" + state));
+    String state =
+        java.net.URLDecoder.decode(
+            toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    HttpResponse<Buffer> cancelled =
+        await(browser.open("/api/v2/authenticate/callback?error=access_denied&state=" + state));
     assertEquals(302, cancelled.statusCode());
     assertEquals(MvpdSignIn.REDIRECT_URL, cancelled.getHeader("Location"));
-    assertEquals(new JsonObject(), codeProfile(session.getString("code"), "dev-cancel").bodyAsJsonObject().getJsonObject("profiles"));
+    assertEquals(
+        new JsonObject(),
+        codeProfile(session.getString("code"), "dev-cancel")
+            .bodyAsJsonObject()
+            .getJsonObject("profiles"));
     mvpd.nextLogin("subscriber-retry", Map.of());
-    assertEquals(MvpdSignIn.REDIRECT_URL, browser.browse(session.getString("url")).await(30, TimeUnit.SECONDS));
-    assertEquals("subscriber-retry", codeProfile(session.getString("code"), "dev-cancel").bodyAsJsonObject().getJsonObject("profiles")
-        .getJsonObject(MVPD).getJsonObject("attributes").getJsonObject("userID").getString("value"));
+    assertEquals(
+        MvpdSignIn.REDIRECT_URL,
+        browser.browse(session.getString("url")).await(30, TimeUnit.SECONDS));
+    assertEquals(
+        "subscriber-retry",
+        codeProfile(session.getString("code"), "dev-cancel")
+            .bodyAsJsonObject()
+            .getJsonObject("profiles")
+            .getJsonObject(MVPD)
+            .getJsonObject("attributes")
+            .getJsonObject("userID")
+            .getString("value"));
   }
 }

@@ -46,20 +46,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every operation, success and error answers, TempPass and MVPD, through a running gateway.
  *
  * <p>Breakages each was seen to catch (made locally, not committed):
+ *
  * <ul>
- *   <li>{@code /api/v2/{serviceProvider}/logout/{mvpd}} removed from the document:
- *       {@link #the_router_and_the_document_name_the_same_paths} ("router paths against document
- *       paths"), and through the clients this class's operation walk and {@code MvpdSignInFlowTest}'s
- *       logout ("no operation of the document matches it");</li>
+ *   <li>{@code /api/v2/{serviceProvider}/logout/{mvpd}} removed from the document: {@link
+ *       #the_router_and_the_document_name_the_same_paths} ("router paths against document paths"),
+ *       and through the clients this class's operation walk and {@code MvpdSignInFlowTest}'s logout
+ *       ("no operation of the document matches it");
  *   <li>{@code ProfilesHandler} writing {@code issuers} for {@code issuer} in TempPass and degraded
- *       profiles: {@link #every_operation_answers_as_the_document_says} and four {@code ProfilesTest}
- *       tests ("does not match additional properties schema");</li>
- *   <li>{@code ErrorRenderer} sending {@code WWW-Authenticate: Basic} with a 401, or its HTML pages as
- *       {@code text/plain}: {@link #every_operation_answers_as_the_document_says};</li>
- *   <li>{@code service_unavailable} misspelt in the document's {@code ErrorCode} enum:
- *       {@link #the_document_lists_every_error_code};</li>
- *   <li>a parameter {@code in: body}, or a schema {@code type: strin}: {@link #the_document_is_a_valid_openapi_3_1_document}
- *       checks that both are refused.</li>
+ *       profiles: {@link #every_operation_answers_as_the_document_says} and four {@code
+ *       ProfilesTest} tests ("does not match additional properties schema");
+ *   <li>{@code ErrorRenderer} sending {@code WWW-Authenticate: Basic} with a 401, or its HTML pages
+ *       as {@code text/plain}: {@link #every_operation_answers_as_the_document_says};
+ *   <li>{@code service_unavailable} misspelt in the document's {@code ErrorCode} enum: {@link
+ *       #the_document_lists_every_error_code};
+ *   <li>a parameter {@code in: body}, or a schema {@code type: strin}: {@link
+ *       #the_document_is_a_valid_openapi_3_1_document} checks that both are refused.
  * </ul>
  */
 @ExtendWith(VertxExtension.class)
@@ -80,8 +81,12 @@ class OpenApiContractTest {
   }
 
   JsonObject config() throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(), mvpd.integration(SP, MVPD),
-        TestGateway.basic(SP, "TempPass", "1h"), TestGateway.promotional(SP, "FlexibleTempPass", "1h", 1));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(),
+            mvpd.integration(SP, MVPD),
+            TestGateway.basic(SP, "TempPass", "1h"),
+            TestGateway.promotional(SP, "FlexibleTempPass", "1h", 1));
     return TestGateway.withMvpdSessions(config, SP);
   }
 
@@ -92,55 +97,98 @@ class OpenApiContractTest {
     // The check is live: a parameter in a place OpenAPI 3.1 does not have fails the meta-schema,
     // a schema type JSON Schema does not know fails vertx-openapi's reading of the schemas.
     JsonObject misplaced = ApiContract.readDocument().copy();
-    misplaced.getJsonObject("components").getJsonObject("parameters").getJsonObject("Accept").put("in", "body");
+    misplaced
+        .getJsonObject("components")
+        .getJsonObject("parameters")
+        .getJsonObject("Accept")
+        .put("in", "body");
     JsonObject mistyped = ApiContract.readDocument().copy();
-    mistyped.getJsonObject("components").getJsonObject("schemas").getJsonObject("Id").put("type", "strin");
+    mistyped
+        .getJsonObject("components")
+        .getJsonObject("schemas")
+        .getJsonObject("Id")
+        .put("type", "strin");
     ApiContract.load(vertx, misplaced)
-        .transform(ar -> ar.failed() && ar.cause().getMessage().contains("not a valid OpenAPI 3.1 document")
-            ? Future.succeededFuture() : Future.failedFuture("a parameter in: body was accepted: " + ar.cause()))
+        .transform(
+            ar ->
+                ar.failed() && ar.cause().getMessage().contains("not a valid OpenAPI 3.1 document")
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("a parameter in: body was accepted: " + ar.cause()))
         .compose(v -> ApiContract.load(vertx, mistyped))
-        .transform(ar -> ar.failed() ? Future.succeededFuture() : Future.failedFuture("a schema of type strin was accepted"))
+        .transform(
+            ar ->
+                ar.failed()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture("a schema of type strin was accepted"))
         .onComplete(ctx.succeedingThenComplete());
   }
 
-  /** A code added to {@link ErrorCode} (or dropped from it) without the document's enum fails here. */
+  /**
+   * A code added to {@link ErrorCode} (or dropped from it) without the document's enum fails here.
+   */
   @Test
   void the_document_lists_every_error_code() {
     Set<String> codes = new TreeSet<>();
     for (ErrorCode code : ErrorCode.values()) codes.add(code.code);
     Set<String> documented = new TreeSet<>();
-    for (Object code : ApiContract.get().document().getJsonObject("components").getJsonObject("schemas")
-        .getJsonObject("ErrorCode").getJsonArray("enum")) documented.add((String) code);
-    assertEquals(codes, documented, "ErrorCode codes (right) against the document's ErrorCode enum (left)");
+    for (Object code :
+        ApiContract.get()
+            .document()
+            .getJsonObject("components")
+            .getJsonObject("schemas")
+            .getJsonObject("ErrorCode")
+            .getJsonArray("enum")) documented.add((String) code);
+    assertEquals(
+        codes, documented, "ErrorCode codes (right) against the document's ErrorCode enum (left)");
   }
 
   @Test
-  void the_router_and_the_document_name_the_same_paths(Vertx vertx, VertxTestContext ctx) throws Exception {
-    TestGateway.start(vertx, config()).onComplete(ctx.succeeding(g -> ctx.verify(() -> {
-      Set<String> routed = new TreeSet<>();
-      for (Route route : httpVerticle(vertx).routes()) {
-        String path = templateOf(route);
-        if (path != null) routed.add(path);
-      }
-      Set<String> documented = new TreeSet<>();
-      for (String path : ApiContract.get().document().getJsonObject("paths").fieldNames()) documented.add(path.replaceAll("\\{[^}]+}", "{}"));
-      assertEquals(documented, routed, "router paths (right) against docs/openapi.yaml paths (left)");
-      g.stop().onComplete(ctx.succeedingThenComplete());
-    })));
+  void the_router_and_the_document_name_the_same_paths(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    TestGateway.start(vertx, config())
+        .onComplete(
+            ctx.succeeding(
+                g ->
+                    ctx.verify(
+                        () -> {
+                          Set<String> routed = new TreeSet<>();
+                          for (Route route : httpVerticle(vertx).routes()) {
+                            String path = templateOf(route);
+                            if (path != null) routed.add(path);
+                          }
+                          Set<String> documented = new TreeSet<>();
+                          for (String path :
+                              ApiContract.get().document().getJsonObject("paths").fieldNames())
+                            documented.add(path.replaceAll("\\{[^}]+}", "{}"));
+                          assertEquals(
+                              documented,
+                              routed,
+                              "router paths (right) against docs/openapi.yaml paths (left)");
+                          g.stop().onComplete(ctx.succeedingThenComplete());
+                        })));
   }
 
   @Test
   void the_gateway_serves_the_document_of_docs(Vertx vertx, VertxTestContext ctx) throws Exception {
     byte[] file = Files.readAllBytes(Path.of("docs", "openapi.yaml"));
-    TestGateway.start(vertx, config()).onComplete(ctx.succeeding(g -> {
-      Api api = new Api(vertx, g.port());
-      api.get("/openapi.yaml").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-        assertEquals(200, r.statusCode());
-        assertEquals("application/yaml", r.getHeader("Content-Type"));
-        assertEquals(Buffer.buffer(file), r.body());
-        g.stop().onComplete(ctx.succeedingThenComplete());
-      })));
-    }));
+    TestGateway.start(vertx, config())
+        .onComplete(
+            ctx.succeeding(
+                g -> {
+                  Api api = new Api(vertx, g.port());
+                  api.get("/openapi.yaml")
+                      .onComplete(
+                          ctx.succeeding(
+                              r ->
+                                  ctx.verify(
+                                      () -> {
+                                        assertEquals(200, r.statusCode());
+                                        assertEquals(
+                                            "application/yaml", r.getHeader("Content-Type"));
+                                        assertEquals(Buffer.buffer(file), r.body());
+                                        g.stop().onComplete(ctx.succeedingThenComplete());
+                                      })));
+                }));
   }
 
   /**
@@ -152,37 +200,84 @@ class OpenApiContractTest {
   void a_response_unlike_the_document_is_refused(Vertx vertx, VertxTestContext ctx) {
     ApiContract contract = ApiContract.get();
     ResponseValidator validator = ResponseValidator.create(vertx, contract.contract());
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json;charset=UTF-8").add("X-Request-Id", "r-1");
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json;charset=UTF-8")
+            .add("X-Request-Id", "r-1");
     MultiMap withoutId = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
-    JsonObject good = new JsonObject().put("decisions", new io.vertx.core.json.JsonArray().add(new JsonObject()
-        .put("resource", "REF30").put("serviceProvider", SP).put("mvpd", "TempPass").put("source", "temppass").put("authorized", true)));
+    JsonObject good =
+        new JsonObject()
+            .put(
+                "decisions",
+                new io.vertx.core.json.JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("resource", "REF30")
+                            .put("serviceProvider", SP)
+                            .put("mvpd", "TempPass")
+                            .put("source", "temppass")
+                            .put("authorized", true)));
     JsonObject renamed = good.copy();
     JsonObject item = renamed.getJsonArray("decisions").getJsonObject(0);
     item.put("authorised", item.remove("authorized"));
-    JsonObject error = new JsonObject().put("status", 401).put("code", "invalid_access_token_client_application").put("message", "m")
-        .put("helpUrl", "h").put("action", "application-registration").put("trace", "r-1");
-    MultiMap unauthorized = MultiMap.caseInsensitiveMultiMap().addAll(headers).add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    MultiMap basic = MultiMap.caseInsensitiveMultiMap().addAll(headers).add("WWW-Authenticate", "Basic");
+    JsonObject error =
+        new JsonObject()
+            .put("status", 401)
+            .put("code", "invalid_access_token_client_application")
+            .put("message", "m")
+            .put("helpUrl", "h")
+            .put("action", "application-registration")
+            .put("trace", "r-1");
+    MultiMap unauthorized =
+        MultiMap.caseInsensitiveMultiMap()
+            .addAll(headers)
+            .add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    MultiMap basic =
+        MultiMap.caseInsensitiveMultiMap().addAll(headers).add("WWW-Authenticate", "Basic");
     String path = "/api/v2/REF30/decisions/authorize/TempPass";
 
     assertEquals(null, contract.problem(HttpMethod.POST, path, 200, headers, good.toBuffer()));
     assertTrue(contract.problem(HttpMethod.POST, path, 200, headers, renamed.toBuffer()) != null);
     assertTrue(contract.problem(HttpMethod.POST, path, 200, withoutId, good.toBuffer()) != null);
-    assertTrue(contract.problem(HttpMethod.GET, "/api/v2/REF30/nowhere", 200, headers, good.toBuffer()) != null);
-    assertEquals(null, contract.problem(HttpMethod.POST, path, 401, unauthorized, error.toBuffer()));
+    assertTrue(
+        contract.problem(HttpMethod.GET, "/api/v2/REF30/nowhere", 200, headers, good.toBuffer())
+            != null);
+    assertEquals(
+        null, contract.problem(HttpMethod.POST, path, 401, unauthorized, error.toBuffer()));
     assertTrue(contract.problem(HttpMethod.POST, path, 401, basic, error.toBuffer()) != null);
 
-    // The same cases through ResponseValidator: passes where the check passes, fails where it fails.
-    contract.checkWithResponseValidator(validator, HttpMethod.POST, path, 200, headers, good.toBuffer())
-        .compose(v -> contract.checkWithResponseValidator(validator, HttpMethod.POST, path, 401, unauthorized, error.toBuffer()))
-        .compose(v -> refused(contract.checkWithResponseValidator(validator, HttpMethod.POST, path, 200, headers, renamed.toBuffer())))
-        .compose(v -> refused(contract.checkWithResponseValidator(validator, HttpMethod.POST, path, 200, withoutId, good.toBuffer())))
-        .compose(v -> refused(contract.checkWithResponseValidator(validator, HttpMethod.POST, path, 401, basic, error.toBuffer())))
+    // The same cases through ResponseValidator: passes where the check passes, fails where it
+    // fails.
+    contract
+        .checkWithResponseValidator(validator, HttpMethod.POST, path, 200, headers, good.toBuffer())
+        .compose(
+            v ->
+                contract.checkWithResponseValidator(
+                    validator, HttpMethod.POST, path, 401, unauthorized, error.toBuffer()))
+        .compose(
+            v ->
+                refused(
+                    contract.checkWithResponseValidator(
+                        validator, HttpMethod.POST, path, 200, headers, renamed.toBuffer())))
+        .compose(
+            v ->
+                refused(
+                    contract.checkWithResponseValidator(
+                        validator, HttpMethod.POST, path, 200, withoutId, good.toBuffer())))
+        .compose(
+            v ->
+                refused(
+                    contract.checkWithResponseValidator(
+                        validator, HttpMethod.POST, path, 401, basic, error.toBuffer())))
         .onComplete(ctx.succeedingThenComplete());
   }
 
   static Future<Void> refused(Future<Void> check) {
-    return check.transform(ar -> ar.failed() ? Future.succeededFuture() : Future.failedFuture("ResponseValidator accepted a response the check refuses"));
+    return check.transform(
+        ar ->
+            ar.failed()
+                ? Future.succeededFuture()
+                : Future.failedFuture("ResponseValidator accepted a response the check refuses"));
   }
 
   /**
@@ -192,106 +287,413 @@ class OpenApiContractTest {
    * is meant to show.
    */
   @Test
-  void every_operation_answers_as_the_document_says(Vertx vertx, VertxTestContext ctx) throws Exception {
+  void every_operation_answers_as_the_document_says(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
     mvpd.nextLogin("subscriber-7", Map.of("zip", "10001"));
-    TestGateway.start(vertx, config()).onComplete(ctx.succeeding(g -> {
-      Api api = new Api(vertx, g.port());
-      MvpdSignIn browser = new MvpdSignIn(vertx, g.port());
-      String device = "openapi-device";
-      String sp = "/api/v2/" + SP;
-      List<Step> steps = new ArrayList<>();
-      steps.add(new Step(200, () -> api.get("/health/live")));
-      steps.add(new Step(200, () -> api.get("/health/ready")));
-      steps.add(new Step(200, () -> api.get("/.well-known/jwks.json")));
-      steps.add(new Step(200, () -> api.get("/metrics")));
-      steps.add(new Step(405, () -> api.raw().post(g.port(), "127.0.0.1", "/health/live").send()));
-      steps.add(new Step(404, () -> api.get("/nowhere")));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/configuration", device).send()));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/configuration/", device).send()));
-      steps.add(new Step(401, () -> api.get(sp + "/configuration")));
-      steps.add(new Step(400, () -> client(api, HttpMethod.GET, "/api/v2/Unknown/configuration", device).send()));
-      // TempPass decisions, preauthorization, profiles
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/preauthorize/TempPass", device).sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/TempPass", device).sendJsonObject(Api.body("REF30", "REF40"))));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/profiles/TempPass", device).send()));
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/FlexibleTempPass", device)
-          .putHeader("AP-TempPass-Identity", Api.identity("viewer@example.com")).sendJsonObject(Api.body("REF30", "REF40"))));
-      steps.add(new Step(403, () -> client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device)
-          .putHeader("AP-TempPass-Identity", Api.identity("viewer@example.com")).send()));
-      steps.add(new Step(400, () -> client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device).send()));
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/FlexibleTempPass", device).sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(400, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/TempPass", device).sendJsonObject(new JsonObject())));
-      steps.add(new Step(400, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/NoSuchMvpd", device).sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(400, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/TempPass", device)
-          .putHeader("AP-Device-Identifier", "nonsense").sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(403, () -> client(api, HttpMethod.POST, sp + "/decisions/preauthorize/TempPass", device)
-          .sendJsonObject(Api.body("a", "b", "c", "d", "e", "f"))));
-      steps.add(new Step(405, () -> client(api, HttpMethod.GET, sp + "/decisions/authorize/TempPass", device).send()));
-      steps.add(new Step(401, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/TempPass", device)
-          .putHeader("Authorization", "Bearer nonsense").sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/logout/TempPass", device).send()));
-      // The regular MVPD: nothing yet, then a sign-in, then decisions and logout
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/" + MVPD, device).sendJsonObject(Api.body("REF30"))));
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/sessions", device).sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD))));
-      steps.add(new Step(400, () -> client(api, HttpMethod.POST, sp + "/sessions", device)
-          .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD).add("redirectUrl", "https://elsewhere.example.net/"))));
-      steps.add(new Step(200, () -> client(api, HttpMethod.POST, sp + "/sessions", device).sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", "TempPass")
-          .add("domainName", MvpdSignIn.DOMAIN).add("redirectUrl", MvpdSignIn.REDIRECT_URL))));
-      steps.add(new Step(400, () -> client(api, HttpMethod.GET, sp + "/sessions/ABCDEFGH", device).send()));
-      steps.add(new Step(400, () -> client(api, HttpMethod.GET, sp + "/sessions/0000", device).send()));
-      steps.add(new Step(400, () -> browser.open("/api/v2/authenticate/" + SP + "/ABCDEFGH")));
-      steps.add(new Step(400, () -> browser.open("/api/v2/authenticate/callback?state=forged&code=x")));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/profiles", device).send()));
-      steps.add(new Step(200, () -> client(api, HttpMethod.GET, sp + "/profiles/" + MVPD, device).send()));
-      steps.add(new Step(400, () -> client(api, HttpMethod.GET, sp + "/profiles/code/ABCDEFGH", device).send()));
-      // Admin API
-      steps.add(new Step(204, () -> api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass&device_id=" + device).send()));
-      steps.add(new Step(204, () -> api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset/generic?requestor_id=REF30&mvpd_id=FlexibleTempPass&key=all").send()));
-      steps.add(new Step(400, () -> api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=" + MVPD).send()));
-      steps.add(new Step(403, () -> api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
-          .putHeader("Authorization", AccessTokens.bearer()).send()));
-      steps.add(new Step(401, () -> api.admin(HttpMethod.DELETE, "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
-          .putHeader("Authorization", "Bearer nonsense").send()));
-      String degradation = "/admin/v1/degradation/REF30/" + MVPD;
-      steps.add(new Step(200, () -> api.admin(HttpMethod.GET, degradation).send()));
-      steps.add(new Step(204, () -> api.admin(HttpMethod.PUT, degradation).sendJsonObject(new JsonObject().put("rule", "AuthNAll"))));
-      steps.add(new Step(400, () -> api.admin(HttpMethod.PUT, degradation).sendJsonObject(new JsonObject().put("rule", "Everything"))));
-      steps.add(new Step(204, () -> api.admin(HttpMethod.DELETE, degradation).send()));
-      steps.add(new Step(400, () -> api.admin(HttpMethod.GET, "/admin/v1/degradation/REF30/TempPass").send()));
-      steps.add(new Step(405, () -> api.admin(HttpMethod.POST, degradation).send()));
+    TestGateway.start(vertx, config())
+        .onComplete(
+            ctx.succeeding(
+                g -> {
+                  Api api = new Api(vertx, g.port());
+                  MvpdSignIn browser = new MvpdSignIn(vertx, g.port());
+                  String device = "openapi-device";
+                  String sp = "/api/v2/" + SP;
+                  List<Step> steps = new ArrayList<>();
+                  steps.add(new Step(200, () -> api.get("/health/live")));
+                  steps.add(new Step(200, () -> api.get("/health/ready")));
+                  steps.add(new Step(200, () -> api.get("/.well-known/jwks.json")));
+                  steps.add(new Step(200, () -> api.get("/metrics")));
+                  steps.add(
+                      new Step(
+                          405, () -> api.raw().post(g.port(), "127.0.0.1", "/health/live").send()));
+                  steps.add(new Step(404, () -> api.get("/nowhere")));
+                  steps.add(
+                      new Step(
+                          200,
+                          () -> client(api, HttpMethod.GET, sp + "/configuration", device).send()));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/configuration/", device).send()));
+                  steps.add(new Step(401, () -> api.get(sp + "/configuration")));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(api, HttpMethod.GET, "/api/v2/Unknown/configuration", device)
+                                  .send()));
+                  // TempPass decisions, preauthorization, profiles
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/preauthorize/TempPass",
+                                      device)
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/TempPass",
+                                      device)
+                                  .sendJsonObject(Api.body("REF30", "REF40"))));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/profiles/TempPass", device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/FlexibleTempPass",
+                                      device)
+                                  .putHeader(
+                                      "AP-TempPass-Identity", Api.identity("viewer@example.com"))
+                                  .sendJsonObject(Api.body("REF30", "REF40"))));
+                  steps.add(
+                      new Step(
+                          403,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device)
+                                  .putHeader(
+                                      "AP-TempPass-Identity", Api.identity("viewer@example.com"))
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/FlexibleTempPass",
+                                      device)
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/TempPass",
+                                      device)
+                                  .sendJsonObject(new JsonObject())));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/NoSuchMvpd",
+                                      device)
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/TempPass",
+                                      device)
+                                  .putHeader("AP-Device-Identifier", "nonsense")
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          403,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/preauthorize/TempPass",
+                                      device)
+                                  .sendJsonObject(Api.body("a", "b", "c", "d", "e", "f"))));
+                  steps.add(
+                      new Step(
+                          405,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.GET,
+                                      sp + "/decisions/authorize/TempPass",
+                                      device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          401,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/TempPass",
+                                      device)
+                                  .putHeader("Authorization", "Bearer nonsense")
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/logout/TempPass", device).send()));
+                  // The regular MVPD: nothing yet, then a sign-in, then decisions and logout
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(
+                                      api,
+                                      HttpMethod.POST,
+                                      sp + "/decisions/authorize/" + MVPD,
+                                      device)
+                                  .sendJsonObject(Api.body("REF30"))));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.POST, sp + "/sessions", device)
+                                  .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD))));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(api, HttpMethod.POST, sp + "/sessions", device)
+                                  .sendForm(
+                                      MultiMap.caseInsensitiveMultiMap()
+                                          .add("mvpd", MVPD)
+                                          .add("redirectUrl", "https://elsewhere.example.net/"))));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.POST, sp + "/sessions", device)
+                                  .sendForm(
+                                      MultiMap.caseInsensitiveMultiMap()
+                                          .add("mvpd", "TempPass")
+                                          .add("domainName", MvpdSignIn.DOMAIN)
+                                          .add("redirectUrl", MvpdSignIn.REDIRECT_URL))));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/sessions/ABCDEFGH", device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          400,
+                          () -> client(api, HttpMethod.GET, sp + "/sessions/0000", device).send()));
+                  steps.add(
+                      new Step(
+                          400, () -> browser.open("/api/v2/authenticate/" + SP + "/ABCDEFGH")));
+                  steps.add(
+                      new Step(
+                          400,
+                          () -> browser.open("/api/v2/authenticate/callback?state=forged&code=x")));
+                  steps.add(
+                      new Step(
+                          200, () -> client(api, HttpMethod.GET, sp + "/profiles", device).send()));
+                  steps.add(
+                      new Step(
+                          200,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/profiles/" + MVPD, device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              client(api, HttpMethod.GET, sp + "/profiles/code/ABCDEFGH", device)
+                                  .send()));
+                  // Admin API
+                  steps.add(
+                      new Step(
+                          204,
+                          () ->
+                              api.admin(
+                                      HttpMethod.DELETE,
+                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass&device_id="
+                                          + device)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          204,
+                          () ->
+                              api.admin(
+                                      HttpMethod.DELETE,
+                                      "/reset-tempass/v3/reset/generic?requestor_id=REF30&mvpd_id=FlexibleTempPass&key=all")
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              api.admin(
+                                      HttpMethod.DELETE,
+                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=" + MVPD)
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          403,
+                          () ->
+                              api.admin(
+                                      HttpMethod.DELETE,
+                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
+                                  .putHeader("Authorization", AccessTokens.bearer())
+                                  .send()));
+                  steps.add(
+                      new Step(
+                          401,
+                          () ->
+                              api.admin(
+                                      HttpMethod.DELETE,
+                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
+                                  .putHeader("Authorization", "Bearer nonsense")
+                                  .send()));
+                  String degradation = "/admin/v1/degradation/REF30/" + MVPD;
+                  steps.add(new Step(200, () -> api.admin(HttpMethod.GET, degradation).send()));
+                  steps.add(
+                      new Step(
+                          204,
+                          () ->
+                              api.admin(HttpMethod.PUT, degradation)
+                                  .sendJsonObject(new JsonObject().put("rule", "AuthNAll"))));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              api.admin(HttpMethod.PUT, degradation)
+                                  .sendJsonObject(new JsonObject().put("rule", "Everything"))));
+                  steps.add(new Step(204, () -> api.admin(HttpMethod.DELETE, degradation).send()));
+                  steps.add(
+                      new Step(
+                          400,
+                          () ->
+                              api.admin(HttpMethod.GET, "/admin/v1/degradation/REF30/TempPass")
+                                  .send()));
+                  steps.add(new Step(405, () -> api.admin(HttpMethod.POST, degradation).send()));
 
-      Future<Void> chain = Future.succeededFuture();
-      for (Step step : steps) chain = chain.compose(v -> step.run(ctx));
-      chain
-          // A whole sign-in against the mock OIDC provider, then its profile, a decision, logout.
-          // One retry: on a loaded machine the MVPD's discovery can miss the connector's timeout, and
-          // the gateway's 503 page (checked against the document like every answer) is not what this step is about.
-          .compose(v -> browser.signIn(SP, MVPD, device).recover(e -> {
-            mvpd.nextLogin("subscriber-7", Map.of("zip", "10001"));
-            return browser.signIn(SP, MVPD, device);
-          }))
-          .compose(result -> new Step(200, () -> client(api, HttpMethod.GET, sp + "/profiles/code/" + result.code(), device).send()).run(ctx)
-              .compose(x -> new Step(200, () -> client(api, HttpMethod.GET, sp + "/sessions/" + result.code(), device).send()).run(ctx)))
-          .compose(v -> new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/authorize/" + MVPD, device).sendJsonObject(Api.body("REF30"))).run(ctx))
-          .compose(v -> new Step(200, () -> client(api, HttpMethod.POST, sp + "/decisions/preauthorize/" + MVPD, device).sendJsonObject(Api.body("REF30"))).run(ctx))
-          .compose(v -> new Step(200, () -> client(api, HttpMethod.GET, sp + "/logout/" + MVPD + "?redirectUrl=" + MvpdSignIn.REDIRECT_URL, device).send()).run(ctx))
-          .compose(v -> g.stop())
-          .onComplete(ctx.succeedingThenComplete());
-    }));
+                  Future<Void> chain = Future.succeededFuture();
+                  for (Step step : steps) chain = chain.compose(v -> step.run(ctx));
+                  chain
+                      // A whole sign-in against the mock OIDC provider, then its profile, a
+                      // decision, logout.
+                      // One retry: on a loaded machine the MVPD's discovery can miss the
+                      // connector's timeout, and
+                      // the gateway's 503 page (checked against the document like every answer) is
+                      // not what this step is about.
+                      .compose(
+                          v ->
+                              browser
+                                  .signIn(SP, MVPD, device)
+                                  .recover(
+                                      e -> {
+                                        mvpd.nextLogin("subscriber-7", Map.of("zip", "10001"));
+                                        return browser.signIn(SP, MVPD, device);
+                                      }))
+                      .compose(
+                          result ->
+                              new Step(
+                                      200,
+                                      () ->
+                                          client(
+                                                  api,
+                                                  HttpMethod.GET,
+                                                  sp + "/profiles/code/" + result.code(),
+                                                  device)
+                                              .send())
+                                  .run(ctx)
+                                  .compose(
+                                      x ->
+                                          new Step(
+                                                  200,
+                                                  () ->
+                                                      client(
+                                                              api,
+                                                              HttpMethod.GET,
+                                                              sp + "/sessions/" + result.code(),
+                                                              device)
+                                                          .send())
+                                              .run(ctx)))
+                      .compose(
+                          v ->
+                              new Step(
+                                      200,
+                                      () ->
+                                          client(
+                                                  api,
+                                                  HttpMethod.POST,
+                                                  sp + "/decisions/authorize/" + MVPD,
+                                                  device)
+                                              .sendJsonObject(Api.body("REF30")))
+                                  .run(ctx))
+                      .compose(
+                          v ->
+                              new Step(
+                                      200,
+                                      () ->
+                                          client(
+                                                  api,
+                                                  HttpMethod.POST,
+                                                  sp + "/decisions/preauthorize/" + MVPD,
+                                                  device)
+                                              .sendJsonObject(Api.body("REF30")))
+                                  .run(ctx))
+                      .compose(
+                          v ->
+                              new Step(
+                                      200,
+                                      () ->
+                                          client(
+                                                  api,
+                                                  HttpMethod.GET,
+                                                  sp
+                                                      + "/logout/"
+                                                      + MVPD
+                                                      + "?redirectUrl="
+                                                      + MvpdSignIn.REDIRECT_URL,
+                                                  device)
+                                              .send())
+                                  .run(ctx))
+                      .compose(v -> g.stop())
+                      .onComplete(ctx.succeedingThenComplete());
+                }));
   }
 
-  /** One request and the status it must get; the response itself is checked against the document by the client. */
+  /**
+   * One request and the status it must get; the response itself is checked against the document by
+   * the client.
+   */
   record Step(int status, Supplier<Future<HttpResponse<Buffer>>> request) {
     Future<Void> run(VertxTestContext ctx) {
-      return request.get().map(r -> {
-        ctx.verify(() -> assertEquals(status, r.statusCode(), r.bodyAsString()));
-        return null;
-      });
+      return request
+          .get()
+          .map(
+              r -> {
+                ctx.verify(() -> assertEquals(status, r.statusCode(), r.bodyAsString()));
+                return null;
+              });
     }
   }
 
   static HttpRequest<Buffer> client(Api api, HttpMethod method, String path, String device) {
-    return api.raw().request(method, path)
+    return api.raw()
+        .request(method, path)
         .putHeader("Authorization", AccessTokens.bearer())
         .putHeader("Accept", "application/json")
         .putHeader("AP-Device-Identifier", Api.fingerprint(device))
@@ -319,6 +721,4 @@ class OpenApiContractTest {
     if (name == null || name.endsWith("/")) return null;
     return name.replace("([^/]*)", "{}").replaceAll(":[A-Za-z]+", "{}").replaceAll("/\\?$", "");
   }
-
-
 }

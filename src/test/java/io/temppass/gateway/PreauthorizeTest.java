@@ -40,8 +40,14 @@ class PreauthorizeTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     mvpd = TestMvpd.start(vertx);
-    JsonObject config = TestGateway.withMvpdSessions(TestGateway.with(TestGateway.config(), mvpd.integration(SP, MVPD),
-        TestGateway.promotional(SP, "promo", "1h", 2), TestGateway.basic(SP, "basic", "1h")), SP);
+    JsonObject config =
+        TestGateway.withMvpdSessions(
+            TestGateway.with(
+                TestGateway.config(),
+                mvpd.integration(SP, MVPD),
+                TestGateway.promotional(SP, "promo", "1h", 2),
+                TestGateway.basic(SP, "basic", "1h")),
+            SP);
     pods = Pods.startEach(config);
     api = new Api(vertx, pods.port(0));
   }
@@ -53,10 +59,14 @@ class PreauthorizeTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  HttpResponse<Buffer> preauthorize(String mvpdId, String device, String email, String... resources) throws Exception {
-    var req = api.raw().post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/decisions/preauthorize/" + mvpdId)
-        .putHeader("Authorization", AccessTokens.bearer()).putHeader("Content-Type", "application/json")
-        .putHeader("AP-Device-Identifier", Api.fingerprint(device));
+  HttpResponse<Buffer> preauthorize(String mvpdId, String device, String email, String... resources)
+      throws Exception {
+    var req =
+        api.raw()
+            .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/decisions/preauthorize/" + mvpdId)
+            .putHeader("Authorization", AccessTokens.bearer())
+            .putHeader("Content-Type", "application/json")
+            .putHeader("AP-Device-Identifier", Api.fingerprint(device));
     if (email != null) req.putHeader("AP-TempPass-Identity", Api.identity(email));
     return req.sendJsonObject(Api.body(resources)).await(15, TimeUnit.SECONDS);
   }
@@ -73,7 +83,9 @@ class PreauthorizeTest {
     new MvpdSignIn(vertx, pods.port(0)).signIn(SP, MVPD, "dev-pre").await(30, TimeUnit.SECONDS);
     JsonArray d = decisions(preauthorize(MVPD, "dev-pre", null, "included", "not-included"));
     JsonObject permit = d.getJsonObject(0);
-    assertEquals(List.of("resource", "serviceProvider", "mvpd", "source", "authorized"), List.copyOf(permit.fieldNames()));
+    assertEquals(
+        List.of("resource", "serviceProvider", "mvpd", "source", "authorized"),
+        List.copyOf(permit.fieldNames()));
     assertTrue(permit.getBoolean("authorized"));
     assertEquals("mvpd", permit.getString("source"));
     JsonObject deny = d.getJsonObject(1);
@@ -103,50 +115,88 @@ class PreauthorizeTest {
    */
   @Test
   void tempPass_preauthorization_consumes_nothing() throws Exception {
-    JsonArray pre = decisions(preauthorize("promo", "dev-promo", "viewer@example.com", "t1", "t2", "t3"));
+    JsonArray pre =
+        decisions(preauthorize("promo", "dev-promo", "viewer@example.com", "t1", "t2", "t3"));
     assertTrue(pre.getJsonObject(0).getBoolean("authorized"));
     assertTrue(pre.getJsonObject(1).getBoolean("authorized"));
-    assertFalse(pre.getJsonObject(2).getBoolean("authorized"), "a third title would exceed the pass");
-    assertEquals("temporary_access_resources_limit_exceeded", pre.getJsonObject(2).getJsonObject("error").getString("code"));
+    assertFalse(
+        pre.getJsonObject(2).getBoolean("authorized"), "a third title would exceed the pass");
+    assertEquals(
+        "temporary_access_resources_limit_exceeded",
+        pre.getJsonObject(2).getJsonObject("error").getString("code"));
     assertFalse(pre.getJsonObject(0).containsKey("token"));
     for (int i = 0; i < 3; i++) assertEquals("temppass", pre.getJsonObject(i).getString("source"));
 
-    JsonObject profile = api.profile(SP, "promo", "dev-promo", "viewer@example.com").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject()
-        .getJsonObject("profiles").getJsonObject("promo");
-    assertEquals(2, profile.getJsonObject("attributes").getJsonObject("remaining_resources").getInteger("value"), "no slot used");
+    JsonObject profile =
+        api.profile(SP, "promo", "dev-promo", "viewer@example.com")
+            .send()
+            .await(10, TimeUnit.SECONDS)
+            .bodyAsJsonObject()
+            .getJsonObject("profiles")
+            .getJsonObject("promo");
+    assertEquals(
+        2,
+        profile
+            .getJsonObject("attributes")
+            .getJsonObject("remaining_resources")
+            .getInteger("value"),
+        "no slot used");
 
-    JsonArray real = api.authorize(SP, "promo", "dev-promo", "viewer@example.com", "t3", "t4").await(10, TimeUnit.SECONDS).getJsonArray("decisions");
+    JsonArray real =
+        api.authorize(SP, "promo", "dev-promo", "viewer@example.com", "t3", "t4")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions");
     assertTrue(real.getJsonObject(0).getBoolean("authorized"));
-    assertTrue(real.getJsonObject(1).getBoolean("authorized"), "both slots were still free after preauthorization");
+    assertTrue(
+        real.getJsonObject(1).getBoolean("authorized"),
+        "both slots were still free after preauthorization");
 
-    JsonArray after = decisions(preauthorize("promo", "dev-promo", "viewer@example.com", "t3", "t5"));
+    JsonArray after =
+        decisions(preauthorize("promo", "dev-promo", "viewer@example.com", "t3", "t5"));
     assertTrue(after.getJsonObject(0).getBoolean("authorized"), "a used title stays permitted");
-    assertEquals("temporary_access_resources_limit_exceeded", after.getJsonObject(1).getJsonObject("error").getString("code"));
+    assertEquals(
+        "temporary_access_resources_limit_exceeded",
+        after.getJsonObject(1).getJsonObject("error").getString("code"));
   }
 
   /**
    * An identity whose own pass is used up is denied on a device bound to another identity by
-   * authorization (issue 15's lock-out), and preauthorization answers the same. Breakage caught:
-   * a profile read that ignores the presenting identity's own trial.
+   * authorization (issue 15's lock-out), and preauthorization answers the same. Breakage caught: a
+   * profile read that ignores the presenting identity's own trial.
    */
   @Test
   void tempPass_preauthorization_applies_the_identitys_own_lockout() throws Exception {
     api.authorize(SP, "promo", "dev-a", "a@example.com", "t1", "t2").await(10, TimeUnit.SECONDS);
     api.authorize(SP, "promo", "dev-c", "c@example.com", "t1").await(10, TimeUnit.SECONDS);
-    JsonObject real = api.authorize(SP, "promo", "dev-c", "a@example.com", "t9").await(10, TimeUnit.SECONDS)
-        .getJsonArray("decisions").getJsonObject(0);
-    assertEquals("temporary_access_resources_limit_exceeded", real.getJsonObject("error").getString("code"));
-    JsonObject pre = decisions(preauthorize("promo", "dev-c", "a@example.com", "t8")).getJsonObject(0);
+    JsonObject real =
+        api.authorize(SP, "promo", "dev-c", "a@example.com", "t9")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions")
+            .getJsonObject(0);
+    assertEquals(
+        "temporary_access_resources_limit_exceeded", real.getJsonObject("error").getString("code"));
+    JsonObject pre =
+        decisions(preauthorize("promo", "dev-c", "a@example.com", "t8")).getJsonObject(0);
     assertFalse(pre.getBoolean("authorized"), pre.encode());
-    assertEquals("temporary_access_resources_limit_exceeded", pre.getJsonObject("error").getString("code"));
+    assertEquals(
+        "temporary_access_resources_limit_exceeded", pre.getJsonObject("error").getString("code"));
   }
 
   @Test
   void basic_tempPass_preauthorization_starts_no_clock() throws Exception {
-    assertTrue(decisions(preauthorize("basic", "dev-basic", null, "x")).getJsonObject(0).getBoolean("authorized"));
+    assertTrue(
+        decisions(preauthorize("basic", "dev-basic", null, "x"))
+            .getJsonObject(0)
+            .getBoolean("authorized"));
     long before = System.currentTimeMillis();
     Thread.sleep(50);
-    JsonObject d = api.authorize(SP, "basic", "dev-basic", null, "x").await(10, TimeUnit.SECONDS).getJsonArray("decisions").getJsonObject(0);
-    assertTrue(d.getLong("notBefore") >= before, "the pass started with the authorization, not the preauthorization");
+    JsonObject d =
+        api.authorize(SP, "basic", "dev-basic", null, "x")
+            .await(10, TimeUnit.SECONDS)
+            .getJsonArray("decisions")
+            .getJsonObject(0);
+    assertTrue(
+        d.getLong("notBefore") >= before,
+        "the pass started with the authorization, not the preauthorization");
   }
 }

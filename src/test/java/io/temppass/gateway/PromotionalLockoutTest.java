@@ -40,8 +40,11 @@ class PromotionalLockoutTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
-    JsonObject config = TestGateway.with(TestGateway.config(),
-        TestGateway.promotional(SP, MVPD, "4h", MAX), TestGateway.promotional(SP, SHORT, SHORT_TTL, MAX));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(),
+            TestGateway.promotional(SP, MVPD, "4h", MAX),
+            TestGateway.promotional(SP, SHORT, SHORT_TTL, MAX));
     gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
     api = new Api(vertx, gateway.port());
   }
@@ -52,21 +55,30 @@ class PromotionalLockoutTest {
     gateway.stop().await(30, TimeUnit.SECONDS);
   }
 
-  private JsonArray authorize(String mvpd, String device, String email, String... resources) throws Exception {
-    return api.authorize(SP, mvpd, device, email, resources).await(10, TimeUnit.SECONDS).getJsonArray("decisions");
+  private JsonArray authorize(String mvpd, String device, String email, String... resources)
+      throws Exception {
+    return api.authorize(SP, mvpd, device, email, resources)
+        .await(10, TimeUnit.SECONDS)
+        .getJsonArray("decisions");
   }
 
   /**
-   * Identity A uses its 5 titles on d1; identity C starts a trial on d2; A then asks for 4 new titles
-   * on d2. Before the fix all 4 were permitted with media tokens: the decision read only the trial d2
-   * is bound to (C's) and never A's own. Catches: the lock-out check of the presenting identity's own
-   * trial removed (TempPassService.ownLockout always answering "not locked out").
+   * Identity A uses its 5 titles on d1; identity C starts a trial on d2; A then asks for 4 new
+   * titles on d2. Before the fix all 4 were permitted with media tokens: the decision read only the
+   * trial d2 is bound to (C's) and never A's own. Catches: the lock-out check of the presenting
+   * identity's own trial removed (TempPassService.ownLockout always answering "not locked out").
    */
   @Test
-  void an_identity_that_used_its_titles_gets_none_on_a_device_bound_to_another_identity() throws Exception {
-    assertTrue(authorize(MVPD, "lock-d1", "a@example.com", "t1", "t2", "t3", "t4", "t5").stream().allMatch(d -> ((JsonObject) d).getBoolean("authorized")));
+  void an_identity_that_used_its_titles_gets_none_on_a_device_bound_to_another_identity()
+      throws Exception {
+    assertTrue(
+        authorize(MVPD, "lock-d1", "a@example.com", "t1", "t2", "t3", "t4", "t5").stream()
+            .allMatch(d -> ((JsonObject) d).getBoolean("authorized")));
     assertResourcesExceeded(authorize(MVPD, "lock-d1", "a@example.com", "t6").getJsonObject(0));
-    assertTrue(authorize(MVPD, "lock-d2", "c@example.com", "c1").getJsonObject(0).getBoolean("authorized"));
+    assertTrue(
+        authorize(MVPD, "lock-d2", "c@example.com", "c1")
+            .getJsonObject(0)
+            .getBoolean("authorized"));
 
     JsonArray onD2 = authorize(MVPD, "lock-d2", "a@example.com", "n1", "n2", "n3", "n4");
     for (int i = 0; i < onD2.size(); i++) assertResourcesExceeded(onD2.getJsonObject(i));
@@ -81,8 +93,12 @@ class PromotionalLockoutTest {
    * breakage as above, for the expired case.
    */
   @Test
-  void an_identity_whose_pass_expired_gets_none_on_a_device_bound_to_a_fresh_identity(Vertx vertx) throws Exception {
-    assertTrue(authorize(SHORT, "exp-d1", "a@example.com", "t1").getJsonObject(0).getBoolean("authorized"));
+  void an_identity_whose_pass_expired_gets_none_on_a_device_bound_to_a_fresh_identity(Vertx vertx)
+      throws Exception {
+    assertTrue(
+        authorize(SHORT, "exp-d1", "a@example.com", "t1")
+            .getJsonObject(0)
+            .getBoolean("authorized"));
     long deadline = System.currentTimeMillis() + SHORT_TTL + 10_000;
     JsonObject onD1;
     do {
@@ -92,11 +108,16 @@ class PromotionalLockoutTest {
     assertDurationExceeded(onD1);
 
     // C's pass is fresh (1.5 s) and stays valid for the next two requests.
-    assertTrue(authorize(SHORT, "exp-d2", "c@example.com", "c1").getJsonObject(0).getBoolean("authorized"));
+    assertTrue(
+        authorize(SHORT, "exp-d2", "c@example.com", "c1")
+            .getJsonObject(0)
+            .getBoolean("authorized"));
     JsonArray onD2 = authorize(SHORT, "exp-d2", "a@example.com", "n1", "n2");
     assertDurationExceeded(onD2.getJsonObject(0));
     assertDurationExceeded(onD2.getJsonObject(1));
-    assertTrue(authorize(SHORT, "exp-d2", "c@example.com", "c1").getJsonObject(0).getBoolean("authorized"), "C's pass still valid: the denial was A's");
+    assertTrue(
+        authorize(SHORT, "exp-d2", "c@example.com", "c1").getJsonObject(0).getBoolean("authorized"),
+        "C's pass still valid: the denial was A's");
   }
 
   /**
@@ -110,32 +131,47 @@ class PromotionalLockoutTest {
   @Test
   void identities_cycled_over_two_devices_get_at_most_two_trials() throws Exception {
     Set<String> granted = new HashSet<>();
-    granted.addAll(permitted(authorize(MVPD, "cyc-d1", "a@example.com", "a1", "a2", "a3", "a4", "a5")));
+    granted.addAll(
+        permitted(authorize(MVPD, "cyc-d1", "a@example.com", "a1", "a2", "a3", "a4", "a5")));
     assertResourcesExceeded(authorize(MVPD, "cyc-d1", "b@example.com", "b1").getJsonObject(0));
 
     JsonObject fresh = profile(MVPD, "cyc-unused", "b@example.com");
-    assertEquals(MAX, fresh.getJsonObject("remaining_resources").getInteger("value"), "B is not known through d1");
+    assertEquals(
+        MAX,
+        fresh.getJsonObject("remaining_resources").getInteger("value"),
+        "B is not known through d1");
 
-    granted.addAll(permitted(authorize(MVPD, "cyc-d2", "b@example.com", "b1", "b2", "b3", "b4", "b5")));
+    granted.addAll(
+        permitted(authorize(MVPD, "cyc-d2", "b@example.com", "b1", "b2", "b3", "b4", "b5")));
     assertEquals(2 * MAX, granted.size());
 
-    for (String identity : List.of("a@example.com", "b@example.com", "c@example.com", "d@example.com")) {
+    for (String identity :
+        List.of("a@example.com", "b@example.com", "c@example.com", "d@example.com")) {
       for (String device : List.of("cyc-d1", "cyc-d2")) {
         JsonArray decisions = authorize(MVPD, device, identity, "x-" + identity, "y-" + identity);
         granted.addAll(permitted(decisions));
-        for (int i = 0; i < decisions.size(); i++) assertResourcesExceeded(decisions.getJsonObject(i));
+        for (int i = 0; i < decisions.size(); i++)
+          assertResourcesExceeded(decisions.getJsonObject(i));
       }
     }
     assertEquals(2 * MAX, granted.size(), "titles granted over two devices: " + granted);
   }
 
   private static List<String> permitted(JsonArray decisions) {
-    return decisions.stream().map(o -> (JsonObject) o).filter(d -> d.getBoolean("authorized")).map(d -> d.getString("resource")).toList();
+    return decisions.stream()
+        .map(o -> (JsonObject) o)
+        .filter(d -> d.getBoolean("authorized"))
+        .map(d -> d.getString("resource"))
+        .toList();
   }
 
   private JsonObject profile(String mvpd, String device, String email) throws Exception {
-    HttpResponse<Buffer> res = api.profile(SP, mvpd, device, email).send().await(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> res =
+        api.profile(SP, mvpd, device, email).send().await(10, TimeUnit.SECONDS);
     assertEquals(200, res.statusCode(), res.bodyAsString());
-    return res.bodyAsJsonObject().getJsonObject("profiles").getJsonObject(mvpd).getJsonObject("attributes");
+    return res.bodyAsJsonObject()
+        .getJsonObject("profiles")
+        .getJsonObject(mvpd)
+        .getJsonObject("attributes");
   }
 }

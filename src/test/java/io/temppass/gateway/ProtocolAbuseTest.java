@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * answered with one JSON Enhanced Error and the connection is closed; nothing after it on the wire
  * is ever answered, and nothing is logged above DEBUG (any client can send these).
  *
- * <p>Breakage caught: with Vert.x's own request decoder put back (the {@code guard} step of
- * {@code HttpVerticle} removed) every test here fails: the smuggled {@code GET /metrics} is answered,
- * {@code xchunked} is framed by {@code Content-Length}, a malformed chunk drops the connection with no
- * answer, and the odd request lines get a plain-text 404 or an empty 501 plus an ERROR line.
+ * <p>Breakage caught: with Vert.x's own request decoder put back (the {@code guard} step of {@code
+ * HttpVerticle} removed) every test here fails: the smuggled {@code GET /metrics} is answered,
+ * {@code xchunked} is framed by {@code Content-Length}, a malformed chunk drops the connection with
+ * no answer, and the odd request lines get a plain-text 404 or an empty 501 plus an ERROR line.
  */
 class ProtocolAbuseTest {
   static Vertx vertx;
@@ -31,7 +31,9 @@ class ProtocolAbuseTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
     gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
   }
 
@@ -48,41 +50,73 @@ class ProtocolAbuseTest {
     assertTrue(e.closed(), "connection closed after the refusal");
   }
 
-  /** RFC 9112 §6.1: Content-Length and Transfer-Encoding together; the hidden request must not be answered. */
+  /**
+   * RFC 9112 §6.1: Content-Length and Transfer-Encoding together; the hidden request must not be
+   * answered.
+   */
   @Test
-  void content_length_with_chunked_is_refused_and_the_hidden_request_never_answered() throws Exception {
+  void content_length_with_chunked_is_refused_and_the_hidden_request_never_answered()
+      throws Exception {
     String hidden = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
     String body = "0\r\n\r\n" + hidden;
-    RawHttp.Exchange e = RawHttp.send(gateway.port(), "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
-        + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body, 3_000);
+    RawHttp.Exchange e =
+        RawHttp.send(
+            gateway.port(),
+            "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + body.length()
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + body,
+            3_000);
     assertRefused(e, 400, "bad_request");
-    assertFalse(e.text().contains("temppass_"), "the smuggled /metrics request was answered: " + e.text());
+    assertFalse(
+        e.text().contains("temppass_"), "the smuggled /metrics request was answered: " + e.text());
   }
 
   @Test
   void a_transfer_coding_other_than_chunked_is_refused() throws Exception {
     String hidden = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    RawHttp.Exchange e = RawHttp.send(gateway.port(), "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-        + "Transfer-Encoding: xchunked\r\n\r\nhello" + hidden, 3_000);
+    RawHttp.Exchange e =
+        RawHttp.send(
+            gateway.port(),
+            "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                + "Transfer-Encoding: xchunked\r\n\r\nhello"
+                + hidden,
+            3_000);
     assertRefused(e, 400, "bad_request");
     assertFalse(e.text().contains("temppass_"), e.text());
     // Without Content-Length too: a coding the gateway does not implement cannot frame a body.
-    assertRefused(RawHttp.send(gateway.port(), "POST /health/live HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 3_000),
-        400, "bad_request");
+    assertRefused(
+        RawHttp.send(
+            gateway.port(),
+            "POST /health/live HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+            3_000),
+        400,
+        "bad_request");
   }
 
   @Test
   void a_malformed_chunk_size_gets_a_json_400_and_a_close() throws Exception {
-    RawHttp.Exchange e = RawHttp.send(gateway.port(), "POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
-        + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{\"resources\":[]}\r\n0\r\n\r\n", 3_000);
+    RawHttp.Exchange e =
+        RawHttp.send(
+            gateway.port(),
+            "POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{\"resources\":[]}\r\n0\r\n\r\n",
+            3_000);
     assertRefused(e, 400, "bad_request");
   }
 
-  /** A well-formed chunked request still works: the strict decoder holds it only until its last chunk. */
+  /**
+   * A well-formed chunked request still works: the strict decoder holds it only until its last
+   * chunk.
+   */
   @Test
   void a_valid_chunked_request_is_served() throws Exception {
-    RawHttp.Exchange e = RawHttp.send(gateway.port(), "POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
-        + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n5\r\n{\"res\r\n0\r\n\r\n", 3_000);
+    RawHttp.Exchange e =
+        RawHttp.send(
+            gateway.port(),
+            "POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n5\r\n{\"res\r\n0\r\n\r\n",
+            3_000);
     // No access token: the SPEC's order answers 401 once the body has been read.
     assertEquals(401, e.status(), e.text());
   }
@@ -92,10 +126,16 @@ class ProtocolAbuseTest {
   void a_chunked_request_expecting_100_continue_is_not_held() throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(3_000);
-      socket.getOutputStream().write(("POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
-          + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /api/v2/apasstest1/decisions/authorize/TempPass_TEST40 HTTP/1.1\r\nHost: x\r\n"
+                      + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       // No access token: the request is seen and answered 401 without its body ever being sent.
-      String head = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      String head =
+          new String(
+              socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
       assertTrue(head.startsWith("HTTP/1.1 "), head);
       assertFalse(head.contains("400"), head);
     }
@@ -104,13 +144,34 @@ class ProtocolAbuseTest {
   @Test
   void odd_request_lines_get_an_enhanced_error_and_no_log_line() throws Exception {
     try (LogCapture logs = new LogCapture()) {
-      assertRefused(RawHttp.send(gateway.port(), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 3_000), 400, "bad_request");
-      assertRefused(RawHttp.send(gateway.port(), "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 3_000), 400, "bad_request");
-      assertRefused(RawHttp.send(gateway.port(), "GET health/live HTTP/1.1\r\nHost: x\r\n\r\n", 3_000), 400, "bad_request");
-      assertRefused(RawHttp.send(gateway.port(), "GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n", 3_000), 505, "http_version_not_supported");
+      assertRefused(
+          RawHttp.send(gateway.port(), "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 3_000),
+          400,
+          "bad_request");
+      assertRefused(
+          RawHttp.send(
+              gateway.port(),
+              "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+              3_000),
+          400,
+          "bad_request");
+      assertRefused(
+          RawHttp.send(gateway.port(), "GET health/live HTTP/1.1\r\nHost: x\r\n\r\n", 3_000),
+          400,
+          "bad_request");
+      assertRefused(
+          RawHttp.send(gateway.port(), "GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n", 3_000),
+          505,
+          "http_version_not_supported");
       assertTrue(logs.warnings().isEmpty(), "logged: " + logs.warnings());
     }
     // An absolute-form target is valid HTTP/1.1 (proxies send it).
-    assertEquals(200, RawHttp.send(gateway.port(), "GET http://x/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 3_000).status());
+    assertEquals(
+        200,
+        RawHttp.send(
+                gateway.port(),
+                "GET http://x/health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                3_000)
+            .status());
   }
 }

@@ -37,16 +37,20 @@ class RedisRestartTest {
   /** One request; a non-200 must be an Enhanced Error that names the request. */
   private static Future<Answer> timed(Api api, int i) {
     long start = System.nanoTime();
-    return api.decisions("apasstest1", "TempPass_TEST40", "restart-device-" + i).timeout(30_000).sendJsonObject(Api.body("REF30"))
-        .map(r -> {
-          if (r.statusCode() != 200) {
-            JsonObject error = r.bodyAsJsonObject();
-            if (!r.getHeader("X-Request-Id").equals(error.getString("trace")) || error.getInteger("status") != r.statusCode()) {
-              throw new IllegalStateException("not an Enhanced Error: " + r.bodyAsString());
-            }
-          }
-          return new Answer(r.statusCode(), start, System.nanoTime());
-        });
+    return api.decisions("apasstest1", "TempPass_TEST40", "restart-device-" + i)
+        .timeout(30_000)
+        .sendJsonObject(Api.body("REF30"))
+        .map(
+            r -> {
+              if (r.statusCode() != 200) {
+                JsonObject error = r.bodyAsJsonObject();
+                if (!r.getHeader("X-Request-Id").equals(error.getString("trace"))
+                    || error.getInteger("status") != r.statusCode()) {
+                  throw new IllegalStateException("not an Enhanced Error: " + r.bodyAsString());
+                }
+              }
+              return new Answer(r.statusCode(), start, System.nanoTime());
+            });
   }
 
   private static List<Answer> burst(Api api, int from) throws Exception {
@@ -85,10 +89,18 @@ class RedisRestartTest {
   }
 
   private static JsonObject config(RedisProcess redis) {
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
-    config.getJsonObject("redis").put("type", "standalone").put("endpoints", new JsonArray().add(redis.url())).put("commandTimeout", COMMAND_TIMEOUT + "ms");
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    config
+        .getJsonObject("redis")
+        .put("type", "standalone")
+        .put("endpoints", new JsonArray().add(redis.url()))
+        .put("commandTimeout", COMMAND_TIMEOUT + "ms");
     // On, as by default, with room for the whole test: only its fail-open path shows.
-    config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", 1000).put("burst", 100_000));
+    config.put(
+        "throttle",
+        new JsonObject().put("enabled", true).put("ratePerSecond", 1000).put("burst", 100_000));
     return config;
   }
 
@@ -118,20 +130,26 @@ class RedisRestartTest {
           assertTrue(a.millis() < 1_000, "answered in " + a.millis() + " ms");
         }
       }
-      assertEquals(503, readinessUntil(api, 503), "readiness reports not-ready while Redis is down");
-      assertTrue(MetricsTest.value(gateway.metrics().scrape(), "temppass_throttle_fail_open_total") >= 60,
+      assertEquals(
+          503, readinessUntil(api, 503), "readiness reports not-ready while Redis is down");
+      assertTrue(
+          MetricsTest.value(gateway.metrics().scrape(), "temppass_throttle_fail_open_total") >= 60,
           "the throttle failed open for each request while Redis was down, and counted it");
 
       redis.restart();
       long accepting = System.nanoTime();
       List<Answer> served = burst(api, 1000);
-      for (int round = 1; !allOk(served) && System.nanoTime() - accepting < 5_000_000_000L; round++) {
+      for (int round = 1;
+          !allOk(served) && System.nanoTime() - accepting < 5_000_000_000L;
+          round++) {
         Thread.sleep(50);
         served = burst(api, 1000 + round * 100);
       }
       assertTrue(allOk(served), "no all-200 burst within 5 s of Redis accepting connections");
       long after = (completed(served) - accepting) / 1_000_000;
-      assertTrue(after <= 5_000, "the first all-200 burst completed " + after + " ms after Redis accepted connections");
+      assertTrue(
+          after <= 5_000,
+          "the first all-200 burst completed " + after + " ms after Redis accepted connections");
       assertEquals(200, readinessUntil(api, 200));
     } finally {
       client.close().await(10, TimeUnit.SECONDS);
@@ -141,13 +159,14 @@ class RedisRestartTest {
   }
 
   /**
-   * Hung (SIGSTOP: connections stay open, nothing is answered), the case {@code redis.commandTimeout}
-   * exists for: every request gets a 503 Enhanced Error within the command timeout + 250 ms, and once
-   * Redis continues (SIGCONT) service resumes within 5 s. The throttle in front of the decision
-   * waits for the same hung Redis, so this bound holds only because it fails open early. Caught
-   * breakages: no {@code .timeout(...)} in {@code ScriptRunner.run} (answered only by the 2 s
-   * event-bus timeout, about 2,110 ms here); the throttle waiting the full command timeout before
-   * failing open (about 1,010 ms per request here, twice the command timeout).
+   * Hung (SIGSTOP: connections stay open, nothing is answered), the case {@code
+   * redis.commandTimeout} exists for: every request gets a 503 Enhanced Error within the command
+   * timeout + 250 ms, and once Redis continues (SIGCONT) service resumes within 5 s. The throttle
+   * in front of the decision waits for the same hung Redis, so this bound holds only because it
+   * fails open early. Caught breakages: no {@code .timeout(...)} in {@code ScriptRunner.run}
+   * (answered only by the 2 s event-bus timeout, about 2,110 ms here); the throttle waiting the
+   * full command timeout before failing open (about 1,010 ms per request here, twice the command
+   * timeout).
    */
   @Test
   void hung_redis_is_answered_within_the_command_timeout() throws Exception {
@@ -166,14 +185,16 @@ class RedisRestartTest {
       // while), so the measured rounds do not include this JVM loading and compiling that path.
       Vertx probe = Vertx.vertx();
       try {
-        Redis.createClient(probe, redis.url()).send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(4 * COMMAND_TIMEOUT).arg("ALL"))
+        Redis.createClient(probe, redis.url())
+            .send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(4 * COMMAND_TIMEOUT).arg("ALL"))
             .await(5, TimeUnit.SECONDS);
       } finally {
         probe.close().await(10, TimeUnit.SECONDS);
       }
       burst(api, 50, 8);
       long pauseEnds = System.currentTimeMillis() + 10_000;
-      while (!allOk(burst(api, 60, 8))) assertTrue(System.currentTimeMillis() < pauseEnds, "the pause did not end");
+      while (!allOk(burst(api, 60, 8)))
+        assertTrue(System.currentTimeMillis() < pauseEnds, "the pause did not end");
 
       redis.suspend(pid);
       suspended = true;
@@ -184,10 +205,17 @@ class RedisRestartTest {
         List<Long> millis = answers.stream().map(Answer::millis).toList();
         for (Answer a : answers) {
           assertEquals(503, a.status(), "Redis hung: service_unavailable");
-          assertTrue(a.millis() <= COMMAND_TIMEOUT + 250, "round " + round + ": answered in " + millis + " ms, over the command timeout + 250 ms");
+          assertTrue(
+              a.millis() <= COMMAND_TIMEOUT + 250,
+              "round "
+                  + round
+                  + ": answered in "
+                  + millis
+                  + " ms, over the command timeout + 250 ms");
         }
       }
-      assertEquals(503, readinessUntil(api, 503), "readiness reports not-ready while Redis is hung");
+      assertEquals(
+          503, readinessUntil(api, 503), "readiness reports not-ready while Redis is hung");
 
       redis.resume(pid);
       suspended = false;
@@ -199,7 +227,8 @@ class RedisRestartTest {
       }
       assertTrue(allOk(served), "no all-200 burst within 5 s of SIGCONT");
       long after = (completed(served) - resumed) / 1_000_000;
-      assertTrue(after <= 5_000, "the first all-200 burst completed " + after + " ms after SIGCONT");
+      assertTrue(
+          after <= 5_000, "the first all-200 burst completed " + after + " ms after SIGCONT");
       assertEquals(200, readinessUntil(api, 200));
     } finally {
       if (suspended) redis.resume(pid);

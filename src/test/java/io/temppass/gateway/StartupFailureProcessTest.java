@@ -39,19 +39,31 @@ class StartupFailureProcessTest {
 
   record Run(int status, String output) {}
 
-  /** Runs Main with the arguments and extra environment; fails the test if it does not end in time. */
+  /**
+   * Runs Main with the arguments and extra environment; fails the test if it does not end in time.
+   */
   static Run main(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.temppass.gateway.Main"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.temppass.gateway.Main"));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "gateway", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
     builder.environment().putAll(env);
     Process p = builder.start();
     if (!p.waitFor(BOUND_SECONDS, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
-      fail("the gateway neither started nor exited within " + BOUND_SECONDS + " s: " + Files.readString(log));
+      fail(
+          "the gateway neither started nor exited within "
+              + BOUND_SECONDS
+              + " s: "
+              + Files.readString(log));
     }
     return new Run(p.exitValue(), Files.readString(log));
   }
@@ -72,32 +84,46 @@ class StartupFailureProcessTest {
   static void assertNamesWithoutStackTrace(Run r, String expected) {
     assertEquals(2, r.status(), r.output());
     assertTrue(r.output().contains(expected), "expected '" + expected + "' in:\n" + r.output());
-    assertFalse(r.output().contains("\tat ") || r.output().contains("Exception"), "no stack trace in:\n" + r.output());
+    assertFalse(
+        r.output().contains("\tat ") || r.output().contains("Exception"),
+        "no stack trace in:\n" + r.output());
   }
 
   /**
-   * The EC key under {@code RS256}: the start-up used to hang (NullPointerException in the verifier,
-   * JVM alive, never listening). Breakage caught: without PublicKeyPems.checkUsable in GatewayConfig,
-   * the process runs into the verifier and this test fails on the time bound or the message.
+   * The EC key under {@code RS256}: the start-up used to hang (NullPointerException in the
+   * verifier, JVM alive, never listening). Breakage caught: without PublicKeyPems.checkUsable in
+   * GatewayConfig, the process runs into the verifier and this test fails on the time bound or the
+   * message.
    */
   @Test
   void a_key_of_the_wrong_type_exits_naming_it_instead_of_hanging() throws Exception {
     String yaml = keys.valid().replace("file:" + keys.access(), "file:" + keys.ecKey());
-    assertNamesWithoutStackTrace(main(Map.of(), "--config", config(yaml).toString()), "invalid configuration: accessTokens.publicKeys[0]: is an EC key");
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--config", config(yaml).toString()),
+        "invalid configuration: accessTokens.publicKeys[0]: is an EC key");
   }
 
-  /** {@code redis://host:notaport} used to end with the Redis client's IllegalArgumentException and exit 1. */
+  /**
+   * {@code redis://host:notaport} used to end with the Redis client's IllegalArgumentException and
+   * exit 1.
+   */
   @Test
   void a_malformed_redis_url_exits_naming_it_without_a_stack_trace() throws Exception {
     String yaml = keys.valid().replace("redis://127.0.0.1:6379", "redis://127.0.0.1:notaport");
-    assertNamesWithoutStackTrace(main(Map.of(), "--config", config(yaml).toString()), "invalid configuration: redis.endpoints[0]");
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--config", config(yaml).toString()),
+        "invalid configuration: redis.endpoints[0]");
   }
 
-  /** A port another process holds: the message names server.port and its value, not only "Address already in use". */
+  /**
+   * A port another process holds: the message names server.port and its value, not only "Address
+   * already in use".
+   */
   @Test
   void a_port_in_use_names_server_port() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-      Run r = main(Map.of(), "--config", config(serving("127.0.0.1", taken.getLocalPort())).toString());
+      Run r =
+          main(Map.of(), "--config", config(serving("127.0.0.1", taken.getLocalPort())).toString());
       assertNamesWithoutStackTrace(r, "server.port " + taken.getLocalPort());
     }
   }
@@ -105,61 +131,98 @@ class StartupFailureProcessTest {
   /** A host name that does not resolve: named as server.host, not "Failed to resolve". */
   @Test
   void an_unresolvable_host_names_server_host() throws Exception {
-    Run r = main(Map.of(), "--config", config(serving("no-such-host.invalid", TestRedis.freePort())).toString());
+    Run r =
+        main(
+            Map.of(),
+            "--config",
+            config(serving("no-such-host.invalid", TestRedis.freePort())).toString());
     assertNamesWithoutStackTrace(r, "server.host 'no-such-host.invalid'");
   }
 
-  /** A second {@code server:} block used to replace the first silently; the real start-up refuses it. */
+  /**
+   * A second {@code server:} block used to replace the first silently; the real start-up refuses
+   * it.
+   */
   @Test
   void a_duplicate_block_stops_start_up() throws Exception {
     Path file = config(keys.valid() + "server:\n  port: 9\n");
-    assertNamesWithoutStackTrace(main(Map.of(), "--config", file.toString()), "server: duplicate key in " + file + ", lines 2 and ");
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--config", file.toString()),
+        "server: duplicate key in " + file + ", lines 2 and ");
   }
 
   /**
-   * README's {@code TEMPPASS_LOG_FORMAT=text} used to be refused as {@code logFormat: unknown setting}.
-   * Breakage caught: removing it from ConfigLoader.PROCESS_VARIABLES.
+   * README's {@code TEMPPASS_LOG_FORMAT=text} used to be refused as {@code logFormat: unknown
+   * setting}. Breakage caught: removing it from ConfigLoader.PROCESS_VARIABLES.
    */
   @Test
   void the_log_format_variable_is_not_a_setting() throws Exception {
     Path file = config(keys.valid());
-    Run text = main(Map.of("TEMPPASS_LOG_FORMAT", "text"), "--check-config", "--config", file.toString());
+    Run text =
+        main(Map.of("TEMPPASS_LOG_FORMAT", "text"), "--check-config", "--config", file.toString());
     assertEquals(0, text.status(), text.output());
     assertTrue(text.output().contains("configuration OK"), text.output());
-    Run json = main(Map.of("TEMPPASS_LOG_FORMAT", "json"), "--check-config", "--config", file.toString());
+    Run json =
+        main(Map.of("TEMPPASS_LOG_FORMAT", "json"), "--check-config", "--config", file.toString());
     assertEquals(0, json.status(), json.output());
-    assertNamesWithoutStackTrace(main(Map.of("TEMPPASS_LOG_FORMAT", "xml"), "--check-config", "--config", file.toString()),
+    assertNamesWithoutStackTrace(
+        main(Map.of("TEMPPASS_LOG_FORMAT", "xml"), "--check-config", "--config", file.toString()),
         "invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got 'xml'");
   }
 
-  /** {@code TEMPPASS_CONFIG} names the file when no --config is given, and is not read as a setting. */
+  /**
+   * {@code TEMPPASS_CONFIG} names the file when no --config is given, and is not read as a setting.
+   */
   @Test
   void the_config_variable_names_the_file() throws Exception {
     Path file = config(keys.valid());
     Run ok = main(Map.of("TEMPPASS_CONFIG", file.toString()), "--check-config");
     assertEquals(0, ok.status(), ok.output());
     assertTrue(ok.output().contains("configuration OK"), ok.output());
-    assertNamesWithoutStackTrace(main(Map.of("TEMPPASS_CONFIG", dir.toString()), "--check-config"), dir + ": is a directory");
+    assertNamesWithoutStackTrace(
+        main(Map.of("TEMPPASS_CONFIG", dir.toString()), "--check-config"),
+        dir + ": is a directory");
   }
 
-  /** {@code --check-config} over a file with several faults: every one, exit 2; a usage error exits 2 too. */
+  /**
+   * {@code --check-config} over a file with several faults: every one, exit 2; a usage error exits
+   * 2 too.
+   */
   @Test
   void check_config_lists_every_problem_from_the_command_line() throws Exception {
-    String yaml = keys.valid().replace("  port: 8080", "  port: 70000").replace("    ttl: 3m", "    ttl: 10");
-    Run r = main(Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"), "--check-config", "--config", config(yaml).toString());
+    String yaml =
+        keys.valid().replace("  port: 8080", "  port: 70000").replace("    ttl: 3m", "    ttl: 10");
+    Run r =
+        main(
+            Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"),
+            "--check-config",
+            "--config",
+            config(yaml).toString());
     assertNamesWithoutStackTrace(r, "invalid configuration: server.port:");
     assertTrue(r.output().contains("invalid configuration: redis.poolSize:"), r.output());
     assertTrue(r.output().contains("invalid configuration: integrations[0].ttl:"), r.output());
-    assertEquals(2, main(Map.of(), "--check-redis").status(), "--check-redis alone is a usage error");
+    assertEquals(
+        2, main(Map.of(), "--check-redis").status(), "--check-redis alone is a usage error");
   }
 
-  /** {@code --check-redis}: the test Redis answers; a port nobody listens on is named as the endpoint. */
+  /**
+   * {@code --check-redis}: the test Redis answers; a port nobody listens on is named as the
+   * endpoint.
+   */
   @Test
   void check_redis_pings_every_endpoint() throws Exception {
-    Run ok = main(Map.of(), "--check-config", "--check-redis", "--config", config(serving("127.0.0.1", 8080)).toString());
+    Run ok =
+        main(
+            Map.of(),
+            "--check-config",
+            "--check-redis",
+            "--config",
+            config(serving("127.0.0.1", 8080)).toString());
     assertEquals(0, ok.status(), ok.output());
-    String closed = keys.valid().replace("redis://127.0.0.1:6379", "redis://127.0.0.1:" + TestRedis.freePort());
-    assertNamesWithoutStackTrace(main(Map.of(), "--check-config", "--check-redis", "--config", config(closed).toString()),
+    String closed =
+        keys.valid().replace("redis://127.0.0.1:6379", "redis://127.0.0.1:" + TestRedis.freePort());
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--check-config", "--check-redis", "--config", config(closed).toString()),
         "invalid configuration: redis.endpoints[0]: Redis did not answer PING");
   }
 
@@ -172,18 +235,33 @@ class StartupFailureProcessTest {
     int port = TestRedis.freePort();
     Path file = config(serving("127.0.0.1", port).replace("    ttl: 3m", "    ttl: 0"));
     Path log = dir.resolve("keep.log");
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.temppass.gateway.Main", "--config", file.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.temppass.gateway.Main",
+                "--config",
+                file.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
     Process p = builder.start();
     try {
       long deadline = System.currentTimeMillis() + BOUND_SECONDS * 1000;
-      String expected = "integrations[0].ttl: 0: every decision of apasstest1/TempPass_TEST40 answers invalid_configuration_temporary_access";
-      while (!Files.readString(log).contains(expected) && p.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(100);
+      String expected =
+          "integrations[0].ttl: 0: every decision of apasstest1/TempPass_TEST40 answers invalid_configuration_temporary_access";
+      while (!Files.readString(log).contains(expected)
+          && p.isAlive()
+          && System.currentTimeMillis() < deadline) Thread.sleep(100);
       String output = Files.readString(log);
       assertTrue(output.contains(expected), output);
-      assertTrue(output.lines().filter(l -> l.contains(expected)).allMatch(l -> l.contains("\"level\":\"WARN\"")), output);
+      assertTrue(
+          output
+              .lines()
+              .filter(l -> l.contains(expected))
+              .allMatch(l -> l.contains("\"level\":\"WARN\"")),
+          output);
       assertEquals(1, output.lines().filter(l -> l.contains(expected)).count(), output);
     } finally {
       p.destroy();

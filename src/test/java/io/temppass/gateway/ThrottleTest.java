@@ -37,21 +37,29 @@ import org.junit.jupiter.api.io.TempDir;
  * SPEC 6: a token bucket per client IP, kept in Redis and shared by every gateway process.
  *
  * <p>The throttle fails open after 100 ms without an answer from Redis, so on a badly overloaded
- * machine a request may be let through that the bucket would have refused. The tests read
- * {@code temppass_throttle_fail_open_total} and allow exactly that many extra acceptances (there
- * are none on an ordinary run), or repeat an attempt that saw one.
+ * machine a request may be let through that the bucket would have refused. The tests read {@code
+ * temppass_throttle_fail_open_total} and allow exactly that many extra acceptances (there are none
+ * on an ordinary run), or repeat an attempt that saw one.
  */
 class ThrottleTest {
 
   static JsonObject throttled(double ratePerSecond) {
-    JsonObject config = TestGateway.with(TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
-    config.put("throttle", new JsonObject().put("enabled", true).put("ratePerSecond", ratePerSecond).put("burst", 10)
-        .put("trustedProxies", new JsonArray().add("127.0.0.1/32")));
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    config.put(
+        "throttle",
+        new JsonObject()
+            .put("enabled", true)
+            .put("ratePerSecond", ratePerSecond)
+            .put("burst", 10)
+            .put("trustedProxies", new JsonArray().add("127.0.0.1/32")));
     return config;
   }
 
   private static Future<HttpResponse<Buffer>> request(Api api, String clientIp) {
-    return api.decisions("apasstest1", "TempPass_TEST40", "throttle-device").putHeader("X-Forwarded-For", clientIp + ", 127.0.0.1")
+    return api.decisions("apasstest1", "TempPass_TEST40", "throttle-device")
+        .putHeader("X-Forwarded-For", clientIp + ", 127.0.0.1")
         .sendJsonObject(Api.body("REF30"));
   }
 
@@ -69,7 +77,9 @@ class ThrottleTest {
    */
   @Test
   void adobes_documented_timeline_is_reproduced() throws Exception {
-    long[] at = {0, 300, 600, 900, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 2100, 2200, 2400, 2600, 2800, 3100};
+    long[] at = {
+      0, 300, 600, 900, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 2100, 2200, 2400, 2600, 2800, 3100
+    };
     List<Boolean> expected = new ArrayList<>();
     for (long t : at) expected.add(!(t == 2400 || t == 2600 || t == 2800));
     GatewayConfig config = TestGateway.parse(throttled(1));
@@ -79,10 +89,17 @@ class ThrottleTest {
     try {
       List<Boolean> seen = null;
       for (int attempt = 0; attempt < 5; attempt++) {
-        GatewayMetrics metrics = new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        GatewayMetrics metrics =
+            new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
         long start = clock.get();
-        Throttle throttle = new Throttle(new ScriptRunner(redis, 5_000, metrics), metrics, config.redis().keyPrefix(), config.throttle(), clock::get);
+        Throttle throttle =
+            new Throttle(
+                new ScriptRunner(redis, 5_000, metrics),
+                metrics,
+                config.redis().keyPrefix(),
+                config.throttle(),
+                clock::get);
         String client = "203.0.113." + attempt;
         seen = new ArrayList<>();
         for (long t : at) {
@@ -91,13 +108,20 @@ class ThrottleTest {
         }
         if (failOpen(metrics.scrape()) > 0) continue;
         assertEquals(expected, seen);
-        assertEquals(3, MetricsTest.value(metrics.scrape(), "temppass_throttle_rejections_total"), "rejections are counted");
+        assertEquals(
+            3,
+            MetricsTest.value(metrics.scrape(), "temppass_throttle_rejections_total"),
+            "rejections are counted");
         // The bucket lives in Redis: the last accepted request's time, as the test's clock gave it.
-        Response last = probe.send(Command.HGET, config.redis().keyPrefix() + ":t:{" + client + "}", "l").await(5, TimeUnit.SECONDS);
+        Response last =
+            probe
+                .send(Command.HGET, config.redis().keyPrefix() + ":t:{" + client + "}", "l")
+                .await(5, TimeUnit.SECONDS);
         assertEquals(start + 3100, last.toLong());
         return;
       }
-      throw new AssertionError("every attempt saw Redis answer the throttle too late; last: " + seen);
+      throw new AssertionError(
+          "every attempt saw Redis answer the throttle too late; last: " + seen);
     } finally {
       probe.close();
       vertx.close().await(10, TimeUnit.SECONDS);
@@ -120,14 +144,19 @@ class ThrottleTest {
       }
       assertTrue(refused != null, "never refused");
       double extra = failOpen(g.metrics().scrape());
-      assertTrue(accepted >= 11 && accepted <= 11 + extra, accepted + " accepted, " + extra + " let through by failing open");
+      assertTrue(
+          accepted >= 11 && accepted <= 11 + extra,
+          accepted + " accepted, " + extra + " let through by failing open");
       assertEquals("1", refused.getHeader("Retry-After"));
       JsonObject error = refused.bodyAsJsonObject();
       assertEquals(429, error.getInteger("status"));
       assertEquals("too_many_requests", error.getString("code"));
       assertEquals("retry", error.getString("action"));
       assertEquals(refused.getHeader("X-Request-Id"), error.getString("trace"));
-      assertEquals(1, MetricsTest.value(g.metrics().scrape(), "temppass_throttle_rejections_total"), "the rejection is counted");
+      assertEquals(
+          1,
+          MetricsTest.value(g.metrics().scrape(), "temppass_throttle_rejections_total"),
+          "the rejection is counted");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -135,11 +164,12 @@ class ThrottleTest {
 
   /**
    * Two gateway JVM processes, one client: the burst (10) plus the first request (1) is the whole
-   * budget, not per process, and the bucket read back from Redis holds that spending. A client whose
-   * bucket the test filled in Redis beforehand is refused by both processes at its first request:
-   * only a bucket read from Redis can know it. The refill rate is set very low so the counts cannot
-   * depend on timing. Caught breakages: a bucket per process (the key prefixed with the process id:
-   * the pre-filled client is accepted); a script that reads but never stores the state (40 accepted).
+   * budget, not per process, and the bucket read back from Redis holds that spending. A client
+   * whose bucket the test filled in Redis beforehand is refused by both processes at its first
+   * request: only a bucket read from Redis can know it. The refill rate is set very low so the
+   * counts cannot depend on timing. Caught breakages: a bucket per process (the key prefixed with
+   * the process id: the pre-filled client is accepted); a script that reads but never stores the
+   * state (40 accepted).
    */
   @Test
   void two_gateway_processes_share_one_clients_budget(@TempDir Path dir) throws Exception {
@@ -153,7 +183,8 @@ class ThrottleTest {
       Api a = new Api(vertx, ports[0], 20);
       Api b = new Api(vertx, ports[1], 20);
       for (int i = 0; i < 2; i++) awaitReady(i == 0 ? a : b, dir.resolve("p" + i + ".log"));
-      // Warm-up from other clients, so that a fresh JVM's first slow calls do not make the throttle fail open below.
+      // Warm-up from other clients, so that a fresh JVM's first slow calls do not make the throttle
+      // fail open below.
       for (int i = 0; i < 5; i++) {
         request(a, "198.51.100." + i).await(10, TimeUnit.SECONDS);
         request(b, "198.51.100." + (10 + i)).await(10, TimeUnit.SECONDS);
@@ -166,24 +197,39 @@ class ThrottleTest {
       long now = time.get(0).toLong() * 1000 + time.get(1).toLong() / 1000;
       redis.send(Command.HSET, fullKey, "e", 10_000, "l", now).await(5, TimeUnit.SECONDS);
       redis.send(Command.PEXPIRE, fullKey, 60_000).await(5, TimeUnit.SECONDS);
-      assertEquals(429, request(a, full).await(10, TimeUnit.SECONDS).statusCode(), "process A read the full bucket from Redis");
-      assertEquals(429, request(b, full).await(10, TimeUnit.SECONDS).statusCode(), "process B read the full bucket from Redis");
+      assertEquals(
+          429,
+          request(a, full).await(10, TimeUnit.SECONDS).statusCode(),
+          "process A read the full bucket from Redis");
+      assertEquals(
+          429,
+          request(b, full).await(10, TimeUnit.SECONDS).statusCode(),
+          "process B read the full bucket from Redis");
 
       List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
       for (int i = 0; i < 40; i++) all.add(request(i % 2 == 0 ? a : b, "192.0.2.44"));
       Future.all(all).await(30, TimeUnit.SECONDS);
       long accepted = all.stream().filter(f -> f.result().statusCode() == 200).count();
       long refused = all.stream().filter(f -> f.result().statusCode() == 429).count();
-      double extra = failOpen(a.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString())
-          + failOpen(b.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString());
-      assertTrue(accepted >= 11 && accepted <= 11 + extra, accepted + " accepted, " + extra + " let through by failing open");
+      double extra =
+          failOpen(a.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString())
+              + failOpen(b.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString());
+      assertTrue(
+          accepted >= 11 && accepted <= 11 + extra,
+          accepted + " accepted, " + extra + " let through by failing open");
       assertEquals(40, accepted + refused);
 
-      Response bucket = redis.send(Command.HGET, prefix + ":t:{192.0.2.44}", "e").await(5, TimeUnit.SECONDS);
+      Response bucket =
+          redis.send(Command.HGET, prefix + ":t:{192.0.2.44}", "e").await(5, TimeUnit.SECONDS);
       long excess = bucket.toLong();
       // Ten requests of excess, less the few thousandths drained at 0.001 request/s since.
-      assertTrue(excess > 9_900 && excess <= 10_000, "the shared bucket in Redis holds the spent burst: excess " + excess);
-      assertEquals(200, request(a, "192.0.2.45").await(10, TimeUnit.SECONDS).statusCode(), "another client has its own budget");
+      assertTrue(
+          excess > 9_900 && excess <= 10_000,
+          "the shared bucket in Redis holds the spent burst: excess " + excess);
+      assertEquals(
+          200,
+          request(a, "192.0.2.45").await(10, TimeUnit.SECONDS).statusCode(),
+          "another client has its own budget");
     } finally {
       for (Process p : processes) p.destroyForcibly();
       for (Process p : processes) p.waitFor(10, TimeUnit.SECONDS);
@@ -193,23 +239,52 @@ class ThrottleTest {
   }
 
   /** A gateway in a JVM of its own, as in production, on the shared test Redis. */
-  private static Process gatewayProcess(Path dir, String name, int port, String prefix) throws Exception {
+  private static Process gatewayProcess(Path dir, String name, int port, String prefix)
+      throws Exception {
     Path access = Files.writeString(dir.resolve(name + "-access.pem"), AccessTokens.publicKeyPem());
-    Path mediaKey = Files.writeString(dir.resolve(name + "-media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub = Files.writeString(dir.resolve(name + "-media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
+    Path mediaKey =
+        Files.writeString(dir.resolve(name + "-media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
+    Path mediaPub =
+        Files.writeString(dir.resolve(name + "-media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
     List<String> endpoints = new ArrayList<>();
     for (String e : TestRedis.endpoints()) endpoints.add("\"" + e + "\"");
-    Path config = Files.writeString(dir.resolve(name + ".yaml"), String.join("\n",
-        "server: {host: 127.0.0.1, port: " + port + "}",
-        "redis: {type: " + (TestRedis.cluster() ? "cluster" : "standalone") + ", endpoints: " + endpoints + ", keyPrefix: " + prefix + "}",
-        "accessTokens: {issuer: " + AccessTokens.ISSUER + ", publicKeys: [\"file:" + access + "\"]}",
-        "mediaTokens: {keys: [{kid: k1, privateKey: \"file:" + mediaKey + "\", publicKey: \"file:" + mediaPub + "\", active: true}]}",
-        "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
-        "throttle: {enabled: true, ratePerSecond: 0.001, burst: 10, trustedProxies: [127.0.0.1/32]}",
-        "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]", ""));
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.temppass.gateway.Main", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+    Path config =
+        Files.writeString(
+            dir.resolve(name + ".yaml"),
+            String.join(
+                "\n",
+                "server: {host: 127.0.0.1, port: " + port + "}",
+                "redis: {type: "
+                    + (TestRedis.cluster() ? "cluster" : "standalone")
+                    + ", endpoints: "
+                    + endpoints
+                    + ", keyPrefix: "
+                    + prefix
+                    + "}",
+                "accessTokens: {issuer: "
+                    + AccessTokens.ISSUER
+                    + ", publicKeys: [\"file:"
+                    + access
+                    + "\"]}",
+                "mediaTokens: {keys: [{kid: k1, privateKey: \"file:"
+                    + mediaKey
+                    + "\", publicKey: \"file:"
+                    + mediaPub
+                    + "\", active: true}]}",
+                "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
+                "throttle: {enabled: true, ratePerSecond: 0.001, burst: 10, trustedProxies: [127.0.0.1/32]}",
+                "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]",
+                ""));
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.temppass.gateway.Main",
+            "--config",
+            config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
   }
 
   private static void awaitReady(Api api, Path log) throws Exception {
@@ -225,7 +300,10 @@ class ThrottleTest {
     throw new AssertionError("gateway process did not become ready: " + Files.readString(log));
   }
 
-  /** X-Forwarded-For is believed only from a trusted proxy; otherwise the peer address is the client. */
+  /**
+   * X-Forwarded-For is believed only from a trusted proxy; otherwise the peer address is the
+   * client.
+   */
   @Test
   void forwarded_for_from_an_untrusted_peer_is_ignored() throws Exception {
     JsonObject config = throttled(0.001);
@@ -240,7 +318,9 @@ class ThrottleTest {
       Future.all(all).await(30, TimeUnit.SECONDS);
       long accepted = all.stream().filter(f -> f.result().statusCode() == 200).count();
       double extra = failOpen(g.metrics().scrape());
-      assertTrue(accepted >= 11 && accepted <= 11 + extra, accepted + " accepted, " + extra + " let through by failing open");
+      assertTrue(
+          accepted >= 11 && accepted <= 11 + extra,
+          accepted + " accepted, " + extra + " let through by failing open");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

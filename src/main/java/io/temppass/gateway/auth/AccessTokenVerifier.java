@@ -29,21 +29,21 @@ import java.util.Set;
 
 /**
  * Checks {@code Authorization: Bearer} access tokens with vertx-auth-jwt: signature against the
- * trusted keys, {@code iss}, {@code exp}/{@code nbf} with leeway, and scopes. One instance serves the
- * whole process (vertx-auth-jwt's verification is thread-safe).
+ * trusted keys, {@code iss}, {@code exp}/{@code nbf} with leeway, and scopes. One instance serves
+ * the whole process (vertx-auth-jwt's verification is thread-safe).
  *
- * <p>Keys are PEMs from configuration, or a JWKS (file or URL) re-read every
- * {@code jwksRefreshInterval} and, debounced by {@code jwksMinRefreshInterval}, when a token names an
+ * <p>Keys are PEMs from configuration, or a JWKS (file or URL) re-read every {@code
+ * jwksRefreshInterval} and, debounced by {@code jwksMinRefreshInterval}, when a token names an
  * unknown {@code kid}. Each read builds a new verifier and swaps it in whole, so a key removed from
  * the JWKS stops being trusted; a read that fails or yields no usable key keeps the current set.
  *
  * <p>Guards around the library: vertx-auth-jwt accepts unsigned tokens when it holds no key, so a
  * key set without keys is never installed; the token header's {@code alg} is checked against the
- * allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with a public key
- * can never be tried; a header with {@code crit} is refused, as the gateway understands no JWS
- * extension (RFC 7515 §4.1.11); and {@code exp}, {@code nbf} and {@code iat} must be numbers before the
- * library reads them (it throws on a string or a boolean, which would otherwise surface as a 500).
- * When {@code accessTokens.audience} is set, {@code aud} must name it.
+ * allow-list before the library sees it, so {@code none} or an HMAC algorithm keyed with a public
+ * key can never be tried; a header with {@code crit} is refused, as the gateway understands no JWS
+ * extension (RFC 7515 §4.1.11); and {@code exp}, {@code nbf} and {@code iat} must be numbers before
+ * the library reads them (it throws on a string or a boolean, which would otherwise surface as a
+ * 500). When {@code accessTokens.audience} is set, {@code aud} must name it.
  */
 public final class AccessTokenVerifier {
   private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
@@ -51,15 +51,16 @@ public final class AccessTokenVerifier {
   private record KeySet(JWTAuth jwt, Set<String> kids) {}
 
   /** A verified token, valid for the key set that verified it and until its own exp. */
-  private record Verified(KeySet keys, JsonObject claims, long validFromMillis, long validUntilMillis) {}
+  private record Verified(
+      KeySet keys, JsonObject claims, long validFromMillis, long validUntilMillis) {}
 
   /** Apps reuse one access token for hours; verifying its RSA signature once is enough. */
   static final int CACHE_LIMIT = 20_000;
 
   /**
-   * Verified tokens, at most {@code CACHE_LIMIT} (least used go first), each gone at its own
-   * {@code validUntilMillis}, never later. Maintenance runs on the calling thread rather than the
-   * common pool, so eviction never queues behind other work.
+   * Verified tokens, at most {@code CACHE_LIMIT} (least used go first), each gone at its own {@code
+   * validUntilMillis}, never later. Maintenance runs on the calling thread rather than the common
+   * pool, so eviction never queues behind other work.
    */
   private final Cache<String, Verified> verified;
 
@@ -76,19 +77,29 @@ public final class AccessTokenVerifier {
     this.vertx = vertx;
     this.settings = settings;
     this.algorithms = Set.copyOf(settings.algorithms());
-    this.verified = Caffeine.newBuilder()
-        .maximumSize(cacheLimit)
-        .expireAfter(Expiry.creating((String token, Verified v) -> Duration.ofMillis(Math.max(0, v.validUntilMillis() - System.currentTimeMillis()))))
-        .executor(Runnable::run)
-        .build();
+    this.verified =
+        Caffeine.newBuilder()
+            .maximumSize(cacheLimit)
+            .expireAfter(
+                Expiry.creating(
+                    (String token, Verified v) ->
+                        Duration.ofMillis(
+                            Math.max(0, v.validUntilMillis() - System.currentTimeMillis()))))
+            .executor(Runnable::run)
+            .build();
   }
 
-  /** Loads the keys (reading the JWKS once) and starts the refresh schedule; fails naming the setting. */
+  /**
+   * Loads the keys (reading the JWKS once) and starts the refresh schedule; fails naming the
+   * setting.
+   */
   public static Future<AccessTokenVerifier> create(Vertx vertx, AccessTokens settings) {
     return create(vertx, settings, CACHE_LIMIT);
   }
 
-  /** {@link #create(Vertx, AccessTokens)} with another cache bound, so a test can fill the cache. */
+  /**
+   * {@link #create(Vertx, AccessTokens)} with another cache bound, so a test can fill the cache.
+   */
   static Future<AccessTokenVerifier> create(Vertx vertx, AccessTokens settings, int cacheLimit) {
     AccessTokenVerifier verifier = new AccessTokenVerifier(vertx, settings, cacheLimit);
     if (settings.jwks() == null) {
@@ -100,12 +111,20 @@ public final class AccessTokenVerifier {
       return Future.succeededFuture(verifier);
     }
     verifier.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000));
-    return verifier.refresh()
-        .recover(err -> Future.failedFuture(new ConfigException("accessTokens.jwks", "no usable key could be loaded: " + err.getMessage())))
-        .map(v -> {
-          verifier.timerId = vertx.setPeriodic(settings.jwksRefreshInterval().toMillis(), id -> verifier.refresh());
-          return verifier;
-        });
+    return verifier
+        .refresh()
+        .recover(
+            err ->
+                Future.failedFuture(
+                    new ConfigException(
+                        "accessTokens.jwks", "no usable key could be loaded: " + err.getMessage())))
+        .map(
+            v -> {
+              verifier.timerId =
+                  vertx.setPeriodic(
+                      settings.jwksRefreshInterval().toMillis(), id -> verifier.refresh());
+              return verifier;
+            });
   }
 
   public void close() {
@@ -115,9 +134,12 @@ public final class AccessTokenVerifier {
 
   /** Claims of a valid client access token (carrying {@code accessTokens.requiredScope}). */
   public Future<JsonObject> verify(String authorizationHeader) {
-    return verifySignature(authorizationHeader).compose(claims -> hasScope(claims, settings.requiredScope())
-        ? Future.succeededFuture(claims)
-        : Future.failedFuture("missing scope " + settings.requiredScope()));
+    return verifySignature(authorizationHeader)
+        .compose(
+            claims ->
+                hasScope(claims, settings.requiredScope())
+                    ? Future.succeededFuture(claims)
+                    : Future.failedFuture("missing scope " + settings.requiredScope()));
   }
 
   /**
@@ -125,7 +147,8 @@ public final class AccessTokenVerifier {
    * their own scope), or a failed future with a reason fit for logs (never the token itself).
    */
   public Future<JsonObject> verifySignature(String authorizationHeader) {
-    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorizationHeader == null
+        || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture("missing bearer token");
     }
     String token = authorizationHeader.substring(7).trim();
@@ -135,29 +158,39 @@ public final class AccessTokenVerifier {
     if (cached != null) return Future.succeededFuture(cached);
     JsonObject header = header(token);
     Object alg = header == null ? null : header.getValue("alg");
-    if (!(alg instanceof String) || !algorithms.contains(alg)) return Future.failedFuture("algorithm not allowed");
-    if (header.containsKey("crit")) return Future.failedFuture("critical header extension not understood");
+    if (!(alg instanceof String) || !algorithms.contains(alg))
+      return Future.failedFuture("algorithm not allowed");
+    if (header.containsKey("crit"))
+      return Future.failedFuture("critical header extension not understood");
     String malformed = malformedTimeClaim(token);
     if (malformed != null) return Future.failedFuture(malformed);
     Object kid = header.getValue("kid");
     if (settings.jwks() != null && kid instanceof String k && !keys.kids().contains(k)) {
-      return refreshForUnknownKid().compose(v -> keys.kids().contains(k) ? authenticate(token) : Future.failedFuture("unknown kid"));
+      return refreshForUnknownKid()
+          .compose(
+              v ->
+                  keys.kids().contains(k)
+                      ? authenticate(token)
+                      : Future.failedFuture("unknown kid"));
     }
     return authenticate(token);
   }
 
   /**
-   * When {@code accessTokens.clientServiceProviders} maps clients to providers, whether this token's
-   * client (claim {@code accessTokens.clientIdClaim}) may call {@code serviceProvider}.
+   * When {@code accessTokens.clientServiceProviders} maps clients to providers, whether this
+   * token's client (claim {@code accessTokens.clientIdClaim}) may call {@code serviceProvider}.
    */
   public boolean mayCall(JsonObject claims, String serviceProvider) {
     if (settings.clientServiceProviders().isEmpty()) return true;
     Object client = claims.getValue(settings.clientIdClaim());
-    List<String> allowed = client instanceof String c ? settings.clientServiceProviders().get(c) : null;
+    List<String> allowed =
+        client instanceof String c ? settings.clientServiceProviders().get(c) : null;
     return allowed != null && allowed.contains(serviceProvider);
   }
 
-  /** {@code scopes} as Adobe sends it (a string separated by spaces or commas) or as a JSON array. */
+  /**
+   * {@code scopes} as Adobe sends it (a string separated by spaces or commas) or as a JSON array.
+   */
   public static boolean hasScope(JsonObject claims, String scope) {
     Object scopes = claims.getValue("scopes");
     if (scopes instanceof String s) return containsScope(s, scope);
@@ -165,7 +198,10 @@ public final class AccessTokenVerifier {
     return false;
   }
 
-  /** Whether {@code scope} is one of the space- or comma-separated words of {@code scopes}, without compiling a regex per request. */
+  /**
+   * Whether {@code scope} is one of the space- or comma-separated words of {@code scopes}, without
+   * compiling a regex per request.
+   */
   private static boolean containsScope(String scopes, String scope) {
     if (scope.isEmpty()) return List.of(scopes.split("[ ,]+")).contains(scope);
     int n = scopes.length();
@@ -173,16 +209,17 @@ public final class AccessTokenVerifier {
     while (start <= n) {
       int end = start;
       while (end < n && scopes.charAt(end) != ' ' && scopes.charAt(end) != ',') end++;
-      if (end - start == scope.length() && scopes.regionMatches(start, scope, 0, scope.length())) return true;
+      if (end - start == scope.length() && scopes.regionMatches(start, scope, 0, scope.length()))
+        return true;
       start = end + 1;
     }
     return false;
   }
 
   /**
-   * The claims of {@code token} when the current key set verified it and it is valid now, else null.
-   * The cache drops the entry at the token's exp (plus leeway); nbf is checked here, as a token may be
-   * verified (within the leeway) before it starts.
+   * The claims of {@code token} when the current key set verified it and it is valid now, else
+   * null. The cache drops the entry at the token's exp (plus leeway); nbf is checked here, as a
+   * token may be verified (within the leeway) before it starts.
    */
   private JsonObject cached(String token) {
     Verified hit = verified.getIfPresent(token);
@@ -204,20 +241,24 @@ public final class AccessTokenVerifier {
     try {
       user = current.jwt().authenticate(new TokenCredentials(token));
     } catch (RuntimeException e) {
-      // The library throws, rather than failing its future, on some malformed claims: a bad token, not a server error.
+      // The library throws, rather than failing its future, on some malformed claims: a bad token,
+      // not a server error.
       return Future.failedFuture("malformed token: " + e.getClass().getSimpleName());
     }
-    return user.compose(u -> {
-      // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
-      JsonObject claims = u.attributes().getJsonObject("accessToken", u.principal());
-      if (!(claims.getValue("exp") instanceof Number exp)) return Future.failedFuture("token has no exp");
-      if (settings.audience() != null && !hasAudience(claims, settings.audience())) return Future.failedFuture("audience not accepted");
-      long leeway = settings.leeway().toMillis();
-      long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
-      // A key set swapped by a JWKS refresh invalidates every entry verified with the old one.
-      verified.put(token, new Verified(current, claims, nbf, exp.longValue() * 1000 + leeway));
-      return Future.succeededFuture(claims);
-    });
+    return user.compose(
+        u -> {
+          // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
+          JsonObject claims = u.attributes().getJsonObject("accessToken", u.principal());
+          if (!(claims.getValue("exp") instanceof Number exp))
+            return Future.failedFuture("token has no exp");
+          if (settings.audience() != null && !hasAudience(claims, settings.audience()))
+            return Future.failedFuture("audience not accepted");
+          long leeway = settings.leeway().toMillis();
+          long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
+          // A key set swapped by a JWKS refresh invalidates every entry verified with the old one.
+          verified.put(token, new Verified(current, claims, nbf, exp.longValue() * 1000 + leeway));
+          return Future.succeededFuture(claims);
+        });
   }
 
   /** {@code aud} as a single string or an array of strings (RFC 7519 §4.1.3). */
@@ -228,7 +269,10 @@ public final class AccessTokenVerifier {
     return false;
   }
 
-  /** A reason when {@code exp}, {@code nbf} or {@code iat} is present but not a number; null otherwise. */
+  /**
+   * A reason when {@code exp}, {@code nbf} or {@code iat} is present but not a number; null
+   * otherwise.
+   */
   private static String malformedTimeClaim(String token) {
     JsonObject claims = part(token, 1);
     if (claims == null) return "malformed token";
@@ -243,24 +287,37 @@ public final class AccessTokenVerifier {
 
   private synchronized Future<Void> refreshForUnknownKid() {
     if (refreshing != null) return refreshing;
-    if (System.currentTimeMillis() - lastRefresh < settings.jwksMinRefreshInterval().toMillis()) return Future.succeededFuture();
+    if (System.currentTimeMillis() - lastRefresh < settings.jwksMinRefreshInterval().toMillis())
+      return Future.succeededFuture();
     return refresh();
   }
 
-  /** Reads the JWKS and swaps in a verifier built from it; the current one stays when that fails. */
+  /**
+   * Reads the JWKS and swaps in a verifier built from it; the current one stays when that fails.
+   */
   synchronized Future<Void> refresh() {
     if (refreshing != null) return refreshing;
     lastRefresh = System.currentTimeMillis();
-    Future<Void> f = readJwks().map(jwks -> {
-      keys = fromJwks(jwks);
-      return (Void) null;
-    }).onFailure(err -> LOG.log(System.Logger.Level.WARNING, "access-token JWKS refresh failed, keeping the current keys: " + err.getMessage()));
+    Future<Void> f =
+        readJwks()
+            .map(
+                jwks -> {
+                  keys = fromJwks(jwks);
+                  return (Void) null;
+                })
+            .onFailure(
+                err ->
+                    LOG.log(
+                        System.Logger.Level.WARNING,
+                        "access-token JWKS refresh failed, keeping the current keys: "
+                            + err.getMessage()));
     refreshing = f;
-    f.onComplete(ar -> {
-      synchronized (this) {
-        refreshing = null;
-      }
-    });
+    f.onComplete(
+        ar -> {
+          synchronized (this) {
+            refreshing = null;
+          }
+        });
     return f;
   }
 
@@ -270,9 +327,18 @@ public final class AccessTokenVerifier {
     if (location.startsWith("file:")) {
       body = vertx.fileSystem().readFile(location.substring(5));
     } else {
-      body = http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(location).setTimeout(5000))
-          .compose(req -> req.send())
-          .compose(resp -> resp.statusCode() == 200 ? resp.body() : Future.failedFuture("HTTP " + resp.statusCode()));
+      body =
+          http.request(
+                  new RequestOptions()
+                      .setMethod(HttpMethod.GET)
+                      .setAbsoluteURI(location)
+                      .setTimeout(5000))
+              .compose(req -> req.send())
+              .compose(
+                  resp ->
+                      resp.statusCode() == 200
+                          ? resp.body()
+                          : Future.failedFuture("HTTP " + resp.statusCode()));
     }
     return body.map(b -> new JsonObject(b));
   }
@@ -289,17 +355,24 @@ public final class AccessTokenVerifier {
       options.addJwk(jwk.copy().put("alg", alg));
       if (jwk.getValue("kid") instanceof String kid) kids.add(kid);
     }
-    if (options.getJwks().isEmpty()) throw new IllegalStateException("the JWKS holds no key for algorithms " + settings.algorithms());
+    if (options.getJwks().isEmpty())
+      throw new IllegalStateException(
+          "the JWKS holds no key for algorithms " + settings.algorithms());
     return new KeySet(JWTAuth.create(vertx, options), Set.copyOf(kids));
   }
 
-  /** The JWK's own {@code alg} when allowed; else, for keys that name none, the first allowed one of their family. */
+  /**
+   * The JWK's own {@code alg} when allowed; else, for keys that name none, the first allowed one of
+   * their family.
+   */
   private String algorithmFor(JsonObject jwk) {
     String alg = jwk.getString("alg");
     if (alg != null) return algorithms.contains(alg) ? alg : null;
-    String family = "EC".equals(jwk.getString("kty")) ? "ES" : "RSA".equals(jwk.getString("kty")) ? "RS" : null;
+    String family =
+        "EC".equals(jwk.getString("kty")) ? "ES" : "RSA".equals(jwk.getString("kty")) ? "RS" : null;
     if (family == null) return null;
-    for (String a : settings.algorithms()) if (a.startsWith(family) || (family.equals("RS") && a.startsWith("PS"))) return a;
+    for (String a : settings.algorithms())
+      if (a.startsWith(family) || (family.equals("RS") && a.startsWith("PS"))) return a;
     return null;
   }
 
@@ -308,24 +381,30 @@ public final class AccessTokenVerifier {
     for (int i = 0; i < pems.size(); i++) {
       String keyType = keyType(pems.get(i), "accessTokens.publicKeys[" + i + "]");
       for (String alg : settings.algorithms()) {
-        if (family(alg).equals(keyType)) options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pems.get(i)));
+        if (family(alg).equals(keyType))
+          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pems.get(i)));
       }
     }
     // JWTAuthOptions has no list at all until a key is added: null, not empty.
     if (options.getPubSecKeys() == null || options.getPubSecKeys().isEmpty()) {
-      throw new ConfigException("accessTokens.publicKeys", "no verification key loaded for algorithms " + settings.algorithms());
+      throw new ConfigException(
+          "accessTokens.publicKeys",
+          "no verification key loaded for algorithms " + settings.algorithms());
     }
     try {
       return new KeySet(JWTAuth.create(vertx, options), Set.of());
     } catch (RuntimeException e) {
-      throw new ConfigException("accessTokens.publicKeys", "rejected by the JWT library: " + e.getMessage());
+      throw new ConfigException(
+          "accessTokens.publicKeys", "rejected by the JWT library: " + e.getMessage());
     }
   }
 
   private JWTAuthOptions options() {
-    return new JWTAuthOptions().setJWTOptions(new JWTOptions()
-        .setIssuer(settings.issuer())
-        .setLeeway((int) settings.leeway().toSeconds()));
+    return new JWTAuthOptions()
+        .setJWTOptions(
+            new JWTOptions()
+                .setIssuer(settings.issuer())
+                .setLeeway((int) settings.leeway().toSeconds()));
   }
 
   private static JsonObject header(String token) {
@@ -338,7 +417,8 @@ public final class AccessTokenVerifier {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[index].isEmpty()) return null;
     try {
-      return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
+      return new JsonObject(
+          new String(Base64.getUrlDecoder().decode(parts[index]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       return null;
     }

@@ -8,34 +8,70 @@ import java.util.Map;
 /**
  * The immutable messages between the HTTP verticle and the MVPD verticles (sessions, login,
  * profiles, authorization, logout; {@link MvpdApi}). Every reply either carries a result or an
- * {@link ErrorCode} the HTTP side renders; a failed reply means the state store (Redis) was unavailable.
+ * {@link ErrorCode} the HTTP side renders; a failed reply means the state store (Redis) was
+ * unavailable.
  */
 public final class MvpdMessages {
-  static final List<Class<?>> TYPES = List.of(SessionRequest.class, SessionReply.class, SessionInfoRequest.class, SessionInfoReply.class,
-      LoginStart.class, LoginComplete.class, BrowserReply.class, ProfilesRequest.class, ProfilesReply.class, AuthorizeRequest.class,
-      AuthorizeReply.class, LogoutRequest.class, LogoutReply.class);
+  static final List<Class<?>> TYPES =
+      List.of(
+          SessionRequest.class,
+          SessionReply.class,
+          SessionInfoRequest.class,
+          SessionInfoReply.class,
+          LoginStart.class,
+          LoginComplete.class,
+          BrowserReply.class,
+          ProfilesRequest.class,
+          ProfilesReply.class,
+          AuthorizeRequest.class,
+          AuthorizeReply.class,
+          LogoutRequest.class,
+          LogoutReply.class);
 
   private MvpdMessages() {}
 
-  /** Who is calling: the device's keyed hash and the client application's id (from the access token). */
+  /**
+   * Who is calling: the device's keyed hash and the client application's id (from the access
+   * token).
+   */
   public record Caller(String deviceHash, String clientId) {}
 
   /**
    * Create ({@code code} null) or resume an authentication session with whatever of {@code mvpd},
-   * {@code domainName} and {@code redirectUrl} the app sent (absent ones null); {@code deviceInfo} is
-   * the raw {@code X-Device-Info} header, kept for the session's information call.
+   * {@code domainName} and {@code redirectUrl} the app sent (absent ones null); {@code deviceInfo}
+   * is the raw {@code X-Device-Info} header, kept for the session's information call.
    */
-  public record SessionRequest(String serviceProvider, String code, Caller caller, String mvpd, String domainName, String redirectUrl,
-                               String deviceInfo) {}
+  public record SessionRequest(
+      String serviceProvider,
+      String code,
+      Caller caller,
+      String mvpd,
+      String domainName,
+      String redirectUrl,
+      String deviceInfo) {}
 
   /** The sessions API's answer (Adobe's fields), or {@code error}. */
-  public record SessionReply(ErrorCode error, String actionName, String actionType, String reasonType, List<String> missingParameters,
-                             String url, String code, String mvpd, long notBefore, long notAfter) {}
+  public record SessionReply(
+      ErrorCode error,
+      String actionName,
+      String actionType,
+      String reasonType,
+      List<String> missingParameters,
+      String url,
+      String code,
+      String mvpd,
+      long notBefore,
+      long notAfter) {}
 
   public record SessionInfoRequest(String serviceProvider, String code, Caller caller) {}
 
-  public record SessionInfoReply(ErrorCode error, Map<String, String> existingParameters, List<String> missingParameters, String deviceInfo,
-                                 long notBefore, long notAfter) {}
+  public record SessionInfoReply(
+      ErrorCode error,
+      Map<String, String> existingParameters,
+      List<String> missingParameters,
+      String deviceInfo,
+      long notBefore,
+      long notAfter) {}
 
   /** The browser step {@code GET /api/v2/authenticate/{sp}/{code}}. */
   public record LoginStart(String serviceProvider, String code) {}
@@ -43,7 +79,10 @@ public final class MvpdMessages {
   /** The MVPD's redirect back: every query parameter it sent. */
   public record LoginComplete(Map<String, String> query) {}
 
-  /** A browser-facing answer: a redirect to {@code location}, or an HTML error page with {@code status} and {@code message}. */
+  /**
+   * A browser-facing answer: a redirect to {@code location}, or an HTML error page with {@code
+   * status} and {@code message}.
+   */
   public record BrowserReply(String location, int status, String message) {}
 
   /**
@@ -53,18 +92,33 @@ public final class MvpdMessages {
   public record ProfilesRequest(String serviceProvider, String mvpd, String code, Caller caller) {}
 
   /** A regular profile as the profiles API shows it; {@code attributes} are plain values. */
-  public record Profile(String mvpd, long notBefore, long notAfter, Map<String, Object> attributes) {}
+  public record Profile(
+      String mvpd, long notBefore, long notAfter, Map<String, Object> attributes) {}
 
   public record ProfilesReply(ErrorCode error, List<Profile> profiles) {}
 
-  /** Ask the MVPD (through the decision cache) about each resource, for the device's regular profile. */
-  public record AuthorizeRequest(IntegrationConfig integration, String deviceHash, List<String> resources, String clientIp, boolean preauthorize) {}
+  /**
+   * Ask the MVPD (through the decision cache) about each resource, for the device's regular
+   * profile.
+   */
+  public record AuthorizeRequest(
+      IntegrationConfig integration,
+      String deviceHash,
+      List<String> resources,
+      String clientIp,
+      boolean preauthorize) {}
 
   /**
    * One resource's MVPD decision: {@code error} null means permit, valid in [notBefore, notAfter);
    * {@code fresh} when the MVPD was asked for this request (not answered from the decision cache).
    */
-  public record MvpdItem(String resource, ErrorCode error, String details, long notBefore, long notAfter, boolean fresh) {
+  public record MvpdItem(
+      String resource,
+      ErrorCode error,
+      String details,
+      long notBefore,
+      long notAfter,
+      boolean fresh) {
     public boolean permitted() {
       return error == null;
     }
@@ -72,8 +126,11 @@ public final class MvpdMessages {
 
   public record AuthorizeReply(List<MvpdItem> items) {}
 
-  public record LogoutRequest(IntegrationConfig integration, String deviceHash, String redirectUrl) {}
+  public record LogoutRequest(
+      IntegrationConfig integration, String deviceHash, String redirectUrl) {}
 
-  /** Adobe's logout answer for one mvpd; {@code url} only for {@code logout}/{@code interactive}. */
+  /**
+   * Adobe's logout answer for one mvpd; {@code url} only for {@code logout}/{@code interactive}.
+   */
   public record LogoutReply(String actionName, String actionType, String url) {}
 }

@@ -13,7 +13,10 @@ import io.temppass.gateway.bus.MvpdMessages.SessionReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
 import io.vertx.core.Future;
 
-/** Sessions, the browser's login steps, profiles and logout: the MVPD verticle's session service ({@link MvpdApi}). */
+/**
+ * Sessions, the browser's login steps, profiles and logout: the MVPD verticle's session service
+ * ({@link MvpdApi}).
+ */
 public interface MvpdSessionsApi {
   Future<SessionReply> session(SessionRequest request);
 

@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The TempPass verticle's service: decisions, profiles (which never start a clock) and resets. The
- * HTTP side calls it through {@link #overBus}; the TempPass verticle answers through {@link #serve}.
- * A failed future's cause is read with {@link BusFailures#errorCode}.
+ * HTTP side calls it through {@link #overBus}; the TempPass verticle answers through {@link
+ * #serve}. A failed future's cause is read with {@link BusFailures#errorCode}.
  */
 public interface TempPassApi {
   Future<TempPassOutcome> decide(TempPassRequest request);
@@ -27,13 +27,17 @@ public interface TempPassApi {
 
   /**
    * Calls over the local event bus, each waiting at most {@code delivery}'s timeout. Made on the
-   * caller's event loop, so each call goes to the TempPass verticle on that same loop ({@link SameLoop}).
+   * caller's event loop, so each call goes to the TempPass verticle on that same loop ({@link
+   * SameLoop}).
    */
   static TempPassApi overBus(Vertx vertx, DeliveryOptions delivery) {
     return new TempPassBus(vertx.eventBus(), delivery);
   }
 
-  /** Answers the TempPass addresses with {@code service}; returns the consumers, for {@link SameLoop#unregister}. */
+  /**
+   * Answers the TempPass addresses with {@code service}; returns the consumers, for {@link
+   * SameLoop#unregister}.
+   */
   static List<MessageConsumer<?>> serve(EventBus bus, TempPassApi service, System.Logger log) {
     List<MessageConsumer<?>> consumers = new ArrayList<>();
     consumers.addAll(SameLoop.serve(bus, TempPassBus.DECIDE, service::decide, log));

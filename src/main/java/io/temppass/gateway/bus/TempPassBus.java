@@ -9,7 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
-/** {@link TempPassApi} over the local event bus: one request and its reply per call, as before the interface. */
+/**
+ * {@link TempPassApi} over the local event bus: one request and its reply per call, as before the
+ * interface.
+ */
 final class TempPassBus implements TempPassApi {
   static final String DECIDE = "temppass.decide";
   static final String PROFILE = "temppass.profile";
@@ -17,8 +20,10 @@ final class TempPassBus implements TempPassApi {
 
   private final EventBus bus;
   private final DeliveryOptions delivery;
+
   /** Made on the caller's event loop, once: the routes are fields, not per-call objects. */
   private final SameLoop.Route decide = SameLoop.route(DECIDE);
+
   private final SameLoop.Route profile = SameLoop.route(PROFILE);
   private final SameLoop.Route reset = SameLoop.route(RESET);
 

@@ -11,22 +11,27 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The token verticle's service: media tokens for permitted resources. The HTTP side calls it through
- * {@link #overBus}; the token verticle answers through {@link #serve}.
+ * The token verticle's service: media tokens for permitted resources. The HTTP side calls it
+ * through {@link #overBus}; the token verticle answers through {@link #serve}.
  */
 public interface TokenApi {
   Future<SignedTokens> sign(SignRequest request);
 
-  /** Calls over the local event bus; made on the caller's event loop, like {@link TempPassApi#overBus}. */
+  /**
+   * Calls over the local event bus; made on the caller's event loop, like {@link
+   * TempPassApi#overBus}.
+   */
   static TokenApi overBus(Vertx vertx, DeliveryOptions delivery) {
     return new TokenBus(vertx.eventBus(), delivery);
   }
 
   /**
-   * Answers the signing address with {@code signer}. Signing is synchronous CPU work, so the reply is
-   * sent at once, without a {@link Future} per request.
+   * Answers the signing address with {@code signer}. Signing is synchronous CPU work, so the reply
+   * is sent at once, without a {@link Future} per request.
    */
-  static List<MessageConsumer<SignRequest>> serve(EventBus bus, Function<SignRequest, SignedTokens> signer) {
-    return SameLoop.<SignRequest>consumers(bus, TokenBus.SIGN, msg -> msg.reply(signer.apply(msg.body())));
+  static List<MessageConsumer<SignRequest>> serve(
+      EventBus bus, Function<SignRequest, SignedTokens> signer) {
+    return SameLoop.<SignRequest>consumers(
+        bus, TokenBus.SIGN, msg -> msg.reply(signer.apply(msg.body())));
   }
 }

@@ -3,8 +3,8 @@ package io.temppass.gateway.config;
 import java.util.List;
 
 /**
- * Invalid configuration. Each problem starts with the setting's path, so start-up logs name it; when
- * several settings are wrong, {@link #problems()} lists every one (the message is the first).
+ * Invalid configuration. Each problem starts with the setting's path, so start-up logs name it;
+ * when several settings are wrong, {@link #problems()} lists every one (the message is the first).
  */
 public final class ConfigException extends RuntimeException {
   private final List<String> problems;

@@ -26,19 +26,22 @@ import java.util.TreeMap;
 /**
  * Reads a YAML configuration file and applies environment overrides.
  *
- * <p>An override is {@code TEMPPASS_} followed by the setting's path, segments separated by a double
- * underscore; a segment matches a key ignoring case and single underscores, and list items are
- * addressed by index: {@code TEMPPASS_REDIS__POOL_SIZE=64}, {@code TEMPPASS_IDENTITY__HASH_SECRET=…},
- * {@code TEMPPASS_INTEGRATIONS__0__TTL=10m}. Values that look like JSON (numbers, booleans, lists,
- * objects) are read as JSON, everything else as a string.
+ * <p>An override is {@code TEMPPASS_} followed by the setting's path, segments separated by a
+ * double underscore; a segment matches a key ignoring case and single underscores, and list items
+ * are addressed by index: {@code TEMPPASS_REDIS__POOL_SIZE=64}, {@code
+ * TEMPPASS_IDENTITY__HASH_SECRET=…}, {@code TEMPPASS_INTEGRATIONS__0__TTL=10m}. Values that look
+ * like JSON (numbers, booleans, lists, objects) are read as JSON, everything else as a string.
  */
 public final class ConfigLoader {
   public static final String ENV_PREFIX = "TEMPPASS_";
+
   /**
-   * Variables of the process itself, not settings: which file to read and how to log. They share the
-   * prefix for the operator's convenience, so the settings namespace must leave them out.
+   * Variables of the process itself, not settings: which file to read and how to log. They share
+   * the prefix for the operator's convenience, so the settings namespace must leave them out.
    */
-  public static final Set<String> PROCESS_VARIABLES = Set.of("TEMPPASS_CONFIG", "TEMPPASS_LOG_FORMAT");
+  public static final Set<String> PROCESS_VARIABLES =
+      Set.of("TEMPPASS_CONFIG", "TEMPPASS_LOG_FORMAT");
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
@@ -58,9 +61,11 @@ public final class ConfigLoader {
 
   /**
    * As {@link #tree(List, Map)}, and fills {@code overrides} with the path of every setting an
-   * environment variable set, mapped to that variable, so that a problem can name where the value came from.
+   * environment variable set, mapped to that variable, so that a problem can name where the value
+   * came from.
    */
-  public static JsonObject tree(List<Path> files, Map<String, String> env, Map<String, String> overrides) {
+  public static JsonObject tree(
+      List<Path> files, Map<String, String> env, Map<String, String> overrides) {
     JsonObject tree = new JsonObject();
     List<String> problems = new ArrayList<>();
     for (Path file : files) {
@@ -76,20 +81,29 @@ public final class ConfigLoader {
   }
 
   private static JsonObject read(Path file) {
-    if (Files.isDirectory(file)) throw new ConfigException(file.toString(), "is a directory; --config and TEMPPASS_CONFIG name a YAML file");
-    if (!Files.isRegularFile(file)) throw new ConfigException(file.toString(), "configuration file not found");
+    if (Files.isDirectory(file))
+      throw new ConfigException(
+          file.toString(), "is a directory; --config and TEMPPASS_CONFIG name a YAML file");
+    if (!Files.isRegularFile(file))
+      throw new ConfigException(file.toString(), "configuration file not found");
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot be read: " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getClass().getSimpleName()));
+      throw new ConfigException(
+          file.toString(),
+          "cannot be read: "
+              + (e instanceof java.nio.file.AccessDeniedException
+                  ? "permission denied"
+                  : e.getClass().getSimpleName()));
     }
     try {
       List<String> duplicates = duplicateKeys(file, bytes);
       if (!duplicates.isEmpty()) throw ConfigException.of(duplicates);
       JsonNode parsed = YAML.readTree(bytes);
       if (parsed.isMissingNode() || parsed.isNull()) return new JsonObject();
-      if (!parsed.isObject()) throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
+      if (!parsed.isObject())
+        throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
       return new JsonObject(YAML.convertValue(parsed, MAP));
     } catch (IOException e) {
       throw new ConfigException(file.toString(), "is not valid YAML: " + yamlProblem(e));
@@ -97,11 +111,12 @@ public final class ConfigLoader {
   }
 
   /**
-   * Every key given twice in one mapping, at any level, with both lines. A YAML parser keeps the last
-   * one silently, so a second {@code server:} block used to replace the first whole (default port,
-   * host and timeouts). Hand-written because Jackson's own check ({@code STRICT_DUPLICATE_DETECTION})
-   * stops at the first duplicate and names only the second line ({@code Duplicate field 'server'} at
-   * line 40), while the operator is owed every duplicate and both of its lines.
+   * Every key given twice in one mapping, at any level, with both lines. A YAML parser keeps the
+   * last one silently, so a second {@code server:} block used to replace the first whole (default
+   * port, host and timeouts). Hand-written because Jackson's own check ({@code
+   * STRICT_DUPLICATE_DETECTION}) stops at the first duplicate and names only the second line
+   * ({@code Duplicate field 'server'} at line 40), while the operator is owed every duplicate and
+   * both of its lines.
    */
   private static List<String> duplicateKeys(Path file, byte[] bytes) throws IOException {
     List<String> out = new ArrayList<>();
@@ -111,7 +126,8 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static void duplicateKeys(JsonParser parser, String path, Path file, List<String> out) throws IOException {
+  private static void duplicateKeys(JsonParser parser, String path, Path file, List<String> out)
+      throws IOException {
     if (parser.currentToken() == JsonToken.START_OBJECT) {
       Map<String, JsonLocation> seen = new HashMap<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -120,33 +136,60 @@ public final class ConfigLoader {
         String keyPath = path.isEmpty() ? key : path + "." + key;
         JsonLocation first = seen.putIfAbsent(key, here);
         if (first != null) {
-          String where = first.getLineNr() != here.getLineNr() ? "lines " + first.getLineNr() + " and " + here.getLineNr()
-              : "line " + here.getLineNr() + ", columns " + first.getColumnNr() + " and " + here.getColumnNr();
-          out.add(keyPath + ": duplicate key in " + file + ", " + where + " (YAML would keep only the second, silently): merge them into one");
+          String where =
+              first.getLineNr() != here.getLineNr()
+                  ? "lines " + first.getLineNr() + " and " + here.getLineNr()
+                  : "line "
+                      + here.getLineNr()
+                      + ", columns "
+                      + first.getColumnNr()
+                      + " and "
+                      + here.getColumnNr();
+          out.add(
+              keyPath
+                  + ": duplicate key in "
+                  + file
+                  + ", "
+                  + where
+                  + " (YAML would keep only the second, silently): merge them into one");
         }
         parser.nextToken();
         duplicateKeys(parser, keyPath, file, out);
       }
     } else if (parser.currentToken() == JsonToken.START_ARRAY) {
       int index = 0;
-      while (parser.nextToken() != JsonToken.END_ARRAY) duplicateKeys(parser, path + "[" + index++ + "]", file, out);
+      while (parser.nextToken() != JsonToken.END_ARRAY)
+        duplicateKeys(parser, path + "[" + index++ + "]", file, out);
     }
   }
 
   /** The parser's own problem with its line and column, without the Java exception around it. */
   private static String yamlProblem(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
-        return "line " + (y.getProblemMark().getLine() + 1) + ", column " + (y.getProblemMark().getColumn() + 1) + ": " + y.getProblem();
+      if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y
+          && y.getProblemMark() != null) {
+        return "line "
+            + (y.getProblemMark().getLine() + 1)
+            + ", column "
+            + (y.getProblemMark().getColumn() + 1)
+            + ": "
+            + y.getProblem();
       }
     }
     if (e instanceof JsonProcessingException j && j.getLocation() != null) {
-      return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ": " + firstLine(j.getOriginalMessage());
+      return "line "
+          + j.getLocation().getLineNr()
+          + ", column "
+          + j.getLocation().getColumnNr()
+          + ": "
+          + firstLine(j.getOriginalMessage());
     }
     return firstLine(e.getMessage());
   }
 
-  /** Applies the overrides; returns each overridden setting's path with the variable that set it. */
+  /**
+   * Applies the overrides; returns each overridden setting's path with the variable that set it.
+   */
   static Map<String, String> applyEnvironment(JsonObject tree, Map<String, String> env) {
     Map<String, String> overridden = new HashMap<>();
     // Sorted so that the outcome never depends on the environment's iteration order.
@@ -159,13 +202,15 @@ public final class ConfigLoader {
   }
 
   /**
-   * The problem, followed by the variable that set the setting it names when one did:
-   * {@code redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)}.
+   * The problem, followed by the variable that set the setting it names when one did: {@code
+   * redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)}.
    */
   public static String withOrigin(String problem, Map<String, String> overrides) {
     for (Map.Entry<String, String> o : overrides.entrySet()) {
       String path = o.getKey();
-      if (problem.startsWith(path) && problem.length() > path.length() && ":.[".indexOf(problem.charAt(path.length())) >= 0) {
+      if (problem.startsWith(path)
+          && problem.length() > path.length()
+          && ":.[".indexOf(problem.charAt(path.length())) >= 0) {
         return problem + " (set by " + o.getValue() + ")";
       }
     }
@@ -178,7 +223,9 @@ public final class ConfigLoader {
     for (int i = 0; i < segments.length; i++) {
       boolean last = i == segments.length - 1;
       String segment = segments[i];
-      if (segment.isEmpty()) throw new ConfigException(variable, "has an empty level: levels are separated by exactly two underscores");
+      if (segment.isEmpty())
+        throw new ConfigException(
+            variable, "has an empty level: levels are separated by exactly two underscores");
       if (node instanceof JsonObject obj) {
         String key = matchKey(obj, segment);
         path = path.isEmpty() ? key : path + "." + key;
@@ -193,14 +240,24 @@ public final class ConfigLoader {
         }
         node = next;
       } else if (node instanceof JsonArray arr) {
-        if (!segment.matches("\\d{1,4}")) throw new ConfigException(variable, "'" + segment + "' must be a list index: " + path + " is a list");
+        if (!segment.matches("\\d{1,4}"))
+          throw new ConfigException(
+              variable, "'" + segment + "' must be a list index: " + path + " is a list");
         int index = Integer.parseInt(segment);
         if (index >= arr.size()) {
           // Growing the list would create an item from this one setting, which then fails for some
-          // other reason ("serviceProvider is required") that names neither the variable nor the cause.
-          throw new ConfigException(variable, path + " has " + arr.size() + (arr.size() == 1 ? " item" : " items")
-              + (arr.isEmpty() ? "" : " (indexes 0 to " + (arr.size() - 1) + ")") + ", so there is no item " + index
-              + ": a variable can change an item, not add one (add it to the file, or set the whole list as JSON)");
+          // other reason ("serviceProvider is required") that names neither the variable nor the
+          // cause.
+          throw new ConfigException(
+              variable,
+              path
+                  + " has "
+                  + arr.size()
+                  + (arr.size() == 1 ? " item" : " items")
+                  + (arr.isEmpty() ? "" : " (indexes 0 to " + (arr.size() - 1) + ")")
+                  + ", so there is no item "
+                  + index
+                  + ": a variable can change an item, not add one (add it to the file, or set the whole list as JSON)");
         }
         path = path + "[" + index + "]";
         if (last) {
@@ -215,7 +272,9 @@ public final class ConfigLoader {
     return path;
   }
 
-  /** The existing key that the segment names, or the segment turned into camelCase for a new key. */
+  /**
+   * The existing key that the segment names, or the segment turned into camelCase for a new key.
+   */
   private static String matchKey(JsonObject obj, String segment) {
     String wanted = segment.replace("_", "").toLowerCase(Locale.ROOT);
     for (String key : obj.fieldNames()) {
@@ -236,7 +295,11 @@ public final class ConfigLoader {
 
   private static Object parseValue(String raw) {
     String s = raw.trim();
-    if (s.equals("true") || s.equals("false") || s.matches("-?\\d+(\\.\\d+)?") || s.startsWith("[") || s.startsWith("{")) {
+    if (s.equals("true")
+        || s.equals("false")
+        || s.matches("-?\\d+(\\.\\d+)?")
+        || s.startsWith("[")
+        || s.startsWith("{")) {
       try {
         return Json.decodeValue(s);
       } catch (DecodeException ignored) {

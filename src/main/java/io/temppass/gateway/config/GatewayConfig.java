@@ -1,8 +1,6 @@
 package io.temppass.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.temppass.gateway.config.Problems.Positive;
-import io.temppass.gateway.config.Problems.Range;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.ipfilter.IpFilterRuleType;
 import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
+import io.temppass.gateway.config.Problems.Positive;
+import io.temppass.gateway.config.Problems.Range;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +28,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The gateway's whole configuration: one typed object, built once at start-up from
- * {@code conf/*.yaml} plus {@code TEMPPASS_*} environment overrides (see {@link ConfigLoader}),
- * bound by Jackson ({@link ConfigBinder}; defaults in {@code defaults.yaml}) and then checked here
- * against the rules that span settings. Every setting, its default and its meaning is listed once in
- * {@code conf/gateway.yaml}.
+ * The gateway's whole configuration: one typed object, built once at start-up from {@code
+ * conf/*.yaml} plus {@code TEMPPASS_*} environment overrides (see {@link ConfigLoader}), bound by
+ * Jackson ({@link ConfigBinder}; defaults in {@code defaults.yaml}) and then checked here against
+ * the rules that span settings. Every setting, its default and its meaning is listed once in {@code
+ * conf/gateway.yaml}.
  */
 public record GatewayConfig(
     Mode mode,
@@ -52,13 +52,17 @@ public record GatewayConfig(
   }
 
   public enum Mode {
-    @JsonProperty("production") PRODUCTION,
-    @JsonProperty("development") DEVELOPMENT
+    @JsonProperty("production")
+    PRODUCTION,
+    @JsonProperty("development")
+    DEVELOPMENT
   }
 
   public enum RedisType {
-    @JsonProperty("standalone") STANDALONE,
-    @JsonProperty("cluster") CLUSTER
+    @JsonProperty("standalone")
+    STANDALONE,
+    @JsonProperty("cluster")
+    CLUSTER
   }
 
   /** {@code instances: 0} (the default) means one per core. */
@@ -85,7 +89,11 @@ public record GatewayConfig(
 
   /** SPEC 6: a token bucket per client IP over every /api/v2/ path, shared through Redis. */
   public record ThrottleSettings(
-      boolean enabled, double ratePerSecond, @Range(min = 0, max = 1_000_000) int burst, List<String> trustedProxies, @Range(min = 1, max = 128) int ipv6PrefixLength) {}
+      boolean enabled,
+      double ratePerSecond,
+      @Range(min = 0, max = 1_000_000) int burst,
+      List<String> trustedProxies,
+      @Range(min = 1, max = 128) int ipv6PrefixLength) {}
 
   public record RedisSettings(
       RedisType type,
@@ -117,19 +125,33 @@ public record GatewayConfig(
     }
   }
 
-  /** Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect. */
+  /**
+   * Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect.
+   */
   public record Admin(String requiredScope, @Positive Duration pollInterval) {}
 
   public record MediaTokenKey(
       String kid,
-      @JsonProperty("privateKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class) String privateKeyPem,
-      @JsonProperty("publicKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class) String publicKeyPem,
+      @JsonProperty("privateKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class)
+          String privateKeyPem,
+      @JsonProperty("publicKey") @JsonDeserialize(using = ConfigBinder.FileSetting.class)
+          String publicKeyPem,
       boolean active) {}
 
-  /** {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the JDK's default). */
-  public record MediaTokens(@Positive Duration ttl, List<MediaTokenKey> keys, boolean generateDevelopmentKey, String signingProvider) {}
+  /**
+   * {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the
+   * JDK's default).
+   */
+  public record MediaTokens(
+      @Positive Duration ttl,
+      List<MediaTokenKey> keys,
+      boolean generateDevelopmentKey,
+      String signingProvider) {}
 
-  /** The {@code identity} section, which holds one setting: read into {@link GatewayConfig#hashSecret}. */
+  /**
+   * The {@code identity} section, which holds one setting: read into {@link
+   * GatewayConfig#hashSecret}.
+   */
   record Identity(@JsonDeserialize(using = ConfigBinder.FileSetting.class) String hashSecret) {}
 
   static final class IdentitySetting extends StdDeserializer<String> {
@@ -145,7 +167,8 @@ public record GatewayConfig(
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
   private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9_:.-]{1,32}");
-  static final Set<String> ALLOWED_ACCESS_TOKEN_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512");
+  static final Set<String> ALLOWED_ACCESS_TOKEN_ALGORITHMS =
+      Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512");
 
   /** The service provider's own settings (domains), or null when it has none configured. */
   public MvpdSettings.ServiceProvider serviceProvider(String id) {
@@ -180,68 +203,122 @@ public record GatewayConfig(
     check(p, redis, dev);
     check(p, accessTokens, dev);
     check(p, mediaTokens, dev);
-    if (p.check(hashSecret != null && !hashSecret.isBlank(), "identity.hashSecret",
+    if (p.check(
+        hashSecret != null && !hashSecret.isBlank(),
+        "identity.hashSecret",
         "is required (at least 32 characters): device and identity values are stored only as keyed hashes")) {
       p.check(hashSecret.length() >= 32, "identity.hashSecret", "must be at least 32 characters");
     }
-    p.check(!admin.requiredScope().isBlank() && !admin.requiredScope().equals(accessTokens.requiredScope()), "admin.requiredScope",
+    p.check(
+        !admin.requiredScope().isBlank()
+            && !admin.requiredScope().equals(accessTokens.requiredScope()),
+        "admin.requiredScope",
         "must be set and differ from accessTokens.requiredScope, so a client token is never an admin credential");
-    p.check(admin.pollInterval().compareTo(Duration.ofSeconds(1)) < 0, "admin.pollInterval", "must be under 1s: every process must see an admin change within one second");
+    p.check(
+        admin.pollInterval().compareTo(Duration.ofSeconds(1)) < 0,
+        "admin.pollInterval",
+        "must be under 1s: every process must see an admin change within one second");
     check(p, throttle);
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
       if (ic == null) continue;
       check(p, ic, "integrations[" + i + "].", written.path("integrations").path(i));
-      if (ic.serviceProvider() != null && ic.mvpd() != null) p.check(seen.add(ic.id()), "integrations[" + i + "].mvpd", "duplicate integration " + ic.id());
+      if (ic.serviceProvider() != null && ic.mvpd() != null)
+        p.check(
+            seen.add(ic.id()), "integrations[" + i + "].mvpd", "duplicate integration " + ic.id());
     }
-    MvpdSettings.check(p, serviceProviders, sessions, integrations.stream().anyMatch(i -> i != null && i.hasMvpdLogin()));
+    MvpdSettings.check(
+        p,
+        serviceProviders,
+        sessions,
+        integrations.stream().anyMatch(i -> i != null && i.hasMvpdLogin()));
   }
 
   private static void check(Problems p, Server s) {
-    p.check(!s.host().isBlank(), "server.host", "must not be empty (0.0.0.0 listens on every interface)");
+    p.check(
+        !s.host().isBlank(),
+        "server.host",
+        "must not be empty (0.0.0.0 listens on every interface)");
     // A numeric host must be a real IPv4 address: 999.1.1.1 would only fail when the server binds.
-    p.check(!s.host().matches("[0-9.]+") || NetUtil.isValidIpV4Address(s.host()), "server.host", "must be an IP address or a host name, got '" + s.host() + "'");
-    p.check(s.managementPort() == null || s.managementPort() != s.port(), "server.managementPort",
+    p.check(
+        !s.host().matches("[0-9.]+") || NetUtil.isValidIpV4Address(s.host()),
+        "server.host",
+        "must be an IP address or a host name, got '" + s.host() + "'");
+    p.check(
+        s.managementPort() == null || s.managementPort() != s.port(),
+        "server.managementPort",
         "must differ from server.port: it exists to keep /metrics off the public port");
-    p.check(s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0, "server.shutdownReadinessDelay",
+    p.check(
+        s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0,
+        "server.shutdownReadinessDelay",
         "must be at least 0 and shorter than server.shutdownGracePeriod");
   }
 
   private static void check(Problems p, RedisSettings r, boolean dev) {
-    p.check(!r.embedded() || dev, "redis.embedded", "an embedded Redis is only for mode: development");
-    p.check(r.embedded() || !r.endpoints().isEmpty(), "redis.endpoints", "at least one redis:// endpoint is required");
+    p.check(
+        !r.embedded() || dev, "redis.embedded", "an embedded Redis is only for mode: development");
+    p.check(
+        r.embedded() || !r.endpoints().isEmpty(),
+        "redis.endpoints",
+        "at least one redis:// endpoint is required");
     for (int i = 0; i < r.endpoints().size(); i++) {
-      if (r.endpoints().get(i) != null) redisEndpoint(p, r.endpoints().get(i), "redis.endpoints[" + i + "]");
+      if (r.endpoints().get(i) != null)
+        redisEndpoint(p, r.endpoints().get(i), "redis.endpoints[" + i + "]");
     }
-    p.check(r.replicaAckTimeout().compareTo(r.commandTimeout()) < 0, "redis.replicaAckTimeout", "must be shorter than redis.commandTimeout");
-    p.check(KEY_PREFIX.matcher(r.keyPrefix()).matches(), "redis.keyPrefix", "must be 1-32 characters of [A-Za-z0-9_:.-]");
+    p.check(
+        r.replicaAckTimeout().compareTo(r.commandTimeout()) < 0,
+        "redis.replicaAckTimeout",
+        "must be shorter than redis.commandTimeout");
+    p.check(
+        KEY_PREFIX.matcher(r.keyPrefix()).matches(),
+        "redis.keyPrefix",
+        "must be 1-32 characters of [A-Za-z0-9_:.-]");
   }
 
   private static void check(Problems p, AccessTokens a, boolean dev) {
     boolean allowed = true;
     for (String alg : a.algorithms()) {
-      allowed &= p.check(alg != null && ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg), "accessTokens.algorithms",
-          "'" + alg + "' is not an allowed signature algorithm " + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
+      allowed &=
+          p.check(
+              alg != null && ALLOWED_ACCESS_TOKEN_ALGORITHMS.contains(alg),
+              "accessTokens.algorithms",
+              "'"
+                  + alg
+                  + "' is not an allowed signature algorithm "
+                  + ALLOWED_ACCESS_TOKEN_ALGORITHMS.stream().sorted().toList());
     }
     for (int i = 0; i < a.publicKeys().size() && allowed; i++) {
       try {
-        if (a.publicKeys().get(i) != null) PublicKeyPems.checkUsable(a.publicKeys().get(i), "accessTokens.publicKeys[" + i + "]", a.algorithms());
+        if (a.publicKeys().get(i) != null)
+          PublicKeyPems.checkUsable(
+              a.publicKeys().get(i), "accessTokens.publicKeys[" + i + "]", a.algorithms());
       } catch (ConfigException e) {
         p.add(e);
       }
     }
     String jwks = a.jwks();
     if (jwks != null) {
-      p.check(jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"), "accessTokens.jwks", "must be file:/path, https:// or http:// URL");
-      p.check(a.publicKeys().isEmpty(), "accessTokens.jwks", "set either publicKeys or jwks, not both");
-      p.check(!jwks.startsWith("http://") || dev, "accessTokens.jwks",
+      p.check(
+          jwks.startsWith("file:") || jwks.startsWith("https://") || jwks.startsWith("http://"),
+          "accessTokens.jwks",
+          "must be file:/path, https:// or http:// URL");
+      p.check(
+          a.publicKeys().isEmpty(), "accessTokens.jwks", "set either publicKeys or jwks, not both");
+      p.check(
+          !jwks.startsWith("http://") || dev,
+          "accessTokens.jwks",
           "must be https:// (or file:) outside mode: development: keys read over plain HTTP can be replaced in transit");
     }
-    p.check(!a.publicKeys().isEmpty() || jwks != null || dev, "accessTokens.publicKeys",
+    p.check(
+        !a.publicKeys().isEmpty() || jwks != null || dev,
+        "accessTokens.publicKeys",
         "at least one verification key (publicKeys or jwks) is required; the gateway never accepts unsigned tokens");
     p.check(a.issuer() != null && !a.issuer().isBlank(), "accessTokens.issuer", "is required");
-    p.check(a.audience() == null || !a.audience().isBlank(), "accessTokens.audience", "must not be empty when set");
+    p.check(
+        a.audience() == null || !a.audience().isBlank(),
+        "accessTokens.audience",
+        "must not be empty when set");
   }
 
   private static void check(Problems p, MediaTokens m, boolean dev) {
@@ -249,81 +326,145 @@ public record GatewayConfig(
     for (int i = 0; i < m.keys().size(); i++) {
       MediaTokenKey k = m.keys().get(i);
       if (k == null) continue;
-      p.check(k.kid() != null && !k.kid().isBlank(), "mediaTokens.keys[" + i + "].kid", "is required");
-      p.check(k.publicKeyPem() != null && !k.publicKeyPem().isBlank(), "mediaTokens.keys[" + i + "].publicKey", "is required");
-      if (k.kid() != null) p.check(kids.add(k.kid()), "mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
+      p.check(
+          k.kid() != null && !k.kid().isBlank(), "mediaTokens.keys[" + i + "].kid", "is required");
+      p.check(
+          k.publicKeyPem() != null && !k.publicKeyPem().isBlank(),
+          "mediaTokens.keys[" + i + "].publicKey",
+          "is required");
+      if (k.kid() != null)
+        p.check(kids.add(k.kid()), "mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
     }
-    p.check(!m.generateDevelopmentKey() || dev, "mediaTokens.generateDevelopmentKey", "only allowed in mode: development");
-    p.check(!m.keys().isEmpty() || m.generateDevelopmentKey(), "mediaTokens.keys", "at least one signing key is required");
-    p.check(m.keys().isEmpty() || m.keys().stream().filter(k -> k != null && k.active()).count() == 1, "mediaTokens.keys", "exactly one key must be active");
-    p.check(m.signingProvider().equals("auto") || m.signingProvider().equals("jdk"), "mediaTokens.signingProvider",
+    p.check(
+        !m.generateDevelopmentKey() || dev,
+        "mediaTokens.generateDevelopmentKey",
+        "only allowed in mode: development");
+    p.check(
+        !m.keys().isEmpty() || m.generateDevelopmentKey(),
+        "mediaTokens.keys",
+        "at least one signing key is required");
+    p.check(
+        m.keys().isEmpty() || m.keys().stream().filter(k -> k != null && k.active()).count() == 1,
+        "mediaTokens.keys",
+        "exactly one key must be active");
+    p.check(
+        m.signingProvider().equals("auto") || m.signingProvider().equals("jdk"),
+        "mediaTokens.signingProvider",
         "must be auto or jdk, got '" + m.signingProvider() + "'");
   }
 
   private static void check(Problems p, ThrottleSettings t) {
-    p.check(t.ratePerSecond() >= 0.001 && t.ratePerSecond() <= 1_000_000, "throttle.ratePerSecond",
+    p.check(
+        t.ratePerSecond() >= 0.001 && t.ratePerSecond() <= 1_000_000,
+        "throttle.ratePerSecond",
         "must be between 0.001 and 1000000.0, got " + t.ratePerSecond());
     for (String entry : t.trustedProxies()) if (entry != null) trustedProxy(p, entry);
   }
 
   /**
-   * A CIDR block or a single address, checked with Netty's {@link IpSubnetFilterRule}, the matcher the
-   * throttle builds from these strings. Address literals only: that parser would resolve a host name.
+   * A CIDR block or a single address, checked with Netty's {@link IpSubnetFilterRule}, the matcher
+   * the throttle builds from these strings. Address literals only: that parser would resolve a host
+   * name.
    */
   private static void trustedProxy(Problems p, String entry) {
     String[] parts = entry.strip().split("/", 2);
-    if (!p.check(NetUtil.isValidIpV4Address(parts[0]) || NetUtil.isValidIpV6Address(parts[0]), "throttle.trustedProxies",
+    if (!p.check(
+        NetUtil.isValidIpV4Address(parts[0]) || NetUtil.isValidIpV6Address(parts[0]),
+        "throttle.trustedProxies",
         "'" + entry + "' is not an IP address or CIDR block")) {
       return;
     }
     try {
-      if (parts.length == 2) new IpSubnetFilterRule(parts[0], Integer.parseInt(parts[1]), IpFilterRuleType.ACCEPT);
+      if (parts.length == 2)
+        new IpSubnetFilterRule(parts[0], Integer.parseInt(parts[1]), IpFilterRuleType.ACCEPT);
     } catch (IllegalArgumentException e) {
       p.add("throttle.trustedProxies", "'" + entry + "' has an invalid prefix length");
     }
   }
 
-  private static final Set<IntegrationConfig.Type> TEMPPASS = Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
-  private static final Set<IntegrationConfig.Type> PROMOTIONAL = Set.of(IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
+  private static final Set<IntegrationConfig.Type> TEMPPASS =
+      Set.of(IntegrationConfig.Type.TEMPPASS_BASIC, IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
+  private static final Set<IntegrationConfig.Type> PROMOTIONAL =
+      Set.of(IntegrationConfig.Type.TEMPPASS_PROMOTIONAL);
   private static final Set<IntegrationConfig.Type> REGULAR = Set.of(IntegrationConfig.Type.REGULAR);
-  private static final Map<Set<IntegrationConfig.Type>, String> TYPE_NAMES = Map.of(
-      TEMPPASS, "temppass-basic and temppass-promotional integrations", PROMOTIONAL, "temppass-promotional integrations", REGULAR, "regular mvpds");
+  private static final Map<Set<IntegrationConfig.Type>, String> TYPE_NAMES =
+      Map.of(
+          TEMPPASS,
+          "temppass-basic and temppass-promotional integrations",
+          PROMOTIONAL,
+          "temppass-promotional integrations",
+          REGULAR,
+          "regular mvpds");
 
   /**
    * Integration settings that mean something for some types only. Set on another type they are
    * refused, not ignored: a {@code ttl} on a regular mvpd or {@code maxResources} on basic TempPass
-   * says the operator expects a rule the gateway would never apply. {@code serviceProvider},
-   * {@code mvpd}, {@code type}, {@code active}, {@code displayName} and {@code logoUrl} apply to every
+   * says the operator expects a rule the gateway would never apply. {@code serviceProvider}, {@code
+   * mvpd}, {@code type}, {@code active}, {@code displayName} and {@code logoUrl} apply to every
    * type (the configuration API lists every mvpd with its name and logo).
    */
-  private static final Map<String, Set<IntegrationConfig.Type>> TYPE_SPECIFIC = new java.util.LinkedHashMap<>();
+  private static final Map<String, Set<IntegrationConfig.Type>> TYPE_SPECIFIC =
+      new java.util.LinkedHashMap<>();
 
   static {
-    for (String key : List.of("ttl", "lockoutRetention", "resetPeriod", "resetOffset")) TYPE_SPECIFIC.put(key, TEMPPASS);
+    for (String key : List.of("ttl", "lockoutRetention", "resetPeriod", "resetOffset"))
+      TYPE_SPECIFIC.put(key, TEMPPASS);
     for (String key : List.of("maxResources", "identityKey")) TYPE_SPECIFIC.put(key, PROMOTIONAL);
-    for (String key : List.of("dummyAuthorization", "degradation", "degradedTtl", "authenticationTtl", "authorizationTtl", "login", "authorization")) {
+    for (String key :
+        List.of(
+            "dummyAuthorization",
+            "degradation",
+            "degradedTtl",
+            "authenticationTtl",
+            "authorizationTtl",
+            "login",
+            "authorization")) {
       TYPE_SPECIFIC.put(key, REGULAR);
     }
   }
 
-  /** {@code written}: the item as the configuration wrote it, before defaults, to tell which type-specific settings were set. */
-  private static void check(Problems p, IntegrationConfig ic, String at, com.fasterxml.jackson.databind.JsonNode written) {
+  /**
+   * {@code written}: the item as the configuration wrote it, before defaults, to tell which
+   * type-specific settings were set.
+   */
+  private static void check(
+      Problems p,
+      IntegrationConfig ic,
+      String at,
+      com.fasterxml.jackson.databind.JsonNode written) {
     for (String key : List.of("serviceProvider", "mvpd")) {
       String id = key.equals("mvpd") ? ic.mvpd() : ic.serviceProvider();
-      if (p.check(id != null && !id.isBlank(), at + key, "is required")) p.check(ID.matcher(id).matches(), at + key, "must be 1-128 characters of [A-Za-z0-9_.-]");
+      if (p.check(id != null && !id.isBlank(), at + key, "is required"))
+        p.check(ID.matcher(id).matches(), at + key, "must be 1-128 characters of [A-Za-z0-9_.-]");
     }
     p.check(!ic.identityKey().isBlank(), at + "identityKey", "must not be empty");
     if (ic.resetPeriod() != null) {
-      p.check(ic.resetOffset().compareTo(ic.resetPeriod()) < 0, at + "resetOffset", "must be at least 0 and less than resetPeriod");
+      p.check(
+          ic.resetOffset().compareTo(ic.resetPeriod()) < 0,
+          at + "resetOffset",
+          "must be at least 0 and less than resetPeriod");
     }
-    p.check(ic.authorizationTtl().compareTo(Duration.ofDays(30)) <= 0, at + "authorizationTtl", "must be at most 30d");
+    p.check(
+        ic.authorizationTtl().compareTo(Duration.ofDays(30)) <= 0,
+        at + "authorizationTtl",
+        "must be at most 30d");
     for (Map.Entry<String, Set<IntegrationConfig.Type>> only : TYPE_SPECIFIC.entrySet()) {
-      p.check(!written.hasNonNull(only.getKey()) || only.getValue().contains(ic.type()), at + only.getKey(),
-          "applies to " + TYPE_NAMES.get(only.getValue()) + " only, and this integration is " + ic.type().wireName);
+      p.check(
+          !written.hasNonNull(only.getKey()) || only.getValue().contains(ic.type()),
+          at + only.getKey(),
+          "applies to "
+              + TYPE_NAMES.get(only.getValue())
+              + " only, and this integration is "
+              + ic.type().wireName);
     }
     if (ic.login() != null) MvpdSettings.check(p, ic.login(), at + "login.");
-    if (ic.authorization() != null) MvpdSettings.check(p, ic.authorization(), at + "authorization.");
-    p.check(ic.login() == null || ic.authorization() != null || ic.type() != IntegrationConfig.Type.REGULAR, at + "authorization",
+    if (ic.authorization() != null)
+      MvpdSettings.check(p, ic.authorization(), at + "authorization.");
+    p.check(
+        ic.login() == null
+            || ic.authorization() != null
+            || ic.type() != IntegrationConfig.Type.REGULAR,
+        at + "authorization",
         "is required when login is set: decisions ask the MVPD's authorization endpoint");
   }
 
@@ -338,18 +479,31 @@ public record GatewayConfig(
     } catch (java.net.URISyntaxException e) {
       uri = null;
     }
-    if (!p.check(uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())), setting,
+    if (!p.check(
+        uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())),
+        setting,
         "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'")) {
       return;
     }
     // A port that is not a number leaves URI with a registry authority and no host.
-    if (!p.check(uri.getHost() != null && !uri.getHost().isEmpty(), setting, "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'")) return;
-    p.check(uri.getPort() != 0 && uri.getPort() <= 65535, setting, "port must be from 1 to 65535, got " + uri.getPort());
+    if (!p.check(
+        uri.getHost() != null && !uri.getHost().isEmpty(),
+        setting,
+        "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'")) return;
+    p.check(
+        uri.getPort() != 0 && uri.getPort() <= 65535,
+        setting,
+        "port must be from 1 to 65535, got " + uri.getPort());
     String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-    p.check(db.isEmpty() || db.matches("\\d{1,2}"), setting, "the path must be a database number such as /0, got '/" + db + "'");
+    p.check(
+        db.isEmpty() || db.matches("\\d{1,2}"),
+        setting,
+        "the path must be a database number such as /0, got '/" + db + "'");
   }
 
-  /** Reads a {@code file:} setting; the error says what is wrong in plain words, never the content. */
+  /**
+   * Reads a {@code file:} setting; the error says what is wrong in plain words, never the content.
+   */
   public static String readFile(String path) {
     Path file = Path.of(path);
     if (Files.isDirectory(file)) throw new IllegalStateException("it is a directory, not a file");
@@ -367,20 +521,27 @@ public record GatewayConfig(
   }
 
   /**
-   * Settings that load but make an integration deny every decision (SPEC 4.3: kept so that decisions
-   * answer {@code invalid_configuration_temporary_access}); logged once at start-up so the operator
-   * learns it from the log rather than from the first viewer.
+   * Settings that load but make an integration deny every decision (SPEC 4.3: kept so that
+   * decisions answer {@code invalid_configuration_temporary_access}); logged once at start-up so
+   * the operator learns it from the log rather than from the first viewer.
    */
   public List<String> warnings() {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
       if (!ic.isTempPass() || ic.tempPassUsable()) continue;
-      String consequence = ": every decision of " + ic.id() + " answers invalid_configuration_temporary_access";
+      String consequence =
+          ": every decision of " + ic.id() + " answers invalid_configuration_temporary_access";
       if (ic.ttl() == null || ic.ttl().isZero()) {
-        out.add("integrations[" + i + "].ttl: " + (ic.ttl() == null ? "missing" : "0") + consequence);
+        out.add(
+            "integrations[" + i + "].ttl: " + (ic.ttl() == null ? "missing" : "0") + consequence);
       } else {
-        out.add("integrations[" + i + "].maxResources: " + (ic.maxResources() == null ? "missing" : ic.maxResources() + " (not positive)") + consequence);
+        out.add(
+            "integrations["
+                + i
+                + "].maxResources: "
+                + (ic.maxResources() == null ? "missing" : ic.maxResources() + " (not positive)")
+                + consequence);
       }
     }
     return out;
@@ -388,9 +549,23 @@ public record GatewayConfig(
 
   /** For logs: never prints secrets or keys. */
   public String summary() {
-    Map<String, Long> byType = integrations.stream().collect(Collectors.groupingBy(i -> i.type().wireName, Collectors.counting()));
-    return "mode=" + mode.name().toLowerCase(Locale.ROOT) + " port=" + server.port() + " instances=" + server.instances()
-        + " redis=" + (redis.embedded() ? "embedded" : redis.type().name().toLowerCase(Locale.ROOT) + " " + redis.endpoints().size() + " endpoint(s)")
-        + " integrations=" + byType;
+    Map<String, Long> byType =
+        integrations.stream()
+            .collect(Collectors.groupingBy(i -> i.type().wireName, Collectors.counting()));
+    return "mode="
+        + mode.name().toLowerCase(Locale.ROOT)
+        + " port="
+        + server.port()
+        + " instances="
+        + server.instances()
+        + " redis="
+        + (redis.embedded()
+            ? "embedded"
+            : redis.type().name().toLowerCase(Locale.ROOT)
+                + " "
+                + redis.endpoints().size()
+                + " endpoint(s)")
+        + " integrations="
+        + byType;
   }
 }

@@ -20,8 +20,8 @@ import java.util.Set;
 /**
  * Settings of the regular-MVPD path (SPEC 4.6): the service providers' domains, authentication
  * sessions, and per regular integration the MVPD's login (OAuth 2.0 / OpenID Connect) and
- * authorization endpoint. Bound with the rest of the configuration and checked here, so every
- * error names the setting's path.
+ * authorization endpoint. Bound with the rest of the configuration and checked here, so every error
+ * names the setting's path.
  */
 public final class MvpdSettings {
   private MvpdSettings() {}
@@ -33,7 +33,10 @@ public final class MvpdSettings {
     }
   }
 
-  /** A service provider's own settings; {@code domains} bound every {@code redirectUrl} and {@code domainName}. */
+  /**
+   * A service provider's own settings; {@code domains} bound every {@code redirectUrl} and {@code
+   * domainName}.
+   */
   public record ServiceProvider(String id, String name, List<Domain> domains) {
     public ServiceProvider {
       if (name == null) name = id;
@@ -41,13 +44,18 @@ public final class MvpdSettings {
 
     private static final int MAX_REDIRECT_CHARS = 2048;
 
-    /** An absolute http(s) URL on one of the domains, without user info: the gateway never redirects a browser elsewhere. */
+    /**
+     * An absolute http(s) URL on one of the domains, without user info: the gateway never redirects
+     * a browser elsewhere.
+     */
     public boolean allowsRedirect(String url) {
       if (url == null || url.length() > MAX_REDIRECT_CHARS) return false;
       try {
         URI uri = new URI(url);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return (scheme.equals("https") || scheme.equals("http")) && uri.getRawUserInfo() == null && ownsHost(uri.getHost());
+        return (scheme.equals("https") || scheme.equals("http"))
+            && uri.getRawUserInfo() == null
+            && ownsHost(uri.getHost());
       } catch (java.net.URISyntaxException e) {
         return false;
       }
@@ -67,15 +75,19 @@ public final class MvpdSettings {
 
   /**
    * Authentication sessions: {@code publicUrl} is where browsers reach the gateway (the OAuth
-   * {@code redirect_uri} is built from it), {@code codeTtl} how long a session code lives,
-   * {@code encryptionKey} the AES-256 key that encrypts what the MVPD returned (user id, attributes,
+   * {@code redirect_uri} is built from it), {@code codeTtl} how long a session code lives, {@code
+   * encryptionKey} the AES-256 key that encrypts what the MVPD returned (user id, attributes,
    * refresh token) in Redis.
    */
   public record Sessions(
-      String publicUrl, @Positive Duration codeTtl, @JsonDeserialize(using = EncryptionKey.class) byte[] encryptionKey, Duration expiredProfileRetention) {
+      String publicUrl,
+      @Positive Duration codeTtl,
+      @JsonDeserialize(using = EncryptionKey.class) byte[] encryptionKey,
+      Duration expiredProfileRetention) {
     public Sessions {
       publicUrl = url(publicUrl);
-      while (publicUrl != null && publicUrl.endsWith("/")) publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
+      while (publicUrl != null && publicUrl.endsWith("/"))
+        publicUrl = publicUrl.substring(0, publicUrl.length() - 1);
     }
 
     public String callbackUrl() {
@@ -86,7 +98,8 @@ public final class MvpdSettings {
   /**
    * The MVPD's OAuth 2.0 authorization-code login. With {@code issuer}, the endpoints come from
    * OpenID Connect discovery and the ID token is validated (signature, issuer, audience, nonce,
-   * expiry); without it, the explicit endpoints are used and the user comes from the user-info endpoint.
+   * expiry); without it, the explicit endpoints are used and the user comes from the user-info
+   * endpoint.
    */
   public record Login(
       String issuer,
@@ -106,7 +119,8 @@ public final class MvpdSettings {
       userInfoEndpoint = url(userInfoEndpoint);
       endSessionEndpoint = url(endSessionEndpoint);
       clientSecret = clientSecret == null ? null : clientSecret.strip();
-      if (scopes == null || scopes.isEmpty()) scopes = issuer != null ? List.of("openid", "profile") : List.of("profile");
+      if (scopes == null || scopes.isEmpty())
+        scopes = issuer != null ? List.of("openid", "profile") : List.of("profile");
     }
 
     public boolean openIdConnect() {
@@ -115,10 +129,10 @@ public final class MvpdSettings {
   }
 
   /**
-   * The MVPD's authorization endpoint (docs/MVPD.md): one call per resource, bounded by
-   * {@code connectTimeout}, {@code readTimeout} and the per-decision {@code deadline}; at most
-   * {@code maxConcurrency} calls in flight per process; a circuit breaker opens after
-   * {@code breakerFailures} failures in a row and half-opens after {@code breakerResetTimeout}.
+   * The MVPD's authorization endpoint (docs/MVPD.md): one call per resource, bounded by {@code
+   * connectTimeout}, {@code readTimeout} and the per-decision {@code deadline}; at most {@code
+   * maxConcurrency} calls in flight per process; a circuit breaker opens after {@code
+   * breakerFailures} failures in a row and half-opens after {@code breakerResetTimeout}.
    */
   public record Authorization(
       String url,
@@ -133,30 +147,56 @@ public final class MvpdSettings {
     }
   }
 
-  /** The service providers, the sessions, and whether sessions are complete enough for the integrations that have a login. */
-  static void check(Problems p, List<ServiceProvider> serviceProviders, Sessions s, boolean loginConfigured) {
+  /**
+   * The service providers, the sessions, and whether sessions are complete enough for the
+   * integrations that have a login.
+   */
+  static void check(
+      Problems p, List<ServiceProvider> serviceProviders, Sessions s, boolean loginConfigured) {
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < serviceProviders.size(); i++) {
       ServiceProvider sp = serviceProviders.get(i);
-      if (sp == null || !p.check(sp.id() != null && !sp.id().isBlank(), "serviceProviders[" + i + "].id", "is required")) continue;
+      if (sp == null
+          || !p.check(
+              sp.id() != null && !sp.id().isBlank(),
+              "serviceProviders[" + i + "].id",
+              "is required")) continue;
       p.check(ids.add(sp.id()), "serviceProviders", "duplicate id '" + sp.id() + "'");
       for (int j = 0; j < sp.domains().size(); j++) {
         String name = sp.domains().get(j) == null ? "" : sp.domains().get(j).name();
         String at = "serviceProviders[" + i + "].domains[" + j + "].name";
         if (p.check(name != null && !name.isBlank(), at, "is required")) {
-          p.check(name.matches("[A-Za-z0-9.-]{1,253}") && !name.startsWith(".") && !name.endsWith("."), at, "must be a host name such as example.com, got '" + name + "'");
+          p.check(
+              name.matches("[A-Za-z0-9.-]{1,253}") && !name.startsWith(".") && !name.endsWith("."),
+              at,
+              "must be a host name such as example.com, got '" + name + "'");
         }
       }
     }
     if (s.publicUrl() != null) httpUrl(p, s.publicUrl(), "sessions.publicUrl");
-    p.check(s.codeTtl().compareTo(Duration.ofDays(1)) <= 0, "sessions.codeTtl", "must be at most 1d");
+    p.check(
+        s.codeTtl().compareTo(Duration.ofDays(1)) <= 0, "sessions.codeTtl", "must be at most 1d");
     if (s.encryptionKey() != null) {
-      p.check(s.encryptionKey().length == 32, "sessions.encryptionKey", "must be 32 bytes in Base64 (openssl rand -base64 32), got " + s.encryptionKey().length + " bytes");
+      p.check(
+          s.encryptionKey().length == 32,
+          "sessions.encryptionKey",
+          "must be 32 bytes in Base64 (openssl rand -base64 32), got "
+              + s.encryptionKey().length
+              + " bytes");
     }
-    p.check(s.expiredProfileRetention().compareTo(Duration.ofDays(30)) <= 0, "sessions.expiredProfileRetention", "must be between 0 and 30d");
+    p.check(
+        s.expiredProfileRetention().compareTo(Duration.ofDays(30)) <= 0,
+        "sessions.expiredProfileRetention",
+        "must be between 0 and 30d");
     if (loginConfigured) {
-      p.check(s.publicUrl() != null, "sessions.publicUrl", "is required when an integration has an MVPD login: the MVPD redirects browsers back to it");
-      p.check(s.encryptionKey() != null, "sessions.encryptionKey", "is required when an integration has an MVPD login: what the MVPD returns is encrypted at rest");
+      p.check(
+          s.publicUrl() != null,
+          "sessions.publicUrl",
+          "is required when an integration has an MVPD login: the MVPD redirects browsers back to it");
+      p.check(
+          s.encryptionKey() != null,
+          "sessions.encryptionKey",
+          "is required when an integration has an MVPD login: what the MVPD returns is encrypted at rest");
     }
   }
 
@@ -168,23 +208,45 @@ public final class MvpdSettings {
     urls.put("tokenEndpoint", l.tokenEndpoint());
     urls.put("userInfoEndpoint", l.userInfoEndpoint());
     urls.put("endSessionEndpoint", l.endSessionEndpoint());
-    urls.forEach((key, url) -> {
-      if (url != null) httpUrl(p, url, at + key);
-    });
-    p.check(l.issuer() != null || (l.authorizationEndpoint() != null && l.tokenEndpoint() != null && l.userInfoEndpoint() != null), at + "issuer",
+    urls.forEach(
+        (key, url) -> {
+          if (url != null) httpUrl(p, url, at + key);
+        });
+    p.check(
+        l.issuer() != null
+            || (l.authorizationEndpoint() != null
+                && l.tokenEndpoint() != null
+                && l.userInfoEndpoint() != null),
+        at + "issuer",
         "set issuer (OpenID Connect discovery) or all of authorizationEndpoint, tokenEndpoint and userInfoEndpoint");
     p.check(l.clientId() != null && !l.clientId().isBlank(), at + "clientId", "is required");
-    if (p.check(l.clientSecret() != null, at + "clientSecret", "is required")) p.check(!l.clientSecret().isEmpty(), at + "clientSecret", "must not be empty");
-    p.check(l.issuer() == null || l.scopes().contains("openid"), at + "scopes", "must contain openid when issuer is set");
-    p.check(!l.attributeClaims().containsKey("userID"), at + "attributeClaims.userID", "use userIdClaim for the userID");
+    if (p.check(l.clientSecret() != null, at + "clientSecret", "is required"))
+      p.check(!l.clientSecret().isEmpty(), at + "clientSecret", "must not be empty");
+    p.check(
+        l.issuer() == null || l.scopes().contains("openid"),
+        at + "scopes",
+        "must contain openid when issuer is set");
+    p.check(
+        !l.attributeClaims().containsKey("userID"),
+        at + "attributeClaims.userID",
+        "use userIdClaim for the userID");
   }
 
   /** {@code at}: the authorization's path and a dot. */
   static void check(Problems p, Authorization a, String at) {
     if (p.check(a.url() != null, at + "url", "is required")) httpUrl(p, a.url(), at + "url");
-    p.check(a.deadline().compareTo(Duration.ofSeconds(60)) <= 0, at + "deadline", "must be at most 60s");
-    p.check(a.readTimeout().compareTo(a.deadline()) <= 0, at + "readTimeout", "must not exceed deadline");
-    p.check(a.connectTimeout().compareTo(a.deadline()) <= 0, at + "connectTimeout", "must not exceed deadline");
+    p.check(
+        a.deadline().compareTo(Duration.ofSeconds(60)) <= 0,
+        at + "deadline",
+        "must be at most 60s");
+    p.check(
+        a.readTimeout().compareTo(a.deadline()) <= 0,
+        at + "readTimeout",
+        "must not exceed deadline");
+    p.check(
+        a.connectTimeout().compareTo(a.deadline()) <= 0,
+        at + "connectTimeout",
+        "must not exceed deadline");
   }
 
   /** A blank URL setting is no URL; the value is used without surrounding spaces. */
@@ -199,7 +261,11 @@ public final class MvpdSettings {
     } catch (java.net.URISyntaxException e) {
       uri = null;
     }
-    p.check(uri != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null, setting,
+    p.check(
+        uri != null
+            && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+            && uri.getHost() != null,
+        setting,
         "must be an http:// or https:// URL, got '" + value + "'");
   }
 

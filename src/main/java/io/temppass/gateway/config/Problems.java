@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every problem found in a configuration, {@code path: problem}, in the order found, so that
- * {@code --check-config} lists them all at once. One wrong value gives one line: a problem is not
- * recorded when the setting, a part of it or a section around it already has one (a key file that
- * cannot be read is not also "a required key is missing").
+ * Every problem found in a configuration, {@code path: problem}, in the order found, so that {@code
+ * --check-config} lists them all at once. One wrong value gives one line: a problem is not recorded
+ * when the setting, a part of it or a section around it already has one (a key file that cannot be
+ * read is not also "a required key is missing").
  */
 final class Problems {
   private final List<String> lines = new ArrayList<>();
@@ -45,14 +45,15 @@ final class Problems {
 
   /**
    * The checks declared on the components of a bound record and of every record and list below it:
-   * {@link Range}, {@link Positive}, and no empty list item ({@code -} alone in YAML, or an item that
-   * could not be bound), so that no list of a loaded configuration holds a null.
+   * {@link Range}, {@link Positive}, and no empty list item ({@code -} alone in YAML, or an item
+   * that could not be bound), so that no list of a loaded configuration holds a null.
    */
   void declared(Object value, String path) {
     if (value instanceof Record r) {
       for (RecordComponent c : r.getClass().getRecordComponents()) {
         JsonProperty name = c.getAnnotation(JsonProperty.class);
-        String at = (path.isEmpty() ? "" : path + ".") + (name == null ? c.getName() : name.value());
+        String at =
+            (path.isEmpty() ? "" : path + ".") + (name == null ? c.getName() : name.value());
         Object v;
         try {
           v = c.getAccessor().invoke(r);
@@ -61,9 +62,13 @@ final class Problems {
         }
         Range range = c.getAnnotation(Range.class);
         if (range != null && v instanceof Number n) {
-          check(n.longValue() >= range.min() && n.longValue() <= range.max(), at, "must be between " + range.min() + " and " + range.max() + ", got " + n);
+          check(
+              n.longValue() >= range.min() && n.longValue() <= range.max(),
+              at,
+              "must be between " + range.min() + " and " + range.max() + ", got " + n);
         }
-        if (c.isAnnotationPresent(Positive.class) && v instanceof Duration d) check(!(d.isZero() || d.isNegative()), at, "must be positive");
+        if (c.isAnnotationPresent(Positive.class) && v instanceof Duration d)
+          check(!(d.isZero() || d.isNegative()), at, "must be positive");
         declared(v, at);
       }
     } else if (value instanceof List<?> list) {
@@ -76,7 +81,8 @@ final class Problems {
 
   /** A problem that a shared check (a key file's content, say) reported as an exception. */
   void add(ConfigException e) {
-    for (String line : e.problems()) add(line.substring(0, line.indexOf(": ")), line.substring(line.indexOf(": ") + 2));
+    for (String line : e.problems())
+      add(line.substring(0, line.indexOf(": ")), line.substring(line.indexOf(": ") + 2));
   }
 
   void throwIfAny() {
@@ -84,6 +90,8 @@ final class Problems {
   }
 
   private static boolean within(String path, String outer) {
-    return path.equals(outer) || outer.isEmpty() || path.startsWith(outer) && ".[".indexOf(path.charAt(outer.length())) >= 0;
+    return path.equals(outer)
+        || outer.isEmpty()
+        || path.startsWith(outer) && ".[".indexOf(path.charAt(outer.length())) >= 0;
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * PEM public keys of {@code accessTokens.publicKeys}: their type (RSA or EC) and which signature
  * algorithms can use them. Checked while the configuration is read, so a key that no configured
- * algorithm can use stops start-up with the key's setting instead of failing inside the JWT library.
+ * algorithm can use stops start-up with the key's setting instead of failing inside the JWT
+ * library.
  */
 public final class PublicKeyPems {
   private PublicKeyPems() {}
@@ -19,12 +20,17 @@ public final class PublicKeyPems {
     return algorithm.startsWith("ES") ? "EC" : "RSA";
   }
 
-  /** {@code RSA} or {@code EC}; throws {@link ConfigException} naming the setting for anything else. */
+  /**
+   * {@code RSA} or {@code EC}; throws {@link ConfigException} naming the setting for anything else.
+   */
   public static String keyType(String pem, String setting) {
-    if (!pem.contains("BEGIN PUBLIC KEY")) throw new ConfigException(setting, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+    if (!pem.contains("BEGIN PUBLIC KEY"))
+      throw new ConfigException(setting, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
     byte[] der;
     try {
-      der = Base64.getDecoder().decode(pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", ""));
+      der =
+          Base64.getDecoder()
+              .decode(pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(setting, "is not valid PEM Base64");
     }
@@ -39,11 +45,19 @@ public final class PublicKeyPems {
     throw new ConfigException(setting, "is neither an RSA nor an EC public key");
   }
 
-  /** Fails when none of the algorithms can verify with this key, e.g. an EC key under {@code algorithms: [RS256]}. */
+  /**
+   * Fails when none of the algorithms can verify with this key, e.g. an EC key under {@code
+   * algorithms: [RS256]}.
+   */
   static String checkUsable(String pem, String setting, List<String> algorithms) {
     String type = keyType(pem, setting);
     for (String alg : algorithms) if (family(alg).equals(type)) return type;
-    throw new ConfigException(setting, "is an " + type + " key, which none of accessTokens.algorithms " + algorithms
-        + " can use (RS*/PS* need an RSA key, ES* an EC key): add a matching algorithm or use a matching key");
+    throw new ConfigException(
+        setting,
+        "is an "
+            + type
+            + " key, which none of accessTokens.algorithms "
+            + algorithms
+            + " can use (RS*/PS* need an RSA key, ES* an EC key): add a matching algorithm or use a matching key");
   }
 }

@@ -2,10 +2,10 @@ package io.temppass.gateway.control;
 
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
+import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.redis.LuaScript;
 import io.temppass.gateway.redis.Replies;
 import io.temppass.gateway.redis.ScriptRunner;
-import io.temppass.gateway.redis.KeySchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -31,8 +31,13 @@ public final class ControlPlane {
   private static final String DEGRADATION = "d:";
   private static final String NO_RULE = "none";
   private static final LuaScript CONTROL_WRITE = LuaScript.load("control_write");
-  /** Longer than ttl + lockoutRetention can be (400 d + 400 d): no trial outlives its generation record. */
+
+  /**
+   * Longer than ttl + lockoutRetention can be (400 d + 400 d): no trial outlives its generation
+   * record.
+   */
   private static final long CONTROL_EXPIRY_MILLIS = Duration.ofDays(802).toMillis();
+
   private static final long REFRESH_EXPIRY_EVERY_MILLIS = Duration.ofHours(1).toMillis();
 
   private final ScriptRunner redis;
@@ -71,19 +76,30 @@ public final class ControlPlane {
     return g == null ? 0 : Long.parseLong(g);
   }
 
-  /** The rule in force: the run-time one when an admin set one (possibly "none"), else the configured one. */
+  /**
+   * The rule in force: the run-time one when an admin set one (possibly "none"), else the
+   * configured one.
+   */
   public Degradation degradation(IntegrationConfig integration) {
     String d = snapshot.get(DEGRADATION + keys.integrationId(integration));
     if (d == null) return integration.degradation();
     return d.equals(NO_RULE) ? null : Degradation.parse(d);
   }
 
-  /** Applies a rule, or with null removes any rule (the configured one included) until the next change. */
+  /**
+   * Applies a rule, or with null removes any rule (the configured one included) until the next
+   * change.
+   */
   public Future<Void> setDegradation(IntegrationConfig integration, Degradation rule) {
-    return write("set", DEGRADATION + keys.integrationId(integration), rule == null ? NO_RULE : rule.wireName);
+    return write(
+        "set",
+        DEGRADATION + keys.integrationId(integration),
+        rule == null ? NO_RULE : rule.wireName);
   }
 
-  /** "Reset all" in O(1): a new generation makes every existing key of the integration unreachable. */
+  /**
+   * "Reset all" in O(1): a new generation makes every existing key of the integration unreachable.
+   */
   public Future<Void> resetAll(IntegrationConfig integration) {
     return write("incr", GENERATION + keys.integrationId(integration), "");
   }
@@ -93,27 +109,41 @@ public final class ControlPlane {
     return nowMillis - lastSuccessfulPoll < Math.max(2_000, 3 * pollInterval.toMillis());
   }
 
-  /** One change and the hash's expiry in one script, then a poll, so this process sees the change at once. */
+  /**
+   * One change and the hash's expiry in one script, then a poll, so this process sees the change at
+   * once.
+   */
   private Future<Void> write(String operation, String field, String value) {
-    return redis.runDurable(CONTROL_WRITE, List.of(key), List.of(operation, field, value, Long.toString(CONTROL_EXPIRY_MILLIS)))
+    return redis
+        .runDurable(
+            CONTROL_WRITE,
+            List.of(key),
+            List.of(operation, field, value, Long.toString(CONTROL_EXPIRY_MILLIS)))
         .compose(r -> poll());
   }
 
   private Future<Void> poll() {
     long sent = pollsSent.incrementAndGet();
-    return redis.send(Request.cmd(Command.HGETALL).arg(key)).compose(reply -> {
-      Map<String, String> next = Replies.toMap(reply);
-      // Polls travel on pooled connections and may answer out of order: a reply older than the one
-      // applied would take this process back to a generation a reset-all has already left.
-      if (!applyIfNewer(sent, Map.copyOf(next))) return Future.<Void>succeededFuture();
-      long now = System.currentTimeMillis();
-      lastSuccessfulPoll = now;
-      if (!next.isEmpty() && now - lastExpiryRefresh > REFRESH_EXPIRY_EVERY_MILLIS) {
-        lastExpiryRefresh = now;
-        return redis.send(Request.cmd(Command.PEXPIRE).arg(key).arg(CONTROL_EXPIRY_MILLIS)).<Void>mapEmpty();
-      }
-      return Future.<Void>succeededFuture();
-    }).onFailure(this::pollFailed);
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(key))
+        .compose(
+            reply -> {
+              Map<String, String> next = Replies.toMap(reply);
+              // Polls travel on pooled connections and may answer out of order: a reply older than
+              // the one
+              // applied would take this process back to a generation a reset-all has already left.
+              if (!applyIfNewer(sent, Map.copyOf(next))) return Future.<Void>succeededFuture();
+              long now = System.currentTimeMillis();
+              lastSuccessfulPoll = now;
+              if (!next.isEmpty() && now - lastExpiryRefresh > REFRESH_EXPIRY_EVERY_MILLIS) {
+                lastExpiryRefresh = now;
+                return redis
+                    .send(Request.cmd(Command.PEXPIRE).arg(key).arg(CONTROL_EXPIRY_MILLIS))
+                    .<Void>mapEmpty();
+              }
+              return Future.<Void>succeededFuture();
+            })
+        .onFailure(this::pollFailed);
   }
 
   /**
@@ -124,7 +154,9 @@ public final class ControlPlane {
     long now = System.currentTimeMillis();
     if (now - lastPollWarning >= WARNING_INTERVAL_MILLIS) {
       lastPollWarning = now;
-      LOG.log(System.Logger.Level.WARNING, "control-plane poll failed (repeats not logged for a minute): " + err.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "control-plane poll failed (repeats not logged for a minute): " + err.getMessage());
     }
   }
 

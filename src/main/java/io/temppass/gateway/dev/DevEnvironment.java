@@ -34,22 +34,34 @@ public final class DevEnvironment {
   /** Adjusts the raw configuration tree before it is validated. */
   public void prepare(JsonObject tree) throws IOException {
     JsonObject redisConf = tree.getJsonObject("redis", new JsonObject());
-    if (redisConf.getBoolean("embedded", false) && redisConf.getJsonArray("endpoints", new JsonArray()).isEmpty()) {
+    if (redisConf.getBoolean("embedded", false)
+        && redisConf.getJsonArray("endpoints", new JsonArray()).isEmpty()) {
       int port = freePort();
-      redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-          .setting("save \"\"").setting("appendonly no").build();
+      redis =
+          RedisServer.newRedisServer()
+              .port(port)
+              .bind("127.0.0.1")
+              .setting("save \"\"")
+              .setting("appendonly no")
+              .build();
       redis.start();
       redisConf.put("endpoints", new JsonArray().add("redis://127.0.0.1:" + port));
       tree.put("redis", redisConf);
-      LOG.log(System.Logger.Level.WARNING, "development: started an embedded Redis on 127.0.0.1:" + port);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "development: started an embedded Redis on 127.0.0.1:" + port);
     }
     JsonObject access = tree.getJsonObject("accessTokens", new JsonObject());
     if (access.getJsonArray("publicKeys", new JsonArray()).isEmpty()) {
       KeyPair pair = rsa();
-      access.put("publicKeys", new JsonArray().add(pem("PUBLIC KEY", pair.getPublic().getEncoded())));
+      access.put(
+          "publicKeys", new JsonArray().add(pem("PUBLIC KEY", pair.getPublic().getEncoded())));
       tree.put("accessTokens", access);
-      accessToken = sign(pem("PRIVATE KEY", pair.getPrivate().getEncoded()), access.getString("issuer", "auth.adobe.com"),
-          access.getString("requiredScope", "api:client:v2"));
+      accessToken =
+          sign(
+              pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+              access.getString("issuer", "auth.adobe.com"),
+              access.getString("requiredScope", "api:client:v2"));
       LOG.log(System.Logger.Level.WARNING, "development: generated a throw-away access-token key");
     }
     referenceMvpd(tree);
@@ -66,12 +78,16 @@ public final class DevEnvironment {
     boolean wanted = false;
     for (int i = 0; i < integrations.size(); i++) {
       JsonObject integration = integrations.getJsonObject(i);
-      if (integration.containsKey("login") && "regular".equals(integration.getString("type", "regular"))) wanted = true;
+      if (integration.containsKey("login")
+          && "regular".equals(integration.getString("type", "regular"))) wanted = true;
     }
     if (!wanted) return;
     JsonObject server = tree.getJsonObject("server", new JsonObject());
     tree.put("server", server);
-    int port = server.getValue("port") instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(server.getValue("port", 8080)));
+    int port =
+        server.getValue("port") instanceof Number n
+            ? n.intValue()
+            : Integer.parseInt(String.valueOf(server.getValue("port", 8080)));
     if (port == 0) {
       port = freePort();
       server.put("port", port);
@@ -80,7 +96,10 @@ public final class DevEnvironment {
     int mvpdPort = portFreeOrAny(port + 1);
     mvpdVertx = Vertx.vertx();
     try {
-      mvpd = ReferenceMvpd.start(mvpdVertx, ReferenceMvpd.Options.defaults().withListen(host, mvpdPort)).await(30, java.util.concurrent.TimeUnit.SECONDS);
+      mvpd =
+          ReferenceMvpd.start(
+                  mvpdVertx, ReferenceMvpd.Options.defaults().withListen(host, mvpdPort))
+              .await(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IOException("the reference MVPD did not start: " + e.getMessage(), e);
     }
@@ -88,16 +107,32 @@ public final class DevEnvironment {
     for (int i = 0; i < integrations.size(); i++) {
       JsonObject integration = integrations.getJsonObject(i);
       if (!integration.containsKey("login")) continue;
-      integration.put("login", new JsonObject().put("issuer", mvpd.issuer()).put("clientId", o.clientId()).put("clientSecret", o.clientSecret())
-          .put("attributeClaims", new JsonObject().put("householdID", "householdID").put("zip", "zip").put("maxRating", "maxRating")));
+      integration.put(
+          "login",
+          new JsonObject()
+              .put("issuer", mvpd.issuer())
+              .put("clientId", o.clientId())
+              .put("clientSecret", o.clientSecret())
+              .put(
+                  "attributeClaims",
+                  new JsonObject()
+                      .put("householdID", "householdID")
+                      .put("zip", "zip")
+                      .put("maxRating", "maxRating")));
       JsonObject authorization = integration.getJsonObject("authorization", new JsonObject());
       integration.put("authorization", authorization.put("url", mvpd.authorizationEndpoint()));
     }
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     JsonObject sessions = tree.getJsonObject("sessions", new JsonObject());
-    tree.put("sessions", sessions.put("publicUrl", "http://" + host + ":" + port).put("encryptionKey", Base64.getEncoder().encodeToString(key)));
-    LOG.log(System.Logger.Level.WARNING, "development: started the reference MVPD, issuer " + mvpd.issuer());
+    tree.put(
+        "sessions",
+        sessions
+            .put("publicUrl", "http://" + host + ":" + port)
+            .put("encryptionKey", Base64.getEncoder().encodeToString(key)));
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "development: started the reference MVPD, issuer " + mvpd.issuer());
   }
 
   /** The reference MVPD, or null when no integration signs in. */
@@ -115,14 +150,16 @@ public final class DevEnvironment {
       try {
         mvpdVertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "reference MVPD did not stop cleanly: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING, "reference MVPD did not stop cleanly: " + e.getMessage());
       }
     }
     if (redis != null) {
       try {
         redis.stop();
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "embedded Redis did not stop cleanly: " + e.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING, "embedded Redis did not stop cleanly: " + e.getMessage());
       }
     }
   }
@@ -130,8 +167,14 @@ public final class DevEnvironment {
   private static String sign(String privatePem, String issuer, String scope) {
     Vertx vertx = Vertx.vertx();
     try {
-      JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem)));
-      return jwt.generateToken(new JsonObject().put("sub", UUID.randomUUID().toString()).put("scopes", scope),
+      JWTAuth jwt =
+          JWTAuth.create(
+              vertx,
+              new JWTAuthOptions()
+                  .addPubSecKey(
+                      new PubSecKeyOptions().setAlgorithm("RS256").setBuffer(privatePem)));
+      return jwt.generateToken(
+          new JsonObject().put("sub", UUID.randomUUID().toString()).put("scopes", scope),
           new JWTOptions().setAlgorithm("RS256").setIssuer(issuer).setExpiresInSeconds(24 * 3600));
     } finally {
       vertx.close();
@@ -149,12 +192,19 @@ public final class DevEnvironment {
   }
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static int portFreeOrAny(int preferred) throws IOException {
     if (preferred > 0 && preferred <= 65535) {
-      try (ServerSocket s = new ServerSocket(preferred, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      try (ServerSocket s =
+          new ServerSocket(preferred, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
         return s.getLocalPort();
       } catch (IOException taken) {
         // fall through to any free port

@@ -37,10 +37,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in MVPD for development mode, so the whole regular-MVPD path can be walked with
- * {@code curl} alone: an OpenID Connect provider that signs the development subscriber in without a
- * form (the authorization request is answered at once with a code), and the JSON resource
- * authorization endpoint of the gateway's MVPD wire contract ({@code docs/MVPD.md}).
+ * A stand-in MVPD for development mode, so the whole regular-MVPD path can be walked with {@code
+ * curl} alone: an OpenID Connect provider that signs the development subscriber in without a form
+ * (the authorization request is answered at once with a code), and the JSON resource authorization
+ * endpoint of the gateway's MVPD wire contract ({@code docs/MVPD.md}).
  *
  * <p>Everything is served under the issuer {@code http://HOST:PORT/mvpd}. It keeps its codes and
  * refresh tokens in memory and signs with a key made at start, so a restart signs everyone out. It
@@ -50,21 +50,44 @@ public final class ReferenceMvpd {
   private static final System.Logger LOG = System.getLogger(ReferenceMvpd.class.getName());
 
   static final String BASE_PATH = "/mvpd";
-  /** RFC 6749 §4.1.2 asks for a short life (at most 10 minutes); the gateway redeems within a second. */
+
+  /**
+   * RFC 6749 §4.1.2 asks for a short life (at most 10 minutes); the gateway redeems within a
+   * second.
+   */
   static final long CODE_LIFETIME_MILLIS = 60_000;
+
   static final int ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
   private static final int BODY_LIMIT_BYTES = 64 * 1024;
-  /** RFC 7636 §4.1: 43 to 128 unreserved characters, for both the verifier and an S256 challenge. */
+
+  /**
+   * RFC 7636 §4.1: 43 to 128 unreserved characters, for both the verifier and an S256 challenge.
+   */
   private static final Pattern PKCE_VALUE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+
   private static final String APP_PATH = "/app";
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** Claims the provider sets itself: a subscriber claim of the same name would overwrite them. */
-  private static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "nonce", "auth_time", "azp", "client_id", "scope");
+  private static final Set<String> RESERVED_CLAIMS =
+      Set.of(
+          "iss",
+          "sub",
+          "aud",
+          "exp",
+          "iat",
+          "nbf",
+          "jti",
+          "nonce",
+          "auth_time",
+          "azp",
+          "client_id",
+          "scope");
 
   /**
-   * The reference MVPD's settings. {@link #defaults()} gives the development values; the
-   * {@code with…} methods change one group at a time.
+   * The reference MVPD's settings. {@link #defaults()} gives the development values; the {@code
+   * with…} methods change one group at a time.
    *
    * @param host interface to listen on, also the host of the issuer
    * @param port 0 for a free port
@@ -100,7 +123,8 @@ public final class ReferenceMvpd {
         throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
       }
       if (authorizationTtlSeconds <= 0) {
-        throw new IllegalArgumentException("authorizationTtlSeconds must be positive, was " + authorizationTtlSeconds);
+        throw new IllegalArgumentException(
+            "authorizationTtlSeconds must be positive, was " + authorizationTtlSeconds);
       }
       allowedRedirectPrefixes = List.copyOf(allowedRedirectPrefixes);
       if (allowedRedirectPrefixes.isEmpty()) {
@@ -108,14 +132,16 @@ public final class ReferenceMvpd {
       }
       for (String prefix : allowedRedirectPrefixes) {
         if (!prefix.startsWith("http://") && !prefix.startsWith("https://")) {
-          throw new IllegalArgumentException("allowedRedirectPrefixes: " + prefix + " is not an http(s) URI prefix");
+          throw new IllegalArgumentException(
+              "allowedRedirectPrefixes: " + prefix + " is not an http(s) URI prefix");
         }
       }
       // Insertion order kept so the claims read in the configured order in tokens and user info.
       subscriberClaims = Collections.unmodifiableMap(new LinkedHashMap<>(subscriberClaims));
       for (String claim : subscriberClaims.keySet()) {
         if (RESERVED_CLAIMS.contains(claim)) {
-          throw new IllegalArgumentException("subscriberClaims: " + claim + " is set by the provider itself");
+          throw new IllegalArgumentException(
+              "subscriberClaims: " + claim + " is set by the provider itself");
         }
       }
       deniedResources = Set.copyOf(deniedResources);
@@ -123,9 +149,9 @@ public final class ReferenceMvpd {
     }
 
     /**
-     * The development values: 127.0.0.1 on a free port, client {@code temppass-gateway-dev}, redirects
-     * back to any loopback port, subscriber {@code dev-subscriber} of household
-     * {@code dev-household}, {@code REF30-premium} outside the package, {@code REF30-mature} under
+     * The development values: 127.0.0.1 on a free port, client {@code temppass-gateway-dev},
+     * redirects back to any loopback port, subscriber {@code dev-subscriber} of household {@code
+     * dev-household}, {@code REF30-premium} outside the package, {@code REF30-mature} under
      * parental controls, permits valid 600 s.
      */
     public static Options defaults() {
@@ -133,48 +159,123 @@ public final class ReferenceMvpd {
       claims.put("householdID", "dev-household");
       claims.put("zip", "10001");
       claims.put("maxRating", "TV-MA");
-      return new Options("127.0.0.1", 0, "temppass-gateway-dev", "reference-mvpd-dev-secret",
-          List.of("http://127.0.0.1:", "http://localhost:"), "dev-subscriber", claims,
-          Set.of("REF30-premium"), Set.of("REF30-mature"), 600);
+      return new Options(
+          "127.0.0.1",
+          0,
+          "temppass-gateway-dev",
+          "reference-mvpd-dev-secret",
+          List.of("http://127.0.0.1:", "http://localhost:"),
+          "dev-subscriber",
+          claims,
+          Set.of("REF30-premium"),
+          Set.of("REF30-mature"),
+          600);
     }
 
     public Options withListen(String newHost, int newPort) {
-      return new Options(newHost, newPort, clientId, clientSecret, allowedRedirectPrefixes, subscriberId, subscriberClaims,
-          deniedResources, parentalControlResources, authorizationTtlSeconds);
+      return new Options(
+          newHost,
+          newPort,
+          clientId,
+          clientSecret,
+          allowedRedirectPrefixes,
+          subscriberId,
+          subscriberClaims,
+          deniedResources,
+          parentalControlResources,
+          authorizationTtlSeconds);
     }
 
     public Options withClient(String newClientId, String newClientSecret) {
-      return new Options(host, port, newClientId, newClientSecret, allowedRedirectPrefixes, subscriberId, subscriberClaims,
-          deniedResources, parentalControlResources, authorizationTtlSeconds);
+      return new Options(
+          host,
+          port,
+          newClientId,
+          newClientSecret,
+          allowedRedirectPrefixes,
+          subscriberId,
+          subscriberClaims,
+          deniedResources,
+          parentalControlResources,
+          authorizationTtlSeconds);
     }
 
     public Options withAllowedRedirectPrefixes(List<String> prefixes) {
-      return new Options(host, port, clientId, clientSecret, prefixes, subscriberId, subscriberClaims,
-          deniedResources, parentalControlResources, authorizationTtlSeconds);
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          prefixes,
+          subscriberId,
+          subscriberClaims,
+          deniedResources,
+          parentalControlResources,
+          authorizationTtlSeconds);
     }
 
     public Options withSubscriber(String newSubscriberId, Map<String, String> claims) {
-      return new Options(host, port, clientId, clientSecret, allowedRedirectPrefixes, newSubscriberId, claims,
-          deniedResources, parentalControlResources, authorizationTtlSeconds);
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          allowedRedirectPrefixes,
+          newSubscriberId,
+          claims,
+          deniedResources,
+          parentalControlResources,
+          authorizationTtlSeconds);
     }
 
     public Options withResources(Set<String> denied, Set<String> parentalControls) {
-      return new Options(host, port, clientId, clientSecret, allowedRedirectPrefixes, subscriberId, subscriberClaims,
-          denied, parentalControls, authorizationTtlSeconds);
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          allowedRedirectPrefixes,
+          subscriberId,
+          subscriberClaims,
+          denied,
+          parentalControls,
+          authorizationTtlSeconds);
     }
 
     public Options withAuthorizationTtlSeconds(int seconds) {
-      return new Options(host, port, clientId, clientSecret, allowedRedirectPrefixes, subscriberId, subscriberClaims,
-          deniedResources, parentalControlResources, seconds);
+      return new Options(
+          host,
+          port,
+          clientId,
+          clientSecret,
+          allowedRedirectPrefixes,
+          subscriberId,
+          subscriberClaims,
+          deniedResources,
+          parentalControlResources,
+          seconds);
     }
 
     /** Keeps the secret out of logs and exception messages that print the options. */
     @Override
     public String toString() {
-      return "ReferenceMvpd.Options[host=" + host + ", port=" + port + ", clientId=" + clientId
-          + ", allowedRedirectPrefixes=" + allowedRedirectPrefixes + ", subscriberId=" + subscriberId
-          + ", deniedResources=" + deniedResources + ", parentalControlResources=" + parentalControlResources
-          + ", authorizationTtlSeconds=" + authorizationTtlSeconds + "]";
+      return "ReferenceMvpd.Options[host="
+          + host
+          + ", port="
+          + port
+          + ", clientId="
+          + clientId
+          + ", allowedRedirectPrefixes="
+          + allowedRedirectPrefixes
+          + ", subscriberId="
+          + subscriberId
+          + ", deniedResources="
+          + deniedResources
+          + ", parentalControlResources="
+          + parentalControlResources
+          + ", authorizationTtlSeconds="
+          + authorizationTtlSeconds
+          + "]";
     }
 
     private static void requireText(String value, String name) {
@@ -185,9 +286,17 @@ public final class ReferenceMvpd {
   }
 
   /** An authorization code waiting to be redeemed: everything the token request must match. */
-  private record PendingCode(String clientId, String redirectUri, String codeChallenge, String nonce, String scope, long expiresAtMillis) {}
+  private record PendingCode(
+      String clientId,
+      String redirectUri,
+      String codeChallenge,
+      String nonce,
+      String scope,
+      long expiresAtMillis) {}
 
-  /** A code already redeemed, kept until it would have expired so a replay can revoke what it gave. */
+  /**
+   * A code already redeemed, kept until it would have expired so a replay can revoke what it gave.
+   */
   private record RedeemedCode(String refreshToken, long expiresAtMillis) {}
 
   private record RefreshGrant(String clientId, String scope) {}
@@ -202,13 +311,18 @@ public final class ReferenceMvpd {
   private final Map<String, RedeemedCode> redeemedCodes = new ConcurrentHashMap<>();
   private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
 
-  private ReferenceMvpd(Vertx vertx, Options options, long codeLifetimeMillis, ReferenceSigningKey key) {
+  private ReferenceMvpd(
+      Vertx vertx, Options options, long codeLifetimeMillis, ReferenceSigningKey key) {
     this.options = options;
     this.codeLifetimeMillis = codeLifetimeMillis;
     this.key = key;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
-    this.rules = new ReferenceAuthorizationRules(options.subscriberId(), options.deniedResources(),
-        options.parentalControlResources(), options.authorizationTtlSeconds());
+    this.rules =
+        new ReferenceAuthorizationRules(
+            options.subscriberId(),
+            options.deniedResources(),
+            options.parentalControlResources(),
+            options.authorizationTtlSeconds());
     this.server = vertx.createHttpServer().requestHandler(router(vertx));
   }
 
@@ -227,7 +341,11 @@ public final class ReferenceMvpd {
         System.exit(2);
       }
     }
-    ReferenceMvpd mvpd = start(Vertx.vertx(), Options.defaults().withListen("127.0.0.1", port)).toCompletionStage().toCompletableFuture().get();
+    ReferenceMvpd mvpd =
+        start(Vertx.vertx(), Options.defaults().withListen("127.0.0.1", port))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get();
     System.out.println("ISSUER=" + mvpd.issuer());
   }
 
@@ -239,12 +357,17 @@ public final class ReferenceMvpd {
   /** With another code lifetime, so a test can make codes that are already expired when issued. */
   static Future<ReferenceMvpd> start(Vertx vertx, Options options, long codeLifetimeMillis) {
     Objects.requireNonNull(options, "options");
-    return vertx.executeBlocking(ReferenceSigningKey::generate)
-        .compose(key -> {
-          ReferenceMvpd mvpd = new ReferenceMvpd(vertx, options, codeLifetimeMillis, key);
-          return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
-        })
-        .onSuccess(mvpd -> LOG.log(System.Logger.Level.INFO, "reference MVPD listening, issuer " + mvpd.issuer()));
+    return vertx
+        .executeBlocking(ReferenceSigningKey::generate)
+        .compose(
+            key -> {
+              ReferenceMvpd mvpd = new ReferenceMvpd(vertx, options, codeLifetimeMillis, key);
+              return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
+            })
+        .onSuccess(
+            mvpd ->
+                LOG.log(
+                    System.Logger.Level.INFO, "reference MVPD listening, issuer " + mvpd.issuer()));
   }
 
   /** {@code http://HOST:PORT/mvpd}: the OpenID Connect issuer, and the base of every endpoint. */
@@ -252,7 +375,9 @@ public final class ReferenceMvpd {
     return "http://" + options.host() + ":" + server.actualPort() + BASE_PATH;
   }
 
-  /** The JSON resource authorization endpoint ({@code POST}), not the OAuth authorization endpoint. */
+  /**
+   * The JSON resource authorization endpoint ({@code POST}), not the OAuth authorization endpoint.
+   */
   public String authorizationEndpoint() {
     return issuer() + "/authorize-resource";
   }
@@ -286,8 +411,16 @@ public final class ReferenceMvpd {
     router.post(BASE_PATH + "/authorize-resource").handler(body).handler(this::authorizeResource);
     // Stands in for the programmer's own page that a session's redirectUrl names, so a walk-through
     // with curl -L ends somewhere that answers.
-    router.get(APP_PATH + "/*").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain;charset=UTF-8")
-        .end("This is the app's page at " + ctx.normalizedPath() + ": the browser's part is over; the app reads the result from the gateway.\n"));
+    router
+        .get(APP_PATH + "/*")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain;charset=UTF-8")
+                    .end(
+                        "This is the app's page at "
+                            + ctx.normalizedPath()
+                            + ": the browser's part is over; the app reads the result from the gateway.\n"));
     return router;
   }
 
@@ -295,25 +428,33 @@ public final class ReferenceMvpd {
 
   private void discovery(RoutingContext ctx) {
     String issuer = issuer();
-    json(ctx, 200, new JsonObject()
-        .put("issuer", issuer)
-        .put("authorization_endpoint", issuer + "/authorize")
-        .put("token_endpoint", issuer + "/token")
-        .put("userinfo_endpoint", issuer + "/userinfo")
-        .put("jwks_uri", issuer + "/jwks")
-        .put("end_session_endpoint", issuer + "/logout")
-        .put("response_types_supported", new JsonArray().add("code"))
-        .put("grant_types_supported", new JsonArray().add("authorization_code").add("refresh_token"))
-        .put("code_challenge_methods_supported", new JsonArray().add("S256"))
-        .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
-        .put("token_endpoint_auth_methods_supported", new JsonArray().add("client_secret_basic").add("client_secret_post"))
-        .put("scopes_supported", new JsonArray().add("openid").add("profile"))
-        .put("subject_types_supported", new JsonArray().add("public"))
-        .put("claims_supported", claimsSupported()));
+    json(
+        ctx,
+        200,
+        new JsonObject()
+            .put("issuer", issuer)
+            .put("authorization_endpoint", issuer + "/authorize")
+            .put("token_endpoint", issuer + "/token")
+            .put("userinfo_endpoint", issuer + "/userinfo")
+            .put("jwks_uri", issuer + "/jwks")
+            .put("end_session_endpoint", issuer + "/logout")
+            .put("response_types_supported", new JsonArray().add("code"))
+            .put(
+                "grant_types_supported",
+                new JsonArray().add("authorization_code").add("refresh_token"))
+            .put("code_challenge_methods_supported", new JsonArray().add("S256"))
+            .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
+            .put(
+                "token_endpoint_auth_methods_supported",
+                new JsonArray().add("client_secret_basic").add("client_secret_post"))
+            .put("scopes_supported", new JsonArray().add("openid").add("profile"))
+            .put("subject_types_supported", new JsonArray().add("public"))
+            .put("claims_supported", claimsSupported()));
   }
 
   private JsonArray claimsSupported() {
-    JsonArray claims = new JsonArray().add("sub").add("iss").add("aud").add("exp").add("iat").add("nonce");
+    JsonArray claims =
+        new JsonArray().add("sub").add("iss").add("aud").add("exp").add("iat").add("nonce");
     options.subscriberClaims().keySet().forEach(claims::add);
     return claims;
   }
@@ -325,8 +466,8 @@ public final class ReferenceMvpd {
   /**
    * The authorization request, answered at once: the development subscriber is always signed in.
    * Until the client and its redirect are known good, errors are a 400 page (RFC 6749 §4.1.2.1
-   * forbids redirecting to an unchecked URI); after that they go back to the client as
-   * {@code error=…} on the redirect.
+   * forbids redirecting to an unchecked URI); after that they go back to the client as {@code
+   * error=…} on the redirect.
    */
   private void authorize(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
@@ -358,19 +499,33 @@ public final class ReferenceMvpd {
       if (responseType == null) {
         redirectError(ctx, redirectUri, "invalid_request", "response_type is required.", state);
       } else if (!"code".equals(responseType)) {
-        redirectError(ctx, redirectUri, "unsupported_response_type", "Only response_type=code is supported.", state);
+        redirectError(
+            ctx,
+            redirectUri,
+            "unsupported_response_type",
+            "Only response_type=code is supported.",
+            state);
       } else if (state == null || state.isEmpty()) {
         redirectError(ctx, redirectUri, "invalid_request", "state is required.", null);
       } else if (codeChallenge == null || !PKCE_VALUE.matcher(codeChallenge).matches()) {
         // RFC 7636 §4.4.1: this provider requires PKCE of every client.
         redirectError(ctx, redirectUri, "invalid_request", "code_challenge is required.", state);
       } else if (!"S256".equals(codeChallengeMethod)) {
-        redirectError(ctx, redirectUri, "invalid_request", "code_challenge_method must be S256.", state);
+        redirectError(
+            ctx, redirectUri, "invalid_request", "code_challenge_method must be S256.", state);
       } else {
         long now = System.currentTimeMillis();
         dropExpired(now);
         String code = randomToken();
-        codes.put(code, new PendingCode(clientId, redirectUri, codeChallenge, nonce, scope == null ? "" : scope, now + codeLifetimeMillis));
+        codes.put(
+            code,
+            new PendingCode(
+                clientId,
+                redirectUri,
+                codeChallenge,
+                nonce,
+                scope == null ? "" : scope,
+                now + codeLifetimeMillis));
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("code", code);
         parameters.put("state", state);
@@ -396,7 +551,11 @@ public final class ReferenceMvpd {
       } else if (grantType == null) {
         tokenError(ctx, 400, "invalid_request", "grant_type is required.");
       } else {
-        tokenError(ctx, 400, "unsupported_grant_type", "Only authorization_code and refresh_token are supported.");
+        tokenError(
+            ctx,
+            400,
+            "unsupported_grant_type",
+            "Only authorization_code and refresh_token are supported.");
       }
     } catch (RepeatedParameter e) {
       tokenError(ctx, 400, "invalid_request", e.getMessage());
@@ -404,8 +563,8 @@ public final class ReferenceMvpd {
   }
 
   /**
-   * client_secret_basic or client_secret_post, never both (RFC 6749 §2.3). Answers 401
-   * {@code invalid_client} itself and returns null when the client is not authenticated.
+   * client_secret_basic or client_secret_post, never both (RFC 6749 §2.3). Answers 401 {@code
+   * invalid_client} itself and returns null when the client is not authenticated.
    */
   private String authenticateClient(RoutingContext ctx, MultiMap form) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -424,9 +583,12 @@ public final class ReferenceMvpd {
         tokenError(ctx, 400, "invalid_request", "Use one client authentication method.");
         return null;
       }
-      // RFC 6749 §2.3.1 form-encodes id and secret before Base64; many clients do not, so accept both.
-      if (basic != null && (formClientId == null || formClientId.equals(formDecode(basic[0])))
-          && (clientMatches(basic[0], basic[1]) || clientMatches(formDecode(basic[0]), formDecode(basic[1])))) {
+      // RFC 6749 §2.3.1 form-encodes id and secret before Base64; many clients do not, so accept
+      // both.
+      if (basic != null
+          && (formClientId == null || formClientId.equals(formDecode(basic[0])))
+          && (clientMatches(basic[0], basic[1])
+              || clientMatches(formDecode(basic[0]), formDecode(basic[1])))) {
         return options.clientId();
       }
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"reference-mvpd\"");
@@ -440,7 +602,8 @@ public final class ReferenceMvpd {
     return null;
   }
 
-  private void redeemCode(RoutingContext ctx, MultiMap form, String clientId) throws RepeatedParameter {
+  private void redeemCode(RoutingContext ctx, MultiMap form, String clientId)
+      throws RepeatedParameter {
     String code = single(form, "code");
     String redirectUri = single(form, "redirect_uri");
     String verifier = single(form, "code_verifier");
@@ -467,11 +630,15 @@ public final class ReferenceMvpd {
       return;
     }
     if (!pending.clientId().equals(clientId) || !pending.redirectUri().equals(redirectUri)) {
-      tokenError(ctx, 400, "invalid_grant", "The code was issued to another client or redirect_uri.");
+      tokenError(
+          ctx, 400, "invalid_grant", "The code was issued to another client or redirect_uri.");
       return;
     }
-    if (verifier == null || !PKCE_VALUE.matcher(verifier).matches()
-        || !MessageDigest.isEqual(s256(verifier).getBytes(StandardCharsets.US_ASCII), pending.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+    if (verifier == null
+        || !PKCE_VALUE.matcher(verifier).matches()
+        || !MessageDigest.isEqual(
+            s256(verifier).getBytes(StandardCharsets.US_ASCII),
+            pending.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
       tokenError(ctx, 400, "invalid_grant", "code_verifier does not match the code_challenge.");
       return;
     }
@@ -481,11 +648,16 @@ public final class ReferenceMvpd {
     issueTokens(ctx, clientId, pending.scope(), pending.nonce(), refreshToken);
   }
 
-  private void refresh(RoutingContext ctx, MultiMap form, String clientId) throws RepeatedParameter {
+  private void refresh(RoutingContext ctx, MultiMap form, String clientId)
+      throws RepeatedParameter {
     String refreshToken = single(form, "refresh_token");
     RefreshGrant grant = refreshToken == null ? null : refreshTokens.get(refreshToken);
     if (grant == null || !grant.clientId().equals(clientId)) {
-      tokenError(ctx, 400, "invalid_grant", "The refresh token is unknown or was issued to another client.");
+      tokenError(
+          ctx,
+          400,
+          "invalid_grant",
+          "The refresh token is unknown or was issued to another client.");
       return;
     }
     // OpenID Connect Core §12.2: a refreshed ID token carries no nonce.
@@ -494,19 +666,27 @@ public final class ReferenceMvpd {
 
   /**
    * The access token is a JWT whose {@code aud} names the client, so a Vert.x OAuth2 client decodes
-   * and checks it rather than treating it as opaque. Its claims follow RFC 9068 (JWT access tokens).
+   * and checks it rather than treating it as opaque. Its claims follow RFC 9068 (JWT access
+   * tokens).
    */
-  private void issueTokens(RoutingContext ctx, String clientId, String scope, String nonce, String refreshToken) {
+  private void issueTokens(
+      RoutingContext ctx, String clientId, String scope, String nonce, String refreshToken) {
     String issuer = issuer();
-    String accessToken = jwt.generateToken(
-        new JsonObject().put("sub", options.subscriberId()).put("client_id", clientId).put("scope", scope).put("jti", randomToken()),
-        signing(issuer, clientId));
-    JsonObject response = new JsonObject()
-        .put("access_token", accessToken)
-        .put("token_type", "Bearer")
-        .put("expires_in", ACCESS_TOKEN_LIFETIME_SECONDS)
-        .put("refresh_token", refreshToken)
-        .put("scope", scope);
+    String accessToken =
+        jwt.generateToken(
+            new JsonObject()
+                .put("sub", options.subscriberId())
+                .put("client_id", clientId)
+                .put("scope", scope)
+                .put("jti", randomToken()),
+            signing(issuer, clientId));
+    JsonObject response =
+        new JsonObject()
+            .put("access_token", accessToken)
+            .put("token_type", "Bearer")
+            .put("expires_in", ACCESS_TOKEN_LIFETIME_SECONDS)
+            .put("refresh_token", refreshToken)
+            .put("scope", scope);
     // OpenID Connect Core §3.1.2.1: an ID token answers a request that asked for the openid scope.
     if (Arrays.asList(scope.split(" ")).contains("openid")) {
       JsonObject claims = subscriberClaims().put("auth_time", System.currentTimeMillis() / 1000);
@@ -520,27 +700,38 @@ public final class ReferenceMvpd {
   }
 
   private JWTOptions signing(String issuer, String clientId) {
-    return new JWTOptions().setAlgorithm("RS256").setIssuer(issuer).setSubject(options.subscriberId())
-        .addAudience(clientId).setExpiresInSeconds(ACCESS_TOKEN_LIFETIME_SECONDS);
+    return new JWTOptions()
+        .setAlgorithm("RS256")
+        .setIssuer(issuer)
+        .setSubject(options.subscriberId())
+        .addAudience(clientId)
+        .setExpiresInSeconds(ACCESS_TOKEN_LIFETIME_SECONDS);
   }
 
   private void userInfo(RoutingContext ctx) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : null;
+    String token =
+        authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? authorization.substring(7).trim()
+            : null;
     if (token == null || token.isEmpty()) {
       invalidToken(ctx);
       return;
     }
-    jwt.authenticate(new TokenCredentials(token)).onComplete(ar -> {
-      // Only access tokens carry client_id (RFC 9068 §2.2); an ID token, signed by the same key, does not.
-      if (ar.failed() || !issuer().equals(ar.result().principal().getString("iss"))
-          || !options.clientId().equals(ar.result().principal().getString("client_id"))) {
-        invalidToken(ctx);
-        return;
-      }
-      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-      json(ctx, 200, subscriberClaims());
-    });
+    jwt.authenticate(new TokenCredentials(token))
+        .onComplete(
+            ar -> {
+              // Only access tokens carry client_id (RFC 9068 §2.2); an ID token, signed by the same
+              // key, does not.
+              if (ar.failed()
+                  || !issuer().equals(ar.result().principal().getString("iss"))
+                  || !options.clientId().equals(ar.result().principal().getString("client_id"))) {
+                invalidToken(ctx);
+                return;
+              }
+              ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+              json(ctx, 200, subscriberClaims());
+            });
   }
 
   /** {@code sub} and the configured claims, in their configured order. */
@@ -586,7 +777,10 @@ public final class ReferenceMvpd {
 
   // ---------------------------------------------------------------- resource authorization
 
-  /** The MVPD wire contract of {@code docs/MVPD.md}: Basic client credentials, one query, one decision. */
+  /**
+   * The MVPD wire contract of {@code docs/MVPD.md}: Basic client credentials, one query, one
+   * decision.
+   */
   private void authorizeResource(RoutingContext ctx) {
     String[] basic = basicCredentials(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
     if (basic == null || !clientMatches(basic[0], basic[1])) {
@@ -595,7 +789,8 @@ public final class ReferenceMvpd {
       return;
     }
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       badQuery(ctx, "Content-Type must be application/json.");
       return;
     }
@@ -643,8 +838,14 @@ public final class ReferenceMvpd {
 
   private boolean clientMatches(String clientId, String clientSecret) {
     // Both compared in constant time, so a timing difference tells nothing about either.
-    boolean idMatches = MessageDigest.isEqual(clientId.getBytes(StandardCharsets.UTF_8), options.clientId().getBytes(StandardCharsets.UTF_8));
-    boolean secretMatches = MessageDigest.isEqual(clientSecret.getBytes(StandardCharsets.UTF_8), options.clientSecret().getBytes(StandardCharsets.UTF_8));
+    boolean idMatches =
+        MessageDigest.isEqual(
+            clientId.getBytes(StandardCharsets.UTF_8),
+            options.clientId().getBytes(StandardCharsets.UTF_8));
+    boolean secretMatches =
+        MessageDigest.isEqual(
+            clientSecret.getBytes(StandardCharsets.UTF_8),
+            options.clientSecret().getBytes(StandardCharsets.UTF_8));
     return idMatches & secretMatches;
   }
 
@@ -654,18 +855,24 @@ public final class ReferenceMvpd {
       return null;
     }
     try {
-      String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
-      return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+      return colon < 0
+          ? null
+          : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
   /**
-   * A redirect target must start with a configured prefix and be a plain http(s) URI with a host, no
-   * user info and no fragment (RFC 6749 §3.1.2): otherwise {@code http://localhost:80@evil.example/}
-   * would pass a {@code http://localhost:} prefix while pointing elsewhere.
+   * A redirect target must start with a configured prefix and be a plain http(s) URI with a host,
+   * no user info and no fragment (RFC 6749 §3.1.2): otherwise {@code
+   * http://localhost:80@evil.example/} would pass a {@code http://localhost:} prefix while pointing
+   * elsewhere.
    */
   private boolean redirectAllowed(String uri) {
     URI parsed;
@@ -674,7 +881,9 @@ public final class ReferenceMvpd {
     } catch (URISyntaxException e) {
       return false;
     }
-    if (parsed.getHost() == null || parsed.getRawUserInfo() != null || parsed.getRawFragment() != null
+    if (parsed.getHost() == null
+        || parsed.getRawUserInfo() != null
+        || parsed.getRawFragment() != null
         || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
       return false;
     }
@@ -688,7 +897,9 @@ public final class ReferenceMvpd {
 
   private static String s256(String verifier) {
     try {
-      return BASE64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+      return BASE64URL.encodeToString(
+          MessageDigest.getInstance("SHA-256")
+              .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     }
@@ -713,14 +924,18 @@ public final class ReferenceMvpd {
     StringBuilder target = new StringBuilder(uri);
     char separator = uri.indexOf('?') < 0 ? '?' : '&';
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-      target.append(separator).append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
-          .append('=').append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+      target
+          .append(separator)
+          .append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
       separator = '&';
     }
     return target.toString();
   }
 
-  private static void redirectError(RoutingContext ctx, String redirectUri, String error, String description, String state) {
+  private static void redirectError(
+      RoutingContext ctx, String redirectUri, String error, String description, String state) {
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("error", error);
     parameters.put("error_description", description);
@@ -731,7 +946,11 @@ public final class ReferenceMvpd {
   }
 
   private static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, location).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+    ctx.response()
+        .setStatusCode(302)
+        .putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end();
   }
 
   private static void tokenError(RoutingContext ctx, int status, String error, String description) {
@@ -740,11 +959,17 @@ public final class ReferenceMvpd {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
   }
 
   private static void text(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message + "\n");
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .end(message + "\n");
   }
 
   /** RFC 6749 §3.1: a parameter sent more than once makes the request invalid. */

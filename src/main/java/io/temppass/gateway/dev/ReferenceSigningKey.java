@@ -10,9 +10,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The reference MVPD's RS256 key, as the two JWKs it is needed in: the private one that
- * vertx-auth-jwt signs with, and the public one that {@code /mvpd/jwks} publishes. A throw-away
- * key made at each start: nothing signed by a previous run is meant to stay valid. Its kid is the
- * key's JWK thumbprint (RFC 7638), stable for a key and saying nothing else about it.
+ * vertx-auth-jwt signs with, and the public one that {@code /mvpd/jwks} publishes. A throw-away key
+ * made at each start: nothing signed by a previous run is meant to stay valid. Its kid is the key's
+ * JWK thumbprint (RFC 7638), stable for a key and saying nothing else about it.
  */
 final class ReferenceSigningKey {
   private final RSAKey key;
@@ -21,14 +21,17 @@ final class ReferenceSigningKey {
     this.key = key;
   }
 
-  /** Generates an RSA 2048 key: tens to hundreds of milliseconds of CPU, so never on an event loop. */
+  /**
+   * Generates an RSA 2048 key: tens to hundreds of milliseconds of CPU, so never on an event loop.
+   */
   static ReferenceSigningKey generate() {
     try {
-      return new ReferenceSigningKey(new RSAKeyGenerator(2048)
-          .keyIDFromThumbprint(true)
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.RS256)
-          .generate());
+      return new ReferenceSigningKey(
+          new RSAKeyGenerator(2048)
+              .keyIDFromThumbprint(true)
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.RS256)
+              .generate());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot generate an RSA key", e);
     }
@@ -45,6 +48,7 @@ final class ReferenceSigningKey {
 
   /** The JWK Set document served at {@code /mvpd/jwks}: the public half only. */
   JsonObject jwkSet() {
-    return new JsonObject().put("keys", new JsonArray().add(new JsonObject(key.toPublicJWK().toJSONObject())));
+    return new JsonObject()
+        .put("keys", new JsonArray().add(new JsonObject(key.toPublicJWK().toJSONObject())));
   }
 }

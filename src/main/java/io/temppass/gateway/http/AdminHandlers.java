@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Admin calls: Adobe's TempPass reset API (v3 paths) and degradation rules applied at run time.
  *
- * <p>The credential is an access token signed by the same trusted keys that carries
- * {@code admin.requiredScope} ({@code temppass:admin} by default), never the client scope: no
- * valid token gets 401, a valid token without the admin scope (a client's) gets 403.
+ * <p>The credential is an access token signed by the same trusted keys that carries {@code
+ * admin.requiredScope} ({@code temppass:admin} by default), never the client scope: no valid token
+ * gets 401, a valid token without the admin scope (a client's) gets 403.
  */
 public final class AdminHandlers {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
@@ -35,6 +35,7 @@ public final class AdminHandlers {
   public static final String RESET_PATH = "/reset-tempass/v3/reset";
   public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
   private static final String ALL = "all";
+
   /** The admin client's id (never the token), for the INFO line each admin call logs. */
   private static final String ADMIN_CLIENT = "adminClient";
 
@@ -45,8 +46,13 @@ public final class AdminHandlers {
   private final HttpErrors errors;
   private final TempPassApi tempPass;
 
-  AdminHandlers(GatewayConfig config, IdentityHasher hasher, ControlPlane control, AccessTokenVerifier accessTokens, HttpErrors errors,
-                TempPassApi tempPass) {
+  AdminHandlers(
+      GatewayConfig config,
+      IdentityHasher hasher,
+      ControlPlane control,
+      AccessTokenVerifier accessTokens,
+      HttpErrors errors,
+      TempPassApi tempPass) {
     this.config = config;
     this.hasher = hasher;
     this.control = control;
@@ -56,38 +62,55 @@ public final class AdminHandlers {
   }
 
   void mount(Router router) {
-    router.route(RESET_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, false));
-    router.route(RESET_GENERIC_PATH).handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE)).handler(this::authorize).handler(ctx -> reset(ctx, true));
-    router.route(DEGRADATION_PATH)
+    router
+        .route(RESET_PATH)
+        .handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE))
+        .handler(this::authorize)
+        .handler(ctx -> reset(ctx, false));
+    router
+        .route(RESET_GENERIC_PATH)
+        .handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE))
+        .handler(this::authorize)
+        .handler(ctx -> reset(ctx, true));
+    router
+        .route(DEGRADATION_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(ctx -> errors.begin(ctx, "degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
+        .handler(
+            ctx ->
+                errors.begin(ctx, "degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
         .handler(this::authorize)
         .handler(this::degradation);
   }
 
   private void authorize(RoutingContext ctx) {
-    accessTokens.verifySignature(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
-      if (ar.failed()) {
-        errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-      } else if (!AccessTokenVerifier.hasScope(ar.result(), config.admin().requiredScope())) {
-        errors.fail(ctx, ErrorCode.INSUFFICIENT_SCOPE);
-      } else {
-        Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
-        ctx.put(ADMIN_CLIENT, client instanceof String c ? c : "unknown");
-        ctx.next();
-      }
-    });
+    accessTokens
+        .verifySignature(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
+              } else if (!AccessTokenVerifier.hasScope(
+                  ar.result(), config.admin().requiredScope())) {
+                errors.fail(ctx, ErrorCode.INSUFFICIENT_SCOPE);
+              } else {
+                Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
+                ctx.put(ADMIN_CLIENT, client instanceof String c ? c : "unknown");
+                ctx.next();
+              }
+            });
   }
 
   /**
    * {@code ?requestor_id=&mvpd_id=&device_id=} (or {@code /generic ?…&key=}). An absent, empty or
-   * {@code all} device or key means all, as Adobe's reset API documents: "when no value is provided,
-   * defaults to all".
+   * {@code all} device or key means all, as Adobe's reset API documents: "when no value is
+   * provided, defaults to all".
    */
   private void reset(RoutingContext ctx, boolean generic) {
-    IntegrationConfig integration = integration(ctx, ctx.queryParams().get("requestor_id"), ctx.queryParams().get("mvpd_id"));
+    IntegrationConfig integration =
+        integration(ctx, ctx.queryParams().get("requestor_id"), ctx.queryParams().get("mvpd_id"));
     if (integration == null) return;
-    if (!integration.isTempPass() || (generic && integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL)) {
+    if (!integration.isTempPass()
+        || (generic && integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL)) {
       errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
       return;
     }
@@ -101,24 +124,46 @@ public final class AdminHandlers {
     } else if (generic) {
       request = new ResetRequest(integration, ResetScope.IDENTITY, hasher.identity(target));
     } else {
-      request = new ResetRequest(integration, ResetScope.DEVICE, hasher.device(target.getBytes(StandardCharsets.UTF_8)));
+      request =
+          new ResetRequest(
+              integration,
+              ResetScope.DEVICE,
+              hasher.device(target.getBytes(StandardCharsets.UTF_8)));
     }
-    tempPass.reset(request).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("reset failed: {}", ar.cause().getMessage());
-        errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
-      } else {
-        LOG.atInfo().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("TempPass reset " + request.scope() + " on " + integration.id()
-            + (target != null && target.isEmpty() ? " (empty " + (generic ? "key" : "device_id") + ": all)" : "")
-            + " by admin client " + ctx.get(ADMIN_CLIENT));
-        ctx.response().setStatusCode(204).end();
-      }
-    });
+    tempPass
+        .reset(request)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.atWarn()
+                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+                    .log("reset failed: {}", ar.cause().getMessage());
+                errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
+              } else {
+                LOG.atInfo()
+                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+                    .log(
+                        "TempPass reset "
+                            + request.scope()
+                            + " on "
+                            + integration.id()
+                            + (target != null && target.isEmpty()
+                                ? " (empty " + (generic ? "key" : "device_id") + ": all)"
+                                : "")
+                            + " by admin client "
+                            + ctx.get(ADMIN_CLIENT));
+                ctx.response().setStatusCode(204).end();
+              }
+            });
   }
 
-  /** GET shows the rule in force; PUT {@code {"rule":"AuthNAll"|"AuthZAll"|"AuthZNone"}} applies one; DELETE removes any. */
+  /**
+   * GET shows the rule in force; PUT {@code {"rule":"AuthNAll"|"AuthZAll"|"AuthZNone"}} applies
+   * one; DELETE removes any.
+   */
   private void degradation(RoutingContext ctx) {
-    IntegrationConfig integration = integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
+    IntegrationConfig integration =
+        integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
     if (integration == null) return;
     if (integration.isTempPass()) {
       errors.fail(ctx, ErrorCode.DEGRADATION_ON_TEMPPASS);
@@ -126,9 +171,14 @@ public final class AdminHandlers {
     }
     if (ctx.request().method() == HttpMethod.GET) {
       Degradation rule = control.degradation(integration);
-      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(new JsonObject().put("serviceProvider", integration.serviceProvider()).put("mvpd", integration.mvpd())
-              .put("rule", rule == null ? null : rule.wireName).toBuffer());
+      ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(
+              new JsonObject()
+                  .put("serviceProvider", integration.serviceProvider())
+                  .put("mvpd", integration.mvpd())
+                  .put("rule", rule == null ? null : rule.wireName)
+                  .toBuffer());
       return;
     }
     Degradation rule = null;
@@ -141,15 +191,23 @@ public final class AdminHandlers {
     }
     Degradation applied = rule;
     Future<Void> change = control.setDegradation(integration, rule);
-    change.onComplete(ar -> {
-      if (ar.failed()) {
-        errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
-      } else {
-        LOG.atInfo().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("degradation on " + integration.id() + " set to "
-            + (applied == null ? "none" : applied.wireName) + " by admin client " + ctx.get(ADMIN_CLIENT));
-        ctx.response().setStatusCode(204).end();
-      }
-    });
+    change.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
+          } else {
+            LOG.atInfo()
+                .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+                .log(
+                    "degradation on "
+                        + integration.id()
+                        + " set to "
+                        + (applied == null ? "none" : applied.wireName)
+                        + " by admin client "
+                        + ctx.get(ADMIN_CLIENT));
+            ctx.response().setStatusCode(204).end();
+          }
+        });
   }
 
   private static Degradation parseRule(RoutingContext ctx) {

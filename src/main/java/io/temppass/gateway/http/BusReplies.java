@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side's one way to wait for a bus service: hands the reply to {@code onReply}; a failed or
- * timed-out call is logged and becomes the top-level Enhanced Error (or, on the browser's side, the
- * HTML page) that its cause stands for ({@link BusFailures#errorCode}).
+ * The HTTP side's one way to wait for a bus service: hands the reply to {@code onReply}; a failed
+ * or timed-out call is logged and becomes the top-level Enhanced Error (or, on the browser's side,
+ * the HTML page) that its cause stands for ({@link BusFailures#errorCode}).
  */
 final class BusReplies {
   private static final Logger LOG = LoggerFactory.getLogger(BusReplies.class);
@@ -35,26 +35,39 @@ final class BusReplies {
     await(ctx, what, reply, onReply, true);
   }
 
-  /** For a handler that waits on its own: logs the failed call and answers the Enhanced Error its cause stands for. */
+  /**
+   * For a handler that waits on its own: logs the failed call and answers the Enhanced Error its
+   * cause stands for.
+   */
   void fail(RoutingContext ctx, String what, Throwable cause) {
     fail(ctx, what, cause, false);
   }
 
-  private <T> void await(RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply, boolean browser) {
-    reply.onComplete(ar -> {
-      if (ar.succeeded()) {
-        onReply.handle(ar.result());
-      } else {
-        fail(ctx, what, ar.cause(), browser);
-      }
-    });
+  private <T> void await(
+      RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply, boolean browser) {
+    reply.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            onReply.handle(ar.result());
+          } else {
+            fail(ctx, what, ar.cause(), browser);
+          }
+        });
   }
 
   private void fail(RoutingContext ctx, String what, Throwable cause, boolean browser) {
-    LOG.atWarn().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("{} failed: {}", what, cause.getMessage());
+    LOG.atWarn()
+        .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+        .log("{} failed: {}", what, cause.getMessage());
     ErrorCode code = BusFailures.errorCode(cause, metrics);
     if (browser) {
-      errors.renderer().html(ctx.response(), code.status, "The sign-in service is temporarily unavailable; try again later.", errors.requestId(ctx));
+      errors
+          .renderer()
+          .html(
+              ctx.response(),
+              code.status,
+              "The sign-in service is temporarily unavailable; try again later.",
+              errors.requestId(ctx));
     } else {
       errors.fail(ctx, code);
     }

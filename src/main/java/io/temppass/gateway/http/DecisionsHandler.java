@@ -27,8 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v2/{serviceProvider}/decisions/authorize/{mvpd}} once the shared steps passed:
@@ -40,7 +38,8 @@ final class DecisionsHandler {
   static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
   /** No permit, no signing: the reply the token verticle would give, without the hop. */
-  private static final Future<SignedTokens> NO_TOKENS = Future.succeededFuture(new SignedTokens(List.of()));
+  private static final Future<SignedTokens> NO_TOKENS =
+      Future.succeededFuture(new SignedTokens(List.of()));
 
   private final GatewayConfig config;
   private final IdentityHasher hasher;
@@ -52,8 +51,16 @@ final class DecisionsHandler {
   private final TokenApi signer;
   private final MvpdApi mvpd;
 
-  DecisionsHandler(GatewayConfig config, IdentityHasher hasher, ControlPlane control, GatewayMetrics metrics, HttpErrors errors,
-                   BusReplies replies, TempPassApi tempPass, TokenApi signer, MvpdApi mvpd) {
+  DecisionsHandler(
+      GatewayConfig config,
+      IdentityHasher hasher,
+      ControlPlane control,
+      GatewayMetrics metrics,
+      HttpErrors errors,
+      BusReplies replies,
+      TempPassApi tempPass,
+      TokenApi signer,
+      MvpdApi mvpd) {
     this.config = config;
     this.hasher = hasher;
     this.control = control;
@@ -67,17 +74,24 @@ final class DecisionsHandler {
 
   void validateBody(RoutingContext ctx) {
     Future<Buffer> body = ctx.get(HttpVerticle.BODY);
-    body.onComplete(ar -> {
-      List<String> resources = ar.succeeded() ? RequestRules.resources(ar.result(), config.server().maxResourceLength()) : null;
-      if (resources == null) {
-        errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
-      } else if (resources.size() > (preauthorize(ctx) ? config.server().maxPreauthorizeResources() : config.server().maxResourcesPerRequest())) {
-        errors.fail(ctx, ErrorCode.TOO_MANY_RESOURCES);
-      } else {
-        ctx.put(RESOURCES, resources);
-        ctx.next();
-      }
-    });
+    body.onComplete(
+        ar -> {
+          List<String> resources =
+              ar.succeeded()
+                  ? RequestRules.resources(ar.result(), config.server().maxResourceLength())
+                  : null;
+          if (resources == null) {
+            errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
+          } else if (resources.size()
+              > (preauthorize(ctx)
+                  ? config.server().maxPreauthorizeResources()
+                  : config.server().maxResourcesPerRequest())) {
+            errors.fail(ctx, ErrorCode.TOO_MANY_RESOURCES);
+          } else {
+            ctx.put(RESOURCES, resources);
+            ctx.next();
+          }
+        });
   }
 
   /** {@code POST …/decisions/preauthorize/{mvpd}}: informational, no tokens, nothing consumed. */
@@ -86,7 +100,8 @@ final class DecisionsHandler {
   }
 
   void decide(RoutingContext ctx) {
-    IntegrationConfig integration = config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
+    IntegrationConfig integration =
+        config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
     if (integration == null || !integration.active()) {
       errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
       return;
@@ -94,40 +109,68 @@ final class DecisionsHandler {
     List<String> resources = ctx.get(RESOURCES);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
     boolean preauthorize = preauthorize(ctx);
-    Future<JsonArray> decisions = integration.isTempPass()
-        ? (preauthorize ? tempPassPreauthorize(ctx, integration, deviceHash, resources) : tempPass(ctx, integration, deviceHash, resources))
-        : regular(ctx, integration, deviceHash, resources, preauthorize);
-    decisions.onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(new JsonObject().put("decisions", ar.result()).toBuffer());
-      } else {
-        replies.fail(ctx, "decision", ar.cause());
-      }
-    });
+    Future<JsonArray> decisions =
+        integration.isTempPass()
+            ? (preauthorize
+                ? tempPassPreauthorize(ctx, integration, deviceHash, resources)
+                : tempPass(ctx, integration, deviceHash, resources))
+            : regular(ctx, integration, deviceHash, resources, preauthorize);
+    decisions.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
+                .end(new JsonObject().put("decisions", ar.result()).toBuffer());
+          } else {
+            replies.fail(ctx, "decision", ar.cause());
+          }
+        });
   }
 
   /**
-   * The keyed hash of the promotional identity, or null for basic TempPass and for a missing or invalid
-   * {@code AP-TempPass-Identity} (the TempPass verticle turns that into item-level denies).
+   * The keyed hash of the promotional identity, or null for basic TempPass and for a missing or
+   * invalid {@code AP-TempPass-Identity} (the TempPass verticle turns that into item-level denies).
    */
-  static String identityHash(RoutingContext ctx, IntegrationConfig integration, IdentityHasher hasher) {
+  static String identityHash(
+      RoutingContext ctx, IntegrationConfig integration, IdentityHasher hasher) {
     if (integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) return null;
-    String identity = RequestRules.tempPassIdentity(ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
+    String identity =
+        RequestRules.tempPassIdentity(
+            ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
     return identity == null ? null : hasher.identity(identity);
   }
 
-  private Future<JsonArray> tempPass(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
+  private Future<JsonArray> tempPass(
+      RoutingContext ctx,
+      IntegrationConfig integration,
+      String deviceHash,
+      List<String> resources) {
     String identityHash = identityHash(ctx, integration, hasher);
     TempPassRequest request = new TempPassRequest(integration, deviceHash, identityHash, resources);
-    return tempPass.decide(request)
-        .compose(outcome -> {
-          List<String> permitted = new ArrayList<>();
-          for (Item item : outcome.items()) if (item.permitted()) permitted.add(item.resource());
-          // A media token never outlives the pass it was issued under.
-          long tokenNotAfter = Math.min(outcome.notBefore() + config.mediaTokens().ttl().toMillis(), outcome.notAfter());
-          return sign(integration, deviceHash, permitted, outcome.notBefore(), tokenNotAfter)
-              .map(signed -> render(integration, "temppass", outcome.items(), signed.tokens(), outcome.notBefore(), tokenNotAfter, outcome.notAfter()));
-        });
+    return tempPass
+        .decide(request)
+        .compose(
+            outcome -> {
+              List<String> permitted = new ArrayList<>();
+              for (Item item : outcome.items())
+                if (item.permitted()) permitted.add(item.resource());
+              // A media token never outlives the pass it was issued under.
+              long tokenNotAfter =
+                  Math.min(
+                      outcome.notBefore() + config.mediaTokens().ttl().toMillis(),
+                      outcome.notAfter());
+              return sign(integration, deviceHash, permitted, outcome.notBefore(), tokenNotAfter)
+                  .map(
+                      signed ->
+                          render(
+                              integration,
+                              "temppass",
+                              outcome.items(),
+                              signed.tokens(),
+                              outcome.notBefore(),
+                              tokenNotAfter,
+                              outcome.notAfter()));
+            });
   }
 
   /**
@@ -135,33 +178,65 @@ final class DecisionsHandler {
    * MVPD itself through the device's authenticated profile (SPEC 4.6). Preauthorization gives the
    * same answers without tokens or decision times.
    */
-  private Future<JsonArray> regular(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources, boolean preauthorize) {
+  private Future<JsonArray> regular(
+      RoutingContext ctx,
+      IntegrationConfig integration,
+      String deviceHash,
+      List<String> resources,
+      boolean preauthorize) {
     Degradation rule = control.degradation(integration);
     long now = System.currentTimeMillis();
     long tokenNotAfter = now + config.mediaTokens().ttl().toMillis();
     if (rule == Degradation.AUTHZ_NONE) {
-      return Future.succeededFuture(render(integration, "degradation", denyAll(resources, ErrorCode.AUTHORIZATION_DENIED_BY_DEGRADATION_RULE), List.of(), 0, 0, 0));
+      return Future.succeededFuture(
+          render(
+              integration,
+              "degradation",
+              denyAll(resources, ErrorCode.AUTHORIZATION_DENIED_BY_DEGRADATION_RULE),
+              List.of(),
+              0,
+              0,
+              0));
     }
     if (rule != null || integration.dummyAuthorization()) {
       String source = rule != null ? "degradation" : "dummy";
-      if (preauthorize) return Future.succeededFuture(render(integration, source, permitAll(resources), List.of(), 0, 0, 0));
-      long decisionNotAfter = rule == Degradation.AUTHN_ALL ? now + integration.degradedTtl().toMillis() : 0;
+      if (preauthorize)
+        return Future.succeededFuture(
+            render(integration, source, permitAll(resources), List.of(), 0, 0, 0));
+      long decisionNotAfter =
+          rule == Degradation.AUTHN_ALL ? now + integration.degradedTtl().toMillis() : 0;
       return sign(integration, deviceHash, resources, now, tokenNotAfter)
-          .map(signed -> render(integration, source, permitAll(resources), signed.tokens(), now, tokenNotAfter, decisionNotAfter));
+          .map(
+              signed ->
+                  render(
+                      integration,
+                      source,
+                      permitAll(resources),
+                      signed.tokens(),
+                      now,
+                      tokenNotAfter,
+                      decisionNotAfter));
     }
-    AuthorizeRequest request = new AuthorizeRequest(integration, deviceHash, resources, ctx.get(HttpVerticle.CLIENT_IP), preauthorize);
+    AuthorizeRequest request =
+        new AuthorizeRequest(
+            integration, deviceHash, resources, ctx.get(HttpVerticle.CLIENT_IP), preauthorize);
     return mvpd.authorize(request)
-        .compose(reply -> preauthorize
-            ? Future.succeededFuture(renderMvpd(integration, reply.items(), null, null, false))
-            : signMvpd(integration, deviceHash, reply.items()));
+        .compose(
+            reply ->
+                preauthorize
+                    ? Future.succeededFuture(
+                        renderMvpd(integration, reply.items(), null, null, false))
+                    : signMvpd(integration, deviceHash, reply.items()));
   }
 
   /**
    * One token per permit. A fresh decision's token starts with the decision (sample 1: token
    * notBefore = decision notBefore); a cached decision's token starts now. A token never outlives
-   * its decision, so permits are signed in groups of equal token windows (one group in the usual case).
+   * its decision, so permits are signed in groups of equal token windows (one group in the usual
+   * case).
    */
-  private Future<JsonArray> signMvpd(IntegrationConfig integration, String deviceHash, List<MvpdItem> items) {
+  private Future<JsonArray> signMvpd(
+      IntegrationConfig integration, String deviceHash, List<MvpdItem> items) {
     long now = System.currentTimeMillis();
     long ttl = config.mediaTokens().ttl().toMillis();
     String[] tokens = new String[items.size()];
@@ -181,29 +256,46 @@ final class DecisionsHandler {
       for (int i : g.getValue()) resources.add(items.get(i).resource());
       signed.add(sign(integration, deviceHash, resources, g.getKey().get(0), g.getKey().get(1)));
     }
-    return Future.all(signed).map(all -> {
-      for (int g = 0; g < order.size(); g++) {
-        List<String> groupTokens = all.<SignedTokens>resultAt(g).tokens();
-        for (int k = 0; k < order.get(g).size(); k++) tokens[order.get(g).get(k)] = groupTokens.get(k);
-      }
-      return renderMvpd(integration, items, tokens, windows, true);
-    });
+    return Future.all(signed)
+        .map(
+            all -> {
+              for (int g = 0; g < order.size(); g++) {
+                List<String> groupTokens = all.<SignedTokens>resultAt(g).tokens();
+                for (int k = 0; k < order.get(g).size(); k++)
+                  tokens[order.get(g).get(k)] = groupTokens.get(k);
+              }
+              return renderMvpd(integration, items, tokens, windows, true);
+            });
   }
 
-  /** {@code source: "mvpd"} items; a permit carries its token and the decision window, a deny the MVPD's text in {@code details}. */
-  private JsonArray renderMvpd(IntegrationConfig integration, List<MvpdItem> items, String[] tokens, long[][] tokenWindows, boolean withTimes) {
+  /**
+   * {@code source: "mvpd"} items; a permit carries its token and the decision window, a deny the
+   * MVPD's text in {@code details}.
+   */
+  private JsonArray renderMvpd(
+      IntegrationConfig integration,
+      List<MvpdItem> items,
+      String[] tokens,
+      long[][] tokenWindows,
+      boolean withTimes) {
     JsonArray out = new JsonArray();
     for (int i = 0; i < items.size(); i++) {
       MvpdItem item = items.get(i);
-      JsonObject d = new JsonObject()
-          .put("resource", item.resource())
-          .put("serviceProvider", integration.serviceProvider())
-          .put("mvpd", integration.mvpd())
-          .put("source", "mvpd")
-          .put("authorized", item.permitted());
+      JsonObject d =
+          new JsonObject()
+              .put("resource", item.resource())
+              .put("serviceProvider", integration.serviceProvider())
+              .put("mvpd", integration.mvpd())
+              .put("source", "mvpd")
+              .put("authorized", item.permitted());
       if (item.permitted()) {
         if (withTimes) {
-          d.put("token", new JsonObject().put("notBefore", tokenWindows[i][0]).put("notAfter", tokenWindows[i][1]).put("serializedToken", tokens[i]));
+          d.put(
+              "token",
+              new JsonObject()
+                  .put("notBefore", tokenWindows[i][0])
+                  .put("notAfter", tokenWindows[i][1])
+                  .put("serializedToken", tokens[i]));
           d.put("notBefore", item.notBefore()).put("notAfter", item.notAfter());
         }
       } else {
@@ -220,52 +312,88 @@ final class DecisionsHandler {
    * consuming a resource: it reads the profile (which never starts a clock) and permits what an
    * authorization would permit now.
    */
-  private Future<JsonArray> tempPassPreauthorize(RoutingContext ctx, IntegrationConfig integration, String deviceHash, List<String> resources) {
-    ProfileRequest request = new ProfileRequest(integration, deviceHash, identityHash(ctx, integration, hasher));
-    return tempPass.profile(request).map(p -> {
-      List<Item> items = new ArrayList<>(resources.size());
-      int free = p.remaining();
-      java.util.Set<String> granted = new java.util.HashSet<>();
-      for (String resource : resources) {
-        ErrorCode error = p.error();
-        if (error == null && integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL
-            && !p.used(resource) && !granted.contains(resource)) {
-          if (free > 0) {
-            free--;
-            granted.add(resource);
-          } else {
-            error = ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
-          }
-        }
-        if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED && p.used(resource)) error = null;
-        items.add(new Item(resource, error));
-      }
-      return render(integration, "temppass", items, List.of(), 0, 0, 0);
-    });
+  private Future<JsonArray> tempPassPreauthorize(
+      RoutingContext ctx,
+      IntegrationConfig integration,
+      String deviceHash,
+      List<String> resources) {
+    ProfileRequest request =
+        new ProfileRequest(integration, deviceHash, identityHash(ctx, integration, hasher));
+    return tempPass
+        .profile(request)
+        .map(
+            p -> {
+              List<Item> items = new ArrayList<>(resources.size());
+              int free = p.remaining();
+              java.util.Set<String> granted = new java.util.HashSet<>();
+              for (String resource : resources) {
+                ErrorCode error = p.error();
+                if (error == null
+                    && integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL
+                    && !p.used(resource)
+                    && !granted.contains(resource)) {
+                  if (free > 0) {
+                    free--;
+                    granted.add(resource);
+                  } else {
+                    error = ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
+                  }
+                }
+                if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED
+                    && p.used(resource)) error = null;
+                items.add(new Item(resource, error));
+              }
+              return render(integration, "temppass", items, List.of(), 0, 0, 0);
+            });
   }
 
-  private Future<SignedTokens> sign(IntegrationConfig integration, String deviceHash, List<String> resources, long notBefore, long notAfter) {
+  private Future<SignedTokens> sign(
+      IntegrationConfig integration,
+      String deviceHash,
+      List<String> resources,
+      long notBefore,
+      long notAfter) {
     if (resources.isEmpty()) return NO_TOKENS;
-    return signer.sign(new SignRequest(integration.serviceProvider(), integration.mvpd(), deviceHash, resources, notBefore, notAfter));
+    return signer.sign(
+        new SignRequest(
+            integration.serviceProvider(),
+            integration.mvpd(),
+            deviceHash,
+            resources,
+            notBefore,
+            notAfter));
   }
 
   /**
    * Items in request order; {@code tokens} holds one token per permitted item, in the same order.
-   * Permits carry decision {@code notBefore}/{@code notAfter} only when {@code decisionNotAfter} is set.
+   * Permits carry decision {@code notBefore}/{@code notAfter} only when {@code decisionNotAfter} is
+   * set.
    */
-  private JsonArray render(IntegrationConfig integration, String source, List<Item> items, List<String> tokens,
-                           long notBefore, long tokenNotAfter, long decisionNotAfter) {
+  private JsonArray render(
+      IntegrationConfig integration,
+      String source,
+      List<Item> items,
+      List<String> tokens,
+      long notBefore,
+      long tokenNotAfter,
+      long decisionNotAfter) {
     JsonArray out = new JsonArray();
     int next = 0;
     for (Item item : items) {
-      JsonObject d = new JsonObject()
-          .put("resource", item.resource())
-          .put("serviceProvider", integration.serviceProvider())
-          .put("mvpd", integration.mvpd())
-          .put("source", source)
-          .put("authorized", item.permitted());
+      JsonObject d =
+          new JsonObject()
+              .put("resource", item.resource())
+              .put("serviceProvider", integration.serviceProvider())
+              .put("mvpd", integration.mvpd())
+              .put("source", source)
+              .put("authorized", item.permitted());
       if (item.permitted() && next < tokens.size()) {
-        d.put("token", new JsonObject().put("notBefore", notBefore).put("notAfter", tokenNotAfter).put("serializedToken", tokens.get(next++)));
+        d.put(
+            "token",
+            new JsonObject()
+                .put("notBefore", notBefore)
+                .put("notAfter", tokenNotAfter)
+                .put("serializedToken", tokens.get(next++)));
         if (decisionNotAfter > 0) d.put("notBefore", notBefore).put("notAfter", decisionNotAfter);
       } else if (item.permitted()) {
         // Preauthorization: the answer alone, no token and no decision times (DP).

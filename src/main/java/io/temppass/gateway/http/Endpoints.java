@@ -1,16 +1,25 @@
 package io.temppass.gateway.http;
 
-/** Paths outside the Adobe API surface, in one place so manifests and tests can check against them. */
+/**
+ * Paths outside the Adobe API surface, in one place so manifests and tests can check against them.
+ */
 public final class Endpoints {
   /** Media-token public keys (JWKS). */
   public static final String JWKS = "/.well-known/jwks.json";
+
   /** Liveness: the process is serving HTTP. */
   public static final String LIVENESS = "/health/live";
+
   /** Readiness: Redis reachable and not shutting down. */
   public static final String READINESS = "/health/ready";
+
   /** Prometheus metrics. */
   public static final String METRICS = "/metrics";
-  /** The OpenAPI document of the public and admin API (docs/openapi.yaml, packaged on the class path). */
+
+  /**
+   * The OpenAPI document of the public and admin API (docs/openapi.yaml, packaged on the class
+   * path).
+   */
   public static final String OPENAPI = "/openapi.yaml";
 
   private Endpoints() {}

@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
-/** The one place that turns an {@link ErrorCode} into an Enhanced Error, top-level or item-level. */
+/**
+ * The one place that turns an {@link ErrorCode} into an Enhanced Error, top-level or item-level.
+ */
 public final class ErrorRenderer {
   private final String helpUrl;
 
@@ -24,7 +26,10 @@ public final class ErrorRenderer {
         .put("action", error.action);
   }
 
-  /** An item-level error with the partner's text in {@code details} (Enhanced Error Codes), when there is one. */
+  /**
+   * An item-level error with the partner's text in {@code details} (Enhanced Error Codes), when
+   * there is one.
+   */
   public JsonObject item(ErrorCode error, String details) {
     JsonObject item = item(error);
     if (details != null && !details.isEmpty()) item.put("details", details);
@@ -32,16 +37,27 @@ public final class ErrorRenderer {
   }
 
   /**
-   * The browser step's errors: Adobe documents {@code text/html} bodies there (a person, not an app,
-   * reads them). The message is ours, never input, but is escaped all the same.
+   * The browser step's errors: Adobe documents {@code text/html} bodies there (a person, not an
+   * app, reads them). The message is ours, never input, but is escaped all the same.
    */
   public void html(HttpServerResponse response, int status, String message, String requestId) {
     if (response.ended() || response.closed()) return;
-    String text = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
+    String text =
+        message
+            .replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\"", "&quot;");
+    response
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign-in error</title></head><body><h1>Sign-in error</h1><p>"
-            + text + "</p><p>Reference: " + requestId + "</p></body></html>");
+        .end(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign-in error</title></head><body><h1>Sign-in error</h1><p>"
+                + text
+                + "</p><p>Reference: "
+                + requestId
+                + "</p></body></html>");
   }
 
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
@@ -53,9 +69,12 @@ public final class ErrorRenderer {
     }
     JsonObject body = item(error).put("trace", requestId);
     response.setStatusCode(error.status);
-    if (error.status == 401) response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    if (error.status == 401)
+      response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
     if (error.status == 429) response.putHeader("Retry-After", "1");
     // Completes once written: callers that must close the connection afterwards wait for it.
-    return response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8").end(body.toBuffer());
+    return response
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8")
+        .end(body.toBuffer());
   }
 }

@@ -9,7 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Request ids, the method check and top-level errors for route handlers: every handler fails through here. */
+/**
+ * Request ids, the method check and top-level errors for route handlers: every handler fails
+ * through here.
+ */
 public final class HttpErrors {
   static final String REQUEST_ID = "requestId";
 
@@ -23,7 +26,10 @@ public final class HttpErrors {
     return renderer;
   }
 
-  /** The client's own {@code X-Request-Id} when sane (load balancers set one), else a fresh one; echoed back. */
+  /**
+   * The client's own {@code X-Request-Id} when sane (load balancers set one), else a fresh one;
+   * echoed back.
+   */
   public void assignRequestId(RoutingContext ctx) {
     if (ctx.get(REQUEST_ID) != null) return;
     String id = RequestRules.acceptedRequestId(ctx.request().getHeader("X-Request-Id"));
@@ -46,9 +52,9 @@ public final class HttpErrors {
   }
 
   /**
-   * Fails the request and then closes its connection: for errors after which the rest of the
-   * stream cannot be trusted or is not wanted (a request that timed out still trickling its body).
-   * {@code Connection: close} alone does not close a connection whose request is still being read.
+   * Fails the request and then closes its connection: for errors after which the rest of the stream
+   * cannot be trusted or is not wanted (a request that timed out still trickling its body). {@code
+   * Connection: close} alone does not close a connection whose request is still being read.
    */
   public void failAndClose(RoutingContext ctx, ErrorCode error) {
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
@@ -69,7 +75,13 @@ public final class HttpErrors {
         return;
       }
     }
-    ctx.response().putHeader(HttpHeaders.ALLOW, Arrays.stream(allowed).map(HttpMethod::name).sorted().collect(Collectors.joining(", ")));
+    ctx.response()
+        .putHeader(
+            HttpHeaders.ALLOW,
+            Arrays.stream(allowed)
+                .map(HttpMethod::name)
+                .sorted()
+                .collect(Collectors.joining(", ")));
     fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
   }
 }

@@ -11,8 +11,8 @@ import io.temppass.gateway.bus.TokenApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.logging.Logs;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
@@ -30,8 +30,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Route;
@@ -57,25 +57,42 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final String DECISIONS_PATH = "/api/v2/:serviceProvider/decisions/authorize/:mvpd";
   private static final String PROFILES_PATH = "/api/v2/:serviceProvider/profiles/:mvpd";
-  private static final String PREAUTHORIZE_PATH = "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
+  private static final String PREAUTHORIZE_PATH =
+      "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
   private static final String LOGOUT_PATH = "/api/v2/:serviceProvider/logout/:mvpd";
   private static final String CONFIGURATION_PATH = "/api/v2/:serviceProvider/configuration";
+
   /** Adobe's own sample asks for the configuration with a trailing slash. */
   private static final String CONFIGURATION_SLASH_PATH = CONFIGURATION_PATH + "/";
+
   /**
    * The routes above with each parameter allowed empty, matched against the raw path: vertx-web
    * matches on the normalised path, which collapses an empty segment, so these tell a missing path
    * parameter from an unknown path ({@link #notFound}).
    */
   private static final List<Pattern> EMPTY_PARAMETER_PATHS =
-      Stream.of(DECISIONS_PATH, PREAUTHORIZE_PATH, LOGOUT_PATH, PROFILES_PATH, CONFIGURATION_PATH + "/?")
-          .map(path -> Pattern.compile(path.replace(":serviceProvider", "(?<serviceProvider>[^/]*)").replace(":mvpd", "[^/]*")))
+      Stream.of(
+              DECISIONS_PATH,
+              PREAUTHORIZE_PATH,
+              LOGOUT_PATH,
+              PROFILES_PATH,
+              CONFIGURATION_PATH + "/?")
+          .map(
+              path ->
+                  Pattern.compile(
+                      path.replace(":serviceProvider", "(?<serviceProvider>[^/]*)")
+                          .replace(":mvpd", "[^/]*")))
           .toList();
+
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
   static final String CLIENT = "clientId";
   static final String CLIENT_IP = "clientIp";
-  /** Read once, when the class loads: a jar without the document fails at start-up, not at the first request. */
+
+  /**
+   * Read once, when the class loads: a jar without the document fails at start-up, not at the first
+   * request.
+   */
   private static final Buffer OPENAPI_DOCUMENT = classPathResource("openapi.yaml");
 
   private final GatewayConfig config;
@@ -83,10 +100,13 @@ public final class HttpVerticle extends VerticleBase {
   private final ControlPlane control;
   private final AccessTokenVerifier accessTokens;
   private final GatewayMetrics metrics;
+
   /** The published media-token keys, served at {@link Endpoints#JWKS}. */
   private final JsonObject jwks;
+
   /** Set when shutdown begins: readiness fails at once. */
   private final AtomicBoolean draining;
+
   private final int port;
   private final HttpErrors errors;
   private final TrustedProxies proxies;
@@ -100,8 +120,15 @@ public final class HttpVerticle extends VerticleBase {
    * {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else
    * is shared by the instances too, and thread-safe.
    */
-  public HttpVerticle(GatewayConfig config, IdentityHasher hasher, ControlPlane control, AccessTokenVerifier accessTokens, GatewayMetrics metrics,
-                      JsonObject jwks, AtomicBoolean draining, int port) {
+  public HttpVerticle(
+      GatewayConfig config,
+      IdentityHasher hasher,
+      ControlPlane control,
+      AccessTokenVerifier accessTokens,
+      GatewayMetrics metrics,
+      JsonObject jwks,
+      AtomicBoolean draining,
+      int port) {
     this.config = config;
     this.hasher = hasher;
     this.control = control;
@@ -116,140 +143,215 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true).setSendTimeout(config.server().eventBusTimeout().toMillis());
-    // An MVPD decision may wait its whole deadline on the MVPD: the bus waits that long and a margin.
-    DeliveryOptions mvpdDelivery = new DeliveryOptions().setLocalOnly(true)
-        .setSendTimeout(Math.max(config.server().eventBusTimeout().toMillis(), maxMvpdDeadline() + config.redis().commandTimeout().toMillis() * 2));
-    // Made here, on this verticle's event loop, so each call goes to the partner verticle on the same loop.
+    DeliveryOptions delivery =
+        new DeliveryOptions()
+            .setLocalOnly(true)
+            .setSendTimeout(config.server().eventBusTimeout().toMillis());
+    // An MVPD decision may wait its whole deadline on the MVPD: the bus waits that long and a
+    // margin.
+    DeliveryOptions mvpdDelivery =
+        new DeliveryOptions()
+            .setLocalOnly(true)
+            .setSendTimeout(
+                Math.max(
+                    config.server().eventBusTimeout().toMillis(),
+                    maxMvpdDeadline() + config.redis().commandTimeout().toMillis() * 2));
+    // Made here, on this verticle's event loop, so each call goes to the partner verticle on the
+    // same loop.
     TempPassApi tempPass = TempPassApi.overBus(vertx, delivery);
     TokenApi tokens = TokenApi.overBus(vertx, delivery);
     MvpdApi mvpd = MvpdApi.overBus(vertx, mvpdDelivery);
     BusReplies replies = new BusReplies(errors, metrics);
-    DecisionsHandler decisions = new DecisionsHandler(config, hasher, control, metrics, errors, replies, tempPass, tokens, mvpd);
-    ProfilesHandler profiles = new ProfilesHandler(config, hasher, control, errors, replies, tempPass, mvpd);
+    DecisionsHandler decisions =
+        new DecisionsHandler(
+            config, hasher, control, metrics, errors, replies, tempPass, tokens, mvpd);
+    ProfilesHandler profiles =
+        new ProfilesHandler(config, hasher, control, errors, replies, tempPass, mvpd);
     SessionsHandler sessions = new SessionsHandler(errors, replies, mvpd);
     LogoutHandler logout = new LogoutHandler(config, errors, replies, mvpd);
-    AdminHandlers admin = new AdminHandlers(config, hasher, control, accessTokens, errors, tempPass);
+    AdminHandlers admin =
+        new AdminHandlers(config, hasher, control, accessTokens, errors, tempPass);
     if (config.throttle().enabled()) {
-      int pool = Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
+      int pool =
+          Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
       throttleRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), pool);
-      throttle = new Throttle(new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), metrics),
-          metrics, config.redis().keyPrefix(), config.throttle());
+      throttle =
+          new Throttle(
+              new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), metrics),
+              metrics,
+              config.redis().keyPrefix(),
+              config.throttle());
     }
-    readiness = HealthChecks.create(vertx)
-        .register("redis", promise -> promise.complete(control.healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
-        .register("accepting", promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()));
+    readiness =
+        HealthChecks.create(vertx)
+            .register(
+                "redis",
+                promise ->
+                    promise.complete(
+                        control.healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
+            .register(
+                "accepting",
+                promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()));
 
     Router router = Router.router(vertx);
     // vertx-web runs platform handlers (the timeout) before user handlers on a route.
-    router.route().handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408)).handler(this::observe);
+    router
+        .route()
+        .handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408))
+        .handler(this::observe);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
     // The browser's side of a sign-in: no access token, HTML errors (UA).
-    router.route("/api/v2/authenticate/callback")
+    router
+        .route("/api/v2/authenticate/callback")
         .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
         .handler(sessions::loginComplete);
-    router.route("/api/v2/authenticate/:serviceProvider/:code")
+    router
+        .route("/api/v2/authenticate/:serviceProvider/:code")
         .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
         .handler(sessions::loginStart);
-    router.route("/api/v2/:serviceProvider/sessions")
+    router
+        .route("/api/v2/:serviceProvider/sessions")
         .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateDevice)
         .handler(sessions::session);
-    router.route("/api/v2/:serviceProvider/sessions/:code")
+    router
+        .route("/api/v2/:serviceProvider/sessions/:code")
         .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.GET, HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateDevice)
-        .handler(ctx -> {
-          if (ctx.request().method() == HttpMethod.GET) sessions.info(ctx); else sessions.session(ctx);
-        });
-    router.route("/api/v2/:serviceProvider/profiles")
+        .handler(
+            ctx -> {
+              if (ctx.request().method() == HttpMethod.GET) sessions.info(ctx);
+              else sessions.session(ctx);
+            });
+    router
+        .route("/api/v2/:serviceProvider/profiles")
         .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(profiles::allProfiles);
-    router.route("/api/v2/:serviceProvider/profiles/code/:code")
+    router
+        .route("/api/v2/:serviceProvider/profiles/code/:code")
         .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateDevice)
         .handler(profiles::codeProfile);
-    router.route(PREAUTHORIZE_PATH)
+    router
+        .route(PREAUTHORIZE_PATH)
         .handler(ctx -> errors.begin(ctx, "preauthorize", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
-    router.route(LOGOUT_PATH)
+    router
+        .route(LOGOUT_PATH)
         .handler(ctx -> errors.begin(ctx, "logout", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(logout::logout);
-    router.route(DECISIONS_PATH)
+    router
+        .route(DECISIONS_PATH)
         .handler(ctx -> errors.begin(ctx, "decisions", HttpMethod.POST))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(decisions::validateBody)
         .handler(decisions::decide);
-    router.route(PROFILES_PATH)
+    router
+        .route(PROFILES_PATH)
         .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
         .handler(this::validatePath)
         .handler(this::authenticate)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
     for (String path : List.of(CONFIGURATION_PATH, CONFIGURATION_SLASH_PATH)) {
-      router.route(path)
+      router
+          .route(path)
           .handler(ctx -> errors.begin(ctx, "configuration", HttpMethod.GET))
           .handler(this::validatePath)
           .handler(this::authenticate)
           .handler(profiles::configuration);
     }
-    router.route(Endpoints.JWKS)
+    router
+        .route(Endpoints.JWKS)
         .handler(ctx -> errors.begin(ctx, "jwks", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
-            .end(jwks.toBuffer()));
-    router.route(Endpoints.LIVENESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"UP\"}"));
-    router.route(Endpoints.READINESS).handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET)).handler(this::ready);
-    router.route(Endpoints.OPENAPI).handler(ctx -> errors.begin(ctx, "openapi", HttpMethod.GET))
-        .handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(OPENAPI_DOCUMENT));
-    // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to the public.
-    if (config.server().managementPort() == null) ManagementVerticle.mountMetrics(router, errors, metrics);
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+                    .end(jwks.toBuffer()));
+    router
+        .route(Endpoints.LIVENESS)
+        .handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end("{\"status\":\"UP\"}"));
+    router
+        .route(Endpoints.READINESS)
+        .handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
+        .handler(this::ready);
+    router
+        .route(Endpoints.OPENAPI)
+        .handler(ctx -> errors.begin(ctx, "openapi", HttpMethod.GET))
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
+                    .end(OPENAPI_DOCUMENT));
+    // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
+    // the public.
+    if (config.server().managementPort() == null)
+      ManagementVerticle.mountMetrics(router, errors, metrics);
     admin.mount(router);
     router.route().handler(this::notFound);
     this.router = router;
     router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
     router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
     router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
-    router.errorHandler(500, ctx -> {
-      LOG.atError().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).setCause(ctx.failure()).log("unexpected failure on {}", ctx.request().path());
-      errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
-    });
+    router.errorHandler(
+        500,
+        ctx -> {
+          LOG.atError()
+              .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+              .setCause(ctx.failure())
+              .log("unexpected failure on {}", ctx.request().path());
+          errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
+        });
 
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.server().host())
-        .setPort(port)
-        // No cleartext HTTP/2 upgrade: while Vert.x sniffs for an h2c preface the connection is not
-        // set up yet, so neither the header timeout below nor the idle timeout could apply.
-        .setHttp2ClearTextEnabled(false)
-        .setMaxHeaderSize(16 * 1024)
-        .setMaxInitialLineLength(8 * 1024)
-        .setIdleTimeout((int) config.server().idleTimeout().toSeconds())
-        .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    server = vertx.createHttpServer(options)
-        .connectionHandler(connection -> guard(connection, options))
-        .invalidRequestHandler(this::invalidRequest)
-        .requestHandler(router);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.server().host())
+            .setPort(port)
+            // No cleartext HTTP/2 upgrade: while Vert.x sniffs for an h2c preface the connection is
+            // not
+            // set up yet, so neither the header timeout below nor the idle timeout could apply.
+            .setHttp2ClearTextEnabled(false)
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxInitialLineLength(8 * 1024)
+            .setIdleTimeout((int) config.server().idleTimeout().toSeconds())
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer(options)
+            .connectionHandler(connection -> guard(connection, options))
+            .invalidRequestHandler(this::invalidRequest)
+            .requestHandler(router);
     return server.listen();
   }
 
-  /** The routes this verticle serves, in order: a test holds their paths against docs/openapi.yaml. */
+  /**
+   * The routes this verticle serves, in order: a test holds their paths against docs/openapi.yaml.
+   */
   public List<Route> routes() {
     return router == null ? List.of() : router.getRoutes();
   }
@@ -266,9 +368,19 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // In-flight requests get what is left of the grace period, less a second for the rest to stop.
-    long grace = config.server().shutdownGracePeriod().minus(config.server().shutdownReadinessDelay()).toMillis() - 1_000;
-    Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(Math.max(1, grace), TimeUnit.MILLISECONDS);
-    return closed.eventually(() -> throttleRedis == null ? Future.succeededFuture() : throttleRedis.close());
+    long grace =
+        config
+                .server()
+                .shutdownGracePeriod()
+                .minus(config.server().shutdownReadinessDelay())
+                .toMillis()
+            - 1_000;
+    Future<Void> closed =
+        server == null
+            ? Future.succeededFuture()
+            : server.shutdown(Math.max(1, grace), TimeUnit.MILLISECONDS);
+    return closed.eventually(
+        () -> throttleRedis == null ? Future.succeededFuture() : throttleRedis.close());
   }
 
   // ---- connection guards -----------------------------------------------------------------
@@ -276,35 +388,47 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * Puts {@link StrictRequestDecoder} in place of Vert.x's request decoder: request framing
    * (smuggling), odd request lines and a header deadline for every request on the connection, not
-   * only its first. Vert.x calls this on the connection's event loop while its pipeline is being set
-   * up, before any byte is decoded. The pipeline is reached through Vert.x's connection class, as no
-   * public API exposes it; a connection without the expected decoder (none today: TLS and h2c are
-   * off) is closed rather than served unguarded.
+   * only its first. Vert.x calls this on the connection's event loop while its pipeline is being
+   * set up, before any byte is decoded. The pipeline is reached through Vert.x's connection class,
+   * as no public API exposes it; a connection without the expected decoder (none today: TLS and h2c
+   * are off) is closed rather than served unguarded.
    */
   private void guard(HttpConnection connection, HttpServerOptions options) {
-    ChannelPipeline pipeline = connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
+    ChannelPipeline pipeline =
+        connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
     if (pipeline == null || !(pipeline.get("httpDecoder") instanceof VertxHttpRequestDecoder)) {
       LOG.error("unexpected HTTP connection pipeline; closing the connection");
       connection.close();
       return;
     }
-    pipeline.replace("httpDecoder", "httpDecoder",
-        new StrictRequestDecoder(options, config.server().requestHeaderTimeout().toMillis(), config.server().maxBodyBytes()));
+    pipeline.replace(
+        "httpDecoder",
+        "httpDecoder",
+        new StrictRequestDecoder(
+            options,
+            config.server().requestHeaderTimeout().toMillis(),
+            config.server().maxBodyBytes()));
   }
 
   /**
-   * Requests refused before routing (unparseable, too large, smuggling-shaped, odd request lines) get
-   * an Enhanced Error with the right status, and the connection is closed: what follows such a
+   * Requests refused before routing (unparseable, too large, smuggling-shaped, odd request lines)
+   * get an Enhanced Error with the right status, and the connection is closed: what follows such a
    * request on the wire cannot be trusted. Logged at DEBUG only, since any client can cause it.
    */
   private void invalidRequest(HttpServerRequest req) {
     Throwable cause = req.decoderResult().cause();
-    ErrorCode error = cause instanceof StrictRequestDecoder.Refused refused ? refused.error
-        : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE
-        : cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
-        : ErrorCode.BAD_REQUEST;
+    ErrorCode error =
+        cause instanceof StrictRequestDecoder.Refused refused
+            ? refused.error
+            : cause instanceof TooLongHttpHeaderException
+                ? ErrorCode.HEADERS_TOO_LARGE
+                : cause instanceof TooLongHttpLineException
+                    ? ErrorCode.URI_TOO_LONG
+                    : ErrorCode.BAD_REQUEST;
     String id = Ids.randomUuid();
-    LOG.atDebug().addKeyValue(Logs.REQUEST_ID, id).log("request refused: {} ({})", error.code, cause == null ? "?" : cause.getMessage());
+    LOG.atDebug()
+        .addKeyValue(Logs.REQUEST_ID, id)
+        .log("request refused: {} ({})", error.code, cause == null ? "?" : cause.getMessage());
     req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = req.connection();
     errors.renderer().topLevel(req.response(), error, id).onComplete(ar -> connection.close());
@@ -312,16 +436,19 @@ public final class HttpVerticle extends VerticleBase {
 
   // ---- shared steps ----------------------------------------------------------------------
 
-  /** Latency by route is Vert.x's HTTP server metrics (GatewayMetrics.vertxWithMetrics); only the request id is ours. */
+  /**
+   * Latency by route is Vert.x's HTTP server metrics (GatewayMetrics.vertxWithMetrics); only the
+   * request id is ours.
+   */
   private void observe(RoutingContext ctx) {
     errors.assignRequestId(ctx);
     ctx.next();
   }
 
   /**
-   * Starts reading the body at once, bounded by {@code server.maxBodyBytes}, so that no chunk is lost
-   * while the throttle and the access token are checked asynchronously; the body is judged later,
-   * in SPEC order.
+   * Starts reading the body at once, bounded by {@code server.maxBodyBytes}, so that no chunk is
+   * lost while the throttle and the access token are checked asynchronously; the body is judged
+   * later, in SPEC order.
    */
   private void collectBody(RoutingContext ctx) {
     Promise<Buffer> body = Promise.promise();
@@ -330,14 +457,15 @@ public final class HttpVerticle extends VerticleBase {
     int limit = config.server().maxBodyBytes();
     Buffer collected = Buffer.buffer();
     boolean[] tooLarge = {false};
-    req.handler(chunk -> {
-      if (tooLarge[0]) return;
-      if (collected.length() + chunk.length() > limit) {
-        tooLarge[0] = true;
-      } else {
-        collected.appendBuffer(chunk);
-      }
-    });
+    req.handler(
+        chunk -> {
+          if (tooLarge[0]) return;
+          if (collected.length() + chunk.length() > limit) {
+            tooLarge[0] = true;
+          } else {
+            collected.appendBuffer(chunk);
+          }
+        });
     req.endHandler(v -> body.tryComplete(tooLarge[0] ? null : collected));
     req.exceptionHandler(body::tryFail);
     ctx.next();
@@ -349,14 +477,20 @@ public final class HttpVerticle extends VerticleBase {
       return;
     }
     List<String> forwardedFor = ctx.request().headers().getAll("X-Forwarded-For");
-    String ip = proxies.clientIp(ctx.request().remoteAddress().hostAddress(), forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
-    throttle.allow(ip).onComplete(ar -> {
-      if (ar.result()) {
-        ctx.next();
-      } else {
-        errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
-      }
-    });
+    String ip =
+        proxies.clientIp(
+            ctx.request().remoteAddress().hostAddress(),
+            forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
+    throttle
+        .allow(ip)
+        .onComplete(
+            ar -> {
+              if (ar.result()) {
+                ctx.next();
+              } else {
+                errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
+              }
+            });
   }
 
   /** The {@code :serviceProvider} path parameter. */
@@ -371,7 +505,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private long maxMvpdDeadline() {
     long max = 0;
-    for (var i : config.integrations()) if (i.authorization() != null) max = Math.max(max, i.authorization().deadline().toMillis());
+    for (var i : config.integrations())
+      if (i.authorization() != null) max = Math.max(max, i.authorization().deadline().toMillis());
     return max;
   }
 
@@ -386,21 +521,29 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void authenticate(RoutingContext ctx) {
-    accessTokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.atDebug().addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx)).log("access token rejected: {}", ar.cause().getMessage());
-        errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-      } else if (!accessTokens.mayCall(ar.result(), serviceProvider(ctx))) {
-        errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
-      } else {
-        Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
-        ctx.put(CLIENT, client == null ? "" : String.valueOf(client));
-        ctx.next();
-      }
-    });
+    accessTokens
+        .verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.atDebug()
+                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+                    .log("access token rejected: {}", ar.cause().getMessage());
+                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
+              } else if (!accessTokens.mayCall(ar.result(), serviceProvider(ctx))) {
+                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
+              } else {
+                Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
+                ctx.put(CLIENT, client == null ? "" : String.valueOf(client));
+                ctx.next();
+              }
+            });
   }
 
-  /** The session APIs: the device identifier (sessions are bound to the device) and device information; no JSON body. */
+  /**
+   * The session APIs: the device identifier (sessions are bound to the device) and device
+   * information; no JSON body.
+   */
   private void validateDevice(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
@@ -418,13 +561,16 @@ public final class HttpVerticle extends VerticleBase {
 
   private void validateHeaders(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    ctx.put(CLIENT_IP, proxies.clientIp(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For")));
+    ctx.put(
+        CLIENT_IP,
+        proxies.clientIp(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For")));
     byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
     if (device == null) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
     } else if (!RequestRules.validDeviceInfo(req.getHeader("X-Device-Info"))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO);
-    } else if (req.method() == HttpMethod.POST && !RequestRules.jsonContentType(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
+    } else if (req.method() == HttpMethod.POST
+        && !RequestRules.jsonContentType(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
@@ -437,26 +583,40 @@ public final class HttpVerticle extends VerticleBase {
   private void ready(RoutingContext ctx) {
     if (draining.get()) {
       // Answered without running the checks: while shutting down this must be immediate.
-      ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"DOWN\",\"draining\":true}");
+      ctx.response()
+          .setStatusCode(503)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end("{\"status\":\"DOWN\",\"draining\":true}");
       return;
     }
-    readiness.checkStatus().onComplete(ar -> {
-      boolean up = ar.succeeded() && ar.result().getUp();
-      JsonObject body = ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN");
-      ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
-    });
+    readiness
+        .checkStatus()
+        .onComplete(
+            ar -> {
+              boolean up = ar.succeeded() && ar.result().getUp();
+              JsonObject body =
+                  ar.succeeded() ? ar.result().toJson() : new JsonObject().put("status", "DOWN");
+              ctx.response()
+                  .setStatusCode(up ? 200 : 503)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                  .end(body.toBuffer());
+            });
   }
 
   /**
-   * vertx-web matches routes on the normalised path, which collapses an empty segment
-   * ({@code /api/v2//decisions/…}), and a named parameter never matches an empty one; such a request
-   * is a missing path parameter, not an unknown path.
+   * vertx-web matches routes on the normalised path, which collapses an empty segment ({@code
+   * /api/v2//decisions/…}), and a named parameter never matches an empty one; such a request is a
+   * missing path parameter, not an unknown path.
    */
   private void notFound(RoutingContext ctx) {
     for (Pattern p : EMPTY_PARAMETER_PATHS) {
       Matcher m = p.matcher(ctx.request().path());
       if (m.matches()) {
-        errors.fail(ctx, !RequestRules.validId(m.group("serviceProvider")) ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER : ErrorCode.INVALID_PARAMETER_MVPD);
+        errors.fail(
+            ctx,
+            !RequestRules.validId(m.group("serviceProvider"))
+                ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER
+                : ErrorCode.INVALID_PARAMETER_MVPD);
         return;
       }
     }

@@ -4,8 +4,8 @@ import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
-import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -40,10 +40,20 @@ final class LogoutHandler {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
       return;
     }
-    replies.json(ctx, "mvpd logout", mvpd.logout(new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl)), reply -> {
-      JsonObject entry = new JsonObject().put("actionName", reply.actionName()).put("actionType", reply.actionType()).put("mvpd", integration.mvpd());
-      if (reply.url() != null) entry.put("url", reply.url());
-      SessionsHandler.json(ctx, new JsonObject().put("logouts", new JsonObject().put(integration.mvpd(), entry)));
-    });
+    replies.json(
+        ctx,
+        "mvpd logout",
+        mvpd.logout(new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl)),
+        reply -> {
+          JsonObject entry =
+              new JsonObject()
+                  .put("actionName", reply.actionName())
+                  .put("actionType", reply.actionType())
+                  .put("mvpd", integration.mvpd());
+          if (reply.url() != null) entry.put("url", reply.url());
+          SessionsHandler.json(
+              ctx,
+              new JsonObject().put("logouts", new JsonObject().put(integration.mvpd(), entry)));
+        });
   }
 }

@@ -30,19 +30,29 @@ public final class ManagementVerticle extends VerticleBase {
 
   /** The one {@code /metrics} route, on whichever router serves it. */
   static void mountMetrics(Router router, HttpErrors errors, GatewayMetrics metrics) {
-    router.route(Endpoints.METRICS).handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET)).handler(metrics.scrapingHandler());
+    router
+        .route(Endpoints.METRICS)
+        .handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
+        .handler(metrics.scrapingHandler());
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> {
-      errors.assignRequestId(ctx);
-      ctx.next();
-    });
+    router
+        .route()
+        .handler(
+            ctx -> {
+              errors.assignRequestId(ctx);
+              ctx.next();
+            });
     mountMetrics(router, errors, metrics);
     router.route().handler(ctx -> errors.fail(ctx, ErrorCode.NOT_FOUND));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60)).requestHandler(router);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
+            .requestHandler(router);
     return server.listen();
   }
 

@@ -20,8 +20,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /**
- * {@code GET /api/v2/{serviceProvider}/profiles/{mvpd}} (SPEC 5) and
- * {@code GET /api/v2/{serviceProvider}/configuration}. A profile read never starts a clock.
+ * {@code GET /api/v2/{serviceProvider}/profiles/{mvpd}} (SPEC 5) and {@code GET
+ * /api/v2/{serviceProvider}/configuration}. A profile read never starts a clock.
  */
 final class ProfilesHandler {
   /** Adobe's "degradation specific prefix" of degraded profiles' userID. */
@@ -35,8 +35,14 @@ final class ProfilesHandler {
   private final TempPassApi tempPass;
   private final MvpdApi mvpd;
 
-  ProfilesHandler(GatewayConfig config, IdentityHasher hasher, ControlPlane control, HttpErrors errors, BusReplies replies, TempPassApi tempPass,
-                  MvpdApi mvpd) {
+  ProfilesHandler(
+      GatewayConfig config,
+      IdentityHasher hasher,
+      ControlPlane control,
+      HttpErrors errors,
+      BusReplies replies,
+      TempPassApi tempPass,
+      MvpdApi mvpd) {
     this.config = config;
     this.hasher = hasher;
     this.control = control;
@@ -47,7 +53,8 @@ final class ProfilesHandler {
   }
 
   void profile(RoutingContext ctx) {
-    IntegrationConfig integration = config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
+    IntegrationConfig integration =
+        config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
     if (integration == null || !integration.active()) {
       errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
       return;
@@ -58,92 +65,139 @@ final class ProfilesHandler {
       return;
     }
     String identityHash = DecisionsHandler.identityHash(ctx, integration, hasher);
-    tempPass.profile(new ProfileRequest(integration, deviceHash, identityHash))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            replies.fail(ctx, "profile", ar.cause());
-            return;
-          }
-          ProfileOutcome p = ar.result();
-          if (p.error() != null) {
-            errors.fail(ctx, p.error());
-            return;
-          }
-          JsonObject attributes = new JsonObject()
-              .put("userID", plain(IdentityHasher.userId("temppass_", p.trialHash())))
-              .put("expiration_date", plain(p.notAfter()));
-          if (integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) {
-            attributes.put("remaining_resources", plain(p.remaining())).put("used_assets", plain(new JsonArray(p.usedAssets())));
-          }
-          send(ctx, integration, profile(p.notBefore(), p.notAfter(), "temporary", attributes));
-        });
+    tempPass
+        .profile(new ProfileRequest(integration, deviceHash, identityHash))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                replies.fail(ctx, "profile", ar.cause());
+                return;
+              }
+              ProfileOutcome p = ar.result();
+              if (p.error() != null) {
+                errors.fail(ctx, p.error());
+                return;
+              }
+              JsonObject attributes =
+                  new JsonObject()
+                      .put("userID", plain(IdentityHasher.userId("temppass_", p.trialHash())))
+                      .put("expiration_date", plain(p.notAfter()));
+              if (integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) {
+                attributes
+                    .put("remaining_resources", plain(p.remaining()))
+                    .put("used_assets", plain(new JsonArray(p.usedAssets())));
+              }
+              send(ctx, integration, profile(p.notBefore(), p.notAfter(), "temporary", attributes));
+            });
   }
 
   /**
    * A regular mvpd: the device's authenticated profile when there is a valid one; otherwise, under
    * AuthNAll, a degraded profile; otherwise none (an empty map).
    */
-  private void regularProfile(RoutingContext ctx, IntegrationConfig integration, String deviceHash) {
-    replies.json(ctx, "mvpd profiles", mvpd.profiles(new ProfilesRequest(integration.serviceProvider(), integration.mvpd(), null, SessionsHandler.caller(ctx))),
+  private void regularProfile(
+      RoutingContext ctx, IntegrationConfig integration, String deviceHash) {
+    replies.json(
+        ctx,
+        "mvpd profiles",
+        mvpd.profiles(
+            new ProfilesRequest(
+                integration.serviceProvider(),
+                integration.mvpd(),
+                null,
+                SessionsHandler.caller(ctx))),
         reply -> {
           JsonObject profiles = new JsonObject();
           for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
-          if (profiles.isEmpty() && control.degradation(integration) == Degradation.AUTHN_ALL) profiles.put(integration.mvpd(), degraded(integration, deviceHash));
+          if (profiles.isEmpty() && control.degradation(integration) == Degradation.AUTHN_ALL)
+            profiles.put(integration.mvpd(), degraded(integration, deviceHash));
           SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
         });
   }
 
-  /** {@code GET /api/v2/{sp}/profiles}: every valid regular profile of the device, and degraded ones where AuthNAll applies. */
+  /**
+   * {@code GET /api/v2/{sp}/profiles}: every valid regular profile of the device, and degraded ones
+   * where AuthNAll applies.
+   */
   void allProfiles(RoutingContext ctx) {
     String sp = HttpVerticle.serviceProvider(ctx);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
-    replies.json(ctx, "mvpd profiles", mvpd.profiles(new ProfilesRequest(sp, null, null, SessionsHandler.caller(ctx))), reply -> {
-      JsonObject profiles = new JsonObject();
-      for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
-      for (IntegrationConfig i : config.integrations()) {
-        if (i.serviceProvider().equals(sp) && i.active() && !i.isTempPass() && !profiles.containsKey(i.mvpd())
-            && control.degradation(i) == Degradation.AUTHN_ALL) {
-          profiles.put(i.mvpd(), degraded(i, deviceHash));
-        }
-      }
-      SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
-    });
+    replies.json(
+        ctx,
+        "mvpd profiles",
+        mvpd.profiles(new ProfilesRequest(sp, null, null, SessionsHandler.caller(ctx))),
+        reply -> {
+          JsonObject profiles = new JsonObject();
+          for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
+          for (IntegrationConfig i : config.integrations()) {
+            if (i.serviceProvider().equals(sp)
+                && i.active()
+                && !i.isTempPass()
+                && !profiles.containsKey(i.mvpd())
+                && control.degradation(i) == Degradation.AUTHN_ALL) {
+              profiles.put(i.mvpd(), degraded(i, deviceHash));
+            }
+          }
+          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+        });
   }
 
-  /** {@code GET /api/v2/{sp}/profiles/code/{code}}: the profile the session's login produced, once it exists. */
+  /**
+   * {@code GET /api/v2/{sp}/profiles/code/{code}}: the profile the session's login produced, once
+   * it exists.
+   */
   void codeProfile(RoutingContext ctx) {
-    ProfilesRequest request = new ProfilesRequest(HttpVerticle.serviceProvider(ctx), null, ctx.pathParam("code"), SessionsHandler.caller(ctx));
-    replies.json(ctx, "mvpd profiles", mvpd.profiles(request), reply -> {
-      if (reply.error() != null) {
-        errors.fail(ctx, reply.error());
-        return;
-      }
-      JsonObject profiles = new JsonObject();
-      for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
-      SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
-    });
+    ProfilesRequest request =
+        new ProfilesRequest(
+            HttpVerticle.serviceProvider(ctx),
+            null,
+            ctx.pathParam("code"),
+            SessionsHandler.caller(ctx));
+    replies.json(
+        ctx,
+        "mvpd profiles",
+        mvpd.profiles(request),
+        reply -> {
+          if (reply.error() != null) {
+            errors.fail(ctx, reply.error());
+            return;
+          }
+          JsonObject profiles = new JsonObject();
+          for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
+          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+        });
   }
 
-  /** A regular profile (PM): {@code issuer} is the MVPD, every attribute {@code {value, state: "plain"}}. */
+  /**
+   * A regular profile (PM): {@code issuer} is the MVPD, every attribute {@code {value, state:
+   * "plain"}}.
+   */
   private static JsonObject regular(Profile p) {
     JsonObject attributes = new JsonObject();
-    for (Map.Entry<String, Object> a : p.attributes().entrySet()) attributes.put(a.getKey(), plain(a.getValue()));
-    return new JsonObject().put("notBefore", p.notBefore()).put("notAfter", p.notAfter()).put("issuer", p.mvpd()).put("type", "regular")
+    for (Map.Entry<String, Object> a : p.attributes().entrySet())
+      attributes.put(a.getKey(), plain(a.getValue()));
+    return new JsonObject()
+        .put("notBefore", p.notBefore())
+        .put("notAfter", p.notAfter())
+        .put("issuer", p.mvpd())
+        .put("type", "regular")
         .put("attributes", attributes);
   }
 
   private static JsonObject degraded(IntegrationConfig integration, String deviceHash) {
     long now = System.currentTimeMillis();
     long notAfter = now + integration.degradedTtl().toMillis();
-    JsonObject attributes = new JsonObject()
-        .put("userID", plain(IdentityHasher.userId(DEGRADED_USER_PREFIX, deviceHash)))
-        .put("expiration_date", plain(notAfter));
+    JsonObject attributes =
+        new JsonObject()
+            .put("userID", plain(IdentityHasher.userId(DEGRADED_USER_PREFIX, deviceHash)))
+            .put("expiration_date", plain(notAfter));
     return profile(now, notAfter, "degraded", attributes);
   }
 
   /**
-   * {@code GET /api/v2/{sp}/configuration} (digest §9): the provider's active mvpds and its domains,
-   * with the caller's device, client type and OS as far as {@code X-Device-Info} tells them.
+   * {@code GET /api/v2/{sp}/configuration} (digest §9): the provider's active mvpds and its
+   * domains, with the caller's device, client type and OS as far as {@code X-Device-Info} tells
+   * them.
    */
   void configuration(RoutingContext ctx) {
     String sp = HttpVerticle.serviceProvider(ctx);
@@ -162,24 +216,44 @@ final class ProfilesHandler {
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
     JsonArray domains = new JsonArray();
     if (provider != null) {
-      for (MvpdSettings.Domain d : provider.domains()) domains.add(new JsonObject().put("name", d.name()).put("mvpdInitiated", d.mvpdInitiated()));
+      for (MvpdSettings.Domain d : provider.domains())
+        domains.add(new JsonObject().put("name", d.name()).put("mvpdInitiated", d.mvpdInitiated()));
     }
     JsonObject device = RequestRules.deviceInfo(ctx.request().getHeader("X-Device-Info"));
-    JsonObject body = new JsonObject()
-        .put("device", device.getString("primaryHardwareType", "Unknown"))
-        .put("clientType", "REST_API_V2")
-        .put("os", device.getString("osName", "Unknown"))
-        .put("requestor", new JsonObject().put("id", sp).put("name", provider == null ? sp : provider.name()).put("domains", domains).put("mvpds", mvpds));
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8).end(body.toBuffer());
+    JsonObject body =
+        new JsonObject()
+            .put("device", device.getString("primaryHardwareType", "Unknown"))
+            .put("clientType", "REST_API_V2")
+            .put("os", device.getString("osName", "Unknown"))
+            .put(
+                "requestor",
+                new JsonObject()
+                    .put("id", sp)
+                    .put("name", provider == null ? sp : provider.name())
+                    .put("domains", domains)
+                    .put("mvpds", mvpds));
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
+        .end(body.toBuffer());
   }
 
-  private static JsonObject profile(long notBefore, long notAfter, String type, JsonObject attributes) {
-    return new JsonObject().put("notBefore", notBefore).put("notAfter", notAfter).put("issuer", "Adobe").put("type", type).put("attributes", attributes);
+  private static JsonObject profile(
+      long notBefore, long notAfter, String type, JsonObject attributes) {
+    return new JsonObject()
+        .put("notBefore", notBefore)
+        .put("notAfter", notAfter)
+        .put("issuer", "Adobe")
+        .put("type", type)
+        .put("attributes", attributes);
   }
 
   private static void send(RoutingContext ctx, IntegrationConfig integration, JsonObject profile) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
-        .end(new JsonObject().put("profiles", new JsonObject().put(integration.mvpd(), profile)).toBuffer());
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
+        .end(
+            new JsonObject()
+                .put("profiles", new JsonObject().put(integration.mvpd(), profile))
+                .toBuffer());
   }
 
   private static JsonObject plain(Object value) {

@@ -24,26 +24,38 @@ import java.util.regex.Pattern;
 public final class RequestRules {
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final int MAX_DEVICE_ID_BYTES = 256;
-  private static final Pattern DEVICE_INFO_PAIR = Pattern.compile("\"([A-Za-z]{1,64})\"\\s*:\\s*\"([^\"\\\\]{0,256})\"");
+  private static final Pattern DEVICE_INFO_PAIR =
+      Pattern.compile("\"([A-Za-z]{1,64})\"\\s*:\\s*\"([^\"\\\\]{0,256})\"");
   private static final int MAX_HEADER_CHARS = 8192;
-  private static final JsonFactory JSON = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
-      .build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+          .build();
 
   private RequestRules() {}
 
-  /** {@code [A-Za-z0-9_.-]{1,128}}, checked character by character: it runs twice on every request. */
+  /**
+   * {@code [A-Za-z0-9_.-]{1,128}}, checked character by character: it runs twice on every request.
+   */
   public static boolean validId(String value) {
     if (value == null || value.isEmpty() || value.length() > 128) return false;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '.'
+              || c == '-';
       if (!ok) return false;
     }
     return true;
   }
 
-  /** The client's {@code X-Request-Id} when it is a sane token (load balancers set one), else null. */
+  /**
+   * The client's {@code X-Request-Id} when it is a sane token (load balancers set one), else null.
+   */
   public static String acceptedRequestId(String header) {
     return header != null && REQUEST_ID.matcher(header).matches() ? header : null;
   }
@@ -59,8 +71,8 @@ public final class RequestRules {
   }
 
   /**
-   * {@code X-Device-Info} is optional and only has to be Base64: its JSON is read leniently elsewhere
-   * because Adobe's own sample is malformed JSON (SPEC 3, decided).
+   * {@code X-Device-Info} is optional and only has to be Base64: its JSON is read leniently
+   * elsewhere because Adobe's own sample is malformed JSON (SPEC 3, decided).
    */
   public static boolean validDeviceInfo(String header) {
     if (header == null) return true;
@@ -75,7 +87,8 @@ public final class RequestRules {
    * one, and anything else gives an empty object rather than an error.
    */
   public static io.vertx.core.json.JsonObject deviceInfo(String header) {
-    if (header == null || header.length() > MAX_HEADER_CHARS) return new io.vertx.core.json.JsonObject();
+    if (header == null || header.length() > MAX_HEADER_CHARS)
+      return new io.vertx.core.json.JsonObject();
     byte[] raw = base64(header.strip());
     if (raw == null) return new io.vertx.core.json.JsonObject();
     String text = new String(raw, StandardCharsets.UTF_8);
@@ -100,7 +113,8 @@ public final class RequestRules {
     if (header == null || header.isBlank()) return true;
     for (String part : header.split(",")) {
       String type = mediaType(part);
-      if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json")) return true;
+      if (type.equals("*/*") || type.equals("application/*") || type.equals("application/json"))
+        return true;
     }
     return false;
   }
@@ -110,8 +124,8 @@ public final class RequestRules {
    * array of non-empty strings of at most {@code maxLength} characters. Other fields are ignored.
    * Returns null for anything else, including malformed or deeply nested JSON, a body that is not
    * well-formed UTF-8 (overlong forms such as {@code C0 AE} for "."), and a resource holding an
-   * unpaired surrogate ({@code "\ud800x"}): the JSON parser accepts both, and they would reach Redis
-   * and the media token as a different string than the client sent.
+   * unpaired surrogate ({@code "\ud800x"}): the JSON parser accepts both, and they would reach
+   * Redis and the media token as a different string than the client sent.
    */
   public static List<String> resources(Buffer body, int maxLength) {
     if (body == null || body.length() == 0) return null;
@@ -145,8 +159,8 @@ public final class RequestRules {
   }
 
   /**
-   * The identity value from {@code AP-TempPass-Identity}: Base64 of a JSON object holding
-   * {@code identityKey} as a non-empty string. Null when missing or invalid.
+   * The identity value from {@code AP-TempPass-Identity}: Base64 of a JSON object holding {@code
+   * identityKey} as a non-empty string. Null when missing or invalid.
    */
   public static String tempPassIdentity(String header, String identityKey) {
     if (header == null || header.length() > MAX_HEADER_CHARS) return null;
@@ -167,7 +181,9 @@ public final class RequestRules {
       }
       if (t != JsonToken.END_OBJECT) return null;
       // Blank once normalised (only spaces or zero-width characters) is no identity at all.
-      return identity == null || IdentityHasher.normaliseIdentity(identity).isEmpty() ? null : identity;
+      return identity == null || IdentityHasher.normaliseIdentity(identity).isEmpty()
+          ? null
+          : identity;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -176,7 +192,8 @@ public final class RequestRules {
   /** The JDK's decoder refuses overlong forms, encoded surrogates and bytes above U+10FFFF. */
   static boolean wellFormedUtf8(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder()
+      StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes));
@@ -190,7 +207,9 @@ public final class RequestRules {
   static boolean wellFormedUtf16(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return false;
@@ -201,7 +220,9 @@ public final class RequestRules {
 
   private static String mediaType(String header) {
     int semicolon = header.indexOf(';');
-    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+    return (semicolon < 0 ? header : header.substring(0, semicolon))
+        .strip()
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Standard Base64 with or without padding; URL-safe alphabet tolerated. Null if not Base64. */

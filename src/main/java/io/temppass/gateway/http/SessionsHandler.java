@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The sessions API (authn digest §2): {@code POST /api/v2/{sp}/sessions} (create),
- * {@code POST /api/v2/{sp}/sessions/{code}} (resume), {@code GET /api/v2/{sp}/sessions/{code}}, and
- * the browser's side: {@code GET /api/v2/authenticate/{sp}/{code}} and the MVPD's redirect back to
- * {@code GET /api/v2/authenticate/callback}. The browser's side answers redirects or HTML pages,
- * as Adobe documents for it; everything else answers JSON.
+ * The sessions API (authn digest §2): {@code POST /api/v2/{sp}/sessions} (create), {@code POST
+ * /api/v2/{sp}/sessions/{code}} (resume), {@code GET /api/v2/{sp}/sessions/{code}}, and the
+ * browser's side: {@code GET /api/v2/authenticate/{sp}/{code}} and the MVPD's redirect back to
+ * {@code GET /api/v2/authenticate/callback}. The browser's side answers redirects or HTML pages, as
+ * Adobe documents for it; everything else answers JSON.
  */
 final class SessionsHandler {
   private static final int MAX_FORM_PARAMETERS = 16;
@@ -42,79 +42,135 @@ final class SessionsHandler {
     this.mvpd = mvpd;
   }
 
-  /** Create or resume: the form body holds whatever of mvpd, domainName and redirectUrl the app has. */
+  /**
+   * Create or resume: the form body holds whatever of mvpd, domainName and redirectUrl the app has.
+   */
   void session(RoutingContext ctx) {
     String code = ctx.pathParam("code");
     Future<Buffer> body = ctx.get(HttpVerticle.BODY);
-    body.onComplete(ar -> {
-      Map<String, String> form = ar.succeeded() ? form(ctx, ar.result()) : null;
-      if (form == null) {
-        // Not a form at all: nothing to read the parameters from.
-        errors.fail(ctx, ErrorCode.BAD_REQUEST);
-        return;
-      }
-      SessionRequest request = new SessionRequest(ctx.pathParam("serviceProvider"), code, caller(ctx), form.get("mvpd"), form.get("domainName"),
-          form.get("redirectUrl"), ctx.request().getHeader("X-Device-Info"));
-      replies.json(ctx, "mvpd session", mvpd.session(request), reply -> {
-        if (reply.error() != null) {
-          errors.fail(ctx, reply.error());
-          return;
-        }
-        JsonObject out = new JsonObject()
-            .put("actionName", reply.actionName())
-            .put("actionType", reply.actionType())
-            .put("reasonType", reply.reasonType());
-        if (reply.missingParameters() != null) out.put("missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
-        out.put("url", reply.url());
-        if (reply.code() != null) out.put("code", reply.code());
-        out.put("sessionId", UUID.randomUUID().toString()).put("serviceProvider", ctx.pathParam("serviceProvider"));
-        if (reply.mvpd() != null) out.put("mvpd", reply.mvpd());
-        if (reply.code() != null) out.put("notBefore", reply.notBefore()).put("notAfter", reply.notAfter());
-        json(ctx, out);
-      });
-    });
+    body.onComplete(
+        ar -> {
+          Map<String, String> form = ar.succeeded() ? form(ctx, ar.result()) : null;
+          if (form == null) {
+            // Not a form at all: nothing to read the parameters from.
+            errors.fail(ctx, ErrorCode.BAD_REQUEST);
+            return;
+          }
+          SessionRequest request =
+              new SessionRequest(
+                  ctx.pathParam("serviceProvider"),
+                  code,
+                  caller(ctx),
+                  form.get("mvpd"),
+                  form.get("domainName"),
+                  form.get("redirectUrl"),
+                  ctx.request().getHeader("X-Device-Info"));
+          replies.json(
+              ctx,
+              "mvpd session",
+              mvpd.session(request),
+              reply -> {
+                if (reply.error() != null) {
+                  errors.fail(ctx, reply.error());
+                  return;
+                }
+                JsonObject out =
+                    new JsonObject()
+                        .put("actionName", reply.actionName())
+                        .put("actionType", reply.actionType())
+                        .put("reasonType", reply.reasonType());
+                if (reply.missingParameters() != null)
+                  out.put(
+                      "missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
+                out.put("url", reply.url());
+                if (reply.code() != null) out.put("code", reply.code());
+                out.put("sessionId", UUID.randomUUID().toString())
+                    .put("serviceProvider", ctx.pathParam("serviceProvider"));
+                if (reply.mvpd() != null) out.put("mvpd", reply.mvpd());
+                if (reply.code() != null)
+                  out.put("notBefore", reply.notBefore()).put("notAfter", reply.notAfter());
+                json(ctx, out);
+              });
+        });
   }
 
   void info(RoutingContext ctx) {
-    SessionInfoRequest request = new SessionInfoRequest(ctx.pathParam("serviceProvider"), ctx.pathParam("code"), caller(ctx));
-    replies.json(ctx, "mvpd session info", mvpd.info(request), reply -> {
-      if (reply.error() != null) {
-        errors.fail(ctx, reply.error());
-        return;
-      }
-      JsonObject out = new JsonObject().put("existingParameters", new JsonObject(new HashMap<>(reply.existingParameters())));
-      if (!reply.missingParameters().isEmpty()) out.put("missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
-      out.put("device", RequestRules.deviceInfo(reply.deviceInfo())).put("notBefore", reply.notBefore()).put("notAfter", reply.notAfter());
-      json(ctx, out);
-    });
+    SessionInfoRequest request =
+        new SessionInfoRequest(
+            ctx.pathParam("serviceProvider"), ctx.pathParam("code"), caller(ctx));
+    replies.json(
+        ctx,
+        "mvpd session info",
+        mvpd.info(request),
+        reply -> {
+          if (reply.error() != null) {
+            errors.fail(ctx, reply.error());
+            return;
+          }
+          JsonObject out =
+              new JsonObject()
+                  .put(
+                      "existingParameters",
+                      new JsonObject(new HashMap<>(reply.existingParameters())));
+          if (!reply.missingParameters().isEmpty())
+            out.put("missingParameters", new JsonArray(List.copyOf(reply.missingParameters())));
+          out.put("device", RequestRules.deviceInfo(reply.deviceInfo()))
+              .put("notBefore", reply.notBefore())
+              .put("notAfter", reply.notAfter());
+          json(ctx, out);
+        });
   }
 
-  /** The browser step: no access token (a browser, maybe on another screen, follows the session's url). */
+  /**
+   * The browser step: no access token (a browser, maybe on another screen, follows the session's
+   * url).
+   */
   void loginStart(RoutingContext ctx) {
     if (!RequestRules.validId(ctx.pathParam("serviceProvider"))) {
-      errors.renderer().html(ctx.response(), 400, "The service provider parameter value is missing or invalid.", errors.requestId(ctx));
+      errors
+          .renderer()
+          .html(
+              ctx.response(),
+              400,
+              "The service provider parameter value is missing or invalid.",
+              errors.requestId(ctx));
       return;
     }
-    replies.browser(ctx, "mvpd login start", mvpd.loginStart(new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code"))),
+    replies.browser(
+        ctx,
+        "mvpd login start",
+        mvpd.loginStart(new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code"))),
         reply -> browser(ctx, reply));
   }
 
   /** The MVPD's redirect back, with {@code code} and {@code state} (or {@code error}). */
   void loginComplete(RoutingContext ctx) {
     if (ctx.queryParams().size() > MAX_CALLBACK_PARAMETERS) {
-      errors.renderer().html(ctx.response(), 400, "The sign-in response is invalid.", errors.requestId(ctx));
+      errors
+          .renderer()
+          .html(ctx.response(), 400, "The sign-in response is invalid.", errors.requestId(ctx));
       return;
     }
     Map<String, String> query = new HashMap<>();
     for (String name : ctx.queryParams().names()) query.put(name, ctx.queryParams().get(name));
-    replies.browser(ctx, "mvpd login complete", mvpd.loginComplete(new LoginComplete(Map.copyOf(query))), reply -> browser(ctx, reply));
+    replies.browser(
+        ctx,
+        "mvpd login complete",
+        mvpd.loginComplete(new LoginComplete(Map.copyOf(query))),
+        reply -> browser(ctx, reply));
   }
 
   private void browser(RoutingContext ctx, BrowserReply reply) {
     if (reply.location() != null) {
-      ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, reply.location()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+      ctx.response()
+          .setStatusCode(302)
+          .putHeader(HttpHeaders.LOCATION, reply.location())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end();
     } else {
-      errors.renderer().html(ctx.response(), reply.status(), reply.message(), errors.requestId(ctx));
+      errors
+          .renderer()
+          .html(ctx.response(), reply.status(), reply.message(), errors.requestId(ctx));
     }
   }
 
@@ -131,9 +187,16 @@ final class SessionsHandler {
     Map<String, String> out = new HashMap<>();
     if (body.length() == 0) return out;
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) return null;
+    if (type == null
+        || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded"))
+      return null;
     try {
-      QueryStringDecoder decoder = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8, false, MAX_FORM_PARAMETERS);
+      QueryStringDecoder decoder =
+          new QueryStringDecoder(
+              body.toString(StandardCharsets.UTF_8),
+              StandardCharsets.UTF_8,
+              false,
+              MAX_FORM_PARAMETERS);
       for (Map.Entry<String, List<String>> e : decoder.parameters().entrySet()) {
         String value = e.getValue().isEmpty() ? null : e.getValue().get(0);
         if (value != null && !value.isBlank()) out.put(e.getKey(), value.strip());
@@ -145,6 +208,8 @@ final class SessionsHandler {
   }
 
   static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8).end(body.toBuffer());
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
+        .end(body.toBuffer());
   }
 }

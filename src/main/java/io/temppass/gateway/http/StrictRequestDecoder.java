@@ -23,31 +23,33 @@ import java.util.concurrent.TimeUnit;
  * Vert.x's HTTP/1.x request decoder, made strict where request smuggling and slow clients live. It
  * replaces the decoder Vert.x puts in each connection's pipeline (see {@link HttpVerticle}); Vert.x
  * offers no public hook at this level, and these rules need the raw framing, which the request API
- * no longer shows (Netty silently drops {@code Content-Length} when {@code Transfer-Encoding} is present).
+ * no longer shows (Netty silently drops {@code Content-Length} when {@code Transfer-Encoding} is
+ * present).
  *
  * <ul>
- *   <li><b>Framing (RFC 9112 §6.1):</b> a request carrying both {@code Content-Length} and
- *       {@code Transfer-Encoding}, or a transfer coding other than exactly {@code chunked}
- *       ({@code xchunked}, {@code gzip, chunked}), is refused, and nothing more is read from the
- *       connection: whatever follows could be a second request hidden in the first one's body.</li>
+ *   <li><b>Framing (RFC 9112 §6.1):</b> a request carrying both {@code Content-Length} and {@code
+ *       Transfer-Encoding}, or a transfer coding other than exactly {@code chunked} ({@code
+ *       xchunked}, {@code gzip, chunked}), is refused, and nothing more is read from the
+ *       connection: whatever follows could be a second request hidden in the first one's body.
  *   <li><b>Malformed chunks:</b> a chunked request is held here until its body is complete (bodies
  *       are small: {@code server.maxBodyBytes}), so that a malformed chunk size turns the whole
- *       request into a refused one, answered with a JSON 400, instead of a connection dropped mid-request.</li>
- *   <li><b>Request line:</b> only {@code HTTP/1.0} and {@code HTTP/1.1}, only origin-form
- *       ({@code /path}) or absolute-form ({@code http://host/path}) targets, never {@code CONNECT}.
- *       {@code OPTIONS *}, relative targets and {@code HTTP/2.0} request lines otherwise reach the
- *       router in shapes it cannot route.</li>
- *   <li><b>Header deadline per request:</b> from the first byte of each request (the first one: from
- *       the connection's opening) its headers must be complete within {@code server.requestHeaderTimeout},
- *       else the connection is closed. Counting per request, not per connection, is what stops a
- *       client from trickling the second request on a kept-alive connection for ever; counting from
- *       the first byte, not from the previous response, leaves idle kept-alive connections to
- *       {@code server.idleTimeout}, as load balancers expect.</li>
+ *       request into a refused one, answered with a JSON 400, instead of a connection dropped
+ *       mid-request.
+ *   <li><b>Request line:</b> only {@code HTTP/1.0} and {@code HTTP/1.1}, only origin-form ({@code
+ *       /path}) or absolute-form ({@code http://host/path}) targets, never {@code CONNECT}. {@code
+ *       OPTIONS *}, relative targets and {@code HTTP/2.0} request lines otherwise reach the router
+ *       in shapes it cannot route.
+ *   <li><b>Header deadline per request:</b> from the first byte of each request (the first one:
+ *       from the connection's opening) its headers must be complete within {@code
+ *       server.requestHeaderTimeout}, else the connection is closed. Counting per request, not per
+ *       connection, is what stops a client from trickling the second request on a kept-alive
+ *       connection for ever; counting from the first byte, not from the previous response, leaves
+ *       idle kept-alive connections to {@code server.idleTimeout}, as load balancers expect.
  * </ul>
  *
- * <p>A refused request reaches Vert.x with a failed decoder result carrying a {@link Refused}, so the
- * invalid-request handler renders its Enhanced Error and closes the connection. All of this runs on
- * the connection's event loop.
+ * <p>A refused request reaches Vert.x with a failed decoder result carrying a {@link Refused}, so
+ * the invalid-request handler renders its Enhanced Error and closes the connection. All of this
+ * runs on the connection's event loop.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   /** Why a request was refused before any handler saw it, and the Enhanced Error it gets. */
@@ -62,15 +64,26 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   private final long headerTimeoutMillis;
   private final int maxHeldBodyBytes;
+
   /** True when the next byte received starts a new request. */
   private boolean betweenRequests = true;
-  /** Set once a request is refused: the rest of the stream cannot be framed safely and is dropped. */
+
+  /**
+   * Set once a request is refused: the rest of the stream cannot be framed safely and is dropped.
+   */
   private boolean refused;
+
   private ScheduledFuture<?> headerDeadline;
+
   /** Set by {@link #createMessage} when the request line itself is refused. */
   private Refused lineRefusal;
-  /** A chunked request and its chunks so far, held until the last chunk (or more than maxHeldBodyBytes). */
+
+  /**
+   * A chunked request and its chunks so far, held until the last chunk (or more than
+   * maxHeldBodyBytes).
+   */
   private List<HttpContent> heldChunks;
+
   private HttpRequest heldRequest;
   private int heldBytes;
 
@@ -133,14 +146,18 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   private void onRequest(HttpRequest request, List<Object> out) {
     betweenRequests = false;
-    Refused why = !request.decoderResult().isSuccess() ? null : lineRefusal != null ? lineRefusal : framing(request);
+    Refused why =
+        !request.decoderResult().isSuccess()
+            ? null
+            : lineRefusal != null ? lineRefusal : framing(request);
     lineRefusal = null;
     if (why != null) request.setDecoderResult(DecoderResult.failure(why));
     if (!request.decoderResult().isSuccess()) {
       refused = true;
       cancelDeadline();
       out.add(request);
-    } else if (HttpUtil.isTransferEncodingChunked(request) && !HttpUtil.is100ContinueExpected(request)) {
+    } else if (HttpUtil.isTransferEncodingChunked(request)
+        && !HttpUtil.is100ContinueExpected(request)) {
       // A client expecting 100 Continue sends no body until the request is seen, so is never held.
       // The deadline keeps running while the request is held: a held request is invisible to
       // Vert.x's request timeout, so its whole body must arrive within the header deadline.
@@ -162,7 +179,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         ReferenceCountUtil.release(content);
         HttpRequest request = heldRequest;
         releaseHeld();
-        request.setDecoderResult(DecoderResult.failure(new Refused(ErrorCode.BAD_REQUEST, "malformed chunked body")));
+        request.setDecoderResult(
+            DecoderResult.failure(new Refused(ErrorCode.BAD_REQUEST, "malformed chunked body")));
         out.add(request);
       } else {
         // Too large to have been held: Vert.x already has the request, and fails the connection.
@@ -174,7 +192,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       heldChunks.add(content);
       heldBytes += content.content().readableBytes();
       if (last || heldBytes > maxHeldBodyBytes) {
-        // Complete, or already too large for any valid request: hand it on (the body limit answers).
+        // Complete, or already too large for any valid request: hand it on (the body limit
+        // answers).
         cancelDeadline();
         out.add(heldRequest);
         out.addAll(heldChunks);
@@ -200,7 +219,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     return null;
   }
 
-  /** Netty's default drops Content-Length and trusts the chunks; a smuggling attempt is refused instead. */
+  /**
+   * Netty's default drops Content-Length and trusts the chunks; a smuggling attempt is refused
+   * instead.
+   */
   @Override
   protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
     throw new Refused(ErrorCode.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
@@ -211,27 +233,39 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
     lineRefusal = requestLine(initialLine[0], initialLine[1], initialLine[2]);
     // A neutral request line, so nothing downstream trips over the odd one; the refusal, applied
     // once the headers are decoded (Netty resets the result until then), says why.
-    return super.createMessage(lineRefusal == null ? initialLine : new String[] {"GET", "/", "HTTP/1.1"});
+    return super.createMessage(
+        lineRefusal == null ? initialLine : new String[] {"GET", "/", "HTTP/1.1"});
   }
 
   private static Refused requestLine(String method, String target, String version) {
     String v = version.toUpperCase(Locale.ROOT);
     if (!v.equals("HTTP/1.1") && !v.equals("HTTP/1.0")) {
-      return new Refused(ErrorCode.HTTP_VERSION_NOT_SUPPORTED, "HTTP version " + v.substring(0, Math.min(v.length(), 16)));
+      return new Refused(
+          ErrorCode.HTTP_VERSION_NOT_SUPPORTED,
+          "HTTP version " + v.substring(0, Math.min(v.length(), 16)));
     }
     if (method.equals("CONNECT")) return new Refused(ErrorCode.BAD_REQUEST, "CONNECT");
     boolean originForm = target.startsWith("/");
-    boolean absoluteForm = target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8);
-    if (!originForm && !absoluteForm) return new Refused(ErrorCode.BAD_REQUEST, "request target is neither a path nor an absolute URL");
+    boolean absoluteForm =
+        target.regionMatches(true, 0, "http://", 0, 7)
+            || target.regionMatches(true, 0, "https://", 0, 8);
+    if (!originForm && !absoluteForm)
+      return new Refused(
+          ErrorCode.BAD_REQUEST, "request target is neither a path nor an absolute URL");
     return null;
   }
 
   private void armDeadline(ChannelHandlerContext ctx) {
     if (headerDeadline != null) return;
-    headerDeadline = ctx.executor().schedule(() -> {
-      headerDeadline = null;
-      ctx.channel().close();
-    }, headerTimeoutMillis, TimeUnit.MILLISECONDS);
+    headerDeadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  headerDeadline = null;
+                  ctx.channel().close();
+                },
+                headerTimeoutMillis,
+                TimeUnit.MILLISECONDS);
   }
 
   private void cancelDeadline() {

@@ -12,8 +12,8 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the logs go: standard output, one JSON object per line ({@code ts}, {@code level},
- * {@code logger}, {@code message}, {@code requestId}, {@code error}) or plain text. Everything logs
+ * Where the logs go: standard output, one JSON object per line ({@code ts}, {@code level}, {@code
+ * logger}, {@code message}, {@code requestId}, {@code error}) or plain text. Everything logs
  * through SLF4J into Logback: the gateway's {@code System.Logger} calls by way of
  * slf4j-jdk-platform-logging, Vert.x and Netty directly.
  *
@@ -74,7 +74,10 @@ public final class Logs {
     return encoder;
   }
 
-  /** Keeps {@code name} at INFO however low the root level goes (for loggers whose debug lines would quote requests). */
+  /**
+   * Keeps {@code name} at INFO however low the root level goes (for loggers whose debug lines would
+   * quote requests).
+   */
   public static void pinAtInfo(String name) {
     context().getLogger(name).setLevel(Level.INFO);
   }

@@ -31,15 +31,18 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway's own Prometheus series, pre-bound where a request touches them:
+ *
  * <ul>
- *   <li>{@code temppass_decisions_total{source,outcome,code}}: one per decision item</li>
- *   <li>{@code temppass_redis_command_duration_seconds{command}}: histogram, failures included</li>
- *   <li>{@code temppass_redis_errors_total{command}}</li>
- *   <li>{@code temppass_eventbus_timeouts_total{address}}</li>
- *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}</li>
+ *   <li>{@code temppass_decisions_total{source,outcome,code}}: one per decision item
+ *   <li>{@code temppass_redis_command_duration_seconds{command}}: histogram, failures included
+ *   <li>{@code temppass_redis_errors_total{command}}
+ *   <li>{@code temppass_eventbus_timeouts_total{address}}
+ *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}
  * </ul>
- * Request latency by route is Vert.x's own {@code vertx_http_server_*} series (vertx-micrometer-metrics,
- * configured by {@link #vertxWithMetrics()}), with a {@code route} label.
+ *
+ * Request latency by route is Vert.x's own {@code vertx_http_server_*} series
+ * (vertx-micrometer-metrics, configured by {@link #vertxWithMetrics()}), with a {@code route}
+ * label.
  *
  * <p>Every label value is bounded, because anyone who can reach the port chooses what the request
  * carries and each new value is a new series kept for the life of the process: HTTP methods outside
@@ -49,21 +52,39 @@ import java.util.regex.Pattern;
  */
 public final class GatewayMetrics {
   private static final Duration[] LATENCY_BUCKETS = {
-      Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1)
+  };
 
-  /** The methods that keep their own label value; CONNECT never reaches a handler (it is refused as a bad request). */
-  static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
-  /** The service address of a timed-out request, without the per-event-loop suffix of bus/SameLoop (one series per service). */
-  private static final Pattern REPLIED_ADDRESS = Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})(?:@loop-\\d{1,19})?$");
-  /** Vert.x's response-time timer, given the same latency buckets as the gateway's own histograms. */
+  /**
+   * The methods that keep their own label value; CONNECT never reaches a handler (it is refused as
+   * a bad request).
+   */
+  static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+
+  /**
+   * The service address of a timed-out request, without the per-event-loop suffix of bus/SameLoop
+   * (one series per service).
+   */
+  private static final Pattern REPLIED_ADDRESS =
+      Pattern.compile("repliedAddress: ([A-Za-z0-9_.-]{1,64})(?:@loop-\\d{1,19})?$");
+
+  /**
+   * Vert.x's response-time timer, given the same latency buckets as the gateway's own histograms.
+   */
   private static final String HTTP_SERVER_RESPONSE_TIME = "vertx.http.server.response.time";
 
   private final MeterRegistry registry;
+
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
+
   /** Permits by source: the common case, looked up without building a key. */
   private final Map<String, Counter> permits = new ConcurrentHashMap<>();
+
   private final Map<String, RedisCommandMeters> redisCommands = new ConcurrentHashMap<>();
   private final Counter throttleRejections;
   private final Counter throttleFailOpen;
@@ -76,10 +97,16 @@ public final class GatewayMetrics {
     this.throttleFailOpen = Counter.builder("temppass_throttle_fail_open").register(registry);
   }
 
-  /** The registry of vertx-micrometer-metrics when the process has one, else a private Prometheus registry. */
+  /**
+   * The registry of vertx-micrometer-metrics when the process has one, else a private Prometheus
+   * registry.
+   */
   public static GatewayMetrics forProcess() {
     MeterRegistry shared = BackendRegistries.getDefaultNow();
-    return new GatewayMetrics(shared instanceof PrometheusMeterRegistry ? shared : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return new GatewayMetrics(
+        shared instanceof PrometheusMeterRegistry
+            ? shared
+            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   /**
@@ -87,24 +114,27 @@ public final class GatewayMetrics {
    * label filters are in place before Vert.x registers its first meter (a filter added later would
    * not apply to them).
    *
-   * <p>Turned off, because they cost on every request and say nothing the gateway's own series do not
-   * (README "Metrics" has the measurement): the event-bus domain (a timer, counters and a gauge update
-   * per message, three hops per decision), the named worker pools, the Redis client's per-command
-   * series ({@code temppass_redis_command_duration_seconds} times the same commands by script name)
-   * and the plain TCP client series (bytes of every Redis socket read and write).
+   * <p>Turned off, because they cost on every request and say nothing the gateway's own series do
+   * not (README "Metrics" has the measurement): the event-bus domain (a timer, counters and a gauge
+   * update per message, three hops per decision), the named worker pools, the Redis client's
+   * per-command series ({@code temppass_redis_command_duration_seconds} times the same commands by
+   * script name) and the plain TCP client series (bytes of every Redis socket read and write).
    */
   public static Vertx vertxWithMetrics() {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .addLabels(Label.HTTP_ROUTE)
-        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-        .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
-        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
-        .addDisabledMetricsCategory("redis")
-        .setEnabled(true);
+    MicrometerMetricsOptions options =
+        new MicrometerMetricsOptions()
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .addLabels(Label.HTTP_ROUTE)
+            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+            .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
+            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addDisabledMetricsCategory("redis")
+            .setEnabled(true);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
+        .withMetrics(
+            new MicrometerMetricsFactory(
+                bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
         .build();
   }
 
@@ -112,30 +142,40 @@ public final class GatewayMetrics {
    * The route label. vertx-web reports every route a request passes through, joined by {@code >},
    * each by its name or else its path or regex (which start with {@code /}); the endpoint routes
    * announce their fixed short name last ({@code http/HttpErrors.begin}). So the label is that last
-   * name, and a request that reached no endpoint route (a 404, a throttled request) is
-   * {@code unmatched}: never a path the client chose.
+   * name, and a request that reached no endpoint route (a 404, a throttled request) is {@code
+   * unmatched}: never a path the client chose.
    */
   static String routeLabel(String routed) {
     String last = routed.substring(routed.lastIndexOf('>') + 1);
     return last.isEmpty() || last.charAt(0) == '/' ? "unmatched" : last;
   }
 
-  /** Adds the label and histogram filters once per registry (the registry may be shared by several gateways in tests). */
+  /**
+   * Adds the label and histogram filters once per registry (the registry may be shared by several
+   * gateways in tests).
+   */
   private static MeterRegistry bounded(MeterRegistry registry) {
     synchronized (FILTERED) {
       if (FILTERED.add(registry)) {
         // Filters run when a meter is first registered, not on every request that finds it again.
-        registry.config()
-            .meterFilter(MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"))
+        registry
+            .config()
+            .meterFilter(
+                MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"))
             .meterFilter(MeterFilter.replaceTagValues("route", GatewayMetrics::routeLabel))
-            .meterFilter(new MeterFilter() {
-              @Override
-              public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                return id.getName().equals(HTTP_SERVER_RESPONSE_TIME)
-                    ? DistributionStatisticConfig.builder().serviceLevelObjectives(nanos(LATENCY_BUCKETS)).build().merge(config)
-                    : config;
-              }
-            });
+            .meterFilter(
+                new MeterFilter() {
+                  @Override
+                  public DistributionStatisticConfig configure(
+                      Meter.Id id, DistributionStatisticConfig config) {
+                    return id.getName().equals(HTTP_SERVER_RESPONSE_TIME)
+                        ? DistributionStatisticConfig.builder()
+                            .serviceLevelObjectives(nanos(LATENCY_BUCKETS))
+                            .build()
+                            .merge(config)
+                        : config;
+                  }
+                });
       }
     }
     return registry;
@@ -146,25 +186,39 @@ public final class GatewayMetrics {
   public void decision(String source, boolean authorized, String code) {
     if (authorized && code == null) {
       Counter permit = permits.get(source);
-      if (permit == null) permit = permits.computeIfAbsent(source, k -> counter(source, "permit", "none"));
+      if (permit == null)
+        permit = permits.computeIfAbsent(source, k -> counter(source, "permit", "none"));
       permit.increment();
       return;
     }
     String outcome = authorized ? "permit" : "deny";
     String codeTag = code == null ? "none" : code;
-    decisions.computeIfAbsent(source + '|' + outcome + '|' + codeTag, k -> counter(source, outcome, codeTag)).increment();
+    decisions
+        .computeIfAbsent(
+            source + '|' + outcome + '|' + codeTag, k -> counter(source, outcome, codeTag))
+        .increment();
   }
 
   private Counter counter(String source, String outcome, String code) {
-    return registry.counter("temppass_decisions", "source", source, "outcome", outcome, "code", code);
+    return registry.counter(
+        "temppass_decisions", "source", source, "outcome", outcome, "code", code);
   }
 
   public void redisCommand(String command, long nanos, boolean failed) {
     RedisCommandMeters meters = redisCommands.get(command);
     if (meters == null) {
-      meters = redisCommands.computeIfAbsent(command, k -> new RedisCommandMeters(
-          Timer.builder("temppass_redis_command_duration").tag("command", command).serviceLevelObjectives(LATENCY_BUCKETS).register(registry),
-          Counter.builder("temppass_redis_errors").tag("command", command).register(registry)));
+      meters =
+          redisCommands.computeIfAbsent(
+              command,
+              k ->
+                  new RedisCommandMeters(
+                      Timer.builder("temppass_redis_command_duration")
+                          .tag("command", command)
+                          .serviceLevelObjectives(LATENCY_BUCKETS)
+                          .register(registry),
+                      Counter.builder("temppass_redis_errors")
+                          .tag("command", command)
+                          .register(registry)));
     }
     meters.duration().record(nanos, TimeUnit.NANOSECONDS);
     if (failed) meters.errors().increment();
@@ -172,7 +226,8 @@ public final class GatewayMetrics {
 
   /**
    * {@code detail} is the timeout's message, which names both the per-request reply address and the
-   * service address ({@code repliedAddress}); only the latter, one of a fixed set, becomes the label.
+   * service address ({@code repliedAddress}); only the latter, one of a fixed set, becomes the
+   * label.
    */
   public void eventBusTimeout(String detail) {
     Matcher m = REPLIED_ADDRESS.matcher(detail == null ? "" : detail);

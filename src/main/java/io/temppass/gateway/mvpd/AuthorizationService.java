@@ -28,6 +28,7 @@ import java.util.List;
 public final class AuthorizationService implements MvpdAuthorizationApi {
   private static final LuaScript CACHE = LuaScript.load("authz_cache");
   private static final LuaScript STORE = LuaScript.load("authz_store");
+
   /** How often a caller that lost the fill lock looks at the cache again. */
   private static final long POLL_MILLIS = 20;
 
@@ -37,7 +38,12 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
   private final ProfileStore profiles;
   private final MvpdConnectors connectors;
 
-  AuthorizationService(Vertx vertx, ScriptRunner redis, MvpdKeys keys, ProfileStore profiles, MvpdConnectors connectors) {
+  AuthorizationService(
+      Vertx vertx,
+      ScriptRunner redis,
+      MvpdKeys keys,
+      ProfileStore profiles,
+      MvpdConnectors connectors) {
     this.vertx = vertx;
     this.redis = redis;
     this.keys = keys;
@@ -49,35 +55,66 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
   public Future<AuthorizeReply> authorize(AuthorizeRequest r) {
     IntegrationConfig integration = r.integration();
     GuardedAuthorizer authorizer = connectors.authorizer(integration);
-    if (connectors.login(integration) == null || authorizer == null) return all(r, ErrorCode.AUTHENTICATED_PROFILE_MISSING);
-    return profiles.get(integration, r.deviceHash()).compose(profile -> {
-      long now = System.currentTimeMillis();
-      if (profile == null || profile.identity() == null) return all(r, ErrorCode.AUTHENTICATED_PROFILE_MISSING);
-      if (profile.expired(now)) return all(r, ErrorCode.AUTHENTICATED_PROFILE_EXPIRED);
-      long deadline = now + integration.authorization().deadline().toMillis();
-      List<Future<MvpdItem>> items = new ArrayList<>(r.resources().size());
-      for (String resource : r.resources()) {
-        items.add(decision(integration, authorizer, profile, resource, r.clientIp(), deadline)
-            .map(cached -> item(resource, cached, r.preauthorize())));
-      }
-      return Future.all(items).map(all -> {
-        List<MvpdItem> out = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) out.add(all.resultAt(i));
-        return new AuthorizeReply(out);
-      });
-    });
+    if (connectors.login(integration) == null || authorizer == null)
+      return all(r, ErrorCode.AUTHENTICATED_PROFILE_MISSING);
+    return profiles
+        .get(integration, r.deviceHash())
+        .compose(
+            profile -> {
+              long now = System.currentTimeMillis();
+              if (profile == null || profile.identity() == null)
+                return all(r, ErrorCode.AUTHENTICATED_PROFILE_MISSING);
+              if (profile.expired(now)) return all(r, ErrorCode.AUTHENTICATED_PROFILE_EXPIRED);
+              long deadline = now + integration.authorization().deadline().toMillis();
+              List<Future<MvpdItem>> items = new ArrayList<>(r.resources().size());
+              for (String resource : r.resources()) {
+                items.add(
+                    decision(integration, authorizer, profile, resource, r.clientIp(), deadline)
+                        .map(cached -> item(resource, cached, r.preauthorize())));
+              }
+              return Future.all(items)
+                  .map(
+                      all -> {
+                        List<MvpdItem> out = new ArrayList<>(all.size());
+                        for (int i = 0; i < all.size(); i++) out.add(all.resultAt(i));
+                        return new AuthorizeReply(out);
+                      });
+            });
   }
 
-  /** A decision as cached: the MVPD's verdict, when it was taken and until when it holds; or a failure code (never cached). */
-  record Decision(boolean permit, boolean parentalControls, String message, long decidedAt, long notAfter, ErrorCode failure, boolean fresh) {
+  /**
+   * A decision as cached: the MVPD's verdict, when it was taken and until when it holds; or a
+   * failure code (never cached).
+   */
+  record Decision(
+      boolean permit,
+      boolean parentalControls,
+      String message,
+      long decidedAt,
+      long notAfter,
+      ErrorCode failure,
+      boolean fresh) {
     String encode() {
-      return (permit ? "P" : parentalControls ? "C" : "D") + "|" + decidedAt + "|" + notAfter + "|" + (message == null ? "" : message);
+      return (permit ? "P" : parentalControls ? "C" : "D")
+          + "|"
+          + decidedAt
+          + "|"
+          + notAfter
+          + "|"
+          + (message == null ? "" : message);
     }
 
     static Decision decode(String value) {
       String[] parts = value.split("\\|", 4);
       String message = parts[3].isEmpty() ? null : parts[3];
-      return new Decision(parts[0].equals("P"), parts[0].equals("C"), message, Long.parseLong(parts[1]), Long.parseLong(parts[2]), null, false);
+      return new Decision(
+          parts[0].equals("P"),
+          parts[0].equals("C"),
+          message,
+          Long.parseLong(parts[1]),
+          Long.parseLong(parts[2]),
+          null,
+          false);
     }
 
     static Decision failed(ErrorCode code) {
@@ -87,67 +124,139 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
 
   private static MvpdItem item(String resource, Decision d, boolean preauthorize) {
     if (d.failure() != null) return new MvpdItem(resource, d.failure(), null, 0, 0, d.fresh());
-    if (d.permit()) return new MvpdItem(resource, null, null, d.decidedAt(), d.notAfter(), d.fresh());
-    ErrorCode code = d.parentalControls() ? ErrorCode.AUTHORIZATION_DENIED_BY_PARENTAL_CONTROLS
-        : preauthorize ? ErrorCode.PREAUTHORIZATION_DENIED_BY_MVPD : ErrorCode.AUTHORIZATION_DENIED_BY_MVPD;
+    if (d.permit())
+      return new MvpdItem(resource, null, null, d.decidedAt(), d.notAfter(), d.fresh());
+    ErrorCode code =
+        d.parentalControls()
+            ? ErrorCode.AUTHORIZATION_DENIED_BY_PARENTAL_CONTROLS
+            : preauthorize
+                ? ErrorCode.PREAUTHORIZATION_DENIED_BY_MVPD
+                : ErrorCode.AUTHORIZATION_DENIED_BY_MVPD;
     return new MvpdItem(resource, code, d.message(), 0, 0, d.fresh());
   }
 
   /** Single flight per process over the cache-or-call loop. */
   @SuppressWarnings("unchecked")
-  private Future<Decision> decision(IntegrationConfig integration, GuardedAuthorizer authorizer, ProfileStore.Stored profile, String resource,
-                                    String clientIp, long deadline) {
+  private Future<Decision> decision(
+      IntegrationConfig integration,
+      GuardedAuthorizer authorizer,
+      ProfileStore.Stored profile,
+      String resource,
+      String clientIp,
+      long deadline) {
     String key = keys.decision(integration, profile.generation(), resource);
     Promise<Decision> mine = Promise.promise();
-    Future<Decision> existing = (Future<Decision>) connectors.inFlight.putIfAbsent(key, mine.future());
+    Future<Decision> existing =
+        (Future<Decision>) connectors.inFlight.putIfAbsent(key, mine.future());
     if (existing != null) return existing;
     fill(integration, authorizer, profile, resource, clientIp, deadline, key)
-        .onComplete(ar -> {
-          connectors.inFlight.remove(key, mine.future());
-          mine.handle(ar);
-        });
+        .onComplete(
+            ar -> {
+              connectors.inFlight.remove(key, mine.future());
+              mine.handle(ar);
+            });
     return mine.future();
   }
 
-  private Future<Decision> fill(IntegrationConfig integration, GuardedAuthorizer authorizer, ProfileStore.Stored profile, String resource,
-                                String clientIp, long deadline, String key) {
+  private Future<Decision> fill(
+      IntegrationConfig integration,
+      GuardedAuthorizer authorizer,
+      ProfileStore.Stored profile,
+      String resource,
+      String clientIp,
+      long deadline,
+      String key) {
     String lock = MvpdKeys.fillLock(key);
     String token = Randoms.token(9);
     long lockMillis = Math.max(1, deadline - System.currentTimeMillis()) + 1_000;
-    return redis.run(CACHE, List.of(key, lock), List.of(token, String.valueOf(lockMillis))).compose(reply -> {
-      if (reply.type() == ResponseType.BULK) return Future.succeededFuture(Decision.decode(reply.toString()));
-      if (reply.toInteger() == 0) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= POLL_MILLIS) return Future.succeededFuture(Decision.failed(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED));
-        return vertx.timer(POLL_MILLIS).compose(t -> fill(integration, authorizer, profile, resource, clientIp, deadline, key));
-      }
-      return ask(integration, authorizer, profile, resource, clientIp, deadline, key, lock, token);
-    });
+    return redis
+        .run(CACHE, List.of(key, lock), List.of(token, String.valueOf(lockMillis)))
+        .compose(
+            reply -> {
+              if (reply.type() == ResponseType.BULK)
+                return Future.succeededFuture(Decision.decode(reply.toString()));
+              if (reply.toInteger() == 0) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= POLL_MILLIS)
+                  return Future.succeededFuture(
+                      Decision.failed(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED));
+                return vertx
+                    .timer(POLL_MILLIS)
+                    .compose(
+                        t ->
+                            fill(
+                                integration,
+                                authorizer,
+                                profile,
+                                resource,
+                                clientIp,
+                                deadline,
+                                key));
+              }
+              return ask(
+                  integration, authorizer, profile, resource, clientIp, deadline, key, lock, token);
+            });
   }
 
-  private Future<Decision> ask(IntegrationConfig integration, GuardedAuthorizer authorizer, ProfileStore.Stored profile, String resource,
-                               String clientIp, long deadline, String key, String lock, String token) {
-    return authorizer.authorize(profile.identity().userId(), resource, clientIp, integration.serviceProvider(), deadline - System.currentTimeMillis())
-        .transform(ar -> {
-          long now = System.currentTimeMillis();
-          if (ar.failed()) {
-            ErrorCode code = ar.cause() instanceof MvpdAuthorizer.MvpdCallException e ? e.code : ErrorCode.NETWORK_RECEIVED_ERROR;
-            return redis.run(STORE, List.of(key, lock), List.of(token, "", "0")).map(v -> Decision.failed(code));
-          }
-          MvpdAuthorizer.Verdict verdict = ar.result();
-          long ttl = integration.authorizationTtl().toMillis();
-          if (verdict.ttlMillis() >= 0) ttl = Math.min(ttl, verdict.ttlMillis());
-          long notAfter = Math.min(now + ttl, profile.notAfter());
-          Decision d = new Decision(verdict.permit(), verdict.parentalControls(), verdict.message(), now, notAfter, null, true);
-          long cacheFor = notAfter - now;
-          return redis.run(STORE, List.of(key, lock), List.of(token, cacheFor > 0 ? d.encode() : "", String.valueOf(Math.max(1, cacheFor))))
-              .map(v -> d);
-        });
+  private Future<Decision> ask(
+      IntegrationConfig integration,
+      GuardedAuthorizer authorizer,
+      ProfileStore.Stored profile,
+      String resource,
+      String clientIp,
+      long deadline,
+      String key,
+      String lock,
+      String token) {
+    return authorizer
+        .authorize(
+            profile.identity().userId(),
+            resource,
+            clientIp,
+            integration.serviceProvider(),
+            deadline - System.currentTimeMillis())
+        .transform(
+            ar -> {
+              long now = System.currentTimeMillis();
+              if (ar.failed()) {
+                ErrorCode code =
+                    ar.cause() instanceof MvpdAuthorizer.MvpdCallException e
+                        ? e.code
+                        : ErrorCode.NETWORK_RECEIVED_ERROR;
+                return redis
+                    .run(STORE, List.of(key, lock), List.of(token, "", "0"))
+                    .map(v -> Decision.failed(code));
+              }
+              MvpdAuthorizer.Verdict verdict = ar.result();
+              long ttl = integration.authorizationTtl().toMillis();
+              if (verdict.ttlMillis() >= 0) ttl = Math.min(ttl, verdict.ttlMillis());
+              long notAfter = Math.min(now + ttl, profile.notAfter());
+              Decision d =
+                  new Decision(
+                      verdict.permit(),
+                      verdict.parentalControls(),
+                      verdict.message(),
+                      now,
+                      notAfter,
+                      null,
+                      true);
+              long cacheFor = notAfter - now;
+              return redis
+                  .run(
+                      STORE,
+                      List.of(key, lock),
+                      List.of(
+                          token,
+                          cacheFor > 0 ? d.encode() : "",
+                          String.valueOf(Math.max(1, cacheFor))))
+                  .map(v -> d);
+            });
   }
 
   private static Future<AuthorizeReply> all(AuthorizeRequest r, ErrorCode code) {
     List<MvpdItem> items = new ArrayList<>(r.resources().size());
-    for (String resource : r.resources()) items.add(new MvpdItem(resource, code, null, 0, 0, false));
+    for (String resource : r.resources())
+      items.add(new MvpdItem(resource, code, null, 0, 0, false));
     return Future.succeededFuture(new AuthorizeReply(items));
   }
 }

@@ -22,34 +22,67 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
   private final int maxConcurrency;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  public GuardedAuthorizer(Vertx vertx, String name, MvpdAuthorizer connector, int maxConcurrency, int breakerFailures, long resetTimeoutMillis) {
+  public GuardedAuthorizer(
+      Vertx vertx,
+      String name,
+      MvpdAuthorizer connector,
+      int maxConcurrency,
+      int breakerFailures,
+      long resetTimeoutMillis) {
     this.connector = connector;
     this.maxConcurrency = maxConcurrency;
-    this.breaker = CircuitBreaker.create("mvpd-" + name, vertx, new CircuitBreakerOptions()
-        .setMaxFailures(breakerFailures)
-        .setTimeout(-1)
-        .setResetTimeout(resetTimeoutMillis));
+    this.breaker =
+        CircuitBreaker.create(
+            "mvpd-" + name,
+            vertx,
+            new CircuitBreakerOptions()
+                .setMaxFailures(breakerFailures)
+                .setTimeout(-1)
+                .setResetTimeout(resetTimeoutMillis));
   }
 
-  /** Bounded by {@code deadlineMillis} in all; the connector's own timeouts are shorter, so they normally fire first. */
-  public Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor, long deadlineMillis) {
-    if (deadlineMillis <= 0) return Future.failedFuture(new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "deadline passed before the MVPD call"));
+  /**
+   * Bounded by {@code deadlineMillis} in all; the connector's own timeouts are shorter, so they
+   * normally fire first.
+   */
+  public Future<Verdict> authorize(
+      String userId, String resource, String clientIp, String requestor, long deadlineMillis) {
+    if (deadlineMillis <= 0)
+      return Future.failedFuture(
+          new MvpdCallException(
+              ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "deadline passed before the MVPD call"));
     if (inFlight.incrementAndGet() > maxConcurrency) {
       inFlight.decrementAndGet();
-      return Future.failedFuture(new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "too many MVPD calls in flight"));
+      return Future.failedFuture(
+          new MvpdCallException(
+              ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "too many MVPD calls in flight"));
     }
     // The slot is held until the call itself ends, not just until the deadline answers the
     // caller: a call past its deadline still occupies a connection to the MVPD.
-    Future<Verdict> call = breaker.<Verdict>execute(promise -> connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
-        .andThen(ar -> inFlight.decrementAndGet());
+    Future<Verdict> call =
+        breaker
+            .<Verdict>execute(
+                promise ->
+                    connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
+            .andThen(ar -> inFlight.decrementAndGet());
     return call.timeout(deadlineMillis, TimeUnit.MILLISECONDS)
-        .recover(err -> Future.failedFuture(err instanceof MvpdCallException e ? e
-            : err instanceof OpenCircuitException ? new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "circuit open for this MVPD")
-            : new MvpdCallException(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED, "MVPD call exceeded the deadline")));
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof MvpdCallException e
+                        ? e
+                        : err instanceof OpenCircuitException
+                            ? new MvpdCallException(
+                                ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED,
+                                "circuit open for this MVPD")
+                            : new MvpdCallException(
+                                ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED,
+                                "MVPD call exceeded the deadline")));
   }
 
   @Override
-  public Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor) {
+  public Future<Verdict> authorize(
+      String userId, String resource, String clientIp, String requestor) {
     return authorize(userId, resource, clientIp, requestor, Long.MAX_VALUE / 2);
   }
 

@@ -28,32 +28,47 @@ public final class JsonAuthorizer implements MvpdAuthorizer {
   private final String basicAuthorization;
   private final long readTimeoutMillis;
 
-  public JsonAuthorizer(WebClient web, String url, String clientId, String clientSecret, long readTimeoutMillis) {
+  public JsonAuthorizer(
+      WebClient web, String url, String clientId, String clientSecret, long readTimeoutMillis) {
     this.web = web;
     this.url = url;
-    this.basicAuthorization = clientId == null ? null : "Basic " + java.util.Base64.getEncoder()
-        .encodeToString((clientId + ":" + clientSecret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    this.basicAuthorization =
+        clientId == null
+            ? null
+            : "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(
+                        (clientId + ":" + clientSecret)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     this.readTimeoutMillis = readTimeoutMillis;
   }
 
   @Override
-  public Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor) {
-    JsonObject query = new JsonObject()
-        .put("subject", new JsonObject().put("userID", userId))
-        .put("resource", resource)
-        .put("action", "VIEW")
-        .put("environment", new JsonObject().put("clientIp", clientIp))
-        .put("requestor", requestor);
-    var request = web.postAbs(url).idleTimeout(readTimeoutMillis).putHeader("Accept", "application/json");
+  public Future<Verdict> authorize(
+      String userId, String resource, String clientIp, String requestor) {
+    JsonObject query =
+        new JsonObject()
+            .put("subject", new JsonObject().put("userID", userId))
+            .put("resource", resource)
+            .put("action", "VIEW")
+            .put("environment", new JsonObject().put("clientIp", clientIp))
+            .put("requestor", requestor);
+    var request =
+        web.postAbs(url).idleTimeout(readTimeoutMillis).putHeader("Accept", "application/json");
     if (basicAuthorization != null) request.putHeader("Authorization", basicAuthorization);
-    return request.sendJsonObject(query).transform(ar -> ar.succeeded()
-        ? Future.succeededFuture(verdict(ar.result()))
-        : Future.failedFuture(classify(ar.cause())));
+    return request
+        .sendJsonObject(query)
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(verdict(ar.result()))
+                    : Future.failedFuture(classify(ar.cause())));
   }
 
   static Verdict verdict(HttpResponse<Buffer> response) {
     if (response.statusCode() / 100 != 2) {
-      throw new MvpdCallException(ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answered HTTP " + response.statusCode());
+      throw new MvpdCallException(
+          ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answered HTTP " + response.statusCode());
     }
     JsonObject body;
     try {
@@ -61,20 +76,27 @@ public final class JsonAuthorizer implements MvpdAuthorizer {
     } catch (DecodeException | ClassCastException e) {
       body = null;
     }
-    if (body == null) throw new MvpdCallException(ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer is not a JSON object");
+    if (body == null)
+      throw new MvpdCallException(
+          ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer is not a JSON object");
     Object decision = body.getValue("decision");
     long ttl = -1;
     Object ttlValue = body.getValue("ttl");
     if (ttlValue instanceof Number n && n.longValue() >= 0) {
       ttl = Math.multiplyExact(n.longValue(), 1000L);
     } else if (ttlValue != null) {
-      throw new MvpdCallException(ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer has an invalid ttl");
+      throw new MvpdCallException(
+          ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer has an invalid ttl");
     }
     if ("Permit".equals(decision)) return new Verdict(true, false, null, ttl);
-    if (!"Deny".equals(decision)) throw new MvpdCallException(ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer has no Permit/Deny decision");
+    if (!"Deny".equals(decision))
+      throw new MvpdCallException(
+          ErrorCode.NETWORK_RECEIVED_ERROR, "MVPD answer has no Permit/Deny decision");
     String message = body.getValue("message") instanceof String s ? s : null;
-    if (message != null && message.length() > MAX_MESSAGE_CHARS) message = message.substring(0, MAX_MESSAGE_CHARS);
-    return new Verdict(false, hasObligation(body.getValue("obligations"), "restrict-pc"), message, ttl);
+    if (message != null && message.length() > MAX_MESSAGE_CHARS)
+      message = message.substring(0, MAX_MESSAGE_CHARS);
+    return new Verdict(
+        false, hasObligation(body.getValue("obligations"), "restrict-pc"), message, ttl);
   }
 
   private static boolean hasObligation(Object obligations, String id) {
@@ -88,11 +110,17 @@ public final class JsonAuthorizer implements MvpdAuthorizer {
 
   static MvpdCallException classify(Throwable cause) {
     if (cause instanceof MvpdCallException e) return e;
-    boolean noConnection = cause instanceof ConnectException || cause instanceof NoRouteToHostException
-        || cause instanceof UnknownHostException || cause instanceof TimeoutException
-        || cause instanceof io.netty.channel.ConnectTimeoutException
-        || cause.getClass().getSimpleName().contains("Timeout");
-    return new MvpdCallException(noConnection ? ErrorCode.NETWORK_CONNECTION_TIMEOUT : ErrorCode.NETWORK_RECEIVED_ERROR,
-        "MVPD call failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    boolean noConnection =
+        cause instanceof ConnectException
+            || cause instanceof NoRouteToHostException
+            || cause instanceof UnknownHostException
+            || cause instanceof TimeoutException
+            || cause instanceof io.netty.channel.ConnectTimeoutException
+            || cause.getClass().getSimpleName().contains("Timeout");
+    return new MvpdCallException(
+        noConnection ? ErrorCode.NETWORK_CONNECTION_TIMEOUT : ErrorCode.NETWORK_RECEIVED_ERROR,
+        "MVPD call failed: "
+            + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
   }
 }

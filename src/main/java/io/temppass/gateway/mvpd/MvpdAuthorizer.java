@@ -5,8 +5,8 @@ import io.vertx.core.Future;
 
 /**
  * Asks one MVPD whether a subscriber may view one resource. The wire format is the connector's
- * business ({@link JsonAuthorizer} speaks the JSON contract of docs/MVPD.md); a failure is always an
- * {@link MvpdCallException} naming the Enhanced Error to answer with.
+ * business ({@link JsonAuthorizer} speaks the JSON contract of docs/MVPD.md); a failure is always
+ * an {@link MvpdCallException} naming the Enhanced Error to answer with.
  */
 public interface MvpdAuthorizer {
 
@@ -14,7 +14,8 @@ public interface MvpdAuthorizer {
 
   /**
    * The MVPD's answer: permit, or deny with its text and whether a parental-controls obligation
-   * ({@code restrict-pc}) came with it; {@code ttlMillis} is the MVPD's own TTL, or -1 when it sent none.
+   * ({@code restrict-pc}) came with it; {@code ttlMillis} is the MVPD's own TTL, or -1 when it sent
+   * none.
    */
   record Verdict(boolean permit, boolean parentalControls, String message, long ttlMillis) {}
 

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One process's connections to the MVPDs, built once at start-up and shared by the MVPD verticles:
  * per regular integration its login connector, its guarded authorization connector (the concurrency
- * bound and the circuit breaker count calls of the whole process), and the per-process single-flight
- * table of MVPD decisions being asked.
+ * bound and the circuit breaker count calls of the whole process), and the per-process
+ * single-flight table of MVPD decisions being asked.
  */
 public final class MvpdConnectors {
   private final Map<String, MvpdLogin> logins = new HashMap<>();
@@ -38,18 +38,34 @@ public final class MvpdConnectors {
       if (authz == null && login == null) continue;
       long connect = authz != null ? authz.connectTimeout().toMillis() : 2000;
       int pool = authz != null ? authz.maxConcurrency() : 8;
-      WebClient web = WebClient.create(vertx, new WebClientOptions()
-          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connect))
-          .setUserAgent("temppass-gateway")
-          .setFollowRedirects(false)
-          .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
+      WebClient web =
+          WebClient.create(
+              vertx,
+              new WebClientOptions()
+                  .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connect))
+                  .setUserAgent("temppass-gateway")
+                  .setFollowRedirects(false)
+                  .setKeepAlive(true),
+              new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
       connectors.clients.put(integration.id(), web);
       if (login != null) connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
       if (authz != null) {
-        JsonAuthorizer json = new JsonAuthorizer(web, authz.url(), login == null ? null : login.clientId(),
-            login == null ? null : login.clientSecret(), authz.readTimeout().toMillis());
-        connectors.authorizers.put(integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz.maxConcurrency(),
-            authz.breakerFailures(), authz.breakerResetTimeout().toMillis()));
+        JsonAuthorizer json =
+            new JsonAuthorizer(
+                web,
+                authz.url(),
+                login == null ? null : login.clientId(),
+                login == null ? null : login.clientSecret(),
+                authz.readTimeout().toMillis());
+        connectors.authorizers.put(
+            integration.id(),
+            new GuardedAuthorizer(
+                vertx,
+                integration.id(),
+                json,
+                authz.maxConcurrency(),
+                authz.breakerFailures(),
+                authz.breakerResetTimeout().toMillis()));
       }
     }
     return connectors;

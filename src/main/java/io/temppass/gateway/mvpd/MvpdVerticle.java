@@ -16,9 +16,9 @@ import java.util.List;
 
 /**
  * Thin event-loop verticle of the regular-MVPD path: takes session, login, profile, authorization
- * and logout requests off the event bus and answers them with {@link SessionService} and
- * {@link AuthorizationService}. Like the TempPass verticle, each instance owns its share of the
- * Redis pool; the MVPD connectors (breakers, concurrency bounds, single flight) are the process's.
+ * and logout requests off the event bus and answers them with {@link SessionService} and {@link
+ * AuthorizationService}. Like the TempPass verticle, each instance owns its share of the Redis
+ * pool; the MVPD connectors (breakers, concurrency bounds, single flight) are the process's.
  */
 public final class MvpdVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(MvpdVerticle.class.getName());
@@ -31,7 +31,12 @@ public final class MvpdVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Redis redis;
 
-  public MvpdVerticle(GatewayConfig config, ControlPlane control, GatewayMetrics metrics, MvpdConnectors connectors, int poolSize) {
+  public MvpdVerticle(
+      GatewayConfig config,
+      ControlPlane control,
+      GatewayMetrics metrics,
+      MvpdConnectors connectors,
+      int poolSize) {
     this.config = config;
     this.control = control;
     this.metrics = metrics;
@@ -42,21 +47,35 @@ public final class MvpdVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), poolSize);
-    ScriptRunner scripts = new ScriptRunner(redis, config.redis().commandTimeout().toMillis(), metrics,
-        config.redis().replicaAcks(), config.redis().replicaAckTimeout().toMillis());
+    ScriptRunner scripts =
+        new ScriptRunner(
+            redis,
+            config.redis().commandTimeout().toMillis(),
+            metrics,
+            config.redis().replicaAcks(),
+            config.redis().replicaAckTimeout().toMillis());
     MvpdKeys keys = new MvpdKeys(config.redis().keyPrefix());
-    ProfileStore profiles = new ProfileStore(scripts, keys, connectors.box(), config.sessions().expiredProfileRetention().toMillis());
-    SessionService sessions = new SessionService(config, new SessionStore(scripts, keys), profiles, connectors, control);
-    AuthorizationService authorization = new AuthorizationService(vertx, scripts, keys, profiles, connectors);
+    ProfileStore profiles =
+        new ProfileStore(
+            scripts,
+            keys,
+            connectors.box(),
+            config.sessions().expiredProfileRetention().toMillis());
+    SessionService sessions =
+        new SessionService(config, new SessionStore(scripts, keys), profiles, connectors, control);
+    AuthorizationService authorization =
+        new AuthorizationService(vertx, scripts, keys, profiles, connectors);
     consumers.addAll(MvpdApi.serve(vertx.eventBus(), sessions, authorization, LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(SameLoop::unregister).toList()).eventually(() -> {
-      if (redis != null) redis.close();
-      return Future.succeededFuture();
-    });
+    return Future.all(consumers.stream().map(SameLoop::unregister).toList())
+        .eventually(
+            () -> {
+              if (redis != null) redis.close();
+              return Future.succeededFuture();
+            });
   }
 }

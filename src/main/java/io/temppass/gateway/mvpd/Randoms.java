@@ -1,9 +1,9 @@
 package io.temppass.gateway.mvpd;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -12,11 +12,16 @@ import java.util.Base64;
  * serialise every event loop on its lock, and a new one per call would re-seed each time.
  */
 public final class Randoms {
-  /** No 0/O, 1/I: a code a viewer reads off a TV screen and types on a phone must not be ambiguous. */
+  /**
+   * No 0/O, 1/I: a code a viewer reads off a TV screen and types on a phone must not be ambiguous.
+   */
   static final String CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
   /** 8 characters of 32: 40 bits, as SPEC 4.6 asks. */
   static final int CODE_LENGTH = 8;
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+
+  private static final ThreadLocal<SecureRandom> RANDOM =
+      ThreadLocal.withInitial(SecureRandom::new);
 
   private Randoms() {}
 
@@ -28,7 +33,8 @@ public final class Randoms {
   static String sessionCode() {
     SecureRandom r = current();
     char[] code = new char[CODE_LENGTH];
-    for (int i = 0; i < code.length; i++) code[i] = CODE_ALPHABET.charAt(r.nextInt(CODE_ALPHABET.length()));
+    for (int i = 0; i < code.length; i++)
+      code[i] = CODE_ALPHABET.charAt(r.nextInt(CODE_ALPHABET.length()));
     return new String(code);
   }
 
@@ -51,7 +57,8 @@ public final class Randoms {
   /** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */
   static String s256(String verifier) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -29,8 +29,8 @@ import java.util.Map;
 /**
  * The authentication half of the regular-MVPD path (authn digest §2, §3, §5): sessions and their
  * codes, the browser step and the MVPD's redirect back, profiles, and logout. The rules are here;
- * the state is in {@link SessionStore} and {@link ProfileStore}, the MVPD's protocol behind
- * {@link MvpdLogin}.
+ * the state is in {@link SessionStore} and {@link ProfileStore}, the MVPD's protocol behind {@link
+ * MvpdLogin}.
  */
 public final class SessionService implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
@@ -43,7 +43,12 @@ public final class SessionService implements MvpdSessionsApi {
   private final MvpdConnectors connectors;
   private final ControlPlane control;
 
-  SessionService(GatewayConfig config, SessionStore sessions, ProfileStore profiles, MvpdConnectors connectors, ControlPlane control) {
+  SessionService(
+      GatewayConfig config,
+      SessionStore sessions,
+      ProfileStore profiles,
+      MvpdConnectors connectors,
+      ControlPlane control) {
     this.config = config;
     this.sessions = sessions;
     this.profiles = profiles;
@@ -56,59 +61,122 @@ public final class SessionService implements MvpdSessionsApi {
   /** Create ({@code code} null) or resume a session (CS, RS). */
   @Override
   public Future<SessionReply> session(SessionRequest r) {
-    ErrorCode invalid = invalidParameters(r.serviceProvider(), r.mvpd(), r.domainName(), r.redirectUrl());
+    ErrorCode invalid =
+        invalidParameters(r.serviceProvider(), r.mvpd(), r.domainName(), r.redirectUrl());
     if (invalid != null) return error(invalid);
     if (r.code() == null) return create(r);
     if (!Randoms.looksLikeSessionCode(r.code())) return error(ErrorCode.INVALID_PARAMETER_CODE);
     String code = r.code().toUpperCase(Locale.ROOT);
-    return sessions.get(code).compose(stored -> {
-      if (stored == null || !r.serviceProvider().equals(stored.get("sp")) || !owns(stored, r)) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-      if ("done".equals(stored.get("status"))) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-      String mvpd = r.mvpd() != null ? r.mvpd() : stored.get("mvpd");
-      String domainName = r.domainName() != null ? r.domainName() : stored.get("dn");
-      String redirectUrl = r.redirectUrl() != null ? r.redirectUrl() : stored.get("ru");
-      long notBefore = Long.parseLong(stored.get("nb"));
-      long notAfter = Long.parseLong(stored.get("na"));
-      return shortcut(r.serviceProvider(), mvpd, r.caller().deviceHash(), code, notBefore, notAfter).compose(direct -> {
-        if (direct != null) return Future.succeededFuture(direct);
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("mvpd", r.mvpd());
-        fields.put("dn", r.domainName());
-        fields.put("ru", r.redirectUrl());
-        return sessions.update(code, r.caller().deviceHash(), r.caller().clientId(), fields).compose(updated -> {
-          if (updated != 1) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-          List<String> missing = missing(mvpd, domainName, redirectUrl);
-          return Future.succeededFuture(missing.isEmpty()
-              ? reply("authenticate", "interactive", "none", null, "/api/v2/authenticate/" + r.serviceProvider() + "/" + code, code, mvpd, notBefore, notAfter)
-              : reply("retry", "direct", "none", missing, "/api/v2/" + r.serviceProvider() + "/sessions/" + code, code, mvpd, notBefore, notAfter));
-        });
-      });
-    });
+    return sessions
+        .get(code)
+        .compose(
+            stored -> {
+              if (stored == null
+                  || !r.serviceProvider().equals(stored.get("sp"))
+                  || !owns(stored, r)) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+              if ("done".equals(stored.get("status")))
+                return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+              String mvpd = r.mvpd() != null ? r.mvpd() : stored.get("mvpd");
+              String domainName = r.domainName() != null ? r.domainName() : stored.get("dn");
+              String redirectUrl = r.redirectUrl() != null ? r.redirectUrl() : stored.get("ru");
+              long notBefore = Long.parseLong(stored.get("nb"));
+              long notAfter = Long.parseLong(stored.get("na"));
+              return shortcut(
+                      r.serviceProvider(), mvpd, r.caller().deviceHash(), code, notBefore, notAfter)
+                  .compose(
+                      direct -> {
+                        if (direct != null) return Future.succeededFuture(direct);
+                        Map<String, String> fields = new LinkedHashMap<>();
+                        fields.put("mvpd", r.mvpd());
+                        fields.put("dn", r.domainName());
+                        fields.put("ru", r.redirectUrl());
+                        return sessions
+                            .update(code, r.caller().deviceHash(), r.caller().clientId(), fields)
+                            .compose(
+                                updated -> {
+                                  if (updated != 1)
+                                    return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+                                  List<String> missing = missing(mvpd, domainName, redirectUrl);
+                                  return Future.succeededFuture(
+                                      missing.isEmpty()
+                                          ? reply(
+                                              "authenticate",
+                                              "interactive",
+                                              "none",
+                                              null,
+                                              "/api/v2/authenticate/"
+                                                  + r.serviceProvider()
+                                                  + "/"
+                                                  + code,
+                                              code,
+                                              mvpd,
+                                              notBefore,
+                                              notAfter)
+                                          : reply(
+                                              "retry",
+                                              "direct",
+                                              "none",
+                                              missing,
+                                              "/api/v2/"
+                                                  + r.serviceProvider()
+                                                  + "/sessions/"
+                                                  + code,
+                                              code,
+                                              mvpd,
+                                              notBefore,
+                                              notAfter));
+                                });
+                      });
+            });
   }
 
   private Future<SessionReply> create(SessionRequest r) {
     long now = System.currentTimeMillis();
     long notAfter = now + config.sessions().codeTtl().toMillis();
-    return shortcut(r.serviceProvider(), r.mvpd(), r.caller().deviceHash(), null, 0, 0).compose(direct -> {
-      if (direct != null) return Future.succeededFuture(direct);
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("sp", r.serviceProvider());
-      fields.put("mvpd", r.mvpd());
-      fields.put("dn", r.domainName());
-      fields.put("ru", r.redirectUrl());
-      fields.put("dev", r.caller().deviceHash());
-      fields.put("cli", r.caller().clientId());
-      if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS) fields.put("info", r.deviceInfo());
-      fields.put("nb", String.valueOf(now));
-      fields.put("na", String.valueOf(notAfter));
-      fields.put("status", "new");
-      return sessions.create(fields, notAfter - now).map(code -> {
-        List<String> missing = missing(r.mvpd(), r.domainName(), r.redirectUrl());
-        return missing.isEmpty()
-            ? reply("authenticate", "interactive", "none", null, "/api/v2/authenticate/" + r.serviceProvider() + "/" + code, code, r.mvpd(), now, notAfter)
-            : reply("resume", "direct", "none", missing, "/api/v2/" + r.serviceProvider() + "/sessions/" + code, code, r.mvpd(), now, notAfter);
-      });
-    });
+    return shortcut(r.serviceProvider(), r.mvpd(), r.caller().deviceHash(), null, 0, 0)
+        .compose(
+            direct -> {
+              if (direct != null) return Future.succeededFuture(direct);
+              Map<String, String> fields = new LinkedHashMap<>();
+              fields.put("sp", r.serviceProvider());
+              fields.put("mvpd", r.mvpd());
+              fields.put("dn", r.domainName());
+              fields.put("ru", r.redirectUrl());
+              fields.put("dev", r.caller().deviceHash());
+              fields.put("cli", r.caller().clientId());
+              if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS)
+                fields.put("info", r.deviceInfo());
+              fields.put("nb", String.valueOf(now));
+              fields.put("na", String.valueOf(notAfter));
+              fields.put("status", "new");
+              return sessions
+                  .create(fields, notAfter - now)
+                  .map(
+                      code -> {
+                        List<String> missing = missing(r.mvpd(), r.domainName(), r.redirectUrl());
+                        return missing.isEmpty()
+                            ? reply(
+                                "authenticate",
+                                "interactive",
+                                "none",
+                                null,
+                                "/api/v2/authenticate/" + r.serviceProvider() + "/" + code,
+                                code,
+                                r.mvpd(),
+                                now,
+                                notAfter)
+                            : reply(
+                                "resume",
+                                "direct",
+                                "none",
+                                missing,
+                                "/api/v2/" + r.serviceProvider() + "/sessions/" + code,
+                                code,
+                                r.mvpd(),
+                                now,
+                                notAfter);
+                      });
+            });
   }
 
   /**
@@ -117,70 +185,145 @@ public final class SessionService implements MvpdSessionsApi {
    * login is needed; an mvpd that is unknown, inactive, or neither TempPass nor able to sign in
    * here is {@code invalid_integration}.
    */
-  private Future<SessionReply> shortcut(String sp, String mvpd, String deviceHash, String code, long notBefore, long notAfter) {
+  private Future<SessionReply> shortcut(
+      String sp, String mvpd, String deviceHash, String code, long notBefore, long notAfter) {
     if (mvpd == null) return Future.succeededFuture();
     IntegrationConfig integration = config.integration(sp, mvpd);
     if (integration == null || !integration.active()) return error(ErrorCode.INVALID_INTEGRATION);
     String decisions = "/api/v2/" + sp + "/decisions/authorize/" + mvpd;
-    if (integration.isTempPass()) return Future.succeededFuture(reply("authorize", "direct", "temporary", null, decisions, code, mvpd, notBefore, notAfter));
+    if (integration.isTempPass())
+      return Future.succeededFuture(
+          reply(
+              "authorize",
+              "direct",
+              "temporary",
+              null,
+              decisions,
+              code,
+              mvpd,
+              notBefore,
+              notAfter));
     if (control.degradation(integration) == Degradation.AUTHN_ALL) {
-      return Future.succeededFuture(reply("authorize", "direct", "degraded", null, decisions, code, mvpd, notBefore, notAfter));
+      return Future.succeededFuture(
+          reply(
+              "authorize", "direct", "degraded", null, decisions, code, mvpd, notBefore, notAfter));
     }
-    if (integration.dummyAuthorization()) return Future.succeededFuture(reply("authorize", "direct", "none", null, decisions, code, mvpd, notBefore, notAfter));
+    if (integration.dummyAuthorization())
+      return Future.succeededFuture(
+          reply("authorize", "direct", "none", null, decisions, code, mvpd, notBefore, notAfter));
     if (!integration.hasMvpdLogin()) return error(ErrorCode.INVALID_INTEGRATION);
-    return profiles.get(integration, deviceHash).map(p -> p != null && !p.expired(System.currentTimeMillis()) && p.identity() != null
-        ? reply("authorize", "direct", "authenticated", null, decisions, code, mvpd, notBefore, notAfter)
-        : null);
+    return profiles
+        .get(integration, deviceHash)
+        .map(
+            p ->
+                p != null && !p.expired(System.currentTimeMillis()) && p.identity() != null
+                    ? reply(
+                        "authorize",
+                        "direct",
+                        "authenticated",
+                        null,
+                        decisions,
+                        code,
+                        mvpd,
+                        notBefore,
+                        notAfter)
+                    : null);
   }
 
   /** GS: what a session holds, for its own device and client only. */
   @Override
   public Future<SessionInfoReply> info(SessionInfoRequest r) {
-    if (!Randoms.looksLikeSessionCode(r.code())) return Future.succeededFuture(infoError(ErrorCode.INVALID_PARAMETER_CODE));
-    return sessions.get(r.code().toUpperCase(Locale.ROOT)).map(stored -> {
-      if (stored == null || !r.serviceProvider().equals(stored.get("sp")) || !r.caller().deviceHash().equals(stored.get("dev"))
-          || !r.caller().clientId().equals(stored.get("cli"))) {
-        return infoError(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-      }
-      Map<String, String> existing = new LinkedHashMap<>();
-      if (stored.get("mvpd") != null) existing.put("mvpd", stored.get("mvpd"));
-      if (stored.get("dn") != null) existing.put("domainName", stored.get("dn"));
-      if (stored.get("ru") != null) existing.put("redirectUrl", stored.get("ru"));
-      return new SessionInfoReply(null, existing, missing(stored.get("mvpd"), stored.get("dn"), stored.get("ru")), stored.get("info"),
-          Long.parseLong(stored.get("nb")), Long.parseLong(stored.get("na")));
-    });
+    if (!Randoms.looksLikeSessionCode(r.code()))
+      return Future.succeededFuture(infoError(ErrorCode.INVALID_PARAMETER_CODE));
+    return sessions
+        .get(r.code().toUpperCase(Locale.ROOT))
+        .map(
+            stored -> {
+              if (stored == null
+                  || !r.serviceProvider().equals(stored.get("sp"))
+                  || !r.caller().deviceHash().equals(stored.get("dev"))
+                  || !r.caller().clientId().equals(stored.get("cli"))) {
+                return infoError(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+              }
+              Map<String, String> existing = new LinkedHashMap<>();
+              if (stored.get("mvpd") != null) existing.put("mvpd", stored.get("mvpd"));
+              if (stored.get("dn") != null) existing.put("domainName", stored.get("dn"));
+              if (stored.get("ru") != null) existing.put("redirectUrl", stored.get("ru"));
+              return new SessionInfoReply(
+                  null,
+                  existing,
+                  missing(stored.get("mvpd"), stored.get("dn"), stored.get("ru")),
+                  stored.get("info"),
+                  Long.parseLong(stored.get("nb")),
+                  Long.parseLong(stored.get("na")));
+            });
   }
 
   // ---- the browser step and the MVPD's redirect back ----------------------------------------
 
-  /** UA: a 302 to the MVPD's sign-in page, with a fresh state, PKCE verifier and nonce on the session. */
+  /**
+   * UA: a 302 to the MVPD's sign-in page, with a fresh state, PKCE verifier and nonce on the
+   * session.
+   */
   @Override
   public Future<BrowserReply> loginStart(LoginStart r) {
-    if (!Randoms.looksLikeSessionCode(r.code())) return page(400, "The authentication code is missing or invalid.");
+    if (!Randoms.looksLikeSessionCode(r.code()))
+      return page(400, "The authentication code is missing or invalid.");
     String code = r.code().toUpperCase(Locale.ROOT);
-    return sessions.get(code).compose(stored -> {
-      if (stored == null || !r.serviceProvider().equals(stored.get("sp"))) return page(400, "The authentication session is invalid or has expired.");
-      if ("done".equals(stored.get("status"))) return page(400, "This authentication session has already been used.");
-      if (!missing(stored.get("mvpd"), stored.get("dn"), stored.get("ru")).isEmpty()) {
-        return page(400, "The authentication session is missing parameters; resume it first.");
-      }
-      IntegrationConfig integration = config.integration(r.serviceProvider(), stored.get("mvpd"));
-      MvpdLogin login = integration == null || !integration.active() ? null : connectors.login(integration);
-      if (login == null) return page(400, "The integration between the specified service provider and mvpd does not exist or is disabled.");
-      // The code rides in the state so the redirect back finds its session in one read; the random
-      // part is what makes the state unguessable, and it is single-use (login_claim.lua).
-      String state = code + "." + Randoms.token(16);
-      String verifier = Randoms.token(32);
-      String nonce = Randoms.token(16);
-      return sessions.startLogin(code, state, verifier, nonce).compose(started -> started != 1
-          ? page(400, "This authentication session has already been used.")
-          : login.authorizationUrl(state, Randoms.s256(verifier), nonce, config.sessions().callbackUrl())
-              .map(url -> new BrowserReply(url, 302, null))
-              .recover(err -> {
-                LOG.log(System.Logger.Level.WARNING, "MVPD sign-in unavailable for " + integration.id() + ": " + err.getMessage());
-                return page(503, "The TV provider's sign-in is unavailable right now; try again later.");
-              }));
-    });
+    return sessions
+        .get(code)
+        .compose(
+            stored -> {
+              if (stored == null || !r.serviceProvider().equals(stored.get("sp")))
+                return page(400, "The authentication session is invalid or has expired.");
+              if ("done".equals(stored.get("status")))
+                return page(400, "This authentication session has already been used.");
+              if (!missing(stored.get("mvpd"), stored.get("dn"), stored.get("ru")).isEmpty()) {
+                return page(
+                    400, "The authentication session is missing parameters; resume it first.");
+              }
+              IntegrationConfig integration =
+                  config.integration(r.serviceProvider(), stored.get("mvpd"));
+              MvpdLogin login =
+                  integration == null || !integration.active()
+                      ? null
+                      : connectors.login(integration);
+              if (login == null)
+                return page(
+                    400,
+                    "The integration between the specified service provider and mvpd does not exist or is disabled.");
+              // The code rides in the state so the redirect back finds its session in one read; the
+              // random
+              // part is what makes the state unguessable, and it is single-use (login_claim.lua).
+              String state = code + "." + Randoms.token(16);
+              String verifier = Randoms.token(32);
+              String nonce = Randoms.token(16);
+              return sessions
+                  .startLogin(code, state, verifier, nonce)
+                  .compose(
+                      started ->
+                          started != 1
+                              ? page(400, "This authentication session has already been used.")
+                              : login
+                                  .authorizationUrl(
+                                      state,
+                                      Randoms.s256(verifier),
+                                      nonce,
+                                      config.sessions().callbackUrl())
+                                  .map(url -> new BrowserReply(url, 302, null))
+                                  .recover(
+                                      err -> {
+                                        LOG.log(
+                                            System.Logger.Level.WARNING,
+                                            "MVPD sign-in unavailable for "
+                                                + integration.id()
+                                                + ": "
+                                                + err.getMessage());
+                                        return page(
+                                            503,
+                                            "The TV provider's sign-in is unavailable right now; try again later.");
+                                      }));
+            });
   }
 
   /**
@@ -193,33 +336,75 @@ public final class SessionService implements MvpdSessionsApi {
   public Future<BrowserReply> loginComplete(LoginComplete r) {
     String state = r.query().get("state");
     int dot = state == null ? -1 : state.indexOf('.');
-    if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot))) return page(400, "The sign-in response is invalid.");
+    if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot)))
+      return page(400, "The sign-in response is invalid.");
     String code = state.substring(0, dot);
-    return sessions.claim(code, state).compose(session -> {
-      String redirectUrl = session.get("ru");
-      IntegrationConfig integration = config.integration(session.get("sp"), session.get("mvpd"));
-      MvpdLogin login = integration == null ? null : connectors.login(integration);
-      String mvpdCode = r.query().get("code");
-      if (login == null || mvpdCode == null || r.query().get("error") != null) {
-        LOG.log(System.Logger.Level.INFO, "MVPD sign-in ended without a login: " + safe(r.query().get("error")));
-        return sessions.finish(code, false, null).map(v -> new BrowserReply(redirectUrl, 302, null));
-      }
-      return login.complete(mvpdCode, session.get("ver"), session.get("non"), config.sessions().callbackUrl())
-          .compose(identity -> {
-            long now = System.currentTimeMillis();
-            String generation = Randoms.token(12);
-            return profiles.put(integration, session.get("dev"), now, now + integration.authenticationTtl().toMillis(), generation, identity)
-                .compose(v -> sessions.finish(code, true, generation))
-                .map(v -> new BrowserReply(redirectUrl, 302, null))
-                // Redis failed mid-way: give the code back so the viewer can try again, and answer the error.
-                .recover(err -> sessions.finish(code, false, null).transform(ignored -> Future.failedFuture(err)));
-          }, err -> {
-            LOG.log(System.Logger.Level.WARNING, "MVPD sign-in refused for " + integration.id() + ": " + err.getMessage());
-            return sessions.finish(code, false, null).map(v -> new BrowserReply(redirectUrl, 302, null));
-          });
-    }).recover(err -> err instanceof SessionStore.ClaimRefused refused
-        ? page(400, refused.reason == -2 ? "This authentication session has already been used." : "The sign-in response is invalid or has expired.")
-        : Future.failedFuture(err));
+    return sessions
+        .claim(code, state)
+        .compose(
+            session -> {
+              String redirectUrl = session.get("ru");
+              IntegrationConfig integration =
+                  config.integration(session.get("sp"), session.get("mvpd"));
+              MvpdLogin login = integration == null ? null : connectors.login(integration);
+              String mvpdCode = r.query().get("code");
+              if (login == null || mvpdCode == null || r.query().get("error") != null) {
+                LOG.log(
+                    System.Logger.Level.INFO,
+                    "MVPD sign-in ended without a login: " + safe(r.query().get("error")));
+                return sessions
+                    .finish(code, false, null)
+                    .map(v -> new BrowserReply(redirectUrl, 302, null));
+              }
+              return login
+                  .complete(
+                      mvpdCode,
+                      session.get("ver"),
+                      session.get("non"),
+                      config.sessions().callbackUrl())
+                  .compose(
+                      identity -> {
+                        long now = System.currentTimeMillis();
+                        String generation = Randoms.token(12);
+                        return profiles
+                            .put(
+                                integration,
+                                session.get("dev"),
+                                now,
+                                now + integration.authenticationTtl().toMillis(),
+                                generation,
+                                identity)
+                            .compose(v -> sessions.finish(code, true, generation))
+                            .map(v -> new BrowserReply(redirectUrl, 302, null))
+                            // Redis failed mid-way: give the code back so the viewer can try again,
+                            // and answer the error.
+                            .recover(
+                                err ->
+                                    sessions
+                                        .finish(code, false, null)
+                                        .transform(ignored -> Future.failedFuture(err)));
+                      },
+                      err -> {
+                        LOG.log(
+                            System.Logger.Level.WARNING,
+                            "MVPD sign-in refused for "
+                                + integration.id()
+                                + ": "
+                                + err.getMessage());
+                        return sessions
+                            .finish(code, false, null)
+                            .map(v -> new BrowserReply(redirectUrl, 302, null));
+                      });
+            })
+        .recover(
+            err ->
+                err instanceof SessionStore.ClaimRefused refused
+                    ? page(
+                        400,
+                        refused.reason == -2
+                            ? "This authentication session has already been used."
+                            : "The sign-in response is invalid or has expired.")
+                    : Future.failedFuture(err));
   }
 
   // ---- profiles and logout ----------------------------------------------------------------
@@ -230,83 +415,144 @@ public final class SessionService implements MvpdSessionsApi {
     if (r.code() != null) return profileOfCode(r);
     List<IntegrationConfig> wanted = new ArrayList<>();
     for (IntegrationConfig i : config.integrations()) {
-      if (i.serviceProvider().equals(r.serviceProvider()) && i.active() && i.hasMvpdLogin() && (r.mvpd() == null || i.mvpd().equals(r.mvpd()))) wanted.add(i);
+      if (i.serviceProvider().equals(r.serviceProvider())
+          && i.active()
+          && i.hasMvpdLogin()
+          && (r.mvpd() == null || i.mvpd().equals(r.mvpd()))) wanted.add(i);
     }
     List<Future<Profile>> reads = new ArrayList<>();
     for (IntegrationConfig i : wanted) reads.add(profile(i, r.caller().deviceHash(), null));
-    return Future.all(reads).map(all -> {
-      List<Profile> out = new ArrayList<>();
-      for (int n = 0; n < all.size(); n++) if (all.resultAt(n) != null) out.add(all.resultAt(n));
-      return new ProfilesReply(null, out);
-    });
+    return Future.all(reads)
+        .map(
+            all -> {
+              List<Profile> out = new ArrayList<>();
+              for (int n = 0; n < all.size(); n++)
+                if (all.resultAt(n) != null) out.add(all.resultAt(n));
+              return new ProfilesReply(null, out);
+            });
   }
 
   private Future<ProfilesReply> profileOfCode(ProfilesRequest r) {
-    if (!Randoms.looksLikeSessionCode(r.code())) return Future.succeededFuture(new ProfilesReply(ErrorCode.INVALID_PARAMETER_CODE, List.of()));
-    return sessions.get(r.code().toUpperCase(Locale.ROOT)).compose(stored -> {
-      if (stored == null || !r.serviceProvider().equals(stored.get("sp")) || !r.caller().deviceHash().equals(stored.get("dev"))
-          || !r.caller().clientId().equals(stored.get("cli"))) {
-        return Future.succeededFuture(new ProfilesReply(ErrorCode.INVALID_AUTHENTICATION_SESSION, List.of()));
-      }
-      IntegrationConfig integration = stored.get("mvpd") == null ? null : config.integration(r.serviceProvider(), stored.get("mvpd"));
-      if (!"done".equals(stored.get("status")) || integration == null) return Future.succeededFuture(new ProfilesReply(null, List.of()));
-      return profile(integration, stored.get("dev"), stored.get("gen")).map(p -> new ProfilesReply(null, p == null ? List.of() : List.of(p)));
-    });
+    if (!Randoms.looksLikeSessionCode(r.code()))
+      return Future.succeededFuture(new ProfilesReply(ErrorCode.INVALID_PARAMETER_CODE, List.of()));
+    return sessions
+        .get(r.code().toUpperCase(Locale.ROOT))
+        .compose(
+            stored -> {
+              if (stored == null
+                  || !r.serviceProvider().equals(stored.get("sp"))
+                  || !r.caller().deviceHash().equals(stored.get("dev"))
+                  || !r.caller().clientId().equals(stored.get("cli"))) {
+                return Future.succeededFuture(
+                    new ProfilesReply(ErrorCode.INVALID_AUTHENTICATION_SESSION, List.of()));
+              }
+              IntegrationConfig integration =
+                  stored.get("mvpd") == null
+                      ? null
+                      : config.integration(r.serviceProvider(), stored.get("mvpd"));
+              if (!"done".equals(stored.get("status")) || integration == null)
+                return Future.succeededFuture(new ProfilesReply(null, List.of()));
+              return profile(integration, stored.get("dev"), stored.get("gen"))
+                  .map(p -> new ProfilesReply(null, p == null ? List.of() : List.of(p)));
+            });
   }
 
-  /** The device's valid profile, or null; with {@code generation}, only the profile of that login. */
-  private Future<Profile> profile(IntegrationConfig integration, String deviceHash, String generation) {
-    return profiles.get(integration, deviceHash).map(p -> {
-      if (p == null || p.identity() == null || p.expired(System.currentTimeMillis())) return null;
-      if (generation != null && !generation.equals(p.generation())) return null;
-      Map<String, Object> attributes = new LinkedHashMap<>();
-      attributes.put("userID", p.identity().userId());
-      attributes.putAll(p.identity().attributes());
-      return new Profile(integration.mvpd(), p.notBefore(), p.notAfter(), attributes);
-    });
+  /**
+   * The device's valid profile, or null; with {@code generation}, only the profile of that login.
+   */
+  private Future<Profile> profile(
+      IntegrationConfig integration, String deviceHash, String generation) {
+    return profiles
+        .get(integration, deviceHash)
+        .map(
+            p -> {
+              if (p == null || p.identity() == null || p.expired(System.currentTimeMillis()))
+                return null;
+              if (generation != null && !generation.equals(p.generation())) return null;
+              Map<String, Object> attributes = new LinkedHashMap<>();
+              attributes.put("userID", p.identity().userId());
+              attributes.putAll(p.identity().attributes());
+              return new Profile(integration.mvpd(), p.notBefore(), p.notAfter(), attributes);
+            });
   }
 
-  /** LO: deletes the device's profile (and so its cached decisions) and tells the app whether the MVPD wants a visit. */
+  /**
+   * LO: deletes the device's profile (and so its cached decisions) and tells the app whether the
+   * MVPD wants a visit.
+   */
   @Override
   public Future<LogoutReply> logout(LogoutRequest r) {
     IntegrationConfig integration = r.integration();
-    if (integration.isTempPass()) return Future.succeededFuture(new LogoutReply("complete", "none", null));
+    if (integration.isTempPass())
+      return Future.succeededFuture(new LogoutReply("complete", "none", null));
     MvpdLogin login = connectors.login(integration);
-    Future<Boolean> deleted = login == null ? Future.succeededFuture(false) : profiles.get(integration, r.deviceHash())
-        .compose(p -> p == null ? Future.succeededFuture(false)
-            : profiles.delete(integration, r.deviceHash()).map(d -> d && !p.expired(System.currentTimeMillis())));
-    return deleted.compose(had -> {
-      if (!had) {
-        boolean degraded = control.degradation(integration) == Degradation.AUTHN_ALL;
-        return Future.succeededFuture(degraded ? new LogoutReply("complete", "none", null) : new LogoutReply("invalid", "none", null));
-      }
-      return login.logoutUrl(r.redirectUrl())
-          .otherwise(err -> {
-            LOG.log(System.Logger.Level.WARNING, "MVPD end-session endpoint unavailable for " + integration.id() + ": " + err.getMessage());
-            return null;
-          })
-          .map(url -> url == null ? new LogoutReply("complete", "none", null) : new LogoutReply("logout", "interactive", url));
-    });
+    Future<Boolean> deleted =
+        login == null
+            ? Future.succeededFuture(false)
+            : profiles
+                .get(integration, r.deviceHash())
+                .compose(
+                    p ->
+                        p == null
+                            ? Future.succeededFuture(false)
+                            : profiles
+                                .delete(integration, r.deviceHash())
+                                .map(d -> d && !p.expired(System.currentTimeMillis())));
+    return deleted.compose(
+        had -> {
+          if (!had) {
+            boolean degraded = control.degradation(integration) == Degradation.AUTHN_ALL;
+            return Future.succeededFuture(
+                degraded
+                    ? new LogoutReply("complete", "none", null)
+                    : new LogoutReply("invalid", "none", null));
+          }
+          return login
+              .logoutUrl(r.redirectUrl())
+              .otherwise(
+                  err -> {
+                    LOG.log(
+                        System.Logger.Level.WARNING,
+                        "MVPD end-session endpoint unavailable for "
+                            + integration.id()
+                            + ": "
+                            + err.getMessage());
+                    return null;
+                  })
+              .map(
+                  url ->
+                      url == null
+                          ? new LogoutReply("complete", "none", null)
+                          : new LogoutReply("logout", "interactive", url));
+        });
   }
 
   // ---- rules ------------------------------------------------------------------------------
 
   /** The parameters' form and the service provider's domains (SPEC 4.6); null when acceptable. */
   ErrorCode invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
-    if (mvpd != null && !mvpd.matches("[A-Za-z0-9_.-]{1,128}")) return ErrorCode.INVALID_PARAMETER_MVPD;
+    if (mvpd != null && !mvpd.matches("[A-Za-z0-9_.-]{1,128}"))
+      return ErrorCode.INVALID_PARAMETER_MVPD;
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
-    if (domainName != null && (domainName.length() > MAX_PARAMETER_CHARS || provider == null || !provider.ownsHost(domainName.strip()))) {
+    if (domainName != null
+        && (domainName.length() > MAX_PARAMETER_CHARS
+            || provider == null
+            || !provider.ownsHost(domainName.strip()))) {
       return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
     }
-    if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl))) return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
+    if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl)))
+      return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
     return null;
   }
 
   private static boolean owns(Map<String, String> stored, SessionRequest r) {
-    return r.caller().deviceHash().equals(stored.get("dev")) && r.caller().clientId().equals(stored.get("cli"));
+    return r.caller().deviceHash().equals(stored.get("dev"))
+        && r.caller().clientId().equals(stored.get("cli"));
   }
 
-  /** Adobe's names for what is missing (CS sample 2 says {@code domain}, not {@code domainName}). */
+  /**
+   * Adobe's names for what is missing (CS sample 2 says {@code domain}, not {@code domainName}).
+   */
   private static List<String> missing(String mvpd, String domainName, String redirectUrl) {
     List<String> missing = new ArrayList<>(3);
     if (mvpd == null) missing.add("mvpd");
@@ -315,13 +561,23 @@ public final class SessionService implements MvpdSessionsApi {
     return missing;
   }
 
-  private static SessionReply reply(String name, String type, String reason, List<String> missing, String url, String code, String mvpd,
-                                    long notBefore, long notAfter) {
-    return new SessionReply(null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
+  private static SessionReply reply(
+      String name,
+      String type,
+      String reason,
+      List<String> missing,
+      String url,
+      String code,
+      String mvpd,
+      long notBefore,
+      long notAfter) {
+    return new SessionReply(
+        null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
   }
 
   private static Future<SessionReply> error(ErrorCode code) {
-    return Future.succeededFuture(new SessionReply(code, null, null, null, null, null, null, null, 0, 0));
+    return Future.succeededFuture(
+        new SessionReply(code, null, null, null, null, null, null, null, 0, 0));
   }
 
   private static SessionInfoReply infoError(ErrorCode code) {

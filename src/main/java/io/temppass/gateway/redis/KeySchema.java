@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Redis key names. Each key carries its whole identity inside one hash tag {@code {…}}, so every
  * script's keys share a slot on Redis Cluster while different devices and identities spread over
  * all slots. The integration is named by a short digest of serviceProvider/mvpd (ids may be 128
- * characters each; a trial key stays about 40 bytes). The generation lets "reset all" be O(1): a new
- * generation makes every old key unreachable, and old keys expire on their own.
+ * characters each; a trial key stays about 40 bytes). The generation lets "reset all" be O(1): a
+ * new generation makes every old key unreachable, and old keys expire on their own.
  */
 public final class KeySchema {
   private final String prefix;
@@ -27,20 +27,43 @@ public final class KeySchema {
     return prefix + ":b:{" + integrationId(integration) + ":" + generation + ":" + deviceHash + "}";
   }
 
-  public String promoDeviceBinding(IntegrationConfig integration, long generation, String deviceHash) {
-    return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":d:" + deviceHash + "}";
+  public String promoDeviceBinding(
+      IntegrationConfig integration, long generation, String deviceHash) {
+    return prefix
+        + ":p:{"
+        + integrationId(integration)
+        + ":"
+        + generation
+        + ":d:"
+        + deviceHash
+        + "}";
   }
 
   public String promoTrial(IntegrationConfig integration, long generation, String identityHash) {
-    return prefix + ":p:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
+    return prefix
+        + ":p:{"
+        + integrationId(integration)
+        + ":"
+        + generation
+        + ":i:"
+        + identityHash
+        + "}";
   }
 
   /**
-   * The nonces of device bindings to a trial that a reset by device revoked: shares the trial's hash
-   * tag, so the counting script checks it atomically with the count (see promo_bind.lua).
+   * The nonces of device bindings to a trial that a reset by device revoked: shares the trial's
+   * hash tag, so the counting script checks it atomically with the count (see promo_bind.lua).
    */
-  public String promoRevokedBindings(IntegrationConfig integration, long generation, String identityHash) {
-    return prefix + ":r:{" + integrationId(integration) + ":" + generation + ":i:" + identityHash + "}";
+  public String promoRevokedBindings(
+      IntegrationConfig integration, long generation, String identityHash) {
+    return prefix
+        + ":r:{"
+        + integrationId(integration)
+        + ":"
+        + generation
+        + ":i:"
+        + identityHash
+        + "}";
   }
 
   /** The control-plane hash (degradation rules, generations): one small key, one slot. */

@@ -7,7 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** A Lua script loaded from {@code src/main/resources/lua/}, with the SHA-1 that {@code EVALSHA} names it by. */
+/**
+ * A Lua script loaded from {@code src/main/resources/lua/}, with the SHA-1 that {@code EVALSHA}
+ * names it by.
+ */
 public record LuaScript(String name, String source, String sha1) {
 
   public static LuaScript load(String name) {
@@ -23,7 +26,9 @@ public record LuaScript(String name, String source, String sha1) {
 
   private static String sha1(String source) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

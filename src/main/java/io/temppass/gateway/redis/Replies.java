@@ -16,8 +16,11 @@ public final class Replies {
    */
   public static int failureStatus(Throwable cause) {
     String message = String.valueOf(cause.getMessage());
-    boolean dataOrScriptError = cause instanceof Response
-        && (message.startsWith("WRONGTYPE") || message.contains("Error running script") || message.contains("user_script"));
+    boolean dataOrScriptError =
+        cause instanceof Response
+            && (message.startsWith("WRONGTYPE")
+                || message.contains("Error running script")
+                || message.contains("user_script"));
     return dataOrScriptError ? 500 : 503;
   }
 
@@ -27,7 +30,8 @@ public final class Replies {
     try {
       for (String field : reply.getKeys()) out.put(field, reply.get(field).toString());
     } catch (UnsupportedOperationException | IllegalStateException | ClassCastException flatArray) {
-      for (int i = 0; i + 1 < reply.size(); i += 2) out.put(reply.get(i).toString(), reply.get(i + 1).toString());
+      for (int i = 0; i + 1 < reply.size(); i += 2)
+        out.put(reply.get(i).toString(), reply.get(i + 1).toString());
     }
     return out;
   }

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Lua scripts through the pooled client with {@code EVALSHA}, falling back to {@code EVAL} only
- * when Redis answers {@code NOSCRIPT} (after a restart, a {@code SCRIPT FLUSH}, or on a cluster node
- * that has not seen the script yet). {@code EVAL} also caches the script on that node, so the next
- * call is an {@code EVALSHA} hit again. Every call is bounded by the command timeout, so a Redis that
- * stops answering turns into an error rather than a hang.
+ * Runs Lua scripts through the pooled client with {@code EVALSHA}, falling back to {@code EVAL}
+ * only when Redis answers {@code NOSCRIPT} (after a restart, a {@code SCRIPT FLUSH}, or on a
+ * cluster node that has not seen the script yet). {@code EVAL} also caches the script on that node,
+ * so the next call is an {@code EVALSHA} hit again. Every call is bounded by the command timeout,
+ * so a Redis that stops answering turns into an error rather than a hang.
  */
 public final class ScriptRunner {
   private final Redis redis;
@@ -27,7 +27,12 @@ public final class ScriptRunner {
     this(redis, timeoutMillis, metrics, 0, 0);
   }
 
-  public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics, int replicaAcks, long replicaAckTimeoutMillis) {
+  public ScriptRunner(
+      Redis redis,
+      long timeoutMillis,
+      GatewayMetrics metrics,
+      int replicaAcks,
+      long replicaAckTimeoutMillis) {
     this.redis = redis;
     this.timeoutMillis = timeoutMillis;
     this.metrics = metrics;
@@ -36,31 +41,43 @@ public final class ScriptRunner {
   }
 
   /**
-   * Runs a script whose writes must survive a failover before the caller answers: with
-   * {@code redis.replicaAcks} > 0 the script and a {@code WAIT} travel as one batch on one
-   * connection (on a cluster, to the slot's primary), because WAIT only covers writes sent on its
-   * own connection. Replication is otherwise asynchronous, and a primary that dies right after
-   * granting a resource would hand the trial its slot back. Too few acknowledgements fail the call,
-   * so the decision fails closed.
+   * Runs a script whose writes must survive a failover before the caller answers: with {@code
+   * redis.replicaAcks} > 0 the script and a {@code WAIT} travel as one batch on one connection (on
+   * a cluster, to the slot's primary), because WAIT only covers writes sent on its own connection.
+   * Replication is otherwise asynchronous, and a primary that dies right after granting a resource
+   * would hand the trial its slot back. Too few acknowledgements fail the call, so the decision
+   * fails closed.
    */
   public Future<Response> runDurable(LuaScript script, List<String> keys, List<String> args) {
     if (replicaAcks == 0) return run(script, keys, args);
     long start = System.nanoTime();
     Request wait = Request.cmd(Command.WAIT).arg(replicaAcks).arg(replicaAckTimeoutMillis);
-    return measured(script.name() + "+wait", start, redis.batch(List.of(request(Command.EVALSHA, script.sha1(), keys, args), wait))
-        .recover(err -> isNoScript(err)
-            ? redis.batch(List.of(request(Command.EVAL, script.source(), keys, args), wait))
-            : Future.failedFuture(err))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .compose(replies -> {
-          Acknowledged acknowledged = Acknowledged.from(replies);
-          return acknowledged.replicas() >= replicaAcks
-              ? Future.succeededFuture(acknowledged.scriptReply())
-              : Future.failedFuture(new ReplicationLagException(acknowledged.replicas(), replicaAcks));
-        }));
+    return measured(
+        script.name() + "+wait",
+        start,
+        redis
+            .batch(List.of(request(Command.EVALSHA, script.sha1(), keys, args), wait))
+            .recover(
+                err ->
+                    isNoScript(err)
+                        ? redis.batch(
+                            List.of(request(Command.EVAL, script.source(), keys, args), wait))
+                        : Future.failedFuture(err))
+            .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            .compose(
+                replies -> {
+                  Acknowledged acknowledged = Acknowledged.from(replies);
+                  return acknowledged.replicas() >= replicaAcks
+                      ? Future.succeededFuture(acknowledged.scriptReply())
+                      : Future.failedFuture(
+                          new ReplicationLagException(acknowledged.replicas(), replicaAcks));
+                }));
   }
 
-  /** A durable run's batch reply: the script's own reply, then WAIT's count of replicas that acknowledged the write. */
+  /**
+   * A durable run's batch reply: the script's own reply, then WAIT's count of replicas that
+   * acknowledged the write.
+   */
   private record Acknowledged(Response scriptReply, int replicas) {
     static Acknowledged from(List<Response> batch) {
       return new Acknowledged(batch.get(0), batch.get(1).toInteger());
@@ -70,36 +87,52 @@ public final class ScriptRunner {
   /** Fewer replicas than {@code redis.replicaAcks} confirmed a write in time. */
   public static final class ReplicationLagException extends RuntimeException {
     ReplicationLagException(int acked, int wanted) {
-      super("only " + acked + " of " + wanted + " replicas acknowledged the write", null, false, false);
+      super(
+          "only " + acked + " of " + wanted + " replicas acknowledged the write",
+          null,
+          false,
+          false);
     }
   }
 
   public Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
     long start = System.nanoTime();
-    return measured(script.name(), start, redis.send(request(Command.EVALSHA, script.sha1(), keys, args))
-        .recover(err -> isNoScript(err)
-            ? redis.send(request(Command.EVAL, script.source(), keys, args))
-            : Future.failedFuture(err))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS));
+    return measured(
+        script.name(),
+        start,
+        redis
+            .send(request(Command.EVALSHA, script.sha1(), keys, args))
+            .recover(
+                err ->
+                    isNoScript(err)
+                        ? redis.send(request(Command.EVAL, script.source(), keys, args))
+                        : Future.failedFuture(err))
+            .timeout(timeoutMillis, TimeUnit.MILLISECONDS));
   }
 
   public Future<Response> send(Request request) {
     long start = System.nanoTime();
-    return measured(request.command().toString().toLowerCase(java.util.Locale.ROOT), start,
+    return measured(
+        request.command().toString().toLowerCase(java.util.Locale.ROOT),
+        start,
         redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS));
   }
 
   private Future<Response> measured(String command, long start, Future<Response> reply) {
-    return reply.andThen(ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()));
+    return reply.andThen(
+        ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()));
   }
 
-  /** A batch reports a failed command as "ERR [index] NOSCRIPT …", a single command as "NOSCRIPT …". */
+  /**
+   * A batch reports a failed command as "ERR [index] NOSCRIPT …", a single command as "NOSCRIPT …".
+   */
   static boolean isNoScript(Throwable err) {
     String message = err.getMessage();
     return message != null && (message.startsWith("NOSCRIPT") || message.contains("] NOSCRIPT "));
   }
 
-  private static Request request(Command command, String scriptOrSha, List<String> keys, List<String> args) {
+  private static Request request(
+      Command command, String scriptOrSha, List<String> keys, List<String> args) {
     Request req = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
     for (String k : keys) req.arg(k);
     for (String a : args) req.arg(a);

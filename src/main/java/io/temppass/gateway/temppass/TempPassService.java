@@ -47,14 +47,20 @@ public final class TempPassService implements TempPassApi {
   private static final String AUTHORIZE = "1";
   private static final String READ_ONLY = "0";
   private static final String NO_BINDING = "-";
+
   /** Outlives the trial a little: the binding is written just before the trial's clock starts. */
   private static final long BINDING_MARGIN_MILLIS = 60_000;
+
   /**
    * A decision binds again only when a reset of its device overtook it; more than a few resets of
    * one device during one request is not a real workload, and failing (503) beats looping.
    */
   private static final int MAX_BINDING_ATTEMPTS = 4;
-  /** A granted resource is stored as this many bytes of SHA-256 of its id: 96 bits, collision-free per trial. */
+
+  /**
+   * A granted resource is stored as this many bytes of SHA-256 of its id: 96 bits, collision-free
+   * per trial.
+   */
   /** How much of a granted resource's id Redis keeps for the profile's {@code used_assets}. */
   public static final int SHOWN_RESOURCE_BYTES = 32;
 
@@ -74,46 +80,80 @@ public final class TempPassService implements TempPassApi {
   public Future<TempPassOutcome> decide(TempPassRequest request) {
     IntegrationConfig integration = request.integration();
     if (!integration.tempPassUsable()) {
-      return Future.succeededFuture(denyAll(request.resources(), ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
+      return Future.succeededFuture(
+          denyAll(request.resources(), ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
     }
     long generation = control.generation(integration);
     if (integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC) {
-      return basic(integration, generation, request.deviceHash(), AUTHORIZE).map(reply -> {
-        Pass pass = Pass.from(reply);
-        if (pass.state() != STATE_VALID) return denyAll(request.resources(), ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
-        List<Item> items = new ArrayList<>(request.resources().size());
-        for (String r : request.resources()) items.add(new Item(r, null));
-        return new TempPassOutcome(items, pass.nowMs(), pass.expiresMs());
-      });
+      return basic(integration, generation, request.deviceHash(), AUTHORIZE)
+          .map(
+              reply -> {
+                Pass pass = Pass.from(reply);
+                if (pass.state() != STATE_VALID)
+                  return denyAll(
+                      request.resources(), ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
+                List<Item> items = new ArrayList<>(request.resources().size());
+                for (String r : request.resources()) items.add(new Item(r, null));
+                return new TempPassOutcome(items, pass.nowMs(), pass.expiresMs());
+              });
     }
     if (request.identityHash() == null) {
-      return Future.succeededFuture(denyAll(request.resources(), ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
+      return Future.succeededFuture(
+          denyAll(request.resources(), ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
     }
     return promotionalDecision(integration, generation, request, 0, "");
   }
 
   /**
    * Binds (or finds) the device's trial, checks the presenting identity's own trial when the device
-   * belongs to another identity, then counts on the device's trial. {@code revoked} is a binding the
-   * previous attempt found revoked by a reset, for promo_bind.lua to replace.
+   * belongs to another identity, then counts on the device's trial. {@code revoked} is a binding
+   * the previous attempt found revoked by a reset, for promo_bind.lua to replace.
    */
-  private Future<TempPassOutcome> promotionalDecision(IntegrationConfig integration, long generation, TempPassRequest request, int attempt, String revoked) {
-    if (attempt == MAX_BINDING_ATTEMPTS) return Future.failedFuture(new BindingContendedException());
-    return bind(integration, generation, request.deviceHash(), request.identityHash(), AUTHORIZE, revoked).compose(binding -> {
-      if (binding.resetUnderWay()) {
-        return completeReset(integration, generation, request.deviceHash(), binding)
-            .compose(v -> promotionalDecision(integration, generation, request, attempt + 1, ""));
-      }
-      return ownLockout(integration, generation, binding, request.identityHash()).compose(lockout -> {
-        if (lockout != null) return Future.succeededFuture(denyAll(request.resources(), lockout));
-        return promotional(integration, generation, binding, AUTHORIZE, request.resources()).compose(response -> {
-          PromoReply reply = PromoReply.from(response);
-          return reply.revoked()
-              ? promotionalDecision(integration, generation, request, attempt + 1, binding.value())
-              : Future.succeededFuture(promotionalOutcome(request.resources(), reply));
-        });
-      });
-    });
+  private Future<TempPassOutcome> promotionalDecision(
+      IntegrationConfig integration,
+      long generation,
+      TempPassRequest request,
+      int attempt,
+      String revoked) {
+    if (attempt == MAX_BINDING_ATTEMPTS)
+      return Future.failedFuture(new BindingContendedException());
+    return bind(
+            integration,
+            generation,
+            request.deviceHash(),
+            request.identityHash(),
+            AUTHORIZE,
+            revoked)
+        .compose(
+            binding -> {
+              if (binding.resetUnderWay()) {
+                return completeReset(integration, generation, request.deviceHash(), binding)
+                    .compose(
+                        v ->
+                            promotionalDecision(integration, generation, request, attempt + 1, ""));
+              }
+              return ownLockout(integration, generation, binding, request.identityHash())
+                  .compose(
+                      lockout -> {
+                        if (lockout != null)
+                          return Future.succeededFuture(denyAll(request.resources(), lockout));
+                        return promotional(
+                                integration, generation, binding, AUTHORIZE, request.resources())
+                            .compose(
+                                response -> {
+                                  PromoReply reply = PromoReply.from(response);
+                                  return reply.revoked()
+                                      ? promotionalDecision(
+                                          integration,
+                                          generation,
+                                          request,
+                                          attempt + 1,
+                                          binding.value())
+                                      : Future.succeededFuture(
+                                          promotionalOutcome(request.resources(), reply));
+                                });
+                      });
+            });
   }
 
   /**
@@ -121,20 +161,28 @@ public final class TempPassService implements TempPassApi {
    * content on the same device or with the same user-provided identifier". The device's trial is
    * checked by the count itself; an identity presented on a device bound to another identity has
    * its own trial read here (one more round trip, only in that case), and a used-up or expired one
-   * denies the whole request. A read, so a decision that retries after a reset repeats it harmlessly.
+   * denies the whole request. A read, so a decision that retries after a reset repeats it
+   * harmlessly.
    */
-  private Future<ErrorCode> ownLockout(IntegrationConfig integration, long generation, Binding binding, String identityHash) {
+  private Future<ErrorCode> ownLockout(
+      IntegrationConfig integration, long generation, Binding binding, String identityHash) {
     if (binding.owner().equals(identityHash)) return Future.succeededFuture(null);
-    return promotional(integration, generation, Binding.none(identityHash), READ_ONLY, List.of()).map(response -> {
-      PromoReply reply = PromoReply.from(response);
-      long state = reply.pass().state();
-      if (state == STATE_EXPIRED) return ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED;
-      if (state == STATE_VALID && reply.remaining() == 0) return ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
-      return null;
-    });
+    return promotional(integration, generation, Binding.none(identityHash), READ_ONLY, List.of())
+        .map(
+            response -> {
+              PromoReply reply = PromoReply.from(response);
+              long state = reply.pass().state();
+              if (state == STATE_EXPIRED) return ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED;
+              if (state == STATE_VALID && reply.remaining() == 0)
+                return ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
+              return null;
+            });
   }
 
-  /** Thrown when resets of one device overtake one request more often than {@link #MAX_BINDING_ATTEMPTS}: a 503. */
+  /**
+   * Thrown when resets of one device overtake one request more often than {@link
+   * #MAX_BINDING_ATTEMPTS}: a 503.
+   */
   static final class BindingContendedException extends RuntimeException {
     BindingContendedException() {
       super("the device binding was reset during every attempt", null, false, false);
@@ -146,54 +194,100 @@ public final class TempPassService implements TempPassApi {
   @Override
   public Future<ProfileOutcome> profile(ProfileRequest request) {
     IntegrationConfig integration = request.integration();
-    if (!integration.tempPassUsable()) return Future.succeededFuture(profileError(ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
+    if (!integration.tempPassUsable())
+      return Future.succeededFuture(profileError(ErrorCode.INVALID_CONFIGURATION_TEMPORARY_ACCESS));
     long generation = control.generation(integration);
     if (integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC) {
-      return basic(integration, generation, request.deviceHash(), READ_ONLY).map(reply -> profile(Pass.from(reply), request.deviceHash(), -1, List.of(), Set.of()));
+      return basic(integration, generation, request.deviceHash(), READ_ONLY)
+          .map(reply -> profile(Pass.from(reply), request.deviceHash(), -1, List.of(), Set.of()));
     }
-    if (request.identityHash() == null) return Future.succeededFuture(profileError(ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
+    if (request.identityHash() == null)
+      return Future.succeededFuture(
+          profileError(ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
     return promotionalProfile(integration, generation, request, 0);
   }
 
-  private Future<ProfileOutcome> promotionalProfile(IntegrationConfig integration, long generation, ProfileRequest request, int attempt) {
-    if (attempt == MAX_BINDING_ATTEMPTS) return Future.failedFuture(new BindingContendedException());
-    return bind(integration, generation, request.deviceHash(), request.identityHash(), READ_ONLY, "").compose(binding -> {
-      if (binding.resetUnderWay()) {
-        return completeReset(integration, generation, request.deviceHash(), binding)
-            .compose(v -> promotionalProfile(integration, generation, request, attempt + 1));
-      }
-      // The presenting identity's own lock-out holds here too, as in decisions: a profile (and a
-      // preauthorization, which reads it) never shows access that an authorization would deny.
-      return ownLockout(integration, generation, binding, request.identityHash()).compose(lockout -> lockout != null
-          ? Future.succeededFuture(profileError(lockout))
-          : promotional(integration, generation, binding, READ_ONLY, List.of()).compose(response -> {
-        PromoReply reply = PromoReply.from(response);
-        if (reply.revoked()) return promotionalProfile(integration, generation, request, attempt + 1);
-        List<String> used = new ArrayList<>();
-        Set<String> usedDigests = new HashSet<>();
-        for (int i = 0; i < reply.granted(); i++) {
-          String digest = reply.grantedDigest(i);
-          String shown = reply.grantedShown(i);
-          used.add(shown);
-          usedDigests.add(digest.isEmpty() ? ResourceDigest.of(shown) : digest);
-        }
-        int remaining = reply.remaining();
-        if (reply.pass().state() == STATE_VALID && remaining == 0) {
-          // The used titles travel with the error: preauthorization still permits them.
-          return Future.succeededFuture(new ProfileOutcome(ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED, true, 0, 0, binding.owner(), 0,
-              List.copyOf(used), Set.copyOf(usedDigests)));
-        }
-        return Future.succeededFuture(profile(reply.pass(), binding.owner(), remaining, used, usedDigests));
-      }));
-    });
+  private Future<ProfileOutcome> promotionalProfile(
+      IntegrationConfig integration, long generation, ProfileRequest request, int attempt) {
+    if (attempt == MAX_BINDING_ATTEMPTS)
+      return Future.failedFuture(new BindingContendedException());
+    return bind(
+            integration, generation, request.deviceHash(), request.identityHash(), READ_ONLY, "")
+        .compose(
+            binding -> {
+              if (binding.resetUnderWay()) {
+                return completeReset(integration, generation, request.deviceHash(), binding)
+                    .compose(
+                        v -> promotionalProfile(integration, generation, request, attempt + 1));
+              }
+              // The presenting identity's own lock-out holds here too, as in decisions: a profile
+              // (and a
+              // preauthorization, which reads it) never shows access that an authorization would
+              // deny.
+              return ownLockout(integration, generation, binding, request.identityHash())
+                  .compose(
+                      lockout ->
+                          lockout != null
+                              ? Future.succeededFuture(profileError(lockout))
+                              : promotional(integration, generation, binding, READ_ONLY, List.of())
+                                  .compose(
+                                      response -> {
+                                        PromoReply reply = PromoReply.from(response);
+                                        if (reply.revoked())
+                                          return promotionalProfile(
+                                              integration, generation, request, attempt + 1);
+                                        List<String> used = new ArrayList<>();
+                                        Set<String> usedDigests = new HashSet<>();
+                                        for (int i = 0; i < reply.granted(); i++) {
+                                          String digest = reply.grantedDigest(i);
+                                          String shown = reply.grantedShown(i);
+                                          used.add(shown);
+                                          usedDigests.add(
+                                              digest.isEmpty() ? ResourceDigest.of(shown) : digest);
+                                        }
+                                        int remaining = reply.remaining();
+                                        if (reply.pass().state() == STATE_VALID && remaining == 0) {
+                                          // The used titles travel with the error: preauthorization
+                                          // still permits them.
+                                          return Future.succeededFuture(
+                                              new ProfileOutcome(
+                                                  ErrorCode
+                                                      .TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED,
+                                                  true,
+                                                  0,
+                                                  0,
+                                                  binding.owner(),
+                                                  0,
+                                                  List.copyOf(used),
+                                                  Set.copyOf(usedDigests)));
+                                        }
+                                        return Future.succeededFuture(
+                                            profile(
+                                                reply.pass(),
+                                                binding.owner(),
+                                                remaining,
+                                                used,
+                                                usedDigests));
+                                      }));
+            });
   }
 
-  private static ProfileOutcome profile(Pass pass, String trialHash, int remaining, List<String> used, Set<String> usedDigests) {
+  private static ProfileOutcome profile(
+      Pass pass, String trialHash, int remaining, List<String> used, Set<String> usedDigests) {
     long state = pass.state();
-    if (state != STATE_NEW && state != STATE_VALID) return profileError(ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
+    if (state != STATE_NEW && state != STATE_VALID)
+      return profileError(ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
     // Before first use: the projected pass, notBefore = now. After: the live pass from its start.
     long notBefore = state == STATE_NEW ? pass.nowMs() : pass.startMs();
-    return new ProfileOutcome(null, state == STATE_VALID, notBefore, pass.expiresMs(), trialHash, remaining, List.copyOf(used), Set.copyOf(usedDigests));
+    return new ProfileOutcome(
+        null,
+        state == STATE_VALID,
+        notBefore,
+        pass.expiresMs(),
+        trialHash,
+        remaining,
+        List.copyOf(used),
+        Set.copyOf(usedDigests));
   }
 
   private static ProfileOutcome profileError(ErrorCode error) {
@@ -203,8 +297,8 @@ public final class TempPassService implements TempPassApi {
   // ---- resets ----------------------------------------------------------------------------
 
   /**
-   * Reset by device clears the device's basic pass and, for promotional TempPass, its binding and the
-   * trial it is bound to (three scripts on two slots, linearizable with decisions: see
+   * Reset by device clears the device's basic pass and, for promotional TempPass, its binding and
+   * the trial it is bound to (three scripts on two slots, linearizable with decisions: see
    * promo_bind.lua); by identity clears that identity's trial; "all" bumps the generation, O(1).
    * The basic pass and the identity's trial are one key each, so one DEL resets them atomically.
    */
@@ -215,21 +309,46 @@ public final class TempPassService implements TempPassApi {
     return switch (request.scope()) {
       case ALL -> control.resetAll(integration);
       case IDENTITY -> del(keys.promoTrial(integration, generation, request.hash()));
-      case DEVICE -> integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC
-          ? del(keys.basicTrial(integration, generation, request.hash()))
-          : scripts.runDurable(PROMO_RESET_MARK, List.of(keys.promoDeviceBinding(integration, generation, request.hash())), List.of())
-              .compose(marked -> marked == null ? Future.<Void>succeededFuture()
-                  : completeReset(integration, generation, request.hash(), Binding.parse(marked.toString())));
+      case DEVICE ->
+          integration.type() == IntegrationConfig.Type.TEMPPASS_BASIC
+              ? del(keys.basicTrial(integration, generation, request.hash()))
+              : scripts
+                  .runDurable(
+                      PROMO_RESET_MARK,
+                      List.of(keys.promoDeviceBinding(integration, generation, request.hash())),
+                      List.of())
+                  .compose(
+                      marked ->
+                          marked == null
+                              ? Future.<Void>succeededFuture()
+                              : completeReset(
+                                  integration,
+                                  generation,
+                                  request.hash(),
+                                  Binding.parse(marked.toString())));
     };
   }
 
-  /** Steps 2 and 3 of a reset by device, from the reset itself or from a decision that found it half-done. */
-  private Future<Void> completeReset(IntegrationConfig integration, long generation, String deviceHash, Binding marked) {
+  /**
+   * Steps 2 and 3 of a reset by device, from the reset itself or from a decision that found it
+   * half-done.
+   */
+  private Future<Void> completeReset(
+      IntegrationConfig integration, long generation, String deviceHash, Binding marked) {
     String owner = marked.owner();
-    return scripts.runDurable(PROMO_RESET_TRIAL,
-            List.of(keys.promoTrial(integration, generation, owner), keys.promoRevokedBindings(integration, generation, owner)),
+    return scripts
+        .runDurable(
+            PROMO_RESET_TRIAL,
+            List.of(
+                keys.promoTrial(integration, generation, owner),
+                keys.promoRevokedBindings(integration, generation, owner)),
             List.of(marked.nonce(), Long.toString(bindingLifetime(integration))))
-        .compose(r -> scripts.runDurable(PROMO_UNBIND, List.of(keys.promoDeviceBinding(integration, generation, deviceHash)), List.of(marked.value())))
+        .compose(
+            r ->
+                scripts.runDurable(
+                    PROMO_UNBIND,
+                    List.of(keys.promoDeviceBinding(integration, generation, deviceHash)),
+                    List.of(marked.value())))
         .mapEmpty();
   }
 
@@ -239,32 +358,61 @@ public final class TempPassService implements TempPassApi {
 
   // ---- scripts ---------------------------------------------------------------------------
 
-  private Future<Response> basic(IntegrationConfig integration, long generation, String deviceHash, String mode) {
+  private Future<Response> basic(
+      IntegrationConfig integration, long generation, String deviceHash, String mode) {
     String key = keys.basicTrial(integration, generation, deviceHash);
-    return exec(BASIC_AUTHORIZE, List.of(key), mode, List.of(
-        millis(integration.ttl()), millis(integration.lockoutRetention()), mode,
-        Long.toString(integration.resetPeriodMillis()), Long.toString(integration.resetOffsetMillis())));
+    return exec(
+        BASIC_AUTHORIZE,
+        List.of(key),
+        mode,
+        List.of(
+            millis(integration.ttl()),
+            millis(integration.lockoutRetention()),
+            mode,
+            Long.toString(integration.resetPeriodMillis()),
+            Long.toString(integration.resetOffsetMillis())));
   }
 
   /** The device's binding: whose trial this device continues (SPEC 4.2's trial table). */
-  private Future<Binding> bind(IntegrationConfig integration, long generation, String deviceHash, String identityHash, String mode, String revoked) {
+  private Future<Binding> bind(
+      IntegrationConfig integration,
+      long generation,
+      String deviceHash,
+      String identityHash,
+      String mode,
+      String revoked) {
     String bindingKey = keys.promoDeviceBinding(integration, generation, deviceHash);
-    List<String> args = List.of(identityHash, Long.toString(bindingLifetime(integration)), mode, nonce(), revoked);
-    return exec(PROMO_BIND, List.of(bindingKey), mode, args).map(reply -> Binding.parse(reply.toString()));
+    List<String> args =
+        List.of(identityHash, Long.toString(bindingLifetime(integration)), mode, nonce(), revoked);
+    return exec(PROMO_BIND, List.of(bindingKey), mode, args)
+        .map(reply -> Binding.parse(reply.toString()));
   }
 
   private static long bindingLifetime(IntegrationConfig integration) {
-    return integration.ttl().toMillis() + integration.lockoutRetention().toMillis() + BINDING_MARGIN_MILLIS;
+    return integration.ttl().toMillis()
+        + integration.lockoutRetention().toMillis()
+        + BINDING_MARGIN_MILLIS;
   }
 
-  /** 64 random bits: tells bindings of one device apart, so a reset revokes exactly the one it found. */
+  /**
+   * 64 random bits: tells bindings of one device apart, so a reset revokes exactly the one it
+   * found.
+   */
   private static String nonce() {
     return Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
   }
 
-  private Future<Response> promotional(IntegrationConfig integration, long generation, Binding binding, String mode, List<String> resources) {
+  private Future<Response> promotional(
+      IntegrationConfig integration,
+      long generation,
+      Binding binding,
+      String mode,
+      List<String> resources) {
     String owner = binding.owner();
-    List<String> trialKeys = List.of(keys.promoTrial(integration, generation, owner), keys.promoRevokedBindings(integration, generation, owner));
+    List<String> trialKeys =
+        List.of(
+            keys.promoTrial(integration, generation, owner),
+            keys.promoRevokedBindings(integration, generation, owner));
     List<String> args = new ArrayList<>(7 + 2 * resources.size());
     args.add(millis(integration.ttl()));
     args.add(millis(integration.lockoutRetention()));
@@ -281,13 +429,17 @@ public final class TempPassService implements TempPassApi {
   }
 
   /** Authorizations write, and their writes must outlive a failover; reads need no replica. */
-  private Future<Response> exec(LuaScript script, List<String> scriptKeys, String mode, List<String> args) {
-    return mode.equals(AUTHORIZE) ? scripts.runDurable(script, scriptKeys, args) : scripts.run(script, scriptKeys, args);
+  private Future<Response> exec(
+      LuaScript script, List<String> scriptKeys, String mode, List<String> args) {
+    return mode.equals(AUTHORIZE)
+        ? scripts.runDurable(script, scriptKeys, args)
+        : scripts.run(script, scriptKeys, args);
   }
 
-
-
-  /** The first {@link #SHOWN_RESOURCE_BYTES} bytes of the id in UTF-8, cut before a character that would not fit. */
+  /**
+   * The first {@link #SHOWN_RESOURCE_BYTES} bytes of the id in UTF-8, cut before a character that
+   * would not fit.
+   */
   static String shownResource(String resource) {
     byte[] utf8 = resource.getBytes(StandardCharsets.UTF_8);
     if (utf8.length <= SHOWN_RESOURCE_BYTES) return resource;
@@ -297,8 +449,9 @@ public final class TempPassService implements TempPassApi {
   }
 
   /**
-   * A device binding as promo_bind.lua returns it: the identity whose trial the device continues, the
-   * binding's nonce ({@code "-"} when a profile read found none), and whether a reset is under way.
+   * A device binding as promo_bind.lua returns it: the identity whose trial the device continues,
+   * the binding's nonce ({@code "-"} when a profile read found none), and whether a reset is under
+   * way.
    */
   record Binding(String value, String owner, String nonce, boolean resetUnderWay) {
     /**
@@ -318,29 +471,39 @@ public final class TempPassService implements TempPassApi {
   }
 
   private static TempPassOutcome promotionalOutcome(List<String> resources, PromoReply reply) {
-    if (reply.pass().state() != STATE_VALID) return denyAll(resources, ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
+    if (reply.pass().state() != STATE_VALID)
+      return denyAll(resources, ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
     List<Item> items = new ArrayList<>(resources.size());
     for (int i = 0; i < resources.size(); i++) {
-      items.add(new Item(resources.get(i), reply.permitted(i) ? null : ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
+      items.add(
+          new Item(
+              resources.get(i),
+              reply.permitted(i) ? null : ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED));
     }
     return new TempPassOutcome(items, reply.pass().nowMs(), reply.pass().expiresMs());
   }
 
   /**
    * The pass both counting scripts reply with first (basic_authorize.lua, promo_authorize.lua):
-   * {@code {state, startMs, expiresMs, nowMs}}; state -1 revoked binding (promotional only), 0 never
-   * used (read-only: start and expiry are the projected pass), 1 valid, 2 expired. Times are Redis's.
+   * {@code {state, startMs, expiresMs, nowMs}}; state -1 revoked binding (promotional only), 0
+   * never used (read-only: start and expiry are the projected pass), 1 valid, 2 expired. Times are
+   * Redis's.
    */
   record Pass(long state, long startMs, long expiresMs, long nowMs) {
     static Pass from(Response reply) {
-      return new Pass(reply.get(0).toLong(), reply.get(1).toLong(), reply.get(2).toLong(), reply.get(3).toLong());
+      return new Pass(
+          reply.get(0).toLong(),
+          reply.get(1).toLong(),
+          reply.get(2).toLong(),
+          reply.get(3).toLong());
     }
   }
 
   /**
    * promo_authorize.lua's reply: {@code {state, startMs, expiresMs, nowMs, remaining, ...}}. What
    * follows the first five is per resource: on authorize, one integer per requested resource (1
-   * permit, 0 resources limit exceeded); on a read, each granted resource's digest and shown prefix.
+   * permit, 0 resources limit exceeded); on a read, each granted resource's digest and shown
+   * prefix.
    */
   record PromoReply(Pass pass, int remaining, Response reply) {
     private static final int PER_RESOURCE = 5;
@@ -349,7 +512,9 @@ public final class TempPassService implements TempPassApi {
       return new PromoReply(Pass.from(reply), reply.get(4).toInteger(), reply);
     }
 
-    /** The binding that led here was revoked by a reset: nothing was read or written; bind again. */
+    /**
+     * The binding that led here was revoked by a reset: nothing was read or written; bind again.
+     */
     boolean revoked() {
       return pass.state() == STATE_REVOKED;
     }

@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Thin event-loop verticle: takes decision, profile and reset requests off the event bus and answers them with
- * {@link TempPassService}. Each instance owns its share of the Redis pool, so connections stay on
- * the instance's own event loop.
+ * Thin event-loop verticle: takes decision, profile and reset requests off the event bus and
+ * answers them with {@link TempPassService}. Each instance owns its share of the Redis pool, so
+ * connections stay on the instance's own event loop.
  */
 public final class TempPassVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TempPassVerticle.class.getName());
@@ -31,7 +31,12 @@ public final class TempPassVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public TempPassVerticle(GatewayConfig config, ControlPlane control, GatewayMetrics metrics, List<String> endpoints, int poolSize) {
+  public TempPassVerticle(
+      GatewayConfig config,
+      ControlPlane control,
+      GatewayMetrics metrics,
+      List<String> endpoints,
+      int poolSize) {
     this.config = config;
     this.control = control;
     this.metrics = metrics;
@@ -42,20 +47,27 @@ public final class TempPassVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisFactory.create(vertx, config.redis(), endpoints, poolSize);
-    TempPassService service = new TempPassService(
-        new ScriptRunner(redis, config.redis().commandTimeout().toMillis(), metrics,
-            config.redis().replicaAcks(), config.redis().replicaAckTimeout().toMillis()),
-        new KeySchema(config.redis().keyPrefix()),
-        control);
+    TempPassService service =
+        new TempPassService(
+            new ScriptRunner(
+                redis,
+                config.redis().commandTimeout().toMillis(),
+                metrics,
+                config.redis().replicaAcks(),
+                config.redis().replicaAckTimeout().toMillis()),
+            new KeySchema(config.redis().keyPrefix()),
+            control);
     consumers.addAll(TempPassApi.serve(vertx.eventBus(), service, LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(SameLoop::unregister).toList()).eventually(() -> {
-      if (redis != null) redis.close();
-      return Future.succeededFuture();
-    });
+    return Future.all(consumers.stream().map(SameLoop::unregister).toList())
+        .eventually(
+            () -> {
+              if (redis != null) redis.close();
+              return Future.succeededFuture();
+            });
   }
 }

@@ -24,9 +24,9 @@ public final class TrustedProxies {
 
   /**
    * The blocks, matched by Netty's {@link IpSubnetFilterRule}; a bare address is a block of one.
-   * The entries are the configuration's {@code throttle.trustedProxies}, which the configuration has
-   * already checked to be address literals with a valid prefix (so Netty's parser, which would resolve
-   * a host name, only ever sees literals); anything else throws IllegalArgumentException.
+   * The entries are the configuration's {@code throttle.trustedProxies}, which the configuration
+   * has already checked to be address literals with a valid prefix (so Netty's parser, which would
+   * resolve a host name, only ever sees literals); anything else throws IllegalArgumentException.
    */
   public static TrustedProxies parse(List<String> cidrs) {
     List<IpSubnetFilterRule> blocks = new ArrayList<>();
@@ -55,9 +55,10 @@ public final class TrustedProxies {
    * The client address. Proxies append the address they received a request from, so only the
    * right-hand end of {@code X-Forwarded-For} was written by machines we trust; everything to the
    * left of the first untrusted entry may have been written by the client. Starting from the peer,
-   * walk the list right to left past trusted proxies and take the first address that is not one: the
-   * right-most untrusted entry. An entry that is not an IP literal ends the walk at the trusted hop
-   * that passed it on. {@code forwardedFor} is every {@code X-Forwarded-For} header joined with commas.
+   * walk the list right to left past trusted proxies and take the first address that is not one:
+   * the right-most untrusted entry. An entry that is not an IP literal ends the walk at the trusted
+   * hop that passed it on. {@code forwardedFor} is every {@code X-Forwarded-For} header joined with
+   * commas.
    */
   public String clientIp(String peer, String forwardedFor) {
     if (forwardedFor == null || blocks.isEmpty() || !contains(peer)) return normalise(peer);
@@ -85,7 +86,8 @@ public final class TrustedProxies {
     byte[] network = new byte[16];
     int full = ipv6PrefixLength / 8;
     System.arraycopy(address, 0, network, 0, full);
-    if (ipv6PrefixLength % 8 != 0) network[full] = (byte) (address[full] & (0xff << (8 - ipv6PrefixLength % 8)));
+    if (ipv6PrefixLength % 8 != 0)
+      network[full] = (byte) (address[full] & (0xff << (8 - ipv6PrefixLength % 8)));
     return NetUtil.bytesToIpAddress(network) + "/" + ipv6PrefixLength;
   }
 
@@ -94,7 +96,10 @@ public final class TrustedProxies {
     return address == null ? String.valueOf(ip) : NetUtil.toAddressString(address);
   }
 
-  /** An address literal, never resolved; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address it is. */
+  /**
+   * An address literal, never resolved; an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4
+   * address it is.
+   */
   private static InetAddress literal(String ip) {
     if (ip == null || ip.isEmpty() || ip.length() > 64) return null;
     String s = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;

@@ -31,13 +31,15 @@ public final class MediaTokenKeys {
   /**
    * Key set for signing.
    *
-   * @throws IllegalArgumentException unless exactly one key is active and kids are unique and non-empty
+   * @throws IllegalArgumentException unless exactly one key is active and kids are unique and
+   *     non-empty
    */
   public static MediaTokenKeys of(List<SigningKey> keys) {
     List<SigningKey> copy = validated(keys);
     long activeCount = copy.stream().filter(SigningKey::active).count();
     if (activeCount != 1) {
-      throw new IllegalArgumentException("exactly one active signing key is required, found " + activeCount);
+      throw new IllegalArgumentException(
+          "exactly one active signing key is required, found " + activeCount);
     }
     return new MediaTokenKeys(copy);
   }
@@ -103,7 +105,10 @@ public final class MediaTokenKeys {
     return keys;
   }
 
-  /** Public halves of all keys, active and retired, so verifiers accept every token still in circulation. */
+  /**
+   * Public halves of all keys, active and retired, so verifiers accept every token still in
+   * circulation.
+   */
   public JsonObject jwks() {
     return new JsonObject(jwkSet().toJSONObject());
   }
@@ -112,11 +117,12 @@ public final class MediaTokenKeys {
   public JWKSet jwkSet() {
     List<JWK> published = new ArrayList<>();
     for (SigningKey key : keys) {
-      published.add(new ECKey.Builder(Curve.P_256, key.publicKey())
-          .keyID(key.kid())
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(JWSAlgorithm.ES256)
-          .build());
+      published.add(
+          new ECKey.Builder(Curve.P_256, key.publicKey())
+              .keyID(key.kid())
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.ES256)
+              .build());
     }
     return new JWKSet(published);
   }

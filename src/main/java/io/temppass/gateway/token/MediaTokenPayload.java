@@ -17,9 +17,9 @@ final class MediaTokenPayload {
   private MediaTokenPayload() {}
 
   /**
-   * JWT NumericDates are whole seconds and all three round down: a verifier that reads only
-   * {@code exp} must never accept a token after its pass or decision ended, so {@code exp} may end
-   * the token up to a second early but never late; {@code expMs} keeps the exact end.
+   * JWT NumericDates are whole seconds and all three round down: a verifier that reads only {@code
+   * exp} must never accept a token after its pass or decision ended, so {@code exp} may end the
+   * token up to a second early but never late; {@code expMs} keeps the exact end.
    */
   static Map<String, Object> toJson(MediaTokenClaims claims) {
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -41,14 +41,17 @@ final class MediaTokenPayload {
     return Math.floorDiv(millis, 1000L);
   }
 
-  /** @throws IllegalArgumentException naming the first missing or inconsistent claim */
+  /**
+   * @throws IllegalArgumentException naming the first missing or inconsistent claim
+   */
   static MediaTokenClaims fromJson(Map<String, Object> payload) {
     if (!ISSUER.equals(payload.get("iss"))) {
       throw new IllegalArgumentException("iss must be \"" + ISSUER + "\"");
     }
     long notBeforeMillis = integer(payload, "nbfMs");
     long expiresAtMillis = integer(payload, "expMs");
-    if (integer(payload, "nbf") != seconds(notBeforeMillis) || integer(payload, "exp") != seconds(expiresAtMillis)) {
+    if (integer(payload, "nbf") != seconds(notBeforeMillis)
+        || integer(payload, "exp") != seconds(expiresAtMillis)) {
       throw new IllegalArgumentException("nbf/exp disagree with nbfMs/expMs");
     }
     return new MediaTokenClaims(

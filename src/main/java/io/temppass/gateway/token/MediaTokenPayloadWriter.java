@@ -10,14 +10,18 @@ import java.io.UncheckedIOException;
 
 /**
  * The signer's payload bytes, written by Jackson's streaming generator: the same members, order and
- * escaping as {@link MediaTokenPayload#toJson} encoded by Vert.x, without building a map and walking
- * it through a data binder, which cost more than the rest of a token outside the signature itself.
- * Kept out of {@link MediaTokenPayload} so the verifier jar needs no Jackson.
+ * escaping as {@link MediaTokenPayload#toJson} encoded by Vert.x, without building a map and
+ * walking it through a data binder, which cost more than the rest of a token outside the signature
+ * itself. Kept out of {@link MediaTokenPayload} so the verifier jar needs no Jackson.
  */
 final class MediaTokenPayloadWriter {
 
-  /** Characters outside the BMP as raw UTF-8, as {@code JsonObject.encode()} writes them, not as escaped surrogates. */
-  private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+  /**
+   * Characters outside the BMP as raw UTF-8, as {@code JsonObject.encode()} writes them, not as
+   * escaped surrogates.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
   private MediaTokenPayloadWriter() {}
 

@@ -26,10 +26,10 @@ import java.util.Map;
  * the shape players already pass through to Adobe-style token verifiers.
  *
  * <p>Nimbus JOSE+JWT assembles and signs the JWS; its {@link ECDSASigner} is bound to the provider
- * chosen at construction, so that {@link #signerProvider()} stays truthful. With Corretto 2.5.0 a token
- * costs about 4 % more than with the hand-written path it replaced (load-tests/RESULTS.md, "Signing
- * cost after Nimbus JOSE+JWT"). Thread-safe: the signer looks its JCA {@code Signature} up per token,
- * and each token is its own {@link JWSObject}.
+ * chosen at construction, so that {@link #signerProvider()} stays truthful. With Corretto 2.5.0 a
+ * token costs about 4 % more than with the hand-written path it replaced (load-tests/RESULTS.md,
+ * "Signing cost after Nimbus JOSE+JWT"). Thread-safe: the signer looks its JCA {@code Signature} up
+ * per token, and each token is its own {@link JWSObject}.
  */
 public final class MediaTokenSigner {
 
@@ -42,12 +42,16 @@ public final class MediaTokenSigner {
   private final JWSHeader header;
   private final ECDSASigner signer;
 
-  /** @throws IllegalStateException if {@code keys} has no active key */
+  /**
+   * @throws IllegalStateException if {@code keys} has no active key
+   */
   public MediaTokenSigner(MediaTokenKeys keys) {
     this(keys, null);
   }
 
-  /** Signs with {@code preferred} when it can sign with the active key, else with the JDK's choice. */
+  /**
+   * Signs with {@code preferred} when it can sign with the active key, else with the JDK's choice.
+   */
   public MediaTokenSigner(MediaTokenKeys keys, Provider preferred) {
     this.key = keys.active();
     this.provider = preferred != null && canSign(preferred, key) ? preferred : resolveProvider(key);
@@ -61,9 +65,11 @@ public final class MediaTokenSigner {
   }
 
   public String sign(MediaTokenClaims claims) {
-    // Encoded by the JDK: Nimbus's own Base64url encoder took about 1.2 µs for a payload, a tenth of the
+    // Encoded by the JDK: Nimbus's own Base64url encoder took about 1.2 µs for a payload, a tenth
+    // of the
     // whole token; a Payload made from its Base64URL is not encoded again.
-    Base64URL payload = new Base64URL(BASE64URL.encodeToString(MediaTokenPayloadWriter.encode(claims)));
+    Base64URL payload =
+        new Base64URL(BASE64URL.encodeToString(MediaTokenPayloadWriter.encode(claims)));
     JWSObject jws = new JWSObject(header, new Payload(payload));
     try {
       jws.sign(signer);
@@ -90,14 +96,16 @@ public final class MediaTokenSigner {
     }
   }
 
-  /** Name of the JCA provider that serves {@code SHA256withECDSA} for the active key, e.g. "SunEC". */
+  /**
+   * Name of the JCA provider that serves {@code SHA256withECDSA} for the active key, e.g. "SunEC".
+   */
   public String signerProvider() {
     return provider.getName();
   }
 
   /**
-   * Converted once: handed a JDK key on every call, BouncyCastle rebuilds its curve and the fixed-point
-   * precomputation for it each time, which made each signature several times slower.
+   * Converted once: handed a JDK key on every call, BouncyCastle rebuilds its curve and the
+   * fixed-point precomputation for it each time, which made each signature several times slower.
    */
   private static ECPrivateKey translate(Provider provider, ECPrivateKey privateKey) {
     try {

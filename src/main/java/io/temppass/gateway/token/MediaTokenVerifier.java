@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Checks a serializedToken the way Adobe's Media Token Verifier does, so programmers can swap
- * one for the other: format, then signature, then validity window, then requestor and resource.
+ * Checks a serializedToken the way Adobe's Media Token Verifier does, so programmers can swap one
+ * for the other: format, then signature, then validity window, then requestor and resource.
  *
  * <p>No clock skew is allowed: the window is exactly [nbfMs, expMs) as the gateway reported it in
  * the decision response, and both sides are expected to run on NTP-synchronised clocks.
@@ -59,7 +59,9 @@ public final class MediaTokenVerifier {
   private final Map<String, ECDSAVerifier> verifiersByKid;
   private final Clock clock;
 
-  /** @see #MediaTokenVerifier(JWKSet, Clock) */
+  /**
+   * @see #MediaTokenVerifier(JWKSet, Clock)
+   */
   public MediaTokenVerifier(JWKSet publishedKeys) {
     this(publishedKeys, Clock.systemUTC());
   }
@@ -70,19 +72,21 @@ public final class MediaTokenVerifier {
    *     missing or repeated, so a wrong JWKS fails where it is loaded rather than token by token
    */
   public MediaTokenVerifier(JWKSet publishedKeys, Clock clock) {
-    this.verifiersByKid = verifiers(Objects.requireNonNull(publishedKeys, "publishedKeys").getKeys());
+    this.verifiersByKid =
+        verifiers(Objects.requireNonNull(publishedKeys, "publishedKeys").getKeys());
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
    * The key as an ES256 verification key.
    *
-   * @throws IllegalArgumentException unless it is an EC P-256 key with a kid, for signatures ({@code
-   *     use}, when present) with ES256 ({@code alg}, when present)
+   * @throws IllegalArgumentException unless it is an EC P-256 key with a kid, for signatures
+   *     ({@code use}, when present) with ES256 ({@code alg}, when present)
    */
   static ECKey requireMediaTokenKey(JWK jwk) {
     if (!(jwk instanceof ECKey key) || !Curve.P_256.equals(key.getCurve())) {
-      throw new IllegalArgumentException("must be an EC key on P-256 (\"kty\":\"EC\", \"crv\":\"P-256\")");
+      throw new IllegalArgumentException(
+          "must be an EC key on P-256 (\"kty\":\"EC\", \"crv\":\"P-256\")");
     }
     if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
       throw new IllegalArgumentException("\"use\" must be \"sig\"");
@@ -97,9 +101,9 @@ public final class MediaTokenVerifier {
   }
 
   /**
-   * @param requestorId expected requestor; null skips the check. A mismatch yields
-   *     {@link Status#ERROR_UNKNOWN} with detail "requestor mismatch", since the Adobe status set
-   *     has no dedicated value and every other status would point at the wrong cause.
+   * @param requestorId expected requestor; null skips the check. A mismatch yields {@link
+   *     Status#ERROR_UNKNOWN} with detail "requestor mismatch", since the Adobe status set has no
+   *     dedicated value and every other status would point at the wrong cause.
    * @param resourceIdOrNull expected resource; null checks only format, signature and window
    */
   public Result verify(String serializedToken, String requestorId, String resourceIdOrNull) {
@@ -125,11 +129,16 @@ public final class MediaTokenVerifier {
     }
     long now = clock.millis();
     if (now < claims.notBeforeMillis()) {
-      return new Result(Status.TOKEN_EXPIRED, claims,
+      return new Result(
+          Status.TOKEN_EXPIRED,
+          claims,
           "not valid before " + Instant.ofEpochMilli(claims.notBeforeMillis()));
     }
     if (now >= claims.expiresAtMillis()) {
-      return new Result(Status.TOKEN_EXPIRED, claims, "expired at " + Instant.ofEpochMilli(claims.expiresAtMillis()));
+      return new Result(
+          Status.TOKEN_EXPIRED,
+          claims,
+          "expired at " + Instant.ofEpochMilli(claims.expiresAtMillis()));
     }
     if (requestorId != null && !requestorId.equals(claims.requestor())) {
       return new Result(Status.ERROR_UNKNOWN, claims, "requestor mismatch");
@@ -192,7 +201,8 @@ public final class MediaTokenVerifier {
       return "unknown kid '" + kid + "'";
     }
     try {
-      // Checked first for a precise reason: the verifier below also refuses such values, but only says "false".
+      // Checked first for a precise reason: the verifier below also refuses such values, but only
+      // says "false".
       ECDSA.ensureLegalSignature(token.getSignature().decode(), JWSAlgorithm.ES256);
     } catch (JOSEException e) {
       return "signature r or s out of range: " + e.getMessage();

@@ -16,9 +16,13 @@ final class Pem {
   private Pem() {}
 
   static String encode(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n"
+    return "-----BEGIN "
+        + label
+        + "-----\n"
         + BODY_ENCODER.encodeToString(der)
-        + "\n-----END " + label + "-----\n";
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 
   /**
@@ -33,12 +37,14 @@ final class Pem {
     String end = "-----END " + label + "-----";
     String text = pem.replace("\\n", "\n").strip();
     if (!text.startsWith(begin) || !text.endsWith(end)) {
-      String hint = text.contains("BEGIN EC PRIVATE KEY")
-          ? " (SEC1 keys are not accepted; convert with: openssl pkcs8 -topk8 -nocrypt)"
-          : "";
+      String hint =
+          text.contains("BEGIN EC PRIVATE KEY")
+              ? " (SEC1 keys are not accepted; convert with: openssl pkcs8 -topk8 -nocrypt)"
+              : "";
       throw new IllegalArgumentException(what + " must be a PEM '" + begin + "' block" + hint);
     }
-    String body = text.substring(begin.length(), text.length() - end.length()).replaceAll("\\s+", "");
+    String body =
+        text.substring(begin.length(), text.length() - end.length()).replaceAll("\\s+", "");
     try {
       return Base64.getDecoder().decode(body);
     } catch (IllegalArgumentException e) {

@@ -26,7 +26,8 @@ import java.security.spec.X509EncodedKeySpec;
  * @param publicKey the half published in the JWKS
  * @param active whether this key signs new tokens; a signing key set has exactly one
  */
-public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey publicKey, boolean active) {
+public record SigningKey(
+    String kid, ECPrivateKey privateKey, ECPublicKey publicKey, boolean active) {
 
   private static final byte[] PAIR_CHECK_MESSAGE =
       "temppass-gateway signing key pair check".getBytes(StandardCharsets.US_ASCII);
@@ -55,18 +56,24 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
    * @param publicKeyPem X.509 {@code PUBLIC KEY} block
    * @throws IllegalArgumentException with a message the caller can prefix with the setting name
    */
-  public static SigningKey fromPem(String kid, String privateKeyPemOrNull, String publicKeyPem, boolean active) {
-    ECPrivateKey privateKey = privateKeyPemOrNull == null ? null : parsePrivateKey(privateKeyPemOrNull);
+  public static SigningKey fromPem(
+      String kid, String privateKeyPemOrNull, String publicKeyPem, boolean active) {
+    ECPrivateKey privateKey =
+        privateKeyPemOrNull == null ? null : parsePrivateKey(privateKeyPemOrNull);
     return new SigningKey(kid, privateKey, parsePublicKey(publicKeyPem), active);
   }
 
-  /** Fresh active key for dev mode, where no configured key exists and tokens only need to verify locally. */
+  /**
+   * Fresh active key for dev mode, where no configured key exists and tokens only need to verify
+   * locally.
+   */
   public static SigningKey generate(String kid) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(Curve.P_256.toECParameterSpec());
       KeyPair pair = generator.generateKeyPair();
-      return new SigningKey(kid, (ECPrivateKey) pair.getPrivate(), (ECPublicKey) pair.getPublic(), true);
+      return new SigningKey(
+          kid, (ECPrivateKey) pair.getPrivate(), (ECPublicKey) pair.getPublic(), true);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate a P-256 key", e);
     }
@@ -88,17 +95,25 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
   /** Overridden so logging a key never dumps private key material. */
   @Override
   public String toString() {
-    return "SigningKey[kid=" + kid + ", active=" + active + ", verifyOnly=" + (privateKey == null) + "]";
+    return "SigningKey[kid="
+        + kid
+        + ", active="
+        + active
+        + ", verifyOnly="
+        + (privateKey == null)
+        + "]";
   }
 
   private static ECPrivateKey parsePrivateKey(String pem) {
     byte[] der = Pem.decode(pem, "PRIVATE KEY", "private key");
     try {
-      if (KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)) instanceof ECPrivateKey key) {
+      if (KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der))
+          instanceof ECPrivateKey key) {
         return key;
       }
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("private key is not a PKCS#8 EC private key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "private key is not a PKCS#8 EC private key: " + e.getMessage(), e);
     }
     throw new IllegalArgumentException("private key is not a PKCS#8 EC private key");
   }
@@ -106,11 +121,13 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
   private static ECPublicKey parsePublicKey(String pem) {
     byte[] der = Pem.decode(pem, "PUBLIC KEY", "public key");
     try {
-      if (KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der)) instanceof ECPublicKey key) {
+      if (KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der))
+          instanceof ECPublicKey key) {
         return key;
       }
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("public key is not an X.509 EC public key: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "public key is not an X.509 EC public key: " + e.getMessage(), e);
     }
     throw new IllegalArgumentException("public key is not an X.509 EC public key");
   }
@@ -119,8 +136,10 @@ public record SigningKey(String kid, ECPrivateKey privateKey, ECPublicKey public
   private static void requireP256(ECParameterSpec params, String what) {
     if (params == null || !Curve.P_256.equals(Curve.forECParameterSpec(params))) {
       int bits = params == null ? 0 : params.getCurve().getField().getFieldSize();
-      throw new IllegalArgumentException(what + " must be an EC key on P-256 (secp256r1) for ES256, found "
-          + (bits == 0 ? "unknown curve" : "a " + bits + "-bit curve"));
+      throw new IllegalArgumentException(
+          what
+              + " must be an EC key on P-256 (secp256r1) for ES256, found "
+              + (bits == 0 ? "unknown curve" : "a " + bits + "-bit curve"));
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * Signs one media token per permitted resource. Signing is CPU work: with the native provider
- * (about 33 µs a token) the gateway deploys this verticle on event loops; with the pure-Java providers
- * (64–420 µs) on worker threads, so HTTP event loops stay free while tokens are signed.
+ * (about 33 µs a token) the gateway deploys this verticle on event loops; with the pure-Java
+ * providers (64–420 µs) on worker threads, so HTTP event loops stay free while tokens are signed.
  */
 public final class TokenVerticle extends VerticleBase {
   private final MediaTokenSigner signer;
@@ -33,9 +33,17 @@ public final class TokenVerticle extends VerticleBase {
   private SignedTokens sign(SignRequest req) {
     List<String> tokens = new ArrayList<>(req.resources().size());
     for (String resource : req.resources()) {
-      tokens.add(signer.sign(new MediaTokenClaims(
-          req.serviceProvider(), req.mvpd(), resource, req.notBefore(), req.notBefore(), req.notAfter(),
-          Ids.randomUuid(), req.deviceHash())));
+      tokens.add(
+          signer.sign(
+              new MediaTokenClaims(
+                  req.serviceProvider(),
+                  req.mvpd(),
+                  resource,
+                  req.notBefore(),
+                  req.notBefore(),
+                  req.notAfter(),
+                  Ids.randomUuid(),
+                  req.deviceHash())));
     }
     return new SignedTokens(tokens);
   }

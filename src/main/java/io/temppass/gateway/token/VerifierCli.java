@@ -18,9 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Command-line verifier so operators and integrators can check a token against the published
- * JWKS without writing code. The main class of the media-token verifier jar, so it needs nothing
- * beyond the JDK and Nimbus JOSE+JWT.
+ * Command-line verifier so operators and integrators can check a token against the published JWKS
+ * without writing code. The main class of the media-token verifier jar, so it needs nothing beyond
+ * the JDK and Nimbus JOSE+JWT.
  *
  * <p>Prints the status name on the first line and, once the signature is trusted, the claims as
  * JSON on the second. Exit codes: 0 valid, 1 token rejected, 2 the check could not run (bad
@@ -28,8 +28,9 @@ import java.util.Map;
  */
 public final class VerifierCli {
 
-  static final String USAGE = "usage: java -jar temppass-media-token-verifier.jar"
-      + " --jwks <file-or-http(s)-url> --requestor <id> [--resource <id>] <serializedToken>";
+  static final String USAGE =
+      "usage: java -jar temppass-media-token-verifier.jar"
+          + " --jwks <file-or-http(s)-url> --requestor <id> [--resource <id>] <serializedToken>";
 
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -63,7 +64,8 @@ public final class VerifierCli {
       err.println("interrupted while loading JWKS");
       return 2;
     }
-    MediaTokenVerifier.Result result = verifier.verify(arguments.token(), arguments.requestor(), arguments.resource());
+    MediaTokenVerifier.Result result =
+        verifier.verify(arguments.token(), arguments.requestor(), arguments.resource());
     out.println(result.status().name());
     if (result.claimsOrNull() != null) {
       out.println(JSONObjectUtils.toJSONString(toJson(result.claimsOrNull())));
@@ -78,12 +80,15 @@ public final class VerifierCli {
     if (!location.startsWith("http://") && !location.startsWith("https://")) {
       return Files.readString(Path.of(location), StandardCharsets.UTF_8);
     }
-    HttpClient client = HttpClient.newBuilder()
-        .connectTimeout(HTTP_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(location)).timeout(HTTP_TIMEOUT).GET().build();
-    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(HTTP_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(location)).timeout(HTTP_TIMEOUT).GET().build();
+    HttpResponse<String> response =
+        client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     if (response.statusCode() != 200) {
       throw new IOException("HTTP " + response.statusCode());
     }

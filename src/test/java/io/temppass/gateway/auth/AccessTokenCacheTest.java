@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The verified-token cache of {@link AccessTokenVerifier}: bounded, and never serving a token past its exp. */
+/**
+ * The verified-token cache of {@link AccessTokenVerifier}: bounded, and never serving a token past
+ * its exp.
+ */
 class AccessTokenCacheTest {
 
   private final Vertx vertx = Vertx.vertx();
@@ -29,14 +32,18 @@ class AccessTokenCacheTest {
 
   /**
    * A token verified (and cached) while valid is refused once its exp has passed, and leaves the
-   * cache. Breakage caught: an expiry later than the token's exp (e.g. {@code Duration.ofHours(1)} in
-   * the cache's {@code Expiry}) serves the cached claims after exp and turns this red.
+   * cache. Breakage caught: an expiry later than the token's exp (e.g. {@code Duration.ofHours(1)}
+   * in the cache's {@code Expiry}) serves the cached claims after exp and turns this red.
    */
   @Test
   void cachedTokenIsRefusedOnceItsExpHasPassed() throws Exception {
-    AccessTokenVerifier verifier = await(AccessTokenVerifier.create(vertx, settings(), AccessTokenVerifier.CACHE_LIMIT));
+    AccessTokenVerifier verifier =
+        await(AccessTokenVerifier.create(vertx, settings(), AccessTokenVerifier.CACHE_LIMIT));
     long expSeconds = System.currentTimeMillis() / 1000 + 2;
-    String bearer = "Bearer " + AccessTokens.rs256(AccessTokens.claims().put("exp", expSeconds), AccessTokens.KEY.getPrivate());
+    String bearer =
+        "Bearer "
+            + AccessTokens.rs256(
+                AccessTokens.claims().put("exp", expSeconds), AccessTokens.KEY.getPrivate());
 
     await(verifier.verify(bearer));
     assertEquals(1, verifier.cachedTokens());
@@ -64,14 +71,28 @@ class AccessTokenCacheTest {
     for (int i = 0; i < 3 * limit; i++) {
       JsonObject claims = AccessTokens.claims().put("sub", "client-" + i);
       await(verifier.verify("Bearer " + AccessTokens.rs256(claims, AccessTokens.KEY.getPrivate())));
-      assertTrue(verifier.cachedTokens() <= limit, "cache holds " + verifier.cachedTokens() + " tokens, bound " + limit);
+      assertTrue(
+          verifier.cachedTokens() <= limit,
+          "cache holds " + verifier.cachedTokens() + " tokens, bound " + limit);
     }
-    assertTrue(verifier.cachedTokens() >= limit / 2, "a full cache was emptied: " + verifier.cachedTokens() + " tokens left");
+    assertTrue(
+        verifier.cachedTokens() >= limit / 2,
+        "a full cache was emptied: " + verifier.cachedTokens() + " tokens left");
   }
 
   private static GatewayConfig.AccessTokens settings() {
-    return new GatewayConfig.AccessTokens(AccessTokens.ISSUER, List.of("RS256"), List.of(AccessTokens.publicKeyPem()), null,
-        Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ZERO, "api:client:v2", "client_id", Map.of(), null);
+    return new GatewayConfig.AccessTokens(
+        AccessTokens.ISSUER,
+        List.of("RS256"),
+        List.of(AccessTokens.publicKeyPem()),
+        null,
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(30),
+        Duration.ZERO,
+        "api:client:v2",
+        "client_id",
+        Map.of(),
+        null);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

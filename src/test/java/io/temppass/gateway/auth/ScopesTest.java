@@ -17,14 +17,37 @@ class ScopesTest {
   @Test
   void a_scope_is_a_whole_word_of_the_list() {
     String scope = "api:client:v2";
-    for (String granted : List.of("api:client:v2", "openid api:client:v2", "api:client:v2 openid", "openid,api:client:v2",
-        " ,api:client:v2, ", "a  b,,api:client:v2")) {
-      assertEquals(true, AccessTokenVerifier.hasScope(new JsonObject().put("scopes", granted), scope), granted);
+    for (String granted :
+        List.of(
+            "api:client:v2",
+            "openid api:client:v2",
+            "api:client:v2 openid",
+            "openid,api:client:v2",
+            " ,api:client:v2, ",
+            "a  b,,api:client:v2")) {
+      assertEquals(
+          true,
+          AccessTokenVerifier.hasScope(new JsonObject().put("scopes", granted), scope),
+          granted);
     }
-    for (String refused : List.of("", " ", "api:client:v2x", "xapi:client:v2", "api:client:v1 api:client", "api:client:v2;openid", "API:CLIENT:V2")) {
-      assertEquals(false, AccessTokenVerifier.hasScope(new JsonObject().put("scopes", refused), scope), refused);
+    for (String refused :
+        List.of(
+            "",
+            " ",
+            "api:client:v2x",
+            "xapi:client:v2",
+            "api:client:v1 api:client",
+            "api:client:v2;openid",
+            "API:CLIENT:V2")) {
+      assertEquals(
+          false,
+          AccessTokenVerifier.hasScope(new JsonObject().put("scopes", refused), scope),
+          refused);
     }
-    assertEquals(true, AccessTokenVerifier.hasScope(new JsonObject().put("scopes", new JsonArray().add("openid").add(scope)), scope));
+    assertEquals(
+        true,
+        AccessTokenVerifier.hasScope(
+            new JsonObject().put("scopes", new JsonArray().add("openid").add(scope)), scope));
     assertEquals(false, AccessTokenVerifier.hasScope(new JsonObject().put("scopes", 42), scope));
     assertEquals(false, AccessTokenVerifier.hasScope(new JsonObject(), scope));
   }

@@ -21,7 +21,11 @@ class SameLoopTest {
 
     @Override
     public Future<?> start() {
-      consumers = SameLoop.consumers(vertx.eventBus(), "same-loop.echo", msg -> msg.reply(Thread.currentThread().getName()));
+      consumers =
+          SameLoop.consumers(
+              vertx.eventBus(),
+              "same-loop.echo",
+              msg -> msg.reply(Thread.currentThread().getName()));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     }
 
@@ -43,31 +47,46 @@ class SameLoopTest {
     Vertx vertx = Vertx.vertx();
     try {
       int loops = 2 * Runtime.getRuntime().availableProcessors();
-      String deployment = vertx.deployVerticle(Echo::new, new DeploymentOptions().setInstances(loops)).await(10, TimeUnit.SECONDS);
+      String deployment =
+          vertx
+              .deployVerticle(Echo::new, new DeploymentOptions().setInstances(loops))
+              .await(10, TimeUnit.SECONDS);
       for (int i = 0; i < loops; i++) {
         Context sender = vertx.getOrCreateContext();
         Promise<List<String>> answers = Promise.promise();
-        sender.runOnContext(v -> {
-          SameLoop.Route route = SameLoop.route("same-loop.echo");
-          String self = Thread.currentThread().getName();
-          Future.all(List.of(
-                  vertx.eventBus().<String>request(route.address(), "a"),
-                  vertx.eventBus().<String>request(route.address(), "b"),
-                  vertx.eventBus().<String>request(route.address(), "c")))
-              .map(all -> List.of(self, all.<io.vertx.core.eventbus.Message<String>>resultAt(0).body(),
-                  all.<io.vertx.core.eventbus.Message<String>>resultAt(1).body(), all.<io.vertx.core.eventbus.Message<String>>resultAt(2).body()))
-              .onComplete(answers);
-        });
+        sender.runOnContext(
+            v -> {
+              SameLoop.Route route = SameLoop.route("same-loop.echo");
+              String self = Thread.currentThread().getName();
+              Future.all(
+                      List.of(
+                          vertx.eventBus().<String>request(route.address(), "a"),
+                          vertx.eventBus().<String>request(route.address(), "b"),
+                          vertx.eventBus().<String>request(route.address(), "c")))
+                  .map(
+                      all ->
+                          List.of(
+                              self,
+                              all.<io.vertx.core.eventbus.Message<String>>resultAt(0).body(),
+                              all.<io.vertx.core.eventbus.Message<String>>resultAt(1).body(),
+                              all.<io.vertx.core.eventbus.Message<String>>resultAt(2).body()))
+                  .onComplete(answers);
+            });
         List<String> threads = answers.future().await(10, TimeUnit.SECONDS);
-        for (int k = 1; k < threads.size(); k++) assertEquals(threads.get(0), threads.get(k), "handled on the sender's loop");
+        for (int k = 1; k < threads.size(); k++)
+          assertEquals(threads.get(0), threads.get(k), "handled on the sender's loop");
       }
       Context other = vertx.getOrCreateContext();
       Promise<String> routed = Promise.promise();
-      other.runOnContext(v -> {
-        SameLoop.Route route = SameLoop.route("same-loop.echo");
-        vertx.undeploy(deployment).onComplete(ar -> routed.complete(route.address()));
-      });
-      assertEquals("same-loop.echo", routed.future().await(10, TimeUnit.SECONDS), "no consumer left on the loop: the shared address");
+      other.runOnContext(
+          v -> {
+            SameLoop.Route route = SameLoop.route("same-loop.echo");
+            vertx.undeploy(deployment).onComplete(ar -> routed.complete(route.address()));
+          });
+      assertEquals(
+          "same-loop.echo",
+          routed.future().await(10, TimeUnit.SECONDS),
+          "no consumer left on the loop: the shared address");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

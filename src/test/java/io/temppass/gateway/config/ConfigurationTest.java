@@ -17,7 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Configuration: one typed object, environment overrides, and start-up failures that name the setting. */
+/**
+ * Configuration: one typed object, environment overrides, and start-up failures that name the
+ * setting.
+ */
 class ConfigurationTest {
 
   private static ConfigException invalid(JsonObject tree) {
@@ -27,13 +30,15 @@ class ConfigurationTest {
   @Test
   void environment_variables_override_nested_settings_and_list_items() {
     JsonObject tree = TestGateway.with(TestGateway.config(), TestGateway.basic("sp", "m", "1h"));
-    ConfigLoader.applyEnvironment(tree, Map.of(
-        "TEMPPASS_REDIS__POOL_SIZE", "64",
-        "TEMPPASS_SERVER__MAX_RESOURCES_PER_REQUEST", "5",
-        "TEMPPASS_INTEGRATIONS__0__TTL", "10m",
-        "TEMPPASS_INTEGRATIONS__0__ACTIVE", "false",
-        "TEMPPASS_ACCESS_TOKENS__ALGORITHMS", "[\"RS256\",\"ES256\"]",
-        "UNRELATED", "x"));
+    ConfigLoader.applyEnvironment(
+        tree,
+        Map.of(
+            "TEMPPASS_REDIS__POOL_SIZE", "64",
+            "TEMPPASS_SERVER__MAX_RESOURCES_PER_REQUEST", "5",
+            "TEMPPASS_INTEGRATIONS__0__TTL", "10m",
+            "TEMPPASS_INTEGRATIONS__0__ACTIVE", "false",
+            "TEMPPASS_ACCESS_TOKENS__ALGORITHMS", "[\"RS256\",\"ES256\"]",
+            "UNRELATED", "x"));
     GatewayConfig config = TestGateway.parse(tree);
     assertEquals(64, config.redis().poolSize());
     assertEquals(5, config.server().maxResourcesPerRequest());
@@ -46,15 +51,19 @@ class ConfigurationTest {
   @Test
   void a_list_override_may_be_comma_separated() {
     JsonObject tree = TestGateway.config();
-    ConfigLoader.applyEnvironment(tree, Map.of("TEMPPASS_THROTTLE__TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32"));
-    assertEquals(List.of("10.0.0.0/8", "2001:db8::/32"), TestGateway.parse(tree).throttle().trustedProxies());
+    ConfigLoader.applyEnvironment(
+        tree, Map.of("TEMPPASS_THROTTLE__TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32"));
+    assertEquals(
+        List.of("10.0.0.0/8", "2001:db8::/32"),
+        TestGateway.parse(tree).throttle().trustedProxies());
   }
 
   @Test
   void an_unknown_setting_fails_start_up_with_its_name() {
     JsonObject tree = TestGateway.config();
     tree.getJsonObject("redis").put("poolSzie", 3);
-    assertEquals("redis.poolSzie: unknown setting; did you mean poolSize?", invalid(tree).getMessage());
+    assertEquals(
+        "redis.poolSzie: unknown setting; did you mean poolSize?", invalid(tree).getMessage());
   }
 
   @Test
@@ -105,40 +114,58 @@ class ConfigurationTest {
 
   @Test
   void a_tempPass_integration_with_unusable_rules_still_loads() {
-    GatewayConfig config = TestGateway.parse(TestGateway.with(TestGateway.config(),
-        new JsonObject().put("serviceProvider", "sp").put("mvpd", "m").put("type", "temppass-promotional").put("ttl", "1h")));
+    GatewayConfig config =
+        TestGateway.parse(
+            TestGateway.with(
+                TestGateway.config(),
+                new JsonObject()
+                    .put("serviceProvider", "sp")
+                    .put("mvpd", "m")
+                    .put("type", "temppass-promotional")
+                    .put("ttl", "1h")));
     IntegrationConfig i = config.integration("sp", "m");
     assertNull(i.maxResources());
     assertEquals(false, i.tempPassUsable());
   }
 
   @Test
-  void the_shipped_production_file_is_valid_once_its_secrets_are_provided(@TempDir Path dir) throws Exception {
+  void the_shipped_production_file_is_valid_once_its_secrets_are_provided(@TempDir Path dir)
+      throws Exception {
     Path accessKey = Files.writeString(dir.resolve("access.pem"), AccessTokens.publicKeyPem());
-    Path mediaPriv = Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub = Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
+    Path mediaPriv =
+        Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
+    Path mediaPub =
+        Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
     Path secret = Files.writeString(dir.resolve("secret"), TestGateway.HASH_SECRET + "\n");
     Path profileKey = Files.writeString(dir.resolve("profile-key"), TestGateway.PROFILE_KEY + "\n");
     Path mvpdSecret = Files.writeString(dir.resolve("mvpd-secret"), "client-secret\n");
-    GatewayConfig config = ConfigLoader.load(List.of(Path.of("conf/gateway.yaml")), Map.of(
-        "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "[\"file:" + accessKey + "\"]",
-        "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
-        "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
-        "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
-        "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
-        "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
+    GatewayConfig config =
+        ConfigLoader.load(
+            List.of(Path.of("conf/gateway.yaml")),
+            Map.of(
+                "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "[\"file:" + accessKey + "\"]",
+                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
+                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
+                "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
+                "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
+                "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
     assertEquals(GatewayConfig.Mode.PRODUCTION, config.mode());
     assertEquals(TestGateway.HASH_SECRET, config.hashSecret());
     assertEquals(3, config.integrations().size());
     assertEquals(Duration.ofMinutes(3), config.integration("apasstest1", "TempPass_TEST40").ttl());
     assertEquals(5, config.integration("apasstest1", "flexibleTempPass").maxResources());
-    assertEquals("client-secret", config.integration("REF30", "Cablevision").login().clientSecret());
+    assertEquals(
+        "client-secret", config.integration("REF30", "Cablevision").login().clientSecret());
     assertEquals(32, config.sessions().encryptionKey().length);
   }
 
   @Test
   void a_missing_secret_file_names_the_setting() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(Path.of("conf/gateway.yaml")), Map.of()));
-    assertTrue(e.getMessage().startsWith("accessTokens.publicKeys[0]: cannot read"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(List.of(Path.of("conf/gateway.yaml")), Map.of()));
+    assertTrue(
+        e.getMessage().startsWith("accessTokens.publicKeys[0]: cannot read"), e.getMessage());
   }
 }

@@ -44,9 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The reference MVPD of development mode, driven the way the gateway drives it: Vert.x's own
- * OpenID Connect client for the login, and plain HTTP for the token endpoint's refusals and the
- * JSON resource authorization endpoint.
+ * The reference MVPD of development mode, driven the way the gateway drives it: Vert.x's own OpenID
+ * Connect client for the login, and plain HTTP for the token endpoint's refusals and the JSON
+ * resource authorization endpoint.
  */
 @ExtendWith(VertxExtension.class)
 class ReferenceMvpdTest {
@@ -85,8 +85,14 @@ class ReferenceMvpdTest {
     String nonce = random();
     Login login = login(oidc, nonce);
 
-    User user = await(oidc.authenticate(new Oauth2Credentials().setFlow(OAuth2FlowType.AUTH_CODE)
-        .setCode(login.code()).setRedirectUri(REDIRECT).setCodeVerifier(login.verifier())));
+    User user =
+        await(
+            oidc.authenticate(
+                new Oauth2Credentials()
+                    .setFlow(OAuth2FlowType.AUTH_CODE)
+                    .setCode(login.code())
+                    .setRedirectUri(REDIRECT)
+                    .setCodeVerifier(login.verifier())));
 
     JsonObject idToken = user.attributes().getJsonObject("idToken");
     assertNotNull(idToken, "Vert.x validated no ID token: " + user.attributes());
@@ -98,7 +104,9 @@ class ReferenceMvpdTest {
     assertEquals("TV-MA", idToken.getString("maxRating"));
     assertTrue(audience(idToken).contains(options.clientId()));
     assertTrue(idToken.getLong("exp") > System.currentTimeMillis() / 1000);
-    assertNotNull(user.attributes().getJsonObject("accessToken"), "the access token should decode as a JWT for this client");
+    assertNotNull(
+        user.attributes().getJsonObject("accessToken"),
+        "the access token should decode as a JWT for this client");
     assertNotNull(user.principal().getString("refresh_token"));
 
     JsonObject userInfo = await(oidc.userInfo(user));
@@ -106,13 +114,18 @@ class ReferenceMvpdTest {
     assertEquals("dev-household", userInfo.getString("householdID"));
 
     User refreshed = await(oidc.refresh(user));
-    assertNotEquals(user.principal().getString("access_token"), refreshed.principal().getString("access_token"));
+    assertNotEquals(
+        user.principal().getString("access_token"),
+        refreshed.principal().getString("access_token"));
     JsonObject refreshedIdToken = refreshed.attributes().getJsonObject("idToken");
-    assertNotNull(refreshedIdToken, "the refreshed ID token should validate: " + refreshed.attributes());
+    assertNotNull(
+        refreshedIdToken, "the refreshed ID token should validate: " + refreshed.attributes());
     assertEquals("dev-household", refreshedIdToken.getString("householdID"));
   }
 
-  /** Catches: skipping the PKCE comparison at the token endpoint (the code would then be redeemed). */
+  /**
+   * Catches: skipping the PKCE comparison at the token endpoint (the code would then be redeemed).
+   */
   @Test
   void a_wrong_code_verifier_is_refused_with_invalid_grant() {
     Login login = login(discover(), random());
@@ -120,12 +133,14 @@ class ReferenceMvpdTest {
     assertEquals(400, answer.statusCode());
     assertEquals("invalid_grant", answer.bodyAsJsonObject().getString("error"));
     // the code went with the failed attempt: the right verifier cannot be tried next
-    assertEquals("invalid_grant", redeem(login.code(), REDIRECT, login.verifier()).bodyAsJsonObject().getString("error"));
+    assertEquals(
+        "invalid_grant",
+        redeem(login.code(), REDIRECT, login.verifier()).bodyAsJsonObject().getString("error"));
   }
 
   /**
-   * Catches: a code left in the store after it is redeemed (reading it instead of removing it), and a
-   * replayed code that leaves the refresh token it gave usable (RFC 6749 §4.1.2).
+   * Catches: a code left in the store after it is redeemed (reading it instead of removing it), and
+   * a replayed code that leaves the refresh token it gave usable (RFC 6749 §4.1.2).
    */
   @Test
   void a_code_is_single_use_and_its_replay_revokes_the_refresh_token() {
@@ -138,12 +153,19 @@ class ReferenceMvpdTest {
     assertEquals(400, second.statusCode());
     assertEquals("invalid_grant", second.bodyAsJsonObject().getString("error"));
 
-    HttpResponse<Buffer> refresh = token(MultiMap.caseInsensitiveMultiMap().add("grant_type", "refresh_token").add("refresh_token", refreshToken));
+    HttpResponse<Buffer> refresh =
+        token(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "refresh_token")
+                .add("refresh_token", refreshToken));
     assertEquals(400, refresh.statusCode());
     assertEquals("invalid_grant", refresh.bodyAsJsonObject().getString("error"));
   }
 
-  /** Catches: the code's lifetime not checked (a code issued with a zero lifetime would be redeemed). */
+  /**
+   * Catches: the code's lifetime not checked (a code issued with a zero lifetime would be
+   * redeemed).
+   */
   @Test
   void an_expired_code_is_refused_with_invalid_grant() {
     ReferenceMvpd usual = mvpd;
@@ -167,9 +189,30 @@ class ReferenceMvpdTest {
   void an_authorization_request_without_an_s256_code_challenge_is_refused() {
     String state = random();
     // the method named but no challenge, then neither: both refused
-    for (Map<String, String> request : List.of(
-        Map.of("response_type", "code", "client_id", options.clientId(), "redirect_uri", REDIRECT, "state", state, "code_challenge_method", "S256"),
-        Map.of("response_type", "code", "client_id", options.clientId(), "redirect_uri", REDIRECT, "state", state, "scope", "openid"))) {
+    for (Map<String, String> request :
+        List.of(
+            Map.of(
+                "response_type",
+                "code",
+                "client_id",
+                options.clientId(),
+                "redirect_uri",
+                REDIRECT,
+                "state",
+                state,
+                "code_challenge_method",
+                "S256"),
+            Map.of(
+                "response_type",
+                "code",
+                "client_id",
+                options.clientId(),
+                "redirect_uri",
+                REDIRECT,
+                "state",
+                state,
+                "scope",
+                "openid"))) {
       HttpResponse<Buffer> missing = authorizeRequest(request);
       assertEquals(302, missing.statusCode());
       Map<String, String> back = query(missing.getHeader("Location"));
@@ -179,8 +222,21 @@ class ReferenceMvpdTest {
     }
 
     String challenge = s256(verifier());
-    HttpResponse<Buffer> plain = authorizeRequest(Map.of("response_type", "code", "client_id", options.clientId(),
-        "redirect_uri", REDIRECT, "state", state, "code_challenge", challenge, "code_challenge_method", "plain"));
+    HttpResponse<Buffer> plain =
+        authorizeRequest(
+            Map.of(
+                "response_type",
+                "code",
+                "client_id",
+                options.clientId(),
+                "redirect_uri",
+                REDIRECT,
+                "state",
+                state,
+                "code_challenge",
+                challenge,
+                "code_challenge_method",
+                "plain"));
     assertEquals("invalid_request", query(plain.getHeader("Location")).get("error"));
     assertNull(query(plain.getHeader("Location")).get("code"));
   }
@@ -192,14 +248,44 @@ class ReferenceMvpdTest {
    */
   @Test
   void a_redirect_outside_the_allowed_prefixes_gets_a_page_not_a_redirect() {
-    for (String redirect : List.of("https://evil.example/callback", "http://127.0.0.1:80@evil.example/callback", "http://127.0.0.1:8080/cb#fragment")) {
-      HttpResponse<Buffer> answer = authorizeRequest(Map.of("response_type", "code", "client_id", options.clientId(),
-          "redirect_uri", redirect, "state", random(), "code_challenge", s256(verifier()), "code_challenge_method", "S256"));
+    for (String redirect :
+        List.of(
+            "https://evil.example/callback",
+            "http://127.0.0.1:80@evil.example/callback",
+            "http://127.0.0.1:8080/cb#fragment")) {
+      HttpResponse<Buffer> answer =
+          authorizeRequest(
+              Map.of(
+                  "response_type",
+                  "code",
+                  "client_id",
+                  options.clientId(),
+                  "redirect_uri",
+                  redirect,
+                  "state",
+                  random(),
+                  "code_challenge",
+                  s256(verifier()),
+                  "code_challenge_method",
+                  "S256"));
       assertEquals(400, answer.statusCode(), redirect);
       assertNull(answer.getHeader("Location"), redirect);
     }
-    HttpResponse<Buffer> unknownClient = authorizeRequest(Map.of("response_type", "code", "client_id", "someone-else",
-        "redirect_uri", REDIRECT, "state", random(), "code_challenge", s256(verifier()), "code_challenge_method", "S256"));
+    HttpResponse<Buffer> unknownClient =
+        authorizeRequest(
+            Map.of(
+                "response_type",
+                "code",
+                "client_id",
+                "someone-else",
+                "redirect_uri",
+                REDIRECT,
+                "state",
+                random(),
+                "code_challenge",
+                s256(verifier()),
+                "code_challenge_method",
+                "S256"));
     assertEquals(400, unknownClient.statusCode());
     assertNull(unknownClient.getHeader("Location"));
   }
@@ -211,15 +297,31 @@ class ReferenceMvpdTest {
   @Test
   void client_secret_post_authenticates_and_a_wrong_secret_is_invalid_client() {
     Login login = login(discover(), random());
-    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("grant_type", "authorization_code").add("code", login.code())
-        .add("redirect_uri", REDIRECT).add("code_verifier", login.verifier());
-    HttpResponse<Buffer> wrong = await(web.postAbs(mvpd.issuer() + "/token").sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form)
-        .add("client_id", options.clientId()).add("client_secret", "not-the-secret")));
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "authorization_code")
+            .add("code", login.code())
+            .add("redirect_uri", REDIRECT)
+            .add("code_verifier", login.verifier());
+    HttpResponse<Buffer> wrong =
+        await(
+            web.postAbs(mvpd.issuer() + "/token")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .addAll(form)
+                        .add("client_id", options.clientId())
+                        .add("client_secret", "not-the-secret")));
     assertEquals(401, wrong.statusCode());
     assertEquals("invalid_client", wrong.bodyAsJsonObject().getString("error"));
 
-    HttpResponse<Buffer> right = await(web.postAbs(mvpd.issuer() + "/token").sendForm(MultiMap.caseInsensitiveMultiMap().addAll(form)
-        .add("client_id", options.clientId()).add("client_secret", options.clientSecret())));
+    HttpResponse<Buffer> right =
+        await(
+            web.postAbs(mvpd.issuer() + "/token")
+                .sendForm(
+                    MultiMap.caseInsensitiveMultiMap()
+                        .addAll(form)
+                        .add("client_id", options.clientId())
+                        .add("client_secret", options.clientSecret())));
     assertEquals(200, right.statusCode(), right.bodyAsString());
     JsonObject tokens = right.bodyAsJsonObject();
     assertEquals("Bearer", tokens.getString("token_type"));
@@ -227,28 +329,54 @@ class ReferenceMvpdTest {
     assertEquals(ReferenceMvpd.ACCESS_TOKEN_LIFETIME_SECONDS, tokens.getInteger("expires_in"));
   }
 
-  /** Catches: the user-info endpoint taking any token signed by the key, an ID token included (no client_id check). */
+  /**
+   * Catches: the user-info endpoint taking any token signed by the key, an ID token included (no
+   * client_id check).
+   */
   @Test
   void userinfo_takes_the_access_token_but_not_the_id_token() {
     Login login = login(discover(), random());
     JsonObject tokens = redeem(login.code(), REDIRECT, login.verifier()).bodyAsJsonObject();
-    HttpResponse<Buffer> withAccess = await(web.getAbs(mvpd.issuer() + "/userinfo").putHeader("Authorization", "Bearer " + tokens.getString("access_token")).send());
+    HttpResponse<Buffer> withAccess =
+        await(
+            web.getAbs(mvpd.issuer() + "/userinfo")
+                .putHeader("Authorization", "Bearer " + tokens.getString("access_token"))
+                .send());
     assertEquals(200, withAccess.statusCode());
     assertEquals("dev-subscriber", withAccess.bodyAsJsonObject().getString("sub"));
-    HttpResponse<Buffer> withId = await(web.getAbs(mvpd.issuer() + "/userinfo").putHeader("Authorization", "Bearer " + tokens.getString("id_token")).send());
+    HttpResponse<Buffer> withId =
+        await(
+            web.getAbs(mvpd.issuer() + "/userinfo")
+                .putHeader("Authorization", "Bearer " + tokens.getString("id_token"))
+                .send());
     assertEquals(401, withId.statusCode());
   }
 
   @Test
   void discovery_names_every_endpoint_under_the_issuer() {
-    JsonObject document = await(web.getAbs(mvpd.issuer() + "/.well-known/openid-configuration").send()).bodyAsJsonObject();
+    JsonObject document =
+        await(web.getAbs(mvpd.issuer() + "/.well-known/openid-configuration").send())
+            .bodyAsJsonObject();
     assertEquals("http://127.0.0.1:" + mvpd.port() + "/mvpd", document.getString("issuer"));
-    for (String endpoint : List.of("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "end_session_endpoint")) {
+    for (String endpoint :
+        List.of(
+            "authorization_endpoint",
+            "token_endpoint",
+            "userinfo_endpoint",
+            "jwks_uri",
+            "end_session_endpoint")) {
       assertTrue(document.getString(endpoint).startsWith(mvpd.issuer() + "/"), endpoint);
     }
-    assertEquals(new JsonArray().add("S256"), document.getJsonArray("code_challenge_methods_supported"));
-    assertEquals(new JsonArray().add("client_secret_basic").add("client_secret_post"), document.getJsonArray("token_endpoint_auth_methods_supported"));
-    JsonObject jwk = await(web.getAbs(document.getString("jwks_uri")).send()).bodyAsJsonObject().getJsonArray("keys").getJsonObject(0);
+    assertEquals(
+        new JsonArray().add("S256"), document.getJsonArray("code_challenge_methods_supported"));
+    assertEquals(
+        new JsonArray().add("client_secret_basic").add("client_secret_post"),
+        document.getJsonArray("token_endpoint_auth_methods_supported"));
+    JsonObject jwk =
+        await(web.getAbs(document.getString("jwks_uri")).send())
+            .bodyAsJsonObject()
+            .getJsonArray("keys")
+            .getJsonObject(0);
     assertEquals("RSA", jwk.getString("kty"));
     assertNotNull(jwk.getString("kid"));
     assertNull(jwk.getValue("d"), "the private exponent must never be published");
@@ -256,11 +384,26 @@ class ReferenceMvpdTest {
 
   @Test
   void logout_redirects_back_with_the_state_or_answers_a_page() {
-    HttpResponse<Buffer> back = await(web.getAbs(mvpd.issuer() + "/logout?post_logout_redirect_uri=" + encode(REDIRECT) + "&state=s-1").send());
+    HttpResponse<Buffer> back =
+        await(
+            web.getAbs(
+                    mvpd.issuer()
+                        + "/logout?post_logout_redirect_uri="
+                        + encode(REDIRECT)
+                        + "&state=s-1")
+                .send());
     assertEquals(302, back.statusCode());
     assertEquals(REDIRECT + "?state=s-1", back.getHeader("Location"));
     assertEquals(200, await(web.getAbs(mvpd.issuer() + "/logout").send()).statusCode());
-    assertEquals(400, await(web.getAbs(mvpd.issuer() + "/logout?post_logout_redirect_uri=" + encode("https://evil.example/")).send()).statusCode());
+    assertEquals(
+        400,
+        await(
+                web.getAbs(
+                        mvpd.issuer()
+                            + "/logout?post_logout_redirect_uri="
+                            + encode("https://evil.example/"))
+                    .send())
+            .statusCode());
   }
 
   // ------------------------------------------------------------ resource authorization
@@ -268,15 +411,19 @@ class ReferenceMvpdTest {
   /** Catches: a Permit without the configured TTL. */
   @Test
   void the_authorization_endpoint_permits_a_resource_in_the_package() {
-    HttpResponse<Buffer> answer = authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-movie"));
+    HttpResponse<Buffer> answer =
+        authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-movie"));
     assertEquals(200, answer.statusCode());
-    assertEquals(new JsonObject().put("decision", "Permit").put("ttl", 600), answer.bodyAsJsonObject());
+    assertEquals(
+        new JsonObject().put("decision", "Permit").put("ttl", 600), answer.bodyAsJsonObject());
   }
 
   /** Catches: the deny list ignored (the resource would be permitted). */
   @Test
   void the_authorization_endpoint_denies_a_resource_outside_the_package_with_text() {
-    JsonObject decision = authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-premium")).bodyAsJsonObject();
+    JsonObject decision =
+        authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-premium"))
+            .bodyAsJsonObject();
     assertEquals("Deny", decision.getString("decision"));
     assertEquals("This title is not in the subscriber's package.", decision.getString("message"));
     assertNull(decision.getValue("obligations"));
@@ -285,31 +432,51 @@ class ReferenceMvpdTest {
   /** Catches: the parental-controls list answered as a plain deny (no restrict-pc obligation). */
   @Test
   void the_authorization_endpoint_denies_a_restricted_resource_with_restrict_pc() {
-    JsonObject decision = authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-mature")).bodyAsJsonObject();
+    JsonObject decision =
+        authorizeResource(options.clientSecret(), query("dev-subscriber", "REF30-mature"))
+            .bodyAsJsonObject();
     assertEquals("Deny", decision.getString("decision"));
     assertNotNull(decision.getString("message"));
-    assertEquals(new JsonArray().add(new JsonObject().put("id", "restrict-pc")), decision.getJsonArray("obligations"));
+    assertEquals(
+        new JsonArray().add(new JsonObject().put("id", "restrict-pc")),
+        decision.getJsonArray("obligations"));
   }
 
   /** Catches: the client credentials not checked, or an unknown subject permitted. */
   @Test
   void the_authorization_endpoint_refuses_wrong_credentials_and_unknown_subjects() {
-    HttpResponse<Buffer> wrong = authorizeResource("not-the-secret", query("dev-subscriber", "REF30-movie"));
+    HttpResponse<Buffer> wrong =
+        authorizeResource("not-the-secret", query("dev-subscriber", "REF30-movie"));
     assertEquals(401, wrong.statusCode());
-    HttpResponse<Buffer> none = await(web.postAbs(mvpd.authorizationEndpoint()).putHeader("Content-Type", "application/json")
-        .sendBuffer(Buffer.buffer(query("dev-subscriber", "REF30-movie").encode())));
+    HttpResponse<Buffer> none =
+        await(
+            web.postAbs(mvpd.authorizationEndpoint())
+                .putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(query("dev-subscriber", "REF30-movie").encode())));
     assertEquals(401, none.statusCode());
 
-    JsonObject stranger = authorizeResource(options.clientSecret(), query("someone-else", "REF30-movie")).bodyAsJsonObject();
+    JsonObject stranger =
+        authorizeResource(options.clientSecret(), query("someone-else", "REF30-movie"))
+            .bodyAsJsonObject();
     assertEquals("Deny", stranger.getString("decision"));
   }
 
   @Test
   void the_authorization_endpoint_answers_400_to_a_malformed_query() {
-    for (String body : List.of("{", "[]", "{}", "{\"subject\":\"dev-subscriber\",\"resource\":\"R\",\"action\":\"VIEW\",\"requestor\":\"REF30\"}",
-        query("dev-subscriber", "REF30-movie").put("action", "DELETE").encode(), query("dev-subscriber", "REF30-movie").put("resource", 7).encode())) {
-      HttpResponse<Buffer> answer = await(web.postAbs(mvpd.authorizationEndpoint()).putHeader("Authorization", basic(options.clientSecret()))
-          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
+    for (String body :
+        List.of(
+            "{",
+            "[]",
+            "{}",
+            "{\"subject\":\"dev-subscriber\",\"resource\":\"R\",\"action\":\"VIEW\",\"requestor\":\"REF30\"}",
+            query("dev-subscriber", "REF30-movie").put("action", "DELETE").encode(),
+            query("dev-subscriber", "REF30-movie").put("resource", 7).encode())) {
+      HttpResponse<Buffer> answer =
+          await(
+              web.postAbs(mvpd.authorizationEndpoint())
+                  .putHeader("Authorization", basic(options.clientSecret()))
+                  .putHeader("Content-Type", "application/json")
+                  .sendBuffer(Buffer.buffer(body)));
       assertEquals(400, answer.statusCode(), body);
       assertEquals("invalid_request", answer.bodyAsJsonObject().getString("error"), body);
     }
@@ -323,11 +490,17 @@ class ReferenceMvpdTest {
   /** Settings that would make a silently broken provider are refused when the options are built. */
   @Test
   void the_options_refuse_a_claim_the_provider_sets_and_a_prefix_that_is_not_http() {
-    assertThrows(IllegalArgumentException.class, () -> options.withSubscriber("dev-subscriber", Map.of("sub", "someone-else")));
-    assertThrows(IllegalArgumentException.class, () -> options.withAllowedRedirectPrefixes(List.of("javascript:")));
-    assertThrows(IllegalArgumentException.class, () -> options.withAllowedRedirectPrefixes(List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> options.withSubscriber("dev-subscriber", Map.of("sub", "someone-else")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> options.withAllowedRedirectPrefixes(List.of("javascript:")));
+    assertThrows(
+        IllegalArgumentException.class, () -> options.withAllowedRedirectPrefixes(List.of()));
     assertThrows(IllegalArgumentException.class, () -> options.withAuthorizationTtlSeconds(0));
-    assertThrows(IllegalArgumentException.class, () -> options.withClient("temppass-gateway-dev", " "));
+    assertThrows(
+        IllegalArgumentException.class, () -> options.withClient("temppass-gateway-dev", " "));
   }
 
   // ------------------------------------------------------------ helpers
@@ -335,16 +508,28 @@ class ReferenceMvpdTest {
   private record Login(String code, String verifier) {}
 
   private OAuth2Auth discover() {
-    return await(OpenIDConnectAuth.discover(vertx, new OAuth2Options().setSite(mvpd.issuer())
-        .setClientId(options.clientId()).setClientSecret(options.clientSecret())));
+    return await(
+        OpenIDConnectAuth.discover(
+            vertx,
+            new OAuth2Options()
+                .setSite(mvpd.issuer())
+                .setClientId(options.clientId())
+                .setClientSecret(options.clientSecret())));
   }
 
   /** The browser step: the authorization URL answered at once with a 302 carrying the code. */
   private Login login(OAuth2Auth oidc, String nonce) {
     String verifier = verifier();
     String state = random();
-    String url = oidc.authorizeURL(new OAuth2AuthorizationURL().setRedirectUri(REDIRECT).setScopes(List.of("openid", "profile"))
-        .setState(state).setCodeChallenge(s256(verifier)).setCodeChallengeMethod("S256").putAdditionalParameter("nonce", nonce));
+    String url =
+        oidc.authorizeURL(
+            new OAuth2AuthorizationURL()
+                .setRedirectUri(REDIRECT)
+                .setScopes(List.of("openid", "profile"))
+                .setState(state)
+                .setCodeChallenge(s256(verifier))
+                .setCodeChallengeMethod("S256")
+                .putAdditionalParameter("nonce", nonce));
     HttpResponse<Buffer> answer = await(web.getAbs(url).send());
     assertEquals(302, answer.statusCode(), answer.bodyAsString());
     String location = answer.getHeader("Location");
@@ -359,34 +544,53 @@ class ReferenceMvpdTest {
     StringBuilder url = new StringBuilder(mvpd.issuer()).append("/authorize");
     char separator = '?';
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-      url.append(separator).append(parameter.getKey()).append('=').append(encode(parameter.getValue()));
+      url.append(separator)
+          .append(parameter.getKey())
+          .append('=')
+          .append(encode(parameter.getValue()));
       separator = '&';
     }
     return await(web.getAbs(url.toString()).send());
   }
 
   private HttpResponse<Buffer> redeem(String code, String redirectUri, String verifier) {
-    return token(MultiMap.caseInsensitiveMultiMap().add("grant_type", "authorization_code").add("code", code)
-        .add("redirect_uri", redirectUri).add("code_verifier", verifier));
+    return token(
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "authorization_code")
+            .add("code", code)
+            .add("redirect_uri", redirectUri)
+            .add("code_verifier", verifier));
   }
 
   private HttpResponse<Buffer> token(MultiMap form) {
-    return await(web.postAbs(mvpd.issuer() + "/token").putHeader("Authorization", basic(options.clientSecret())).sendForm(form));
+    return await(
+        web.postAbs(mvpd.issuer() + "/token")
+            .putHeader("Authorization", basic(options.clientSecret()))
+            .sendForm(form));
   }
 
   private HttpResponse<Buffer> authorizeResource(String secret, JsonObject body) {
-    return await(web.postAbs(mvpd.authorizationEndpoint()).putHeader("Authorization", basic(secret))
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body.encode())));
+    return await(
+        web.postAbs(mvpd.authorizationEndpoint())
+            .putHeader("Authorization", basic(secret))
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer(body.encode())));
   }
 
   /** The wire contract's query, as the gateway's MVPD connector sends it. */
   private static JsonObject query(String userId, String resource) {
-    return new JsonObject().put("subject", new JsonObject().put("userID", userId)).put("resource", resource)
-        .put("action", "VIEW").put("environment", new JsonObject().put("clientIp", "203.0.113.7")).put("requestor", "REF30");
+    return new JsonObject()
+        .put("subject", new JsonObject().put("userID", userId))
+        .put("resource", resource)
+        .put("action", "VIEW")
+        .put("environment", new JsonObject().put("clientIp", "203.0.113.7"))
+        .put("requestor", "REF30");
   }
 
   private String basic(String secret) {
-    return "Basic " + Base64.getEncoder().encodeToString((options.clientId() + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((options.clientId() + ":" + secret).getBytes(StandardCharsets.UTF_8));
   }
 
   private static Map<String, String> query(String location) {
@@ -394,14 +598,18 @@ class ReferenceMvpdTest {
     String raw = URI.create(location).getRawQuery();
     for (String pair : raw == null ? new String[0] : raw.split("&")) {
       int equals = pair.indexOf('=');
-      parameters.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+      parameters.put(
+          URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+          URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
     }
     return parameters;
   }
 
   private static List<String> audience(JsonObject claims) {
     Object aud = claims.getValue("aud");
-    return aud instanceof JsonArray array ? array.stream().map(String::valueOf).toList() : List.of(String.valueOf(aud));
+    return aud instanceof JsonArray array
+        ? array.stream().map(String::valueOf).toList()
+        : List.of(String.valueOf(aud));
   }
 
   private static String encode(String value) {
@@ -420,13 +628,20 @@ class ReferenceMvpdTest {
 
   private static String s256(String verifier) {
     try {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Blocks the test thread (never an event loop) with a generous bound, so a lost answer fails instead of hanging. */
+  /**
+   * Blocks the test thread (never an event loop) with a generous bound, so a lost answer fails
+   * instead of hanging.
+   */
   private static <T> T await(Future<T> future) {
     try {
       return future.await(20, TimeUnit.SECONDS);

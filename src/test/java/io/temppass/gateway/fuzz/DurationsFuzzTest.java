@@ -17,14 +17,15 @@ class DurationsFuzzTest {
 
   @FuzzTest(maxDuration = "1m")
   void durations(FuzzedDataProvider data) {
-    Object value = switch (data.consumeInt(0, 5)) {
-      case 0 -> data.consumeInt();
-      case 1 -> data.consumeLong();
-      case 2 -> data.consumeDouble();
-      case 3 -> BigInteger.valueOf(data.consumeLong()).shiftLeft(data.consumeInt(0, 128));
-      case 4 -> safeBigDecimal(data.consumeAsciiString(64));
-      default -> data.consumeRemainingAsString();
-    };
+    Object value =
+        switch (data.consumeInt(0, 5)) {
+          case 0 -> data.consumeInt();
+          case 1 -> data.consumeLong();
+          case 2 -> data.consumeDouble();
+          case 3 -> BigInteger.valueOf(data.consumeLong()).shiftLeft(data.consumeInt(0, 128));
+          case 4 -> safeBigDecimal(data.consumeAsciiString(64));
+          default -> data.consumeRemainingAsString();
+        };
     try {
       assertNotNull(Durations.parse(value));
     } catch (IllegalArgumentException expected) {

@@ -19,23 +19,26 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Coverage-guided fuzz test of the request parsers in {@link RequestRules}: they must never throw and
- * their results must keep the documented invariants.
+ * Coverage-guided fuzz test of the request parsers in {@link RequestRules}: they must never throw
+ * and their results must keep the documented invariants.
  *
  * <p>Input layout (so seeds can be written by hand): eight strings, each terminated by a backslash
  * followed by any other character (a doubled backslash is a literal one), in this order: path id,
  * {@code X-Request-Id}, {@code AP-Device-Identifier}, {@code X-Device-Info}, {@code Content-Type},
  * {@code Accept}, {@code AP-TempPass-Identity}, identity key; the remaining bytes are the decisions
- * body. Every header is tried as given and, where the rule decodes Base64, also Base64-encoded so the
- * fuzzer reaches the decoded-JSON paths.
+ * body. Every header is tried as given and, where the rule decodes Base64, also Base64-encoded so
+ * the fuzzer reaches the decoded-JSON paths.
  *
- * <p>{@code mvn test} replays src/test/resources/io/temppass/gateway/fuzz/RequestParsingFuzzTestInputs/;
- * {@code mvn -Pfuzz test} fuzzes (see README).
+ * <p>{@code mvn test} replays
+ * src/test/resources/io/temppass/gateway/fuzz/RequestParsingFuzzTestInputs/; {@code mvn -Pfuzz
+ * test} fuzzes (see README).
  */
 class RequestParsingFuzzTest {
   private static final int MAX_HEADER = 4096;
+
   /** 1, a small limit, and the production default of server.maxResourceLength. */
   private static final int[] MAX_RESOURCE_LENGTHS = {1, 8, 2048};
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @FuzzTest(maxDuration = "5m")
@@ -65,7 +68,8 @@ class RequestParsingFuzzTest {
 
     RequestRules.validDeviceInfo(deviceInfo);
     byte[] rawInfo = deviceInfo.getBytes(StandardCharsets.UTF_8);
-    assertEquals(rawInfo.length > 0, RequestRules.validDeviceInfo(b64(rawInfo)), "X-Device-Info Base64");
+    assertEquals(
+        rawInfo.length > 0, RequestRules.validDeviceInfo(b64(rawInfo)), "X-Device-Info Base64");
     assertTrue(RequestRules.validDeviceInfo(null));
 
     for (String header : new String[] {contentType, accept}) {
@@ -100,7 +104,8 @@ class RequestParsingFuzzTest {
       assertSame(value, accepted, "acceptedRequestId returns the header itself");
       assertTrue(value.length() >= 1 && value.length() <= 128, "request id length");
       for (char c : value.toCharArray()) {
-        assertTrue(isAlnum(c) || c == '_' || c == '.' || c == '-' || c == ':', "request id character");
+        assertTrue(
+            isAlnum(c) || c == '_' || c == '.' || c == '-' || c == ':', "request id character");
       }
     }
   }
@@ -109,7 +114,8 @@ class RequestParsingFuzzTest {
     byte[] raw = RequestRules.deviceIdentifier(header);
     if (raw != null) {
       assertTrue(raw.length >= 1 && raw.length <= 256, "device id is 1..256 bytes");
-      assertTrue(header.strip().startsWith("fingerprint "), "device id needs the fingerprint scheme");
+      assertTrue(
+          header.strip().startsWith("fingerprint "), "device id needs the fingerprint scheme");
     }
     return raw;
   }

@@ -9,7 +9,9 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Base64;
 
-/** Test access tokens, signed by hand so that tests can also build the malformed and hostile ones. */
+/**
+ * Test access tokens, signed by hand so that tests can also build the malformed and hostile ones.
+ */
 public final class AccessTokens {
   public static final String ISSUER = "auth.adobe.com";
   public static final KeyPair KEY = rsa();
@@ -23,8 +25,13 @@ public final class AccessTokens {
 
   public static JsonObject claims() {
     long now = System.currentTimeMillis() / 1000;
-    return new JsonObject().put("sub", "c4fc3e7e-12d9-495d-b742-6aeac8a490e7").put("iss", ISSUER)
-        .put("scopes", "api:client:v2").put("iat", now).put("nbf", now).put("exp", now + 3600);
+    return new JsonObject()
+        .put("sub", "c4fc3e7e-12d9-495d-b742-6aeac8a490e7")
+        .put("iss", ISSUER)
+        .put("scopes", "api:client:v2")
+        .put("iat", now)
+        .put("nbf", now)
+        .put("exp", now + 3600);
   }
 
   public static String valid() {
@@ -70,11 +77,20 @@ public final class AccessTokens {
 
   /** HS256 keyed with the RSA public key's PEM text: the classic algorithm-confusion attack. */
   public static String hs256WithPublicKey(JsonObject claims) {
-    String signingInput = b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode()) + "." + b64(claims.encode());
+    String signingInput =
+        b64(new JsonObject().put("alg", "HS256").put("typ", "JWT").encode())
+            + "."
+            + b64(claims.encode());
     try {
       javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(publicKeyPem().getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-      return signingInput + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+      mac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              publicKeyPem().getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+      return signingInput
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -82,9 +98,15 @@ public final class AccessTokens {
 
   /** A JWK of an RSA public key, as an identity provider publishes it. */
   public static JsonObject jwk(KeyPair pair, String kid) {
-    java.security.interfaces.RSAPublicKey pub = (java.security.interfaces.RSAPublicKey) pair.getPublic();
-    return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
-        .put("n", unsigned(pub.getModulus())).put("e", unsigned(pub.getPublicExponent()));
+    java.security.interfaces.RSAPublicKey pub =
+        (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    return new JsonObject()
+        .put("kty", "RSA")
+        .put("kid", kid)
+        .put("use", "sig")
+        .put("alg", "RS256")
+        .put("n", unsigned(pub.getModulus()))
+        .put("e", unsigned(pub.getPublicExponent()));
   }
 
   private static String unsigned(java.math.BigInteger v) {
@@ -94,11 +116,19 @@ public final class AccessTokens {
   }
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static String b64(String s) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private static KeyPair rsa() {

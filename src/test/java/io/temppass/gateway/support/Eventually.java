@@ -17,27 +17,38 @@ public final class Eventually {
   private Eventually() {}
 
   /**
-   * Runs {@code probe} until its value satisfies {@code done} or {@code within} has passed; completes
-   * with the first satisfying value, else with the last one seen (for the caller's assertion to
-   * report). A failed probe counts as not done yet.
+   * Runs {@code probe} until its value satisfies {@code done} or {@code within} has passed;
+   * completes with the first satisfying value, else with the last one seen (for the caller's
+   * assertion to report). A failed probe counts as not done yet.
    */
-  public static <T> Future<T> poll(Vertx vertx, Duration within, Supplier<Future<T>> probe, Predicate<T> done) {
+  public static <T> Future<T> poll(
+      Vertx vertx, Duration within, Supplier<Future<T>> probe, Predicate<T> done) {
     Promise<T> result = Promise.promise();
     attempt(vertx, System.nanoTime() + within.toNanos(), probe, done, result, null);
     return result.future();
   }
 
-  private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> probe, Predicate<T> done, Promise<T> result, T last) {
-    probe.get().onComplete(ar -> {
-      T seen = ar.succeeded() ? ar.result() : last;
-      if (ar.succeeded() && done.test(seen)) {
-        result.complete(seen);
-      } else if (System.nanoTime() > deadline) {
-        if (ar.failed() && seen == null) result.fail(ar.cause());
-        else result.complete(seen);
-      } else {
-        vertx.setTimer(POLL_MILLIS, id -> attempt(vertx, deadline, probe, done, result, seen));
-      }
-    });
+  private static <T> void attempt(
+      Vertx vertx,
+      long deadline,
+      Supplier<Future<T>> probe,
+      Predicate<T> done,
+      Promise<T> result,
+      T last) {
+    probe
+        .get()
+        .onComplete(
+            ar -> {
+              T seen = ar.succeeded() ? ar.result() : last;
+              if (ar.succeeded() && done.test(seen)) {
+                result.complete(seen);
+              } else if (System.nanoTime() > deadline) {
+                if (ar.failed() && seen == null) result.fail(ar.cause());
+                else result.complete(seen);
+              } else {
+                vertx.setTimer(
+                    POLL_MILLIS, id -> attempt(vertx, deadline, probe, done, result, seen));
+              }
+            });
   }
 }

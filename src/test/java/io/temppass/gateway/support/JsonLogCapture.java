@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Every line logged through SLF4J (the gateway's own loggers, Vert.x's and Netty's), at every level
  * (the root logger and the gateway's loggers are opened to ALL while it is in place; loggers pinned
- * at INFO by the product stay pinned), encoded by the production JSON encoder
- * ({@link Logs#jsonEncoder}): what a log privacy test must search. Restores the levels on close.
+ * at INFO by the product stay pinned), encoded by the production JSON encoder ({@link
+ * Logs#jsonEncoder}): what a log privacy test must search. Restores the levels on close.
  */
 public final class JsonLogCapture implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -25,12 +25,13 @@ public final class JsonLogCapture implements AutoCloseable {
   private final Level rootBefore = root.getLevel();
   private final Level gatewayBefore = gateway.getLevel();
   private final Encoder<ILoggingEvent> encoder = Logs.jsonEncoder(context);
-  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent event) {
-      lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
-    }
-  };
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
+        }
+      };
 
   public JsonLogCapture() {
     appender.setContext(context);

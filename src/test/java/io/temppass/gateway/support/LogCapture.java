@@ -12,12 +12,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class LogCapture implements AutoCloseable {
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent e) {
-      if (e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO)) lines.add(e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage());
-    }
-  };
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+          if (e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+            lines.add(e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage());
+        }
+      };
 
   public LogCapture() {
     appender.setContext(Logs.context());

@@ -33,20 +33,30 @@ public final class MvpdSignIn {
   public record Result(String code, String landedOn) {}
 
   public Future<JsonObject> createSession(String sp, String mvpd, String deviceId) {
-    return browser.post(port, "127.0.0.1", "/api/v2/" + sp + "/sessions")
+    return browser
+        .post(port, "127.0.0.1", "/api/v2/" + sp + "/sessions")
         .putHeader("Authorization", AccessTokens.bearer())
         .putHeader("AP-Device-Identifier", Api.fingerprint(deviceId))
         .putHeader("X-Device-Info", Api.SAMPLE_DEVICE_INFO)
-        .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", mvpd).add("domainName", DOMAIN).add("redirectUrl", REDIRECT_URL))
-        .map(r -> {
-          if (r.statusCode() != 200) throw new IllegalStateException("session: HTTP " + r.statusCode() + " " + r.bodyAsString());
-          return r.bodyAsJsonObject();
-        });
+        .sendForm(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("mvpd", mvpd)
+                .add("domainName", DOMAIN)
+                .add("redirectUrl", REDIRECT_URL))
+        .map(
+            r -> {
+              if (r.statusCode() != 200)
+                throw new IllegalStateException(
+                    "session: HTTP " + r.statusCode() + " " + r.bodyAsString());
+              return r.bodyAsJsonObject();
+            });
   }
 
   /** GET an absolute URL or a path on the gateway, without following redirects. */
   public Future<HttpResponse<Buffer>> open(String urlOrPath) {
-    return urlOrPath.startsWith("http") ? browser.getAbs(urlOrPath).send() : browser.get(port, "127.0.0.1", urlOrPath).send();
+    return urlOrPath.startsWith("http")
+        ? browser.getAbs(urlOrPath).send()
+        : browser.get(port, "127.0.0.1", urlOrPath).send();
   }
 
   /** The browser's part for an existing session url: gateway → MVPD → gateway → redirectUrl. */
@@ -60,11 +70,17 @@ public final class MvpdSignIn {
   }
 
   public Future<Result> signIn(String sp, String mvpd, String deviceId) {
-    return createSession(sp, mvpd, deviceId).compose(session -> browse(session.getString("url")).map(landed -> new Result(session.getString("code"), landed)));
+    return createSession(sp, mvpd, deviceId)
+        .compose(
+            session ->
+                browse(session.getString("url"))
+                    .map(landed -> new Result(session.getString("code"), landed)));
   }
 
   static Future<String> expect302(HttpResponse<Buffer> r, String step) {
-    if (r.statusCode() != 302) return Future.failedFuture(new IllegalStateException(step + ": HTTP " + r.statusCode() + " " + r.bodyAsString()));
+    if (r.statusCode() != 302)
+      return Future.failedFuture(
+          new IllegalStateException(step + ": HTTP " + r.statusCode() + " " + r.bodyAsString()));
     return Future.succeededFuture(r.getHeader("Location"));
   }
 

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
  * headers): writes raw bytes and reads what comes back until the server closes or goes quiet.
  */
 public final class RawHttp {
-  /** What the server sent, and whether it closed the connection before {@code quietMillis} of silence. */
+  /**
+   * What the server sent, and whether it closed the connection before {@code quietMillis} of
+   * silence.
+   */
   public record Exchange(String text, boolean closed) {
     public int responses() {
       int n = 0;
@@ -23,7 +26,9 @@ public final class RawHttp {
     }
 
     public int status() {
-      return text.length() >= 12 && text.startsWith("HTTP/1.") ? Integer.parseInt(text.substring(9, 12)) : -1;
+      return text.length() >= 12 && text.startsWith("HTTP/1.")
+          ? Integer.parseInt(text.substring(9, 12))
+          : -1;
     }
   }
 

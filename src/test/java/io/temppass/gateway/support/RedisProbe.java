@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Direct access to the test Redis, to check what the gateway stored (never to stand in for it). On a
- * cluster, keyed commands go through the cluster client and node-wide ones (SCAN, SCRIPT, INFO,
+ * Direct access to the test Redis, to check what the gateway stored (never to stand in for it). On
+ * a cluster, keyed commands go through the cluster client and node-wide ones (SCAN, SCRIPT, INFO,
  * CONFIG) to every primary.
  */
 public final class RedisProbe {
@@ -21,8 +21,14 @@ public final class RedisProbe {
   public RedisProbe(Vertx vertx) {
     List<String> endpoints = TestRedis.endpoints();
     if (TestRedis.cluster()) {
-      this.redis = Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions()
-          .setType(io.vertx.redis.client.RedisClientType.CLUSTER).setEndpoints(endpoints).setMaxWaitingHandlers(100_000).setMaxPoolWaiting(100_000));
+      this.redis =
+          Redis.createClient(
+              vertx,
+              new io.vertx.redis.client.RedisOptions()
+                  .setType(io.vertx.redis.client.RedisClientType.CLUSTER)
+                  .setEndpoints(endpoints)
+                  .setMaxWaitingHandlers(100_000)
+                  .setMaxPoolWaiting(100_000));
       for (String e : endpoints) nodes.add(Redis.createClient(vertx, e));
     } else {
       this.redis = Redis.createClient(vertx, endpoints.get(0));
@@ -37,26 +43,33 @@ public final class RedisProbe {
   }
 
   /**
-   * The counters of {@code INFO commandstats} and {@code INFO errorstats}, summed over every primary:
-   * {@code cmdstat_evalsha} calls under key {@code "evalsha"}, {@code errorstat_NOSCRIPT} under
-   * {@code "NOSCRIPT"}.
+   * The counters of {@code INFO commandstats} and {@code INFO errorstats}, summed over every
+   * primary: {@code cmdstat_evalsha} calls under key {@code "evalsha"}, {@code errorstat_NOSCRIPT}
+   * under {@code "NOSCRIPT"}.
    */
   public Future<java.util.Map<String, Long>> commandStats() {
-    return sendToAll(Command.INFO, "commandstats").compose(cmd -> sendToAll(Command.INFO, "errorstats").map(err -> {
-      java.util.Map<String, Long> sums = new java.util.HashMap<>();
-      List<Response> all = new ArrayList<>(cmd);
-      all.addAll(err);
-      for (Response r : all) {
-        for (String line : r.toString().split("\r\n")) {
-          java.util.regex.Matcher m = STAT.matcher(line);
-          if (m.matches()) sums.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
-        }
-      }
-      return sums;
-    }));
+    return sendToAll(Command.INFO, "commandstats")
+        .compose(
+            cmd ->
+                sendToAll(Command.INFO, "errorstats")
+                    .map(
+                        err -> {
+                          java.util.Map<String, Long> sums = new java.util.HashMap<>();
+                          List<Response> all = new ArrayList<>(cmd);
+                          all.addAll(err);
+                          for (Response r : all) {
+                            for (String line : r.toString().split("\r\n")) {
+                              java.util.regex.Matcher m = STAT.matcher(line);
+                              if (m.matches())
+                                sums.merge(m.group(1), Long.parseLong(m.group(2)), Long::sum);
+                            }
+                          }
+                          return sums;
+                        }));
   }
 
-  private static final java.util.regex.Pattern STAT = java.util.regex.Pattern.compile("(?:cmdstat_|errorstat_)([^:]+):(?:calls|count)=(\\d+).*");
+  private static final java.util.regex.Pattern STAT =
+      java.util.regex.Pattern.compile("(?:cmdstat_|errorstat_)([^:]+):(?:calls|count)=(\\d+).*");
 
   /** A node-wide command on every primary; the replies in node order. */
   public Future<List<Response>> sendToAll(Command command, Object... args) {
@@ -66,11 +79,13 @@ public final class RedisProbe {
       for (Object a : args) req.arg(String.valueOf(a));
       all.add(node.send(req));
     }
-    return Future.all(all).map(v -> {
-      List<Response> out = new ArrayList<>();
-      for (Future<Response> f : all) out.add(f.result());
-      return out;
-    });
+    return Future.all(all)
+        .map(
+            v -> {
+              List<Response> out = new ArrayList<>();
+              for (Future<Response> f : all) out.add(f.result());
+              return out;
+            });
   }
 
   public Future<Response> send(Command command, Object... args) {
@@ -88,11 +103,16 @@ public final class RedisProbe {
   }
 
   private Future<List<String>> scan(Redis node, String cursor, String pattern, List<String> into) {
-    return node.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000)).compose(r -> {
-      for (Response k : r.get(1)) into.add(k.toString());
-      String next = r.get(0).toString();
-      return next.equals("0") ? Future.succeededFuture(into) : scan(node, next, pattern, into);
-    });
+    return node.send(
+            Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+        .compose(
+            r -> {
+              for (Response k : r.get(1)) into.add(k.toString());
+              String next = r.get(0).toString();
+              return next.equals("0")
+                  ? Future.succeededFuture(into)
+                  : scan(node, next, pattern, into);
+            });
   }
 
   /** Many writes at once: pipelined on one server, or spread over the cluster's primaries. */

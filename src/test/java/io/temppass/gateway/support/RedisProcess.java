@@ -41,7 +41,8 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private void start0() throws IOException {
-    redis.embedded.core.RedisServerBuilder builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1");
+    redis.embedded.core.RedisServerBuilder builder =
+        RedisServer.newRedisServer().port(port).bind("127.0.0.1");
     for (String s : settings) builder.setting(s);
     server = builder.build();
     server.start();
@@ -61,7 +62,9 @@ public final class RedisProcess implements AutoCloseable {
     server = null;
   }
 
-  /** Starts it again on the same port, empty: the state of a Redis restarted without persistence. */
+  /**
+   * Starts it again on the same port, empty: the state of a Redis restarted without persistence.
+   */
   public void restart() throws IOException {
     if (server != null) throw new IllegalStateException("still running");
     start0();
@@ -71,14 +74,15 @@ public final class RedisProcess implements AutoCloseable {
   public long pid() {
     String info = TestRedisCluster.call(port, "INFO", "server").toString();
     for (String line : info.split("\r\n")) {
-      if (line.startsWith("process_id:")) return Long.parseLong(line.substring("process_id:".length()));
+      if (line.startsWith("process_id:"))
+        return Long.parseLong(line.substring("process_id:".length()));
     }
     throw new IllegalStateException("no process_id in INFO server");
   }
 
   /**
-   * SIGSTOP: a hung Redis. The kernel still accepts connections and buffers commands, but nothing is
-   * answered until {@link #resume}; the case a command timeout exists for.
+   * SIGSTOP: a hung Redis. The kernel still accepts connections and buffers commands, but nothing
+   * is answered until {@link #resume}; the case a command timeout exists for.
    */
   public void suspend(long pid) {
     signal("-STOP", pid);
@@ -92,7 +96,8 @@ public final class RedisProcess implements AutoCloseable {
   private static void signal(String signal, long pid) {
     try {
       Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+        throw new IllegalStateException("kill " + signal + " " + pid + " failed");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

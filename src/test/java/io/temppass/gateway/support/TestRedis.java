@@ -7,10 +7,10 @@ import redis.embedded.RedisServer;
 
 /**
  * The real Redis server the tests talk to: {@code REDIS_URL} when set (for example a Debian
- * redis-server); else, with {@code TEST_REDIS_DOCKER=1} where a Docker engine runs, a {@code redis:7}
- * container started by Testcontainers; else a real redis-server binary from the embedded-redis
- * artifact on a free port. Started once per test JVM. Tests isolate themselves with their own key
- * prefix, never by flushing.
+ * redis-server); else, with {@code TEST_REDIS_DOCKER=1} where a Docker engine runs, a {@code
+ * redis:7} container started by Testcontainers; else a real redis-server binary from the
+ * embedded-redis artifact on a free port. Started once per test JVM. Tests isolate themselves with
+ * their own key prefix, never by flushing.
  */
 public final class TestRedis {
   private static String url;
@@ -20,8 +20,8 @@ public final class TestRedis {
   private TestRedis() {}
 
   /**
-   * Whether the suite runs against a Redis Cluster ({@code -Dtest.redis=cluster}: three primaries with
-   * a replica each, started once per JVM) instead of one standalone server.
+   * Whether the suite runs against a Redis Cluster ({@code -Dtest.redis=cluster}: three primaries
+   * with a replica each, started once per JVM) instead of one standalone server.
    */
   public static boolean cluster() {
     return "cluster".equals(System.getProperty("test.redis"));
@@ -56,17 +56,25 @@ public final class TestRedis {
     }
     try {
       int port = freePort();
-      server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-          .setting("save \"\"").setting("appendonly no").build();
+      server =
+          RedisServer.newRedisServer()
+              .port(port)
+              .bind("127.0.0.1")
+              .setting("save \"\"")
+              .setting("appendonly no")
+              .build();
       server.start();
       url = "redis://127.0.0.1:" + port;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.stop();
-        } catch (IOException ignored) {
-          // the JVM is exiting; the child process dies with it
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.stop();
+                    } catch (IOException ignored) {
+                      // the JVM is exiting; the child process dies with it
+                    }
+                  }));
       return url;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

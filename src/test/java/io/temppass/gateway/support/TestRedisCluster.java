@@ -39,9 +39,9 @@ import redis.embedded.core.ExecutableProvider;
  * A real Redis Cluster on localhost for tests, so cluster behaviour (MOVED redirects, hash tags,
  * failover) is exercised against genuine redis-server processes rather than a mock or a container.
  *
- * <p>The redis-server binary comes from the embedded-redis artifact. embedded-redis's own
- * {@code RedisShardedCluster} needs Jedis (not on our classpath) and offers no failover control, so
- * the cluster is formed here with plain CLUSTER commands over a minimal blocking RESP client. Every
+ * <p>The redis-server binary comes from the embedded-redis artifact. embedded-redis's own {@code
+ * RedisShardedCluster} needs Jedis (not on our classpath) and offers no failover control, so the
+ * cluster is formed here with plain CLUSTER commands over a minimal blocking RESP client. Every
  * node runs from its own directory under one temp dir, which {@link #close()} removes; a JVM
  * shutdown hook stops the processes if a test forgets to close.
  *
@@ -70,8 +70,15 @@ public final class TestRedisCluster implements AutoCloseable {
   private record SlotRange(int start, int end, Node primary, List<Node> replicas) {
     @Override
     public String toString() {
-      return start + "-" + end + ":" + primary.port()
-          + replicas.stream().map(r -> String.valueOf(r.port())).sorted().collect(Collectors.joining(",", "[", "]"));
+      return start
+          + "-"
+          + end
+          + ":"
+          + primary.port()
+          + replicas.stream()
+              .map(r -> String.valueOf(r.port()))
+              .sorted()
+              .collect(Collectors.joining(",", "[", "]"));
     }
   }
 
@@ -108,7 +115,8 @@ public final class TestRedisCluster implements AutoCloseable {
   private final Path root;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Thread shutdownHook = new Thread(this::stopAllAndDelete, "TestRedisCluster-cleanup");
+  private final Thread shutdownHook =
+      new Thread(this::stopAllAndDelete, "TestRedisCluster-cleanup");
 
   private TestRedisCluster(Path root) {
     this.root = root;
@@ -116,12 +124,13 @@ public final class TestRedisCluster implements AutoCloseable {
 
   /**
    * Starts {@code primaries} primaries with {@code replicasPerPrimary} replicas each, spreads the
-   * 16384 slots evenly over the primaries (primary {@code i} owns slots
-   * {@code [i*16384/n, (i+1)*16384/n)}), and returns once every node reports {@code cluster_state:ok},
-   * all nodes agree on that slot map and every replica's link to its primary is up.
+   * 16384 slots evenly over the primaries (primary {@code i} owns slots {@code [i*16384/n,
+   * (i+1)*16384/n)}), and returns once every node reports {@code cluster_state:ok}, all nodes agree
+   * on that slot map and every replica's link to its primary is up.
    */
   public static TestRedisCluster start(int primaries, int replicasPerPrimary) {
-    if (primaries < 1 || replicasPerPrimary < 0) throw new IllegalArgumentException("need at least one primary");
+    if (primaries < 1 || replicasPerPrimary < 0)
+      throw new IllegalArgumentException("need at least one primary");
     TestRedisCluster cluster;
     try {
       cluster = new TestRedisCluster(Files.createTempDirectory("temppass-redis-cluster-"));
@@ -154,15 +163,20 @@ public final class TestRedisCluster implements AutoCloseable {
 
   /** The healthy replicas of {@code primary} (as CLUSTER SLOTS reports them), ordered by port. */
   public synchronized List<Node> replicasOf(Node primary) {
-    return slotMap().stream().filter(r -> r.primary().equals(primary))
-        .flatMap(r -> r.replicas().stream()).distinct()
-        .sorted(Comparator.comparingInt(Node::port)).toList();
+    return slotMap().stream()
+        .filter(r -> r.primary().equals(primary))
+        .flatMap(r -> r.replicas().stream())
+        .distinct()
+        .sorted(Comparator.comparingInt(Node::port))
+        .toList();
   }
 
   /** The primary that currently serves {@code key}, honouring a {@code {hashtag}}. */
   public synchronized Node primaryFor(String key) {
     int slot = slot(key);
-    return slotMap().stream().filter(r -> r.start() <= slot && slot <= r.end()).findFirst()
+    return slotMap().stream()
+        .filter(r -> r.start() <= slot && slot <= r.end())
+        .findFirst()
         .map(SlotRange::primary)
         .orElseThrow(() -> new IllegalStateException("no primary serves slot " + slot));
   }
@@ -178,12 +192,15 @@ public final class TestRedisCluster implements AutoCloseable {
       throw new IllegalArgumentException(primary + " is not a primary");
     }
     List<Node> formerReplicas = replicasOf(primary);
-    if (formerReplicas.isEmpty()) throw new IllegalStateException(primary + " has no replica to fail over to");
+    if (formerReplicas.isEmpty())
+      throw new IllegalStateException(primary + " has no replica to fail over to");
     stop(member(primary.port()));
     return awaitFailover(primary, formerReplicas, before);
   }
 
-  /** Sends one command to {@code node} on a fresh connection; the reply as strings, longs and lists. */
+  /**
+   * Sends one command to {@code node} on a fresh connection; the reply as strings, longs and lists.
+   */
   public Object command(Node node, Object... args) {
     return call(node.port(), args);
   }
@@ -200,19 +217,26 @@ public final class TestRedisCluster implements AutoCloseable {
     return keys;
   }
 
-  /** Waits until every replica of {@code primary} has confirmed the primary's whole replication stream. */
+  /**
+   * Waits until every replica of {@code primary} has confirmed the primary's whole replication
+   * stream.
+   */
   public synchronized void awaitReplicasCaughtUp(Node primary) {
-    new Deadline(FAILOVER_DEADLINE).await("replicas of " + primary + " to catch up", () -> {
-      Map<String, String> replication = info(primary.port(), "replication");
-      String offset = replication.get("master_repl_offset");
-      int replicas = Integer.parseInt(replication.getOrDefault("connected_slaves", "0"));
-      if (replicas == 0) return "no replica connected";
-      for (int i = 0; i < replicas; i++) {
-        String slave = replication.getOrDefault("slave" + i, "");
-        if (!slave.contains("state=online") || !slave.contains("offset=" + offset + ",")) return "slave" + i + " " + slave + " vs " + offset;
-      }
-      return null;
-    });
+    new Deadline(FAILOVER_DEADLINE)
+        .await(
+            "replicas of " + primary + " to catch up",
+            () -> {
+              Map<String, String> replication = info(primary.port(), "replication");
+              String offset = replication.get("master_repl_offset");
+              int replicas = Integer.parseInt(replication.getOrDefault("connected_slaves", "0"));
+              if (replicas == 0) return "no replica connected";
+              for (int i = 0; i < replicas; i++) {
+                String slave = replication.getOrDefault("slave" + i, "");
+                if (!slave.contains("state=online") || !slave.contains("offset=" + offset + ","))
+                  return "slave" + i + " " + slave + " vs " + offset;
+              }
+              return null;
+            });
   }
 
   /** Stops every node and deletes the temp dir; safe to call more than once. */
@@ -274,7 +298,8 @@ public final class TestRedisCluster implements AutoCloseable {
     for (int i = 0; i < primaryCount; i++) {
       Member p = primaries.get(i);
       List<Object> addSlots = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
-      for (int s = firstSlot(i, primaryCount); s < firstSlot(i + 1, primaryCount); s++) addSlots.add(s);
+      for (int s = firstSlot(i, primaryCount); s < firstSlot(i + 1, primaryCount); s++)
+        addSlots.add(s);
       call(p.port, addSlots.toArray());
       // Distinct epochs up front, as redis-cli does, so nodes need not resolve collisions first.
       call(p.port, "CLUSTER", "SET-CONFIG-EPOCH", i + 1);
@@ -285,35 +310,48 @@ public final class TestRedisCluster implements AutoCloseable {
     Map<Member, Member> replicaToPrimary = new LinkedHashMap<>();
     for (int i = 0; i < primaryCount; i++) {
       for (int r = 0; r < replicasPerPrimary; r++) {
-        replicaToPrimary.put(members.get(primaryCount + i * replicasPerPrimary + r), primaries.get(i));
+        replicaToPrimary.put(
+            members.get(primaryCount + i * replicasPerPrimary + r), primaries.get(i));
       }
     }
     Deadline deadline = new Deadline(START_DEADLINE);
     for (Map.Entry<Member, Member> e : replicaToPrimary.entrySet()) {
       Member replica = e.getKey();
       String primaryId = e.getValue().id;
-      deadline.await("replica " + replica.port + " to attach to " + e.getValue().port, () -> {
-        if (!((String) call(replica.port, "CLUSTER", "NODES")).contains(primaryId)) return "primary not known yet";
-        try {
-          call(replica.port, "CLUSTER", "REPLICATE", primaryId);
-          return null;
-        } catch (RedisException notReadyYet) {
-          return notReadyYet.getMessage();
-        }
-      });
+      deadline.await(
+          "replica " + replica.port + " to attach to " + e.getValue().port,
+          () -> {
+            if (!((String) call(replica.port, "CLUSTER", "NODES")).contains(primaryId))
+              return "primary not known yet";
+            try {
+              call(replica.port, "CLUSTER", "REPLICATE", primaryId);
+              return null;
+            } catch (RedisException notReadyYet) {
+              return notReadyYet.getMessage();
+            }
+          });
     }
 
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < primaryCount; i++) {
       Member p = primaries.get(i);
-      List<Node> replicas = replicaToPrimary.entrySet().stream().filter(e -> e.getValue() == p)
-          .map(e -> e.getKey().node()).toList();
+      List<Node> replicas =
+          replicaToPrimary.entrySet().stream()
+              .filter(e -> e.getValue() == p)
+              .map(e -> e.getKey().node())
+              .toList();
       int start = firstSlot(i, primaryCount);
       int end = firstSlot(i + 1, primaryCount) - 1;
       expected.add(new SlotRange(start, end, p.node(), replicas).toString());
     }
-    deadline.await("cluster to form", () -> healthProblem(map ->
-        map.stream().map(SlotRange::toString).toList().equals(expected) ? null : "slot map " + map));
+    deadline.await(
+        "cluster to form",
+        () ->
+            healthProblem(
+                map ->
+                    map.stream().map(SlotRange::toString).toList().equals(expected)
+                        ? null
+                        : "slot map " + map));
   }
 
   private static int firstSlot(int primaryIndex, int primaryCount) {
@@ -323,25 +361,43 @@ public final class TestRedisCluster implements AutoCloseable {
   /** Waits until a former replica is master and every live node maps {@code dead}'s slots to it. */
   private Node awaitFailover(Node dead, List<Node> formerReplicas, List<SlotRange> before) {
     Node[] promoted = new Node[1];
-    new Deadline(FAILOVER_DEADLINE).await("failover of " + dead, () -> {
-      promoted[0] = null;
-      for (Node r : formerReplicas) {
-        if ("master".equals(info(r.port(), "replication").get("role"))) promoted[0] = r;
-      }
-      if (promoted[0] == null) return "no former replica of " + dead.port() + " is master yet";
-      Node successor = promoted[0];
-      List<String> owners = before.stream().map(r -> r.start() + "-" + r.end() + ":"
-          + (r.primary().equals(dead) ? successor : r.primary()).port()).toList();
-      return healthProblem(map -> map.stream().map(r -> r.start() + "-" + r.end() + ":" + r.primary().port()).toList()
-          .equals(owners) ? null : "slot map " + map);
-    });
+    new Deadline(FAILOVER_DEADLINE)
+        .await(
+            "failover of " + dead,
+            () -> {
+              promoted[0] = null;
+              for (Node r : formerReplicas) {
+                if ("master".equals(info(r.port(), "replication").get("role"))) promoted[0] = r;
+              }
+              if (promoted[0] == null)
+                return "no former replica of " + dead.port() + " is master yet";
+              Node successor = promoted[0];
+              List<String> owners =
+                  before.stream()
+                      .map(
+                          r ->
+                              r.start()
+                                  + "-"
+                                  + r.end()
+                                  + ":"
+                                  + (r.primary().equals(dead) ? successor : r.primary()).port())
+                      .toList();
+              return healthProblem(
+                  map ->
+                      map.stream()
+                              .map(r -> r.start() + "-" + r.end() + ":" + r.primary().port())
+                              .toList()
+                              .equals(owners)
+                          ? null
+                          : "slot map " + map);
+            });
     return promoted[0];
   }
 
   /**
    * Null when every live node reports {@code cluster_state:ok}, all live nodes report the same slot
-   * map, {@code acceptMap} accepts it, and every live replica's link to its primary is up; otherwise
-   * what is still wrong.
+   * map, {@code acceptMap} accepts it, and every live replica's link to its primary is up;
+   * otherwise what is still wrong.
    */
   private String healthProblem(Function<List<SlotRange>, String> acceptMap) {
     List<SlotRange> agreed = null;
@@ -358,7 +414,8 @@ public final class TestRedisCluster implements AutoCloseable {
         return "node " + m.port + " sees " + map + " but another node sees " + agreed;
       }
       Map<String, String> replication = info(m.port, "replication");
-      if ("slave".equals(replication.get("role")) && !"up".equals(replication.get("master_link_status"))) {
+      if ("slave".equals(replication.get("role"))
+          && !"up".equals(replication.get("master_link_status"))) {
         return "replica " + m.port + " master_link_status:" + replication.get("master_link_status");
       }
     }
@@ -367,40 +424,49 @@ public final class TestRedisCluster implements AutoCloseable {
 
   private ExecutableProvider extractBinaryOnce() {
     try {
-      File exe = ExecutableProvider.newJarResourceProvider(Files.createDirectories(root.resolve("bin")).toFile()).get();
+      File exe =
+          ExecutableProvider.newJarResourceProvider(
+                  Files.createDirectories(root.resolve("bin")).toFile())
+              .get();
       return () -> exe;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Starts one node on a fresh free port, retrying with another port if one was taken meanwhile. */
+  /**
+   * Starts one node on a fresh free port, retrying with another port if one was taken meanwhile.
+   */
   private Member launch(ExecutableProvider binary) {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       int port = freeClusterPort();
       try {
-        // One dir per node: a full resync writes dump.rdb into dir, and nodes sharing one would collide.
+        // One dir per node: a full resync writes dump.rdb into dir, and nodes sharing one would
+        // collide.
         Path dir = Files.createDirectories(root.resolve("node-" + port));
         Member member = new Member(port);
-        member.server = RedisServer.newRedisServer()
-            .executableProvider(binary)
-            .port(port)
-            .bind(HOST)
-            .setting("dir " + dir.toAbsolutePath())
-            .setting("cluster-enabled yes")
-            .setting("cluster-config-file nodes-" + port + ".conf")
-            .setting("cluster-node-timeout 1000")
-            // A replica may always take over, however long it was cut off: tests want a failover, not a stall.
-            .setting("cluster-replica-validity-factor 0")
-            .setting("save \"\"")
-            .setting("appendonly no")
-            // SIGKILL: killPrimary means a crash, and nothing here needs a clean shutdown.
-            .onShutdownForceStop(true)
-            // The output must be drained or a chatty node blocks on a full pipe; the tail helps diagnose timeouts.
-            .soutListener(member::record)
-            .serrListener(member::record)
-            .build();
+        member.server =
+            RedisServer.newRedisServer()
+                .executableProvider(binary)
+                .port(port)
+                .bind(HOST)
+                .setting("dir " + dir.toAbsolutePath())
+                .setting("cluster-enabled yes")
+                .setting("cluster-config-file nodes-" + port + ".conf")
+                .setting("cluster-node-timeout 1000")
+                // A replica may always take over, however long it was cut off: tests want a
+                // failover, not a stall.
+                .setting("cluster-replica-validity-factor 0")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                // SIGKILL: killPrimary means a crash, and nothing here needs a clean shutdown.
+                .onShutdownForceStop(true)
+                // The output must be drained or a chatty node blocks on a full pipe; the tail helps
+                // diagnose timeouts.
+                .soutListener(member::record)
+                .serrListener(member::record)
+                .build();
         member.server.start();
         return member;
       } catch (IOException e) {
@@ -410,13 +476,18 @@ public final class TestRedisCluster implements AutoCloseable {
     throw new UncheckedIOException("could not start a redis-server cluster node", last);
   }
 
-  /** A free port whose cluster bus port (port + 10000, fixed in Redis 6.2) is free and valid too. */
+  /**
+   * A free port whose cluster bus port (port + 10000, fixed in Redis 6.2) is free and valid too.
+   */
   private int freeClusterPort() {
     Set<Integer> taken = members.stream().map(m -> m.port).collect(Collectors.toSet());
     for (int attempt = 0; attempt < 100; attempt++) {
       try (ServerSocket s = new ServerSocket(0)) {
         int port = s.getLocalPort();
-        if (port + 10000 > 65535 || taken.contains(port) || taken.contains(port + 10000) || taken.contains(port - 10000)) {
+        if (port + 10000 > 65535
+            || taken.contains(port)
+            || taken.contains(port + 10000)
+            || taken.contains(port - 10000)) {
           continue;
         }
         try (ServerSocket bus = new ServerSocket(port + 10000)) {
@@ -432,7 +503,9 @@ public final class TestRedisCluster implements AutoCloseable {
   }
 
   private Member member(int port) {
-    return members.stream().filter(m -> m.port == port).findFirst()
+    return members.stream()
+        .filter(m -> m.port == port)
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no node on port " + port));
   }
 
@@ -464,8 +537,11 @@ public final class TestRedisCluster implements AutoCloseable {
   /** The slot map according to the first live node. */
   private List<SlotRange> slotMap() {
     if (closed.get()) throw new IllegalStateException("cluster closed");
-    Member live = members.stream().filter(m -> m.alive).findFirst()
-        .orElseThrow(() -> new IllegalStateException("no live node"));
+    Member live =
+        members.stream()
+            .filter(m -> m.alive)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no live node"));
     return slotMap(live.port);
   }
 
@@ -478,8 +554,14 @@ public final class TestRedisCluster implements AutoCloseable {
         List<?> node = (List<?>) n;
         nodes.add(new Node(((Long) node.get(1)).intValue(), (String) node.get(2)));
       }
-      ranges.add(new SlotRange(((Long) entry.get(0)).intValue(), ((Long) entry.get(1)).intValue(),
-          nodes.get(0), nodes.subList(1, nodes.size()).stream().sorted(Comparator.comparingInt(Node::port)).toList()));
+      ranges.add(
+          new SlotRange(
+              ((Long) entry.get(0)).intValue(),
+              ((Long) entry.get(1)).intValue(),
+              nodes.get(0),
+              nodes.subList(1, nodes.size()).stream()
+                  .sorted(Comparator.comparingInt(Node::port))
+                  .toList()));
     }
     ranges.sort(Comparator.comparingInt(SlotRange::start));
     return ranges;
@@ -493,12 +575,16 @@ public final class TestRedisCluster implements AutoCloseable {
     Map<String, String> fields = new HashMap<>();
     for (String line : text.split("\r\n")) {
       int colon = line.indexOf(':');
-      if (colon > 0 && !line.startsWith("#")) fields.put(line.substring(0, colon), line.substring(colon + 1));
+      if (colon > 0 && !line.startsWith("#"))
+        fields.put(line.substring(0, colon), line.substring(colon + 1));
     }
     return fields;
   }
 
-  /** Polls a condition (null = satisfied, otherwise what is still wrong) until it holds or time runs out. */
+  /**
+   * Polls a condition (null = satisfied, otherwise what is still wrong) until it holds or time runs
+   * out.
+   */
   private final class Deadline {
     private final long end;
     private final Duration limit;
@@ -525,10 +611,17 @@ public final class TestRedisCluster implements AutoCloseable {
           throw new IllegalStateException("interrupted waiting for " + what, e);
         }
       }
-      StringBuilder message = new StringBuilder("timed out after " + limit.toSeconds() + "s waiting for ")
-          .append(what).append(": ").append(last);
+      StringBuilder message =
+          new StringBuilder("timed out after " + limit.toSeconds() + "s waiting for ")
+              .append(what)
+              .append(": ")
+              .append(last);
       for (Member m : members) {
-        message.append("\n--- node ").append(m.port).append(m.alive ? "" : " (stopped)").append(" ---\n")
+        message
+            .append("\n--- node ")
+            .append(m.port)
+            .append(m.alive ? "" : " (stopped)")
+            .append(" ---\n")
             .append(m.tail());
       }
       throw new IllegalStateException(message.toString());
@@ -542,16 +635,21 @@ public final class TestRedisCluster implements AutoCloseable {
     }
   }
 
-  /** Sends one command on a fresh connection: cheap on localhost, and a killed node just refuses. */
+  /**
+   * Sends one command on a fresh connection: cheap on localhost, and a killed node just refuses.
+   */
   static Object call(int port, Object... args) {
     try (Resp resp = new Resp(port)) {
       return resp.call(args);
     } catch (IOException e) {
-      throw new UncheckedIOException("127.0.0.1:" + port + " " + args[0] + " " + (args.length > 1 ? args[1] : ""), e);
+      throw new UncheckedIOException(
+          "127.0.0.1:" + port + " " + args[0] + " " + (args.length > 1 ? args[1] : ""), e);
     }
   }
 
-  /** The few bits of RESP2 needed to drive a cluster: send an array of bulk strings, read any reply. */
+  /**
+   * The few bits of RESP2 needed to drive a cluster: send an array of bulk strings, read any reply.
+   */
   private static final class Resp implements Closeable {
     private final Socket socket = new Socket();
     private final InputStream in;
@@ -592,20 +690,22 @@ public final class TestRedisCluster implements AutoCloseable {
           throw new RedisException(line);
         case ':':
           return Long.parseLong(line);
-        case '$': {
-          int length = Integer.parseInt(line);
-          if (length < 0) return null;
-          byte[] bytes = in.readNBytes(length + 2);
-          if (bytes.length != length + 2) throw new EOFException();
-          return new String(bytes, 0, length, UTF_8);
-        }
-        case '*': {
-          int count = Integer.parseInt(line);
-          if (count < 0) return null;
-          List<Object> items = new ArrayList<>(count);
-          for (int i = 0; i < count; i++) items.add(read());
-          return items;
-        }
+        case '$':
+          {
+            int length = Integer.parseInt(line);
+            if (length < 0) return null;
+            byte[] bytes = in.readNBytes(length + 2);
+            if (bytes.length != length + 2) throw new EOFException();
+            return new String(bytes, 0, length, UTF_8);
+          }
+        case '*':
+          {
+            int count = Integer.parseInt(line);
+            if (count < 0) return null;
+            List<Object> items = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) items.add(read());
+            return items;
+          }
         default:
           throw new IOException("unexpected RESP type " + (char) type);
       }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Checks that {@link TestRedisCluster} is a real cluster the Vert.x cluster client can use, with keys
- * spread over every primary, and that it stays usable after a primary is killed.
+ * Checks that {@link TestRedisCluster} is a real cluster the Vert.x cluster client can use, with
+ * keys spread over every primary, and that it stays usable after a primary is killed.
  */
 class TestRedisClusterTest {
 
@@ -30,7 +30,9 @@ class TestRedisClusterTest {
     assertEquals(12739, TestRedisCluster.slot("123456789"));
     assertEquals(12182, TestRedisCluster.slot("foo"));
     assertEquals(TestRedisCluster.slot("user1000"), TestRedisCluster.slot("{user1000}.following"));
-    assertEquals(TestRedisCluster.slot("{user1000}.following"), TestRedisCluster.slot("{user1000}.followers"));
+    assertEquals(
+        TestRedisCluster.slot("{user1000}.following"),
+        TestRedisCluster.slot("{user1000}.followers"));
     assertEquals(TestRedisCluster.slot("foo{}{bar}"), TestRedisCluster.slot("foo{}{bar}"));
     assertNotEquals(TestRedisCluster.slot("bar"), TestRedisCluster.slot("foo{}{bar}"));
     assertEquals(TestRedisCluster.slot("bar"), TestRedisCluster.slot("foo{bar}{zap}"));
@@ -46,8 +48,12 @@ class TestRedisClusterTest {
       for (Node p : primaries) assertEquals(1, cluster.replicasOf(p).size());
 
       List<String> keys = keysOnEachThirdOfTheSlots();
-      Redis client = Redis.createClient(vertx,
-          new RedisOptions().setType(RedisClientType.CLUSTER).setEndpoints(cluster.endpoints()));
+      Redis client =
+          Redis.createClient(
+              vertx,
+              new RedisOptions()
+                  .setType(RedisClientType.CLUSTER)
+                  .setEndpoints(cluster.endpoints()));
       for (String key : keys) send(client, Command.SET, key, "before");
       for (String key : keys) assertEquals("before", send(client, Command.GET, key).toString());
       HashSet<Node> owners = new HashSet<>();
@@ -76,7 +82,8 @@ class TestRedisClusterTest {
         }
         Thread.sleep(100);
       }
-      if (last != null) throw new AssertionError("no SET/GET on the failed-over slots within 10 s", last);
+      if (last != null)
+        throw new AssertionError("no SET/GET on the failed-over slots within 10 s", last);
       assertEquals("after", send(client, Command.GET, failedOverKey).toString());
       client.close();
     } finally {
@@ -84,7 +91,10 @@ class TestRedisClusterTest {
     }
   }
 
-  /** One key per primary: hash tags whose slots fall in each primary's third, {@code [i*16384/3, (i+1)*16384/3)}. */
+  /**
+   * One key per primary: hash tags whose slots fall in each primary's third, {@code [i*16384/3,
+   * (i+1)*16384/3)}.
+   */
   private static List<String> keysOnEachThirdOfTheSlots() {
     List<String> keys = new ArrayList<>(List.of("", "", ""));
     for (int i = 0; keys.contains(""); i++) {

@@ -19,7 +19,10 @@ public final class Trials {
     return keyPrefix + ":p:*:i:*";
   }
 
-  /** Whether {@code key} is a promotional trial key under {@code keyPrefix} (see {@link #keyPattern}). */
+  /**
+   * Whether {@code key} is a promotional trial key under {@code keyPrefix} (see {@link
+   * #keyPattern}).
+   */
   public static boolean isTrialKey(String keyPrefix, String key) {
     return key.startsWith(keyPrefix + ":p:") && key.contains(":i:");
   }

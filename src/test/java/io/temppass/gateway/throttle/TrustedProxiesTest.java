@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * address fails {@code ipv6_clients_share_a_bucket_per_64}.
  */
 class TrustedProxiesTest {
-  private final TrustedProxies proxies = TrustedProxies.parse(List.of("10.0.0.0/8", "2001:db8:ffff::/48"));
+  private final TrustedProxies proxies =
+      TrustedProxies.parse(List.of("10.0.0.0/8", "2001:db8:ffff::/48"));
 
   @Test
   void the_right_most_untrusted_entry_is_the_client() {
@@ -25,10 +26,17 @@ class TrustedProxiesTest {
 
   @Test
   void untrusted_peers_and_garbage_fall_back_to_a_trusted_hop() {
-    assertEquals("192.0.2.1", proxies.clientIp("192.0.2.1", "1.2.3.4"), "an untrusted peer's header is ignored");
-    assertEquals("10.1.1.1", proxies.clientIp("10.0.0.2", "198.51.100.7, not-an-ip, 10.1.1.1"), "the hop that passed garbage on");
+    assertEquals(
+        "192.0.2.1",
+        proxies.clientIp("192.0.2.1", "1.2.3.4"),
+        "an untrusted peer's header is ignored");
+    assertEquals(
+        "10.1.1.1",
+        proxies.clientIp("10.0.0.2", "198.51.100.7, not-an-ip, 10.1.1.1"),
+        "the hop that passed garbage on");
     assertEquals("10.0.0.2", proxies.clientIp("10.0.0.2", "x"));
-    assertEquals("10.0.0.3", proxies.clientIp("10.0.0.2", "10.0.0.3"), "all trusted: the left-most");
+    assertEquals(
+        "10.0.0.3", proxies.clientIp("10.0.0.2", "10.0.0.3"), "all trusted: the left-most");
   }
 
   @Test

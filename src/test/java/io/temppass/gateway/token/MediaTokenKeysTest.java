@@ -21,19 +21,24 @@ class MediaTokenKeysTest {
 
   @Test
   void exactlyOneActiveKeyIsRequired() {
-    SigningKey secondInactive = new SigningKey("second", second.privateKey(), second.publicKey(), false);
+    SigningKey secondInactive =
+        new SigningKey("second", second.privateKey(), second.publicKey(), false);
     SigningKey firstInactive = new SigningKey("first", null, first.publicKey(), false);
 
     assertEquals("first", MediaTokenKeys.of(List.of(first, secondInactive)).active().kid());
     assertThrows(IllegalArgumentException.class, () -> MediaTokenKeys.of(List.of(first, second)));
-    assertThrows(IllegalArgumentException.class, () -> MediaTokenKeys.of(List.of(firstInactive, secondInactive)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MediaTokenKeys.of(List.of(firstInactive, secondInactive)));
     assertThrows(IllegalArgumentException.class, () -> MediaTokenKeys.of(List.of()));
   }
 
   @Test
   void activeKeyNeedsPrivateKey() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> new SigningKey("k", null, first.publicKey(), true));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SigningKey("k", null, first.publicKey(), true));
     assertTrue(error.getMessage().contains("no private key"), error.getMessage());
   }
 
@@ -42,7 +47,8 @@ class MediaTokenKeysTest {
     SigningKey sameKid = new SigningKey("first", null, second.publicKey(), false);
 
     assertThrows(IllegalArgumentException.class, () -> MediaTokenKeys.of(List.of(first, sameKid)));
-    assertThrows(IllegalArgumentException.class, () -> MediaTokenKeys.verifyOnly(List.of(sameKid, sameKid)));
+    assertThrows(
+        IllegalArgumentException.class, () -> MediaTokenKeys.verifyOnly(List.of(sameKid, sameKid)));
     assertThrows(IllegalArgumentException.class, () -> SigningKey.generate(""));
   }
 
@@ -63,8 +69,10 @@ class MediaTokenKeysTest {
 
   @Test
   void mismatchedKeyPairIsRejected() {
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> SigningKey.fromPem("k", first.privateKeyPem(), second.publicKeyPem(), true));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SigningKey.fromPem("k", first.privateKeyPem(), second.publicKeyPem(), true));
     assertEquals("private key does not match public key", error.getMessage());
   }
 
@@ -76,8 +84,10 @@ class MediaTokenKeysTest {
     String privatePem = Pem.encode("PRIVATE KEY", p384.getPrivate().getEncoded());
     String publicPem = Pem.encode("PUBLIC KEY", p384.getPublic().getEncoded());
 
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> SigningKey.fromPem("k", privatePem, publicPem, true));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SigningKey.fromPem("k", privatePem, publicPem, true));
     assertTrue(error.getMessage().contains("P-256"), error.getMessage());
   }
 
@@ -85,8 +95,10 @@ class MediaTokenKeysTest {
   void malformedPemIsRejectedWithHint() {
     String sec1 = "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----";
 
-    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-        () -> SigningKey.fromPem("k", sec1, first.publicKeyPem(), true));
+    IllegalArgumentException error =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SigningKey.fromPem("k", sec1, first.publicKeyPem(), true));
     assertTrue(error.getMessage().contains("pkcs8"), error.getMessage());
   }
 
@@ -100,7 +112,9 @@ class MediaTokenKeysTest {
     assertEquals("sig", jwk.getString("use"));
     assertEquals("ES256", jwk.getString("alg"));
     assertEquals(43, jwk.getString("x").length());
-    assertEquals(first.publicKey().getW().getAffineX(), new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("x"))));
+    assertEquals(
+        first.publicKey().getW().getAffineX(),
+        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("x"))));
   }
 
   @Test

@@ -12,19 +12,33 @@ class MediaTokenPayloadTest {
 
   /**
    * The signer writes the payload with a streaming generator; it must be exactly the text of the
-   * mapping {@link MediaTokenPayload#toJson} as Vert.x encodes it, and {@link MediaTokenPayload#fromJson}
-   * must read it back as the verifier parses it (Nimbus JOSE+JWT) (members, order, escaping,
-   * negative and large numbers). Caught when the generator wrote {@code dev} before {@code jti}, and when
-   * it escaped characters outside the BMP as surrogate pairs where the JsonObject mapping writes them
-   * as UTF-8.
+   * mapping {@link MediaTokenPayload#toJson} as Vert.x encodes it, and {@link
+   * MediaTokenPayload#fromJson} must read it back as the verifier parses it (Nimbus JOSE+JWT)
+   * (members, order, escaping, negative and large numbers). Caught when the generator wrote {@code
+   * dev} before {@code jti}, and when it escaped characters outside the BMP as surrogate pairs
+   * where the JsonObject mapping writes them as UTF-8.
    */
   @Test
   void streamedPayloadIsTheTextOfTheJsonMapping() throws Exception {
-    List<String> resources = List.of("urn:resource", "title \"quoted\" \\ back", "ünïcödé ☃ 😀", "tab\tnew\nline\u0001", "</script>",
-        "<rss version=\"2.0\"><channel><title>REF30</title></channel></rss>");
+    List<String> resources =
+        List.of(
+            "urn:resource",
+            "title \"quoted\" \\ back",
+            "ünïcödé ☃ 😀",
+            "tab\tnew\nline\u0001",
+            "</script>",
+            "<rss version=\"2.0\"><channel><title>REF30</title></channel></rss>");
     for (String resource : resources) {
-      MediaTokenClaims claims = new MediaTokenClaims("requestor-é", "mvpd\"x", resource,
-          1_700_000_000_000L, -1_999L, Long.MAX_VALUE / 2, "jti-42", "dev/hash+=");
+      MediaTokenClaims claims =
+          new MediaTokenClaims(
+              "requestor-é",
+              "mvpd\"x",
+              resource,
+              1_700_000_000_000L,
+              -1_999L,
+              Long.MAX_VALUE / 2,
+              "jti-42",
+              "dev/hash+=");
       String written = new String(MediaTokenPayloadWriter.encode(claims), UTF_8);
       assertEquals(new JsonObject(MediaTokenPayload.toJson(claims)).encode(), written, resource);
       assertEquals(claims, MediaTokenPayload.fromJson(JSONObjectUtils.parse(written)));

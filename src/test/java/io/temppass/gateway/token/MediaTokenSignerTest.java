@@ -29,7 +29,8 @@ class MediaTokenSignerTest {
     assertTrue(compact.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), compact);
     String[] parts = compactParts(token);
     JsonObject header = new JsonObject(new String(Base64URL.from(parts[0]).decode(), UTF_8));
-    assertEquals(new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", "k-2024"), header);
+    assertEquals(
+        new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", "k-2024"), header);
     assertEquals(64, Base64URL.from(parts[2]).decode().length);
   }
 
@@ -40,9 +41,11 @@ class MediaTokenSignerTest {
     assertEquals("temppass-gateway", payload.getString("iss"));
     assertEquals(1_700_000_000L, payload.getLong("iat"));
     assertEquals(1_700_000_000L, payload.getLong("nbf"));
-    // Rounded down: a verifier that reads only exp must not accept the token after expMs (rounding up
+    // Rounded down: a verifier that reads only exp must not accept the token after expMs (rounding
+    // up
     // accepted it for up to a second after the pass ended).
-    assertEquals(1_700_001_800L, payload.getLong("exp"), "exp rounds down so it never outlives expMs");
+    assertEquals(
+        1_700_001_800L, payload.getLong("exp"), "exp rounds down so it never outlives expMs");
     assertTrue(payload.getLong("exp") * 1000 <= payload.getLong("expMs"));
     assertEquals(TokenFixtures.NOT_BEFORE, payload.getLong("nbfMs"));
     assertEquals(TokenFixtures.EXPIRES_AT, payload.getLong("expMs"));
@@ -53,9 +56,11 @@ class MediaTokenSignerTest {
   @Test
   void claimsRoundTripThroughVerifier() {
     MediaTokenClaims claims = claims("urn:resource");
-    MediaTokenVerifier verifier = new MediaTokenVerifier(keys.jwkSet(), clockAt(TokenFixtures.NOT_BEFORE));
+    MediaTokenVerifier verifier =
+        new MediaTokenVerifier(keys.jwkSet(), clockAt(TokenFixtures.NOT_BEFORE));
 
-    MediaTokenVerifier.Result result = verifier.verify(signer.sign(claims), "REQ-1", "urn:resource");
+    MediaTokenVerifier.Result result =
+        verifier.verify(signer.sign(claims), "REQ-1", "urn:resource");
 
     assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, result.status());
     assertEquals(claims, result.claimsOrNull());
@@ -68,7 +73,8 @@ class MediaTokenSignerTest {
 
     assertEquals(resource, payloadOf(token).getString("resource"));
     MediaTokenVerifier.Result result =
-        new MediaTokenVerifier(keys.jwkSet(), clockAt(TokenFixtures.NOT_BEFORE)).verify(token, "REQ-1", resource);
+        new MediaTokenVerifier(keys.jwkSet(), clockAt(TokenFixtures.NOT_BEFORE))
+            .verify(token, "REQ-1", resource);
     assertEquals(MediaTokenVerifier.Status.VALID_TOKEN, result.status());
   }
 

@@ -35,7 +35,8 @@ class MediaTokenVerifierTest {
 
   @Test
   void validTokenWithoutResourceCheck() {
-    assertEquals(Status.VALID_TOKEN, verifierAt(INSIDE_WINDOW).verify(token, "REQ-1", null).status());
+    assertEquals(
+        Status.VALID_TOKEN, verifierAt(INSIDE_WINDOW).verify(token, "REQ-1", null).status());
   }
 
   @Test
@@ -55,16 +56,26 @@ class MediaTokenVerifierTest {
 
   @Test
   void tokenExpiredOutsideWindow() {
-    assertEquals(Status.TOKEN_EXPIRED, verifierAt(TokenFixtures.EXPIRES_AT).verify(token, "REQ-1", RESOURCE).status());
-    assertEquals(Status.TOKEN_EXPIRED, verifierAt(TokenFixtures.NOT_BEFORE - 1).verify(token, "REQ-1", RESOURCE).status());
-    assertEquals(Status.VALID_TOKEN, verifierAt(TokenFixtures.NOT_BEFORE).verify(token, "REQ-1", RESOURCE).status());
-    assertEquals(Status.VALID_TOKEN, verifierAt(TokenFixtures.EXPIRES_AT - 1).verify(token, "REQ-1", RESOURCE).status());
+    assertEquals(
+        Status.TOKEN_EXPIRED,
+        verifierAt(TokenFixtures.EXPIRES_AT).verify(token, "REQ-1", RESOURCE).status());
+    assertEquals(
+        Status.TOKEN_EXPIRED,
+        verifierAt(TokenFixtures.NOT_BEFORE - 1).verify(token, "REQ-1", RESOURCE).status());
+    assertEquals(
+        Status.VALID_TOKEN,
+        verifierAt(TokenFixtures.NOT_BEFORE).verify(token, "REQ-1", RESOURCE).status());
+    assertEquals(
+        Status.VALID_TOKEN,
+        verifierAt(TokenFixtures.EXPIRES_AT - 1).verify(token, "REQ-1", RESOURCE).status());
   }
 
   @Test
   void invalidSignature() {
-    String forgedWithSameKid = new MediaTokenSigner(singleKey(SigningKey.generate("k1"))).sign(claims(RESOURCE));
-    String unknownKid = new MediaTokenSigner(singleKey(SigningKey.generate("k9"))).sign(claims(RESOURCE));
+    String forgedWithSameKid =
+        new MediaTokenSigner(singleKey(SigningKey.generate("k1"))).sign(claims(RESOURCE));
+    String unknownKid =
+        new MediaTokenSigner(singleKey(SigningKey.generate("k9"))).sign(claims(RESOURCE));
     String[] parts = compactParts(token);
     byte[] signature = Base64URL.from(parts[2]).decode();
     signature[10] ^= 0x01;
@@ -72,7 +83,8 @@ class MediaTokenVerifierTest {
     String rOutOfRange = serialize(parts[0], parts[1], Base64URL.encode(new byte[64]).toString());
 
     MediaTokenVerifier verifier = verifierAt(INSIDE_WINDOW);
-    assertInvalidSignature(verifier.verify(forgedWithSameKid, "REQ-1", RESOURCE), "does not verify");
+    assertInvalidSignature(
+        verifier.verify(forgedWithSameKid, "REQ-1", RESOURCE), "does not verify");
     assertInvalidSignature(verifier.verify(flipped, "REQ-1", RESOURCE), "does not verify");
     assertInvalidSignature(verifier.verify(unknownKid, "REQ-1", RESOURCE), "unknown kid");
     assertInvalidSignature(verifier.verify(rOutOfRange, "REQ-1", RESOURCE), "out of range");
@@ -101,10 +113,14 @@ class MediaTokenVerifierTest {
     MediaTokenKeys duringRotation = MediaTokenKeys.of(List.of(successor, retired));
     MediaTokenKeys afterRotation = MediaTokenKeys.of(List.of(successor));
 
-    Result whilePublished = new MediaTokenVerifier(MediaTokenKeys.fromJwks(duringRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
-        .verify(token, "REQ-1", RESOURCE);
-    Result afterRemoval = new MediaTokenVerifier(MediaTokenKeys.fromJwks(afterRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
-        .verify(token, "REQ-1", RESOURCE);
+    Result whilePublished =
+        new MediaTokenVerifier(
+                MediaTokenKeys.fromJwks(duringRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
+            .verify(token, "REQ-1", RESOURCE);
+    Result afterRemoval =
+        new MediaTokenVerifier(
+                MediaTokenKeys.fromJwks(afterRotation.jwks()).jwkSet(), clockAt(INSIDE_WINDOW))
+            .verify(token, "REQ-1", RESOURCE);
 
     assertEquals(Status.VALID_TOKEN, whilePublished.status());
     assertEquals(Status.INVALID_SIGNATURE, afterRemoval.status());
@@ -112,7 +128,9 @@ class MediaTokenVerifierTest {
 
   @Test
   void jwksRoundTripKeepsKidsAndPublicKeys() {
-    MediaTokenKeys twoKeys = MediaTokenKeys.of(List.of(key, new SigningKey("old", null, SigningKey.generate("x").publicKey(), false)));
+    MediaTokenKeys twoKeys =
+        MediaTokenKeys.of(
+            List.of(key, new SigningKey("old", null, SigningKey.generate("x").publicKey(), false)));
 
     MediaTokenKeys imported = MediaTokenKeys.fromJwks(twoKeys.jwks());
 

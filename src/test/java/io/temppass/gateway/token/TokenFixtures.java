@@ -17,7 +17,15 @@ final class TokenFixtures {
   private TokenFixtures() {}
 
   static MediaTokenClaims claims(String resource) {
-    return new MediaTokenClaims("REQ-1", "TempPass_TEST", resource, ISSUED_AT, NOT_BEFORE, EXPIRES_AT, "jti-42", "dev-hash");
+    return new MediaTokenClaims(
+        "REQ-1",
+        "TempPass_TEST",
+        resource,
+        ISSUED_AT,
+        NOT_BEFORE,
+        EXPIRES_AT,
+        "jti-42",
+        "dev-hash");
   }
 
   static MediaTokenKeys singleKey(SigningKey key) {

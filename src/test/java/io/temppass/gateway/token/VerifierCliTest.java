@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VerifierCliTest {
 
-  @TempDir
-  Path tempDir;
+  @TempDir Path tempDir;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -35,7 +34,15 @@ class VerifierCliTest {
 
   @Test
   void validTokenExitsZero() {
-    int exitCode = run("--jwks", jwksFile.toString(), "--requestor", "REQ-1", "--resource", "urn:resource", token);
+    int exitCode =
+        run(
+            "--jwks",
+            jwksFile.toString(),
+            "--requestor",
+            "REQ-1",
+            "--resource",
+            "urn:resource",
+            token);
 
     String[] lines = stdout().split("\\R");
     assertEquals(0, exitCode);
@@ -45,7 +52,15 @@ class VerifierCliTest {
 
   @Test
   void wrongResourceExitsOne() {
-    int exitCode = run("--jwks", jwksFile.toString(), "--requestor", "REQ-1", "--resource", "urn:other", token);
+    int exitCode =
+        run(
+            "--jwks",
+            jwksFile.toString(),
+            "--requestor",
+            "REQ-1",
+            "--resource",
+            "urn:other",
+            token);
 
     assertEquals(1, exitCode);
     assertEquals("INVALID_RESOURCE_ID", stdout().lines().findFirst().orElseThrow());
@@ -60,12 +75,17 @@ class VerifierCliTest {
 
   @Test
   void unreadableJwksExitsTwo() {
-    assertEquals(2, run("--jwks", tempDir.resolve("missing.json").toString(), "--requestor", "REQ-1", token));
+    assertEquals(
+        2,
+        run("--jwks", tempDir.resolve("missing.json").toString(), "--requestor", "REQ-1", token));
   }
 
   private int run(String... args) {
-    return VerifierCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), clockAt(TokenFixtures.NOT_BEFORE + 1));
+    return VerifierCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        clockAt(TokenFixtures.NOT_BEFORE + 1));
   }
 
   private String stdout() {

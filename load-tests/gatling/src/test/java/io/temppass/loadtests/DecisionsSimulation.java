@@ -30,16 +30,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * The realistic TempPass mix against temppass-gateway, with the integrations of
  * load-tests/bench/bench.yaml (service provider "bench").
  *
- * <p>Properties ({@code -Dname=value}, else the environment variable in brackets, else the default):
+ * <p>Properties ({@code -Dname=value}, else the environment variable in brackets, else the
+ * default):
+ *
  * <ul>
  *   <li>{@code baseUrl} [BASE_URL] gateway URL, default http://127.0.0.1:8080
  *   <li>{@code token} [TOKEN] RS256 access token (required)
- *   <li>{@code profile} [PROFILE] {@code open}: constant arrival rate, one request per virtual user,
- *       {@code rate} [RATE] users (= requests) per second, default 100; {@code closed}: {@code users}
- *       [USERS] concurrent users (default 64), each sending its next request as soon as the last
- *       one is answered
+ *   <li>{@code profile} [PROFILE] {@code open}: constant arrival rate, one request per virtual
+ *       user, {@code rate} [RATE] users (= requests) per second, default 100; {@code closed}:
+ *       {@code users} [USERS] concurrent users (default 64), each sending its next request as soon
+ *       as the last one is answered
  *   <li>{@code duration} [DURATION] injection duration: 30s, 2m, or seconds; default 30s
- *   <li>{@code randomized} [RANDOMIZED] open model only: Poisson-like arrivals instead of evenly spaced
+ *   <li>{@code randomized} [RANDOMIZED] open model only: Poisson-like arrivals instead of evenly
+ *       spaced
  *   <li>{@code devices} [DEVICES] distinct devices, identities and client IPs, default 200000
  *   <li>{@code sp} [SP] service provider, default bench
  * </ul>
@@ -47,8 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The open model is the one to read latency from: arrivals do not wait for answers, so a slow
  * response cannot hide the requests that would have queued behind it (no coordinated omission).
  *
- * <p>Mix, per device (device number d, so every device keeps one integration, like a real app):
- * d % 20 in 0-7 basic TempPass (40 %), 8-14 promotional (35 %), 15-17 a degraded (AuthNAll) regular
+ * <p>Mix, per device (device number d, so every device keeps one integration, like a real app): d %
+ * 20 in 0-7 basic TempPass (40 %), 8-14 promotional (35 %), 15-17 a degraded (AuthNAll) regular
  * mvpd (15 %), 18-19 a dummy-authorization mvpd (10 %). One request in ten is a profiles read for
  * the device's integration, the rest are decisions for 1 (60 %), 2 (25 %) or 3 (15 %) resources
  * taken from the device's own 5 titles (so a promotional trial stays within its 5 resources and
@@ -75,11 +78,13 @@ public class DecisionsSimulation extends Simulation {
     private final AtomicLong next = new AtomicLong();
     private final Base64.Encoder b64 = Base64.getEncoder();
 
-    @Override public boolean hasNext() {
+    @Override
+    public boolean hasNext() {
       return true;
     }
 
-    @Override public Map<String, Object> next() {
+    @Override
+    public Map<String, Object> next() {
       long seq = next.getAndIncrement();
       int d = (int) (seq % devices);
       long visit = seq / devices;
@@ -124,61 +129,81 @@ public class DecisionsSimulation extends Simulation {
     return slot < 12 ? 1 : slot < 17 ? 2 : 3;
   }
 
-  final HttpProtocolBuilder protocol = http.baseUrl(baseUrl)
-      .acceptHeader("application/json")
-      .header("Authorization", "Bearer " + token)
-      // One pool of keep-alive connections for all virtual users, as behind a load balancer;
-      // without it every open-model user (one request) would open its own TCP connection.
-      .shareConnections()
-      .disableWarmUp()
-      .disableCaching();
+  final HttpProtocolBuilder protocol =
+      http.baseUrl(baseUrl)
+          .acceptHeader("application/json")
+          .header("Authorization", "Bearer " + token)
+          // One pool of keep-alive connections for all virtual users, as behind a load balancer;
+          // without it every open-model user (one request) would open its own TCP connection.
+          .shareConnections()
+          .disableWarmUp()
+          .disableCaching();
 
   ChainBuilder decide(boolean identity) {
-    var request = http("#{name}").post("#{path}")
-        .header("Content-Type", "application/json")
-        .header("AP-Device-Identifier", "#{device}")
-        .header("X-Forwarded-For", "#{xff}")
-        .body(StringBody("#{body}"))
-        .check(status().is(200));
+    var request =
+        http("#{name}")
+            .post("#{path}")
+            .header("Content-Type", "application/json")
+            .header("AP-Device-Identifier", "#{device}")
+            .header("X-Forwarded-For", "#{xff}")
+            .body(StringBody("#{body}"))
+            .check(status().is(200));
     return exec(identity ? request.header("AP-TempPass-Identity", "#{identity}") : request);
   }
 
   ChainBuilder profileRead(boolean identity) {
-    var request = http("#{name}").get("#{path}")
-        .header("AP-Device-Identifier", "#{device}")
-        .header("X-Forwarded-For", "#{xff}")
-        .check(status().is(200));
+    var request =
+        http("#{name}")
+            .get("#{path}")
+            .header("AP-Device-Identifier", "#{device}")
+            .header("X-Forwarded-For", "#{xff}")
+            .check(status().is(200));
     return exec(identity ? request.header("AP-TempPass-Identity", "#{identity}") : request);
   }
 
-  final ChainBuilder oneRequest = feed(new MixFeeder())
-      .exec(doSwitch("#{variant}").on(
-          onCase("decide").then(decide(false)),
-          onCase("decide-identity").then(decide(true)),
-          onCase("profile").then(profileRead(false)),
-          onCase("profile-identity").then(profileRead(true))));
+  final ChainBuilder oneRequest =
+      feed(new MixFeeder())
+          .exec(
+              doSwitch("#{variant}")
+                  .on(
+                      onCase("decide").then(decide(false)),
+                      onCase("decide-identity").then(decide(true)),
+                      onCase("profile").then(profileRead(false)),
+                      onCase("profile-identity").then(profileRead(true))));
 
   {
     if (token.isBlank()) {
-      throw new IllegalArgumentException("set -Dtoken=<RS256 access token> (or TOKEN); load-tests/bench/run.sh makes one");
+      throw new IllegalArgumentException(
+          "set -Dtoken=<RS256 access token> (or TOKEN); load-tests/bench/run.sh makes one");
     }
     PopulationBuilder population;
     if (profile.equals("open")) {
-      OpenInjectionStep step = randomized
-          ? constantUsersPerSec(rate).during(duration).randomized()
-          : constantUsersPerSec(rate).during(duration);
-      ScenarioBuilder scn = scenario("TempPass mix, open model, " + rate + " req/s").exec(oneRequest);
+      OpenInjectionStep step =
+          randomized
+              ? constantUsersPerSec(rate).during(duration).randomized()
+              : constantUsersPerSec(rate).during(duration);
+      ScenarioBuilder scn =
+          scenario("TempPass mix, open model, " + rate + " req/s").exec(oneRequest);
       population = scn.injectOpen(step);
     } else if (profile.equals("closed")) {
-      ScenarioBuilder scn = scenario("TempPass mix, closed model, " + users + " users").forever().on(oneRequest);
+      ScenarioBuilder scn =
+          scenario("TempPass mix, closed model, " + users + " users").forever().on(oneRequest);
       population = scn.injectClosed(constantConcurrentUsers(users).during(duration));
     } else {
       throw new IllegalArgumentException("profile must be open or closed, got '" + profile + "'");
     }
-    System.out.printf("DecisionsSimulation: %s model, %s, %s, %d devices, %s%n", profile,
-        profile.equals("open") ? rate + " users/s" + (randomized ? " (randomized)" : "") : users + " users",
-        duration, devices, baseUrl);
-    setUp(population).protocols(protocol).maxDuration(duration.plusSeconds(profile.equals("open") ? 30 : 0));
+    System.out.printf(
+        "DecisionsSimulation: %s model, %s, %s, %d devices, %s%n",
+        profile,
+        profile.equals("open")
+            ? rate + " users/s" + (randomized ? " (randomized)" : "")
+            : users + " users",
+        duration,
+        devices,
+        baseUrl);
+    setUp(population)
+        .protocols(protocol)
+        .maxDuration(duration.plusSeconds(profile.equals("open") ? 30 : 0));
   }
 
   static String setting(String property, String env, String fallback) {
