@@ -68,8 +68,8 @@ public final class Main {
       return;
     }
     for (String warning : config.warnings()) LOG.log(System.Logger.Level.WARNING, warning);
-    // Vert.x's own HTTP, pool and event-bus metrics land in the same Prometheus registry as ours.
-    Vertx vertx = GatewayMetrics.vertxWithMetrics();
+    // Vert.x's own metrics (those switched on) land in the same Prometheus registry as ours.
+    Vertx vertx = GatewayMetrics.vertxWithMetrics(config.server().vertxHttpMetrics());
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await();

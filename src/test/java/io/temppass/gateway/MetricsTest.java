@@ -56,7 +56,7 @@ class MetricsTest {
     config.put(
         "throttle",
         new JsonObject().put("enabled", true).put("ratePerSecond", 0.001).put("burst", 10));
-    Vertx vertx = GatewayMetrics.vertxWithMetrics();
+    Vertx vertx = GatewayMetrics.vertxWithMetrics(true);
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port());
@@ -110,6 +110,20 @@ class MetricsTest {
                   "code=\"429\",method=\"GET\",route=\"unmatched\"")
               >= 1,
           "a throttled request reached no endpoint route: " + after);
+      assertTrue(
+          series(
+                  after,
+                  "temppass_http_request_duration_seconds_bucket",
+                  "route=\"decisions\",status=\"200\",le=\"+Inf\"")
+              >= 2,
+          "the gateway's own latency histogram by route: " + after);
+      assertTrue(
+          series(
+                  after,
+                  "temppass_http_request_duration_seconds_count",
+                  "route=\"unmatched\",status=\"429\"")
+              >= 1,
+          "a throttled request in the gateway's own series: " + after);
       assertFalse(after.contains("vertx_eventbus_"), "the event-bus series are off");
       assertFalse(after.contains("vertx_pool_"), "the pool series are off");
       assertFalse(after.contains("vertx_redis_"), "the Redis client's own series are off");
@@ -125,6 +139,39 @@ class MetricsTest {
           value(after, "temppass_throttle_rejections_total") >= 1,
           "the 12 configuration calls after 3 requests exceed the burst");
       assertEquals(0.0, value(after, "temppass_throttle_fail_open_total"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Vert.x's HTTP and TCP server series cost CPU on every request and are off unless {@code
+   * server.vertxHttpMetrics} asks for them, as {@code Main} passes it; the gateway's own latency by
+   * route is there either way. Breakage caught: the categories not disabled in {@code
+   * GatewayMetrics.vertxWithMetrics(false)} (the scrape then has {@code vertx_http_server_}).
+   */
+  @Test
+  void vertx_http_series_are_off_by_default() throws Exception {
+    JsonObject config =
+        TestGateway.with(
+            TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
+    Vertx vertx = GatewayMetrics.vertxWithMetrics(false);
+    try {
+      Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
+      Api api = new Api(vertx, gateway.port());
+      api.authorize("apasstest1", "TempPass_TEST40", "m-device", null, "r1")
+          .await(5, TimeUnit.SECONDS);
+      String scrape =
+          api.get("/metrics").map(HttpResponse::bodyAsString).await(5, TimeUnit.SECONDS);
+      assertEquals(
+          1.0,
+          series(
+              scrape,
+              "temppass_http_request_duration_seconds_count",
+              "route=\"decisions\",status=\"200\""),
+          scrape);
+      assertFalse(scrape.contains("vertx_http_server_"), "Vert.x's HTTP server series are off");
+      assertFalse(scrape.contains("vertx_net_server_"), "Vert.x's TCP server series are off");
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -150,7 +197,7 @@ class MetricsTest {
     JsonObject config =
         TestGateway.with(
             TestGateway.config(), TestGateway.basic("apasstest1", "TempPass_TEST40", "1h"));
-    Vertx vertx = GatewayMetrics.vertxWithMetrics();
+    Vertx vertx = GatewayMetrics.vertxWithMetrics(true);
     try {
       Gateway gateway = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
       Api api = new Api(vertx, gateway.port(), 1);

@@ -81,7 +81,8 @@ public record GatewayConfig(
       @Positive Duration requestTimeout,
       Duration shutdownReadinessDelay,
       @Positive Duration shutdownGracePeriod,
-      @Range(min = 1, max = 65535) Integer managementPort) {
+      @Range(min = 1, max = 65535) Integer managementPort,
+      boolean vertxHttpMetrics) {
     public Server {
       if (instances == 0) instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     }

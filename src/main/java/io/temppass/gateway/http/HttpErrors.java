@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
  * through here.
  */
 public final class HttpErrors {
+  /** The routing-context key of the endpoint's fixed short name, the {@code route} label. */
+  static final String ROUTE = "route";
+
   static final String REQUEST_ID = "requestId";
 
   private final ErrorRenderer renderer;
@@ -63,11 +66,13 @@ public final class HttpErrors {
   }
 
   /**
-   * The first step of every route: names the route for the latency metrics (the last routed name is
-   * the {@code route} label of Vert.x's HTTP server series, see {@code GatewayMetrics.routeLabel})
-   * and answers 405, with an {@code Allow} header, to any method the route does not serve.
+   * The first step of every route: names the route for the latency metrics ({@link #ROUTE} for the
+   * gateway's own timer; the last routed name is the {@code route} label of Vert.x's HTTP server
+   * series when they are on, see {@code GatewayMetrics.routeLabel}) and answers 405, with an {@code
+   * Allow} header, to any method the route does not serve.
    */
   public void begin(RoutingContext ctx, String route, HttpMethod... allowed) {
+    ctx.put(ROUTE, route);
     ctx.request().routed(route);
     for (HttpMethod method : allowed) {
       if (ctx.request().method().equals(method)) {

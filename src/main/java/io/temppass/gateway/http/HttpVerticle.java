@@ -436,12 +436,16 @@ public final class HttpVerticle extends VerticleBase {
 
   // ---- shared steps ----------------------------------------------------------------------
 
-  /**
-   * Latency by route is Vert.x's HTTP server metrics (GatewayMetrics.vertxWithMetrics); only the
-   * request id is ours.
-   */
+  /** The request id, and the request's latency by route when its response has gone. */
   private void observe(RoutingContext ctx) {
     errors.assignRequestId(ctx);
+    long started = System.nanoTime();
+    ctx.addEndHandler(
+        v ->
+            metrics.request(
+                ctx.get(HttpErrors.ROUTE),
+                ctx.response().getStatusCode(),
+                System.nanoTime() - started));
     ctx.next();
   }
 

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,15 +35,19 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code temppass_decisions_total{source,outcome,code}}: one per decision item
+ *   <li>{@code temppass_http_request_duration_seconds{route,status}}: histogram, one timer per
+ *       route and status, found without building a meter id
  *   <li>{@code temppass_redis_command_duration_seconds{command}}: histogram, failures included
  *   <li>{@code temppass_redis_errors_total{command}}
  *   <li>{@code temppass_eventbus_timeouts_total{address}}
  *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}
  * </ul>
  *
- * Request latency by route is Vert.x's own {@code vertx_http_server_*} series
- * (vertx-micrometer-metrics, configured by {@link #vertxWithMetrics()}), with a {@code route}
- * label.
+ * Vert.x's own {@code vertx_http_server_*} series (requests, bytes, active requests and response
+ * time by method, code and route) come on top with {@code server.vertxHttpMetrics: true}
+ * (vertx-micrometer-metrics, configured by {@link #vertxWithMetrics(boolean)}). They are off by
+ * default because they cost on every request: vertx-micrometer builds meter ids for four meters per
+ * request (load-tests/RESULTS.md has the measurement).
  *
  * <p>Every label value is bounded, because anyone who can reach the port chooses what the request
  * carries and each new value is a new series kept for the life of the process: HTTP methods outside
@@ -79,6 +84,12 @@ public final class GatewayMetrics {
 
   private final MeterRegistry registry;
 
+  /**
+   * Route latency timers by route, then by status (index {@code status - 100}), so a request builds
+   * no key.
+   */
+  private final Map<String, AtomicReferenceArray<Timer>> requests = new ConcurrentHashMap<>();
+
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
@@ -110,17 +121,18 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Vert.x's HTTP server and client series (with the route label), into a Prometheus registry whose
-   * label filters are in place before Vert.x registers its first meter (a filter added later would
-   * not apply to them).
+   * A Vert.x whose metrics land in a Prometheus registry whose label filters are in place before
+   * Vert.x registers its first meter (a filter added later would not apply to them).
    *
-   * <p>Turned off, because they cost on every request and say nothing the gateway's own series do
-   * not (README "Metrics" has the measurement): the event-bus domain (a timer, counters and a gauge
-   * update per message, three hops per decision), the named worker pools, the Redis client's
-   * per-command series ({@code temppass_redis_command_duration_seconds} times the same commands by
-   * script name) and the plain TCP client series (bytes of every Redis socket read and write).
+   * <p>{@code httpServerSeries} ({@code server.vertxHttpMetrics}) turns on Vert.x's HTTP server
+   * series with the route label, and its TCP server byte counters. Always off, because they cost on
+   * every request and say nothing the gateway's own series do not (README "Metrics"): the event-bus
+   * domain (a timer, counters and a gauge update per message, three hops per decision), the named
+   * worker pools, the Redis client's per-command series ({@code
+   * temppass_redis_command_duration_seconds} times the same commands by script name) and the plain
+   * TCP client series (bytes of every Redis socket read and write).
    */
-  public static Vertx vertxWithMetrics() {
+  public static Vertx vertxWithMetrics(boolean httpServerSeries) {
     MicrometerMetricsOptions options =
         new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
@@ -130,6 +142,11 @@ public final class GatewayMetrics {
             .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
             .addDisabledMetricsCategory("redis")
             .setEnabled(true);
+    if (!httpServerSeries) {
+      options
+          .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
+    }
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(
@@ -202,6 +219,37 @@ public final class GatewayMetrics {
   private Counter counter(String source, String outcome, String code) {
     return registry.counter(
         "temppass_decisions", "source", source, "outcome", outcome, "code", code);
+  }
+
+  /**
+   * {@code route} is a route's fixed name ({@code http/HttpErrors.begin}), or null for a request
+   * that reached no endpoint route ({@code unmatched}).
+   */
+  public void request(String route, int status, long nanos) {
+    if (route == null) route = "unmatched";
+    AtomicReferenceArray<Timer> byStatus = requests.get(route);
+    if (byStatus == null)
+      byStatus = requests.computeIfAbsent(route, k -> new AtomicReferenceArray<>(500));
+    int slot = status - 100;
+    if (slot < 0 || slot >= byStatus.length()) {
+      requestTimer(route, status).record(nanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    Timer timer = byStatus.get(slot);
+    if (timer == null) {
+      // Two threads racing here register the same meter twice; Micrometer returns the existing one.
+      timer = requestTimer(route, status);
+      byStatus.set(slot, timer);
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer requestTimer(String route, int status) {
+    return Timer.builder("temppass_http_request_duration")
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
   }
 
   public void redisCommand(String command, long nanos, boolean failed) {
