@@ -77,6 +77,15 @@ public final class GatewayMetrics {
    */
   private static final String HTTP_SERVER_RESPONSE_TIME = "vertx.http.server.response.time";
 
+  /**
+   * The TCP byte counters that Vert.x's HTTP server metrics inherit from its TCP server metrics
+   * ({@code vertx_http_server_bytes_read_total}, {@code …_bytes_written_total}): disabling the
+   * {@code NET_SERVER} category does not reach them, as they belong to the HTTP server's own
+   * category, so they are denied by name and each read and flush increments a no-op counter.
+   */
+  static final Set<String> TCP_BYTE_COUNTERS =
+      Set.of("vertx.http.server.bytes.read", "vertx.http.server.bytes.written");
+
   private final MeterRegistry registry;
 
   /** Meters by tag values, so the hot path does one map lookup instead of building a meter id. */
@@ -118,7 +127,10 @@ public final class GatewayMetrics {
    * not (README "Metrics" has the measurement): the event-bus domain (a timer, counters and a gauge
    * update per message, three hops per decision), the named worker pools, the Redis client's
    * per-command series ({@code temppass_redis_command_duration_seconds} times the same commands by
-   * script name) and the plain TCP client series (bytes of every Redis socket read and write).
+   * script name), the plain TCP client series (bytes of every Redis socket read and write) and the
+   * plain TCP server series. The HTTP server's own TCP byte counters ({@link #TCP_BYTE_COUNTERS})
+   * are turned off too, by a filter in {@link #bounded}: they are counted on every socket read and
+   * flush and repeat what the request and response size series say per request.
    */
   public static Vertx vertxWithMetrics() {
     MicrometerMetricsOptions options =
@@ -128,6 +140,7 @@ public final class GatewayMetrics {
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
             .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
             .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
             .addDisabledMetricsCategory("redis")
             .setEnabled(true);
     return Vertx.builder()
@@ -163,6 +176,7 @@ public final class GatewayMetrics {
             .meterFilter(
                 MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"))
             .meterFilter(MeterFilter.replaceTagValues("route", GatewayMetrics::routeLabel))
+            .meterFilter(MeterFilter.deny(id -> TCP_BYTE_COUNTERS.contains(id.getName())))
             .meterFilter(
                 new MeterFilter() {
                   @Override
