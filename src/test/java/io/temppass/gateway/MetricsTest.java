@@ -127,6 +127,16 @@ class MetricsTest {
       assertFalse(after.contains("vertx_eventbus_"), "the event-bus series are off");
       assertFalse(after.contains("vertx_pool_"), "the pool series are off");
       assertFalse(after.contains("vertx_redis_"), "the Redis client's own series are off");
+      // Catches the HTTP server's per-flush TCP byte counters coming back (the deny filter in
+      // GatewayMetrics.bounded removed): the request and response size series below carry the
+      // same bytes per request.
+      assertFalse(after.contains("vertx_http_server_bytes_"), "the TCP byte counters are off");
+      assertTrue(
+          series(after, "vertx_http_server_response_bytes_count", "route=\"decisions\"") >= 2,
+          "the HTTP response size series stay, with the route label: " + after);
+      assertTrue(
+          value(after, "vertx_http_server_request_bytes_count") >= 2,
+          "the HTTP request size series stay");
       assertTrue(
           series(
                   after,

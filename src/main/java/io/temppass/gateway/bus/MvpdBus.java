@@ -16,9 +16,10 @@ import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import java.util.function.Function;
 
 /** {@link MvpdApi} over the local event bus: one request and its reply per call. */
-final class MvpdBus implements MvpdApi {
+final class MvpdBus extends BusClient implements MvpdApi {
   static final String SESSION = "mvpd.session";
   static final String SESSION_INFO = "mvpd.session.info";
   static final String LOGIN_START = "mvpd.login.start";
@@ -27,53 +28,50 @@ final class MvpdBus implements MvpdApi {
   static final String AUTHORIZE = "mvpd.authorize";
   static final String LOGOUT = "mvpd.logout";
 
-  private final EventBus bus;
-  private final DeliveryOptions delivery;
-  private final SameLoop.Route session = SameLoop.route(SESSION);
-  private final SameLoop.Route info = SameLoop.route(SESSION_INFO);
-  private final SameLoop.Route loginStart = SameLoop.route(LOGIN_START);
-  private final SameLoop.Route loginComplete = SameLoop.route(LOGIN_COMPLETE);
-  private final SameLoop.Route profiles = SameLoop.route(PROFILES);
-  private final SameLoop.Route authorize = SameLoop.route(AUTHORIZE);
-  private final SameLoop.Route logout = SameLoop.route(LOGOUT);
+  private final Function<SessionRequest, Future<SessionReply>> session = call(SESSION);
+  private final Function<SessionInfoRequest, Future<SessionInfoReply>> info = call(SESSION_INFO);
+  private final Function<LoginStart, Future<BrowserReply>> loginStart = call(LOGIN_START);
+  private final Function<LoginComplete, Future<BrowserReply>> loginComplete = call(LOGIN_COMPLETE);
+  private final Function<ProfilesRequest, Future<ProfilesReply>> profiles = call(PROFILES);
+  private final Function<AuthorizeRequest, Future<AuthorizeReply>> authorize = call(AUTHORIZE);
+  private final Function<LogoutRequest, Future<LogoutReply>> logout = call(LOGOUT);
 
   MvpdBus(EventBus bus, DeliveryOptions delivery) {
-    this.bus = bus;
-    this.delivery = delivery;
+    super(bus, delivery);
   }
 
   @Override
   public Future<SessionReply> session(SessionRequest request) {
-    return session.request(bus, request, delivery);
+    return session.apply(request);
   }
 
   @Override
   public Future<SessionInfoReply> info(SessionInfoRequest request) {
-    return info.request(bus, request, delivery);
+    return info.apply(request);
   }
 
   @Override
   public Future<BrowserReply> loginStart(LoginStart request) {
-    return loginStart.request(bus, request, delivery);
+    return loginStart.apply(request);
   }
 
   @Override
   public Future<BrowserReply> loginComplete(LoginComplete request) {
-    return loginComplete.request(bus, request, delivery);
+    return loginComplete.apply(request);
   }
 
   @Override
   public Future<ProfilesReply> profiles(ProfilesRequest request) {
-    return profiles.request(bus, request, delivery);
+    return profiles.apply(request);
   }
 
   @Override
   public Future<AuthorizeReply> authorize(AuthorizeRequest request) {
-    return authorize.request(bus, request, delivery);
+    return authorize.apply(request);
   }
 
   @Override
   public Future<LogoutReply> logout(LogoutRequest request) {
-    return logout.request(bus, request, delivery);
+    return logout.apply(request);
   }
 }

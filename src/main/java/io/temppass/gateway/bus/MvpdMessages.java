@@ -61,7 +61,8 @@ public final class MvpdMessages {
       String code,
       String mvpd,
       long notBefore,
-      long notAfter) {}
+      long notAfter)
+      implements Answer {}
 
   public record SessionInfoRequest(String serviceProvider, String code, Caller caller) {}
 
@@ -71,7 +72,8 @@ public final class MvpdMessages {
       List<String> missingParameters,
       String deviceInfo,
       long notBefore,
-      long notAfter) {}
+      long notAfter)
+      implements Answer {}
 
   /** The browser step {@code GET /api/v2/authenticate/{sp}/{code}}. */
   public record LoginStart(String serviceProvider, String code) {}
@@ -95,7 +97,7 @@ public final class MvpdMessages {
   public record Profile(
       String mvpd, long notBefore, long notAfter, Map<String, Object> attributes) {}
 
-  public record ProfilesReply(ErrorCode error, List<Profile> profiles) {}
+  public record ProfilesReply(ErrorCode error, List<Profile> profiles) implements Answer {}
 
   /**
    * Ask the MVPD (through the decision cache) about each resource, for the device's regular

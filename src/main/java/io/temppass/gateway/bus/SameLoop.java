@@ -3,7 +3,6 @@ package io.temppass.gateway.bus;
 import io.temppass.gateway.redis.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -112,11 +111,6 @@ public final class SameLoop {
 
     public String address() {
       return Thread.currentThread() == thread && REGISTERED.containsKey(local) ? local : shared;
-    }
-
-    /** One request on this route; the future holds the reply's body. */
-    <T> Future<T> request(EventBus bus, Object message, DeliveryOptions delivery) {
-      return bus.<T>request(address(), message, delivery).map(Message::body);
     }
   }
 }

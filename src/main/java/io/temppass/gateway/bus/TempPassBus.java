@@ -8,42 +8,39 @@ import io.temppass.gateway.bus.Messages.TempPassRequest;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import java.util.function.Function;
 
 /**
  * {@link TempPassApi} over the local event bus: one request and its reply per call, as before the
  * interface.
  */
-final class TempPassBus implements TempPassApi {
+final class TempPassBus extends BusClient implements TempPassApi {
   static final String DECIDE = "temppass.decide";
   static final String PROFILE = "temppass.profile";
   static final String RESET = "temppass.reset";
 
-  private final EventBus bus;
-  private final DeliveryOptions delivery;
-
   /** Made on the caller's event loop, once: the routes are fields, not per-call objects. */
-  private final SameLoop.Route decide = SameLoop.route(DECIDE);
+  private final Function<TempPassRequest, Future<TempPassOutcome>> decide = call(DECIDE);
 
-  private final SameLoop.Route profile = SameLoop.route(PROFILE);
-  private final SameLoop.Route reset = SameLoop.route(RESET);
+  private final Function<ProfileRequest, Future<ProfileOutcome>> profile = call(PROFILE);
+  private final Function<ResetRequest, Future<Void>> reset = call(RESET);
 
   TempPassBus(EventBus bus, DeliveryOptions delivery) {
-    this.bus = bus;
-    this.delivery = delivery;
+    super(bus, delivery);
   }
 
   @Override
   public Future<TempPassOutcome> decide(TempPassRequest request) {
-    return decide.request(bus, request, delivery);
+    return decide.apply(request);
   }
 
   @Override
   public Future<ProfileOutcome> profile(ProfileRequest request) {
-    return profile.request(bus, request, delivery);
+    return profile.apply(request);
   }
 
   @Override
   public Future<Void> reset(ResetRequest request) {
-    return reset.request(bus, request, delivery);
+    return reset.apply(request);
   }
 }

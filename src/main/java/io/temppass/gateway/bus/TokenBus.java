@@ -5,22 +5,20 @@ import io.temppass.gateway.bus.Messages.SignedTokens;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import java.util.function.Function;
 
 /** {@link TokenApi} over the local event bus. */
-final class TokenBus implements TokenApi {
+final class TokenBus extends BusClient implements TokenApi {
   static final String SIGN = "token.sign";
 
-  private final EventBus bus;
-  private final DeliveryOptions delivery;
-  private final SameLoop.Route sign = SameLoop.route(SIGN);
+  private final Function<SignRequest, Future<SignedTokens>> sign = call(SIGN);
 
   TokenBus(EventBus bus, DeliveryOptions delivery) {
-    this.bus = bus;
-    this.delivery = delivery;
+    super(bus, delivery);
   }
 
   @Override
   public Future<SignedTokens> sign(SignRequest request) {
-    return sign.request(bus, request, delivery);
+    return sign.apply(request);
   }
 }

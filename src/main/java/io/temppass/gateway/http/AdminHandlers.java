@@ -1,16 +1,11 @@
 package io.temppass.gateway.http;
 
-import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.Messages.ResetRequest;
 import io.temppass.gateway.bus.Messages.ResetScope;
 import io.temppass.gateway.bus.TempPassApi;
-import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
-import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.logging.Logs;
-import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -29,75 +24,37 @@ import org.slf4j.LoggerFactory;
  * admin.requiredScope} ({@code temppass:admin} by default), never the client scope: no valid token
  * gets 401, a valid token without the admin scope (a client's) gets 403.
  */
-public final class AdminHandlers {
+public final class AdminHandlers extends ApiHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
   public static final String DEGRADATION_PATH = "/admin/v1/degradation/:serviceProvider/:mvpd";
   public static final String RESET_PATH = "/reset-tempass/v3/reset";
   public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
   private static final String ALL = "all";
 
-  /** The admin client's id (never the token), for the INFO line each admin call logs. */
-  private static final String ADMIN_CLIENT = "adminClient";
-
-  private final GatewayConfig config;
-  private final IdentityHasher hasher;
-  private final ControlPlane control;
-  private final AccessTokenVerifier accessTokens;
-  private final HttpErrors errors;
+  private final AccessTokenSteps tokens;
   private final TempPassApi tempPass;
 
-  AdminHandlers(
-      GatewayConfig config,
-      IdentityHasher hasher,
-      ControlPlane control,
-      AccessTokenVerifier accessTokens,
-      HttpErrors errors,
-      TempPassApi tempPass) {
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
-    this.accessTokens = accessTokens;
-    this.errors = errors;
+  AdminHandlers(Basics basics, AccessTokenSteps tokens, TempPassApi tempPass) {
+    super(basics);
+    this.tokens = tokens;
     this.tempPass = tempPass;
   }
 
   void mount(Router router) {
-    router
-        .route(RESET_PATH)
-        .handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE))
-        .handler(this::authorize)
+    errors
+        .endpoint(router, RESET_PATH, "reset", HttpMethod.DELETE)
+        .handler(tokens::admin)
         .handler(ctx -> reset(ctx, false));
-    router
-        .route(RESET_GENERIC_PATH)
-        .handler(ctx -> errors.begin(ctx, "reset", HttpMethod.DELETE))
-        .handler(this::authorize)
+    errors
+        .endpoint(router, RESET_GENERIC_PATH, "reset", HttpMethod.DELETE)
+        .handler(tokens::admin)
         .handler(ctx -> reset(ctx, true));
     router
         .route(DEGRADATION_PATH)
         .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(
-            ctx ->
-                errors.begin(ctx, "degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
-        .handler(this::authorize)
+        .handler(errors.begin("degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
+        .handler(tokens::admin)
         .handler(this::degradation);
-  }
-
-  private void authorize(RoutingContext ctx) {
-    accessTokens
-        .verifySignature(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-              } else if (!AccessTokenVerifier.hasScope(
-                  ar.result(), config.admin().requiredScope())) {
-                errors.fail(ctx, ErrorCode.INSUFFICIENT_SCOPE);
-              } else {
-                Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
-                ctx.put(ADMIN_CLIENT, client instanceof String c ? c : "unknown");
-                ctx.next();
-              }
-            });
   }
 
   /**
@@ -130,31 +87,17 @@ public final class AdminHandlers {
               ResetScope.DEVICE,
               hasher.device(target.getBytes(StandardCharsets.UTF_8)));
     }
-    tempPass
-        .reset(request)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                LOG.atWarn()
-                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
-                    .log("reset failed: {}", ar.cause().getMessage());
-                errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
-              } else {
-                LOG.atInfo()
-                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
-                    .log(
-                        "TempPass reset "
-                            + request.scope()
-                            + " on "
-                            + integration.id()
-                            + (target != null && target.isEmpty()
-                                ? " (empty " + (generic ? "key" : "device_id") + ": all)"
-                                : "")
-                            + " by admin client "
-                            + ctx.get(ADMIN_CLIENT));
-                ctx.response().setStatusCode(204).end();
-              }
-            });
+    answer(
+        ctx,
+        "reset",
+        tempPass.reset(request),
+        "TempPass reset "
+            + request.scope()
+            + " on "
+            + integration.id()
+            + (target != null && target.isEmpty()
+                ? " (empty " + (generic ? "key" : "device_id") + ": all)"
+                : ""));
   }
 
   /**
@@ -189,22 +132,30 @@ public final class AdminHandlers {
         return;
       }
     }
-    Degradation applied = rule;
-    Future<Void> change = control.setDegradation(integration, rule);
+    answer(
+        ctx,
+        "degradation",
+        control.setDegradation(integration, rule),
+        "degradation on "
+            + integration.id()
+            + " set to "
+            + (rule == null ? "none" : rule.wireName));
+  }
+
+  /**
+   * Answers an admin change once it is done: 204, and an INFO line of {@code done} and the admin
+   * client's id; or, when it failed (Redis unavailable), a WARN line naming {@code what} and 503.
+   */
+  private void answer(RoutingContext ctx, String what, Future<Void> change, String done) {
     change.onComplete(
         ar -> {
           if (ar.failed()) {
+            errors.about(ctx, LOG.atWarn()).log("{} failed: {}", what, ar.cause().getMessage());
             errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
           } else {
-            LOG.atInfo()
-                .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
-                .log(
-                    "degradation on "
-                        + integration.id()
-                        + " set to "
-                        + (applied == null ? "none" : applied.wireName)
-                        + " by admin client "
-                        + ctx.get(ADMIN_CLIENT));
+            errors
+                .about(ctx, LOG.atInfo())
+                .log(done + " by admin client " + ctx.get(AccessTokenSteps.ADMIN_CLIENT));
             ctx.response().setStatusCode(204).end();
           }
         });

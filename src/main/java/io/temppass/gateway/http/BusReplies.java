@@ -1,8 +1,8 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.bus.Answer;
 import io.temppass.gateway.bus.BusFailures;
 import io.temppass.gateway.error.ErrorCode;
-import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -31,6 +31,24 @@ final class BusReplies {
     await(ctx, what, reply, onReply, false);
   }
 
+  /**
+   * As {@link #json}, for a reply that carries either its result or an error: the error is answered
+   * as the top-level Enhanced Error, and {@code onResult} gets only a reply without one.
+   */
+  <T extends Answer> void answer(
+      RoutingContext ctx, String what, Future<T> reply, Handler<T> onResult) {
+    reply.onComplete(
+        ar -> {
+          if (ar.failed()) {
+            fail(ctx, what, ar.cause(), false);
+          } else if (ar.result().error() != null) {
+            errors.fail(ctx, ar.result().error());
+          } else {
+            onResult.handle(ar.result());
+          }
+        });
+  }
+
   <T> void browser(RoutingContext ctx, String what, Future<T> reply, Handler<T> onReply) {
     await(ctx, what, reply, onReply, true);
   }
@@ -56,9 +74,7 @@ final class BusReplies {
   }
 
   private void fail(RoutingContext ctx, String what, Throwable cause, boolean browser) {
-    LOG.atWarn()
-        .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
-        .log("{} failed: {}", what, cause.getMessage());
+    errors.about(ctx, LOG.atWarn()).log("{} failed: {}", what, cause.getMessage());
     ErrorCode code = BusFailures.errorCode(cause, metrics);
     if (browser) {
       errors

@@ -10,10 +10,8 @@ import io.temppass.gateway.bus.MvpdMessages.AuthorizeRequest;
 import io.temppass.gateway.bus.MvpdMessages.MvpdItem;
 import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.bus.TokenApi;
-import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
-import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.temppass.IdentityHasher;
@@ -33,7 +31,7 @@ import java.util.Map;
  * body, resource count, integration, then one decision per resource in request order, from
  * TempPass, a degradation rule, dummy authorization, or the missing-profile deny.
  */
-final class DecisionsHandler {
+final class DecisionsHandler extends ApiHandler {
   private static final String RESOURCES = "resources";
   static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
@@ -41,32 +39,15 @@ final class DecisionsHandler {
   private static final Future<SignedTokens> NO_TOKENS =
       Future.succeededFuture(new SignedTokens(List.of()));
 
-  private final GatewayConfig config;
-  private final IdentityHasher hasher;
-  private final ControlPlane control;
   private final GatewayMetrics metrics;
-  private final HttpErrors errors;
-  private final BusReplies replies;
   private final TempPassApi tempPass;
   private final TokenApi signer;
   private final MvpdApi mvpd;
 
   DecisionsHandler(
-      GatewayConfig config,
-      IdentityHasher hasher,
-      ControlPlane control,
-      GatewayMetrics metrics,
-      HttpErrors errors,
-      BusReplies replies,
-      TempPassApi tempPass,
-      TokenApi signer,
-      MvpdApi mvpd) {
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
+      Basics basics, GatewayMetrics metrics, TempPassApi tempPass, TokenApi signer, MvpdApi mvpd) {
+    super(basics);
     this.metrics = metrics;
-    this.errors = errors;
-    this.replies = replies;
     this.tempPass = tempPass;
     this.signer = signer;
     this.mvpd = mvpd;
@@ -100,12 +81,8 @@ final class DecisionsHandler {
   }
 
   void decide(RoutingContext ctx) {
-    IntegrationConfig integration =
-        config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
-    if (integration == null || !integration.active()) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
-      return;
-    }
+    IntegrationConfig integration = activeIntegration(ctx);
+    if (integration == null) return;
     List<String> resources = ctx.get(RESOURCES);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
     boolean preauthorize = preauthorize(ctx);
@@ -136,7 +113,7 @@ final class DecisionsHandler {
     if (integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL) return null;
     String identity =
         RequestRules.tempPassIdentity(
-            ctx.request().getHeader("AP-TempPass-Identity"), integration.identityKey());
+            ctx.request().getHeader(HeaderNames.TEMPPASS_IDENTITY), integration.identityKey());
     return identity == null ? null : hasher.identity(identity);
   }
 

@@ -2,12 +2,17 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.Ids;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Request ids, the method check and top-level errors for route handlers: every handler fails
@@ -35,10 +40,10 @@ public final class HttpErrors {
    */
   public void assignRequestId(RoutingContext ctx) {
     if (ctx.get(REQUEST_ID) != null) return;
-    String id = RequestRules.acceptedRequestId(ctx.request().getHeader("X-Request-Id"));
+    String id = RequestRules.acceptedRequestId(ctx.request().getHeader(HeaderNames.REQUEST_ID));
     if (id == null) id = Ids.randomUuid();
     ctx.put(REQUEST_ID, id);
-    ctx.response().putHeader("X-Request-Id", id);
+    ctx.response().putHeader(HeaderNames.REQUEST_ID, id);
   }
 
   public String requestId(RoutingContext ctx) {
@@ -48,6 +53,14 @@ public final class HttpErrors {
       id = ctx.get(REQUEST_ID);
     }
     return id;
+  }
+
+  /**
+   * {@code event} with this request's id as its structured key ({@link Logs#REQUEST_ID}), which
+   * every log line about one request carries.
+   */
+  public LoggingEventBuilder about(RoutingContext ctx, LoggingEventBuilder event) {
+    return event.addKeyValue(Logs.REQUEST_ID, requestId(ctx));
   }
 
   public void fail(RoutingContext ctx, ErrorCode error) {
@@ -63,6 +76,22 @@ public final class HttpErrors {
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = ctx.request().connection();
     renderer.topLevel(ctx.response(), error, requestId(ctx)).onComplete(ar -> connection.close());
+  }
+
+  /**
+   * Mounts a route at {@code path} whose first step is {@link #begin(String, HttpMethod...)}; the
+   * route's further steps are added to what this returns.
+   */
+  public Route endpoint(Router router, String path, String route, HttpMethod... allowed) {
+    return router.route(path).handler(begin(route, allowed));
+  }
+
+  /**
+   * {@link #begin(RoutingContext, String, HttpMethod...)} as a route's step, its methods given once
+   * here rather than as a fresh array on every request.
+   */
+  public Handler<RoutingContext> begin(String route, HttpMethod... allowed) {
+    return ctx -> begin(ctx, route, allowed);
   }
 
   /**

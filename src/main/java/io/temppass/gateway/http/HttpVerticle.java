@@ -19,6 +19,7 @@ import io.temppass.gateway.temppass.IdentityHasher;
 import io.temppass.gateway.throttle.Throttle;
 import io.temppass.gateway.throttle.TrustedProxies;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +30,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -98,7 +100,6 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final IdentityHasher hasher;
   private final ControlPlane control;
-  private final AccessTokenVerifier accessTokens;
   private final GatewayMetrics metrics;
 
   /** The published media-token keys, served at {@link Endpoints#JWKS}. */
@@ -110,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final HttpErrors errors;
   private final TrustedProxies proxies;
+  private final AccessTokenSteps tokens;
   private Throttle throttle;
   private Redis throttleRedis;
   private HealthChecks readiness;
@@ -132,13 +134,13 @@ public final class HttpVerticle extends VerticleBase {
     this.config = config;
     this.hasher = hasher;
     this.control = control;
-    this.accessTokens = accessTokens;
     this.metrics = metrics;
     this.jwks = jwks;
     this.draining = draining;
     this.port = port;
     this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
+    this.tokens = new AccessTokenSteps(accessTokens, errors, config);
   }
 
   @Override
@@ -159,18 +161,15 @@ public final class HttpVerticle extends VerticleBase {
     // Made here, on this verticle's event loop, so each call goes to the partner verticle on the
     // same loop.
     TempPassApi tempPass = TempPassApi.overBus(vertx, delivery);
-    TokenApi tokens = TokenApi.overBus(vertx, delivery);
+    TokenApi signer = TokenApi.overBus(vertx, delivery);
     MvpdApi mvpd = MvpdApi.overBus(vertx, mvpdDelivery);
-    BusReplies replies = new BusReplies(errors, metrics);
-    DecisionsHandler decisions =
-        new DecisionsHandler(
-            config, hasher, control, metrics, errors, replies, tempPass, tokens, mvpd);
-    ProfilesHandler profiles =
-        new ProfilesHandler(config, hasher, control, errors, replies, tempPass, mvpd);
-    SessionsHandler sessions = new SessionsHandler(errors, replies, mvpd);
-    LogoutHandler logout = new LogoutHandler(config, errors, replies, mvpd);
-    AdminHandlers admin =
-        new AdminHandlers(config, hasher, control, accessTokens, errors, tempPass);
+    ApiHandler.Basics basics =
+        new ApiHandler.Basics(config, hasher, control, errors, new BusReplies(errors, metrics));
+    DecisionsHandler decisions = new DecisionsHandler(basics, metrics, tempPass, signer, mvpd);
+    ProfilesHandler profiles = new ProfilesHandler(basics, tempPass, mvpd);
+    SessionsHandler sessions = new SessionsHandler(basics, mvpd);
+    LogoutHandler logout = new LogoutHandler(basics, mvpd);
+    AdminHandlers admin = new AdminHandlers(basics, tokens, tempPass);
     if (config.throttle().enabled()) {
       int pool =
           Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
@@ -201,113 +200,54 @@ public final class HttpVerticle extends VerticleBase {
         .handler(this::observe);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
     // The browser's side of a sign-in: no access token, HTML errors (UA).
-    router
-        .route("/api/v2/authenticate/callback")
-        .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
+    errors
+        .endpoint(router, "/api/v2/authenticate/callback", "authenticate", HttpMethod.GET)
         .handler(sessions::loginComplete);
-    router
-        .route("/api/v2/authenticate/:serviceProvider/:code")
-        .handler(ctx -> errors.begin(ctx, "authenticate", HttpMethod.GET))
+    errors
+        .endpoint(
+            router, "/api/v2/authenticate/:serviceProvider/:code", "authenticate", HttpMethod.GET)
         .handler(sessions::loginStart);
-    router
-        .route("/api/v2/:serviceProvider/sessions")
-        .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.POST))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    api(router, "/api/v2/:serviceProvider/sessions", "sessions", HttpMethod.POST)
         .handler(this::validateDevice)
         .handler(sessions::session);
-    router
-        .route("/api/v2/:serviceProvider/sessions/:code")
-        .handler(ctx -> errors.begin(ctx, "sessions", HttpMethod.GET, HttpMethod.POST))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    api(
+            router,
+            "/api/v2/:serviceProvider/sessions/:code",
+            "sessions",
+            HttpMethod.GET,
+            HttpMethod.POST)
         .handler(this::validateDevice)
         .handler(
             ctx -> {
               if (ctx.request().method() == HttpMethod.GET) sessions.info(ctx);
               else sessions.session(ctx);
             });
-    router
-        .route("/api/v2/:serviceProvider/profiles")
-        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    api(router, "/api/v2/:serviceProvider/profiles", "profiles", HttpMethod.GET)
         .handler(this::validateHeaders)
         .handler(profiles::allProfiles);
-    router
-        .route("/api/v2/:serviceProvider/profiles/code/:code")
-        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    api(router, "/api/v2/:serviceProvider/profiles/code/:code", "profiles", HttpMethod.GET)
         .handler(this::validateDevice)
         .handler(profiles::codeProfile);
-    router
-        .route(PREAUTHORIZE_PATH)
-        .handler(ctx -> errors.begin(ctx, "preauthorize", HttpMethod.POST))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
-        .handler(this::validateHeaders)
-        .handler(decisions::validateBody)
-        .handler(decisions::decide);
-    router
-        .route(LOGOUT_PATH)
-        .handler(ctx -> errors.begin(ctx, "logout", HttpMethod.GET))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    decisionRoute(router, PREAUTHORIZE_PATH, "preauthorize", decisions);
+    api(router, LOGOUT_PATH, "logout", HttpMethod.GET)
         .handler(this::validateHeaders)
         .handler(logout::logout);
-    router
-        .route(DECISIONS_PATH)
-        .handler(ctx -> errors.begin(ctx, "decisions", HttpMethod.POST))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
-        .handler(this::validateHeaders)
-        .handler(decisions::validateBody)
-        .handler(decisions::decide);
-    router
-        .route(PROFILES_PATH)
-        .handler(ctx -> errors.begin(ctx, "profiles", HttpMethod.GET))
-        .handler(this::validatePath)
-        .handler(this::authenticate)
+    decisionRoute(router, DECISIONS_PATH, "decisions", decisions);
+    api(router, PROFILES_PATH, "profiles", HttpMethod.GET)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
-    for (String path : List.of(CONFIGURATION_PATH, CONFIGURATION_SLASH_PATH)) {
-      router
-          .route(path)
-          .handler(ctx -> errors.begin(ctx, "configuration", HttpMethod.GET))
-          .handler(this::validatePath)
-          .handler(this::authenticate)
-          .handler(profiles::configuration);
-    }
-    router
-        .route(Endpoints.JWKS)
-        .handler(ctx -> errors.begin(ctx, "jwks", HttpMethod.GET))
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
-                    .end(jwks.toBuffer()));
-    router
-        .route(Endpoints.LIVENESS)
-        .handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"status\":\"UP\"}"));
-    router
-        .route(Endpoints.READINESS)
-        .handler(ctx -> errors.begin(ctx, "health", HttpMethod.GET))
-        .handler(this::ready);
-    router
-        .route(Endpoints.OPENAPI)
-        .handler(ctx -> errors.begin(ctx, "openapi", HttpMethod.GET))
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
-                    .end(OPENAPI_DOCUMENT));
+    for (String path : List.of(CONFIGURATION_PATH, CONFIGURATION_SLASH_PATH))
+      api(router, path, "configuration", HttpMethod.GET).handler(profiles::configuration);
+    errors
+        .endpoint(router, Endpoints.JWKS, "jwks", HttpMethod.GET)
+        .handler(document("application/json", "max-age=300", jwks.toBuffer()));
+    errors
+        .endpoint(router, Endpoints.LIVENESS, "health", HttpMethod.GET)
+        .handler(document("application/json", null, Buffer.buffer("{\"status\":\"UP\"}")));
+    errors.endpoint(router, Endpoints.READINESS, "health", HttpMethod.GET).handler(this::ready);
+    errors
+        .endpoint(router, Endpoints.OPENAPI, "openapi", HttpMethod.GET)
+        .handler(document("application/yaml", null, OPENAPI_DOCUMENT));
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
     // the public.
     if (config.server().managementPort() == null)
@@ -321,8 +261,8 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(
         500,
         ctx -> {
-          LOG.atError()
-              .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
+          errors
+              .about(ctx, LOG.atError())
               .setCause(ctx.failure())
               .log("unexpected failure on {}", ctx.request().path());
           errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
@@ -354,6 +294,41 @@ public final class HttpVerticle extends VerticleBase {
    */
   public List<Route> routes() {
     return router == null ? List.of() : router.getRoutes();
+  }
+
+  /**
+   * An API route's first steps, in SPEC order after the throttle: the route's name and method
+   * check, the path parameters, then the access token.
+   */
+  private Route api(Router router, String path, String name, HttpMethod... allowed) {
+    return errors
+        .endpoint(router, path, name, allowed)
+        .handler(this::validatePath)
+        .handler(tokens::client);
+  }
+
+  /**
+   * Authorization and preauthorization take the same steps; the handler tells them apart by path
+   * ({@link DecisionsHandler#preauthorize}).
+   */
+  private void decisionRoute(Router router, String path, String name, DecisionsHandler decisions) {
+    api(router, path, name, HttpMethod.POST)
+        .handler(this::validateHeaders)
+        .handler(decisions::validateBody)
+        .handler(decisions::decide);
+  }
+
+  /**
+   * A document that is the same on every request, its bytes made once; {@code cacheControl} may be
+   * null.
+   */
+  private static Handler<RoutingContext> document(
+      String contentType, String cacheControl, Buffer body) {
+    return ctx -> {
+      HttpServerResponse response = ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+      if (cacheControl != null) response.putHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
+      response.end(body);
+    };
   }
 
   private static Buffer classPathResource(String name) {
@@ -429,7 +404,7 @@ public final class HttpVerticle extends VerticleBase {
     LOG.atDebug()
         .addKeyValue(Logs.REQUEST_ID, id)
         .log("request refused: {} ({})", error.code, cause == null ? "?" : cause.getMessage());
-    req.response().putHeader("X-Request-Id", id).putHeader(HttpHeaders.CONNECTION, "close");
+    req.response().putHeader(HeaderNames.REQUEST_ID, id).putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = req.connection();
     errors.renderer().topLevel(req.response(), error, id).onComplete(ar -> connection.close());
   }
@@ -475,16 +450,25 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * Every API request's client address (behind trusted proxies, the forwarded one), worked out once
+   * here and kept in the context as {@link #CLIENT_IP}: the throttle counts by it, and an MVPD's
+   * authorization call is given it.
+   */
   private void throttle(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    List<String> forwardedFor = req.headers().getAll(HeaderNames.FORWARDED_FOR);
+    String ip =
+        proxies.clientIp(
+            req.remoteAddress().hostAddress(),
+            forwardedFor.isEmpty()
+                ? null
+                : forwardedFor.size() == 1 ? forwardedFor.get(0) : String.join(",", forwardedFor));
+    ctx.put(CLIENT_IP, ip);
     if (throttle == null) {
       ctx.next();
       return;
     }
-    List<String> forwardedFor = ctx.request().headers().getAll("X-Forwarded-For");
-    String ip =
-        proxies.clientIp(
-            ctx.request().remoteAddress().hostAddress(),
-            forwardedFor.isEmpty() ? null : String.join(",", forwardedFor));
     throttle
         .allow(ip)
         .onComplete(
@@ -524,56 +508,28 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private void authenticate(RoutingContext ctx) {
-    accessTokens
-        .verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                LOG.atDebug()
-                    .addKeyValue(Logs.REQUEST_ID, errors.requestId(ctx))
-                    .log("access token rejected: {}", ar.cause().getMessage());
-                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
-              } else if (!accessTokens.mayCall(ar.result(), serviceProvider(ctx))) {
-                errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_SERVICE_PROVIDER);
-              } else {
-                Object client = ar.result().getValue(config.accessTokens().clientIdClaim());
-                ctx.put(CLIENT, client == null ? "" : String.valueOf(client));
-                ctx.next();
-              }
-            });
-  }
-
   /**
-   * The session APIs: the device identifier (sessions are bound to the device) and device
-   * information; no JSON body.
+   * The session APIs: the device identifier (sessions are bound to the device), device information
+   * and {@code Accept}; their body, if any, is a form.
    */
   private void validateDevice(RoutingContext ctx) {
-    HttpServerRequest req = ctx.request();
-    byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
-    if (device == null) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
-    } else if (!RequestRules.validDeviceInfo(req.getHeader("X-Device-Info"))) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO);
-    } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
-    } else {
-      ctx.put(DEVICE, hasher.device(device));
-      ctx.next();
-    }
+    validateHeaders(ctx, false);
   }
 
+  /** The decision, profile and logout APIs: as {@link #validateDevice}, and a JSON body on POST. */
   private void validateHeaders(RoutingContext ctx) {
+    validateHeaders(ctx, true);
+  }
+
+  private void validateHeaders(RoutingContext ctx, boolean jsonBody) {
     HttpServerRequest req = ctx.request();
-    ctx.put(
-        CLIENT_IP,
-        proxies.clientIp(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For")));
-    byte[] device = RequestRules.deviceIdentifier(req.getHeader("AP-Device-Identifier"));
+    byte[] device = RequestRules.deviceIdentifier(req.getHeader(HeaderNames.DEVICE_IDENTIFIER));
     if (device == null) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
-    } else if (!RequestRules.validDeviceInfo(req.getHeader("X-Device-Info"))) {
+    } else if (!RequestRules.validDeviceInfo(req.getHeader(HeaderNames.DEVICE_INFO))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO);
-    } else if (req.method() == HttpMethod.POST
+    } else if (jsonBody
+        && req.method() == HttpMethod.POST
         && !RequestRules.jsonContentType(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {

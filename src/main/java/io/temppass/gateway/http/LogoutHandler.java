@@ -2,7 +2,6 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
-import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.error.ErrorCode;
@@ -14,28 +13,19 @@ import io.vertx.ext.web.RoutingContext;
  * profile for that mvpd, and with it every cached decision, then tells the app whether the MVPD
  * wants a browser visit to end its own session.
  */
-final class LogoutHandler {
-  private final GatewayConfig config;
-  private final HttpErrors errors;
-  private final BusReplies replies;
+final class LogoutHandler extends ApiHandler {
   private final MvpdApi mvpd;
 
-  LogoutHandler(GatewayConfig config, HttpErrors errors, BusReplies replies, MvpdApi mvpd) {
-    this.config = config;
-    this.errors = errors;
-    this.replies = replies;
+  LogoutHandler(Basics basics, MvpdApi mvpd) {
+    super(basics);
     this.mvpd = mvpd;
   }
 
   void logout(RoutingContext ctx) {
-    String sp = HttpVerticle.serviceProvider(ctx);
-    IntegrationConfig integration = config.integration(sp, HttpVerticle.mvpd(ctx));
-    if (integration == null || !integration.active()) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
-      return;
-    }
+    IntegrationConfig integration = activeIntegration(ctx);
+    if (integration == null) return;
     String redirectUrl = ctx.queryParams().get("redirectUrl");
-    MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
+    MvpdSettings.ServiceProvider provider = config.serviceProvider(integration.serviceProvider());
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
       return;
@@ -46,9 +36,7 @@ final class LogoutHandler {
         mvpd.logout(new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl)),
         reply -> {
           JsonObject entry =
-              new JsonObject()
-                  .put("actionName", reply.actionName())
-                  .put("actionType", reply.actionType())
+              SessionsHandler.action(reply.actionName(), reply.actionType())
                   .put("mvpd", integration.mvpd());
           if (reply.url() != null) entry.put("url", reply.url());
           SessionsHandler.json(

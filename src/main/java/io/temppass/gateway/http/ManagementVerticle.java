@@ -30,9 +30,8 @@ public final class ManagementVerticle extends VerticleBase {
 
   /** The one {@code /metrics} route, on whichever router serves it. */
   static void mountMetrics(Router router, HttpErrors errors, GatewayMetrics metrics) {
-    router
-        .route(Endpoints.METRICS)
-        .handler(ctx -> errors.begin(ctx, "metrics", HttpMethod.GET))
+    errors
+        .endpoint(router, Endpoints.METRICS, "metrics", HttpMethod.GET)
         .handler(metrics.scrapingHandler());
   }
 

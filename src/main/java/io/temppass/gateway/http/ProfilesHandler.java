@@ -6,11 +6,9 @@ import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.MvpdMessages.Profile;
 import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
 import io.temppass.gateway.bus.TempPassApi;
-import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
-import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.http.HttpHeaders;
@@ -23,42 +21,22 @@ import java.util.Map;
  * {@code GET /api/v2/{serviceProvider}/profiles/{mvpd}} (SPEC 5) and {@code GET
  * /api/v2/{serviceProvider}/configuration}. A profile read never starts a clock.
  */
-final class ProfilesHandler {
+final class ProfilesHandler extends ApiHandler {
   /** Adobe's "degradation specific prefix" of degraded profiles' userID. */
   private static final String DEGRADED_USER_PREFIX = "95cf93bcd183214a";
 
-  private final GatewayConfig config;
-  private final IdentityHasher hasher;
-  private final ControlPlane control;
-  private final HttpErrors errors;
-  private final BusReplies replies;
   private final TempPassApi tempPass;
   private final MvpdApi mvpd;
 
-  ProfilesHandler(
-      GatewayConfig config,
-      IdentityHasher hasher,
-      ControlPlane control,
-      HttpErrors errors,
-      BusReplies replies,
-      TempPassApi tempPass,
-      MvpdApi mvpd) {
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
-    this.errors = errors;
-    this.replies = replies;
+  ProfilesHandler(Basics basics, TempPassApi tempPass, MvpdApi mvpd) {
+    super(basics);
     this.tempPass = tempPass;
     this.mvpd = mvpd;
   }
 
   void profile(RoutingContext ctx) {
-    IntegrationConfig integration =
-        config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
-    if (integration == null || !integration.active()) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
-      return;
-    }
+    IntegrationConfig integration = activeIntegration(ctx);
+    if (integration == null) return;
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
     if (!integration.isTempPass()) {
       regularProfile(ctx, integration, deviceHash);
@@ -153,15 +131,11 @@ final class ProfilesHandler {
             null,
             ctx.pathParam("code"),
             SessionsHandler.caller(ctx));
-    replies.json(
+    replies.answer(
         ctx,
         "mvpd profiles",
         mvpd.profiles(request),
         reply -> {
-          if (reply.error() != null) {
-            errors.fail(ctx, reply.error());
-            return;
-          }
           JsonObject profiles = new JsonObject();
           for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
           SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
@@ -219,7 +193,7 @@ final class ProfilesHandler {
       for (MvpdSettings.Domain d : provider.domains())
         domains.add(new JsonObject().put("name", d.name()).put("mvpdInitiated", d.mvpdInitiated()));
     }
-    JsonObject device = RequestRules.deviceInfo(ctx.request().getHeader("X-Device-Info"));
+    JsonObject device = RequestRules.deviceInfo(ctx.request().getHeader(HeaderNames.DEVICE_INFO));
     JsonObject body =
         new JsonObject()
             .put("device", device.getString("primaryHardwareType", "Unknown"))

@@ -28,17 +28,14 @@ import java.util.UUID;
  * {@code GET /api/v2/authenticate/callback}. The browser's side answers redirects or HTML pages, as
  * Adobe documents for it; everything else answers JSON.
  */
-final class SessionsHandler {
+final class SessionsHandler extends ApiHandler {
   private static final int MAX_FORM_PARAMETERS = 16;
   private static final int MAX_CALLBACK_PARAMETERS = 16;
 
-  private final HttpErrors errors;
-  private final BusReplies replies;
   private final MvpdApi mvpd;
 
-  SessionsHandler(HttpErrors errors, BusReplies replies, MvpdApi mvpd) {
-    this.errors = errors;
-    this.replies = replies;
+  SessionsHandler(Basics basics, MvpdApi mvpd) {
+    super(basics);
     this.mvpd = mvpd;
   }
 
@@ -64,20 +61,14 @@ final class SessionsHandler {
                   form.get("mvpd"),
                   form.get("domainName"),
                   form.get("redirectUrl"),
-                  ctx.request().getHeader("X-Device-Info"));
-          replies.json(
+                  ctx.request().getHeader(HeaderNames.DEVICE_INFO));
+          replies.answer(
               ctx,
               "mvpd session",
               mvpd.session(request),
               reply -> {
-                if (reply.error() != null) {
-                  errors.fail(ctx, reply.error());
-                  return;
-                }
                 JsonObject out =
-                    new JsonObject()
-                        .put("actionName", reply.actionName())
-                        .put("actionType", reply.actionType())
+                    action(reply.actionName(), reply.actionType())
                         .put("reasonType", reply.reasonType());
                 if (reply.missingParameters() != null)
                   out.put(
@@ -98,15 +89,11 @@ final class SessionsHandler {
     SessionInfoRequest request =
         new SessionInfoRequest(
             ctx.pathParam("serviceProvider"), ctx.pathParam("code"), caller(ctx));
-    replies.json(
+    replies.answer(
         ctx,
         "mvpd session info",
         mvpd.info(request),
         reply -> {
-          if (reply.error() != null) {
-            errors.fail(ctx, reply.error());
-            return;
-          }
           JsonObject out =
               new JsonObject()
                   .put(
@@ -172,6 +159,11 @@ final class SessionsHandler {
           .renderer()
           .html(ctx.response(), reply.status(), reply.message(), errors.requestId(ctx));
     }
+  }
+
+  /** What Adobe's session and logout answers begin with: the action the app takes next. */
+  static JsonObject action(String actionName, String actionType) {
+    return new JsonObject().put("actionName", actionName).put("actionType", actionType);
   }
 
   static Caller caller(RoutingContext ctx) {

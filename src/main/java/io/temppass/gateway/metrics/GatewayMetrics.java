@@ -82,6 +82,15 @@ public final class GatewayMetrics {
    */
   private static final String HTTP_SERVER_RESPONSE_TIME = "vertx.http.server.response.time";
 
+  /**
+   * The TCP byte counters that Vert.x's HTTP server metrics inherit from its TCP server metrics
+   * ({@code vertx_http_server_bytes_read_total}, {@code …_bytes_written_total}): disabling the
+   * {@code NET_SERVER} category does not reach them, as they belong to the HTTP server's own
+   * category, so they are denied by name and each read and flush increments a no-op counter.
+   */
+  static final Set<String> TCP_BYTE_COUNTERS =
+      Set.of("vertx.http.server.bytes.read", "vertx.http.server.bytes.written");
+
   private final MeterRegistry registry;
 
   /**
@@ -125,12 +134,14 @@ public final class GatewayMetrics {
    * Vert.x registers its first meter (a filter added later would not apply to them).
    *
    * <p>{@code httpServerSeries} ({@code server.vertxHttpMetrics}) turns on Vert.x's HTTP server
-   * series with the route label, and its TCP server byte counters. Always off, because they cost on
-   * every request and say nothing the gateway's own series do not (README "Metrics"): the event-bus
-   * domain (a timer, counters and a gauge update per message, three hops per decision), the named
-   * worker pools, the Redis client's per-command series ({@code
-   * temppass_redis_command_duration_seconds} times the same commands by script name) and the plain
-   * TCP client series (bytes of every Redis socket read and write).
+   * series with the route label (but not their TCP byte counters, {@link #TCP_BYTE_COUNTERS},
+   * denied by a filter in {@link #bounded}: they are counted on every socket read and flush and
+   * repeat what the request and response size series say per request). Always off, because they
+   * cost on every request and say nothing the gateway's own series do not (README "Metrics"): the
+   * event-bus domain (a timer, counters and a gauge update per message, three hops per decision),
+   * the named worker pools, the Redis client's per-command series ({@code
+   * temppass_redis_command_duration_seconds} times the same commands by script name), and the plain
+   * TCP client and server series (bytes of every socket read and write).
    */
   public static Vertx vertxWithMetrics(boolean httpServerSeries) {
     MicrometerMetricsOptions options =
@@ -140,13 +151,10 @@ public final class GatewayMetrics {
             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
             .addDisabledMetricsCategory(MetricsDomain.NAMED_POOLS)
             .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+            .addDisabledMetricsCategory(MetricsDomain.NET_SERVER)
             .addDisabledMetricsCategory("redis")
             .setEnabled(true);
-    if (!httpServerSeries) {
-      options
-          .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
-          .addDisabledMetricsCategory(MetricsDomain.NET_SERVER);
-    }
+    if (!httpServerSeries) options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(
@@ -180,6 +188,7 @@ public final class GatewayMetrics {
             .meterFilter(
                 MeterFilter.replaceTagValues("method", v -> METHODS.contains(v) ? v : "OTHER"))
             .meterFilter(MeterFilter.replaceTagValues("route", GatewayMetrics::routeLabel))
+            .meterFilter(MeterFilter.deny(id -> TCP_BYTE_COUNTERS.contains(id.getName())))
             .meterFilter(
                 new MeterFilter() {
                   @Override

@@ -43,6 +43,7 @@ public final class TestMvpd implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger totalCalls = new AtomicInteger();
   private final Map<String, String> lastSubject = new ConcurrentHashMap<>();
+  private final Map<String, String> lastClientIp = new ConcurrentHashMap<>();
 
   private TestMvpd(Vertx vertx) {
     this.vertx = vertx;
@@ -67,6 +68,10 @@ public final class TestMvpd implements AutoCloseable {
                                   .incrementAndGet();
                               m.lastSubject.put(
                                   resource, query.getJsonObject("subject").getString("userID"));
+                              JsonObject environment = query.getJsonObject("environment");
+                              String clientIp =
+                                  environment == null ? null : environment.getString("clientIp");
+                              if (clientIp != null) m.lastClientIp.put(resource, clientIp);
                               if (!("Basic "
                                       + java.util.Base64.getEncoder()
                                           .encodeToString(
@@ -205,6 +210,11 @@ public final class TestMvpd implements AutoCloseable {
 
   public String subjectOf(String resource) {
     return lastSubject.get(resource);
+  }
+
+  /** The {@code environment.clientIp} of the last authorization query for {@code resource}. */
+  public String clientIpOf(String resource) {
+    return lastClientIp.get(resource);
   }
 
   /** The integration entry of a regular mvpd signing in here. */

@@ -1,0 +1,12 @@
+package io.temppass.gateway.bus;
+
+import io.temppass.gateway.error.ErrorCode;
+
+/**
+ * A reply that carries either its result or, in {@link #error}, the Enhanced Error the HTTP side
+ * renders instead (the MVPD verticle's session, session-information and profile replies).
+ */
+public interface Answer {
+  /** Null when the reply carries its result. */
+  ErrorCode error();
+}
