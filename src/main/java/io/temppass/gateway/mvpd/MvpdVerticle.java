@@ -47,13 +47,7 @@ public final class MvpdVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     redis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), poolSize);
-    ScriptRunner scripts =
-        new ScriptRunner(
-            redis,
-            config.redis().commandTimeout().toMillis(),
-            metrics,
-            config.redis().replicaAcks(),
-            config.redis().replicaAckTimeout().toMillis());
+    ScriptRunner scripts = ScriptRunner.durable(redis, config.redis(), metrics);
     MvpdKeys keys = new MvpdKeys(config.redis().keyPrefix());
     ProfileStore profiles =
         new ProfileStore(

@@ -49,12 +49,7 @@ public final class TempPassVerticle extends VerticleBase {
     redis = RedisFactory.create(vertx, config.redis(), endpoints, poolSize);
     TempPassService service =
         new TempPassService(
-            new ScriptRunner(
-                redis,
-                config.redis().commandTimeout().toMillis(),
-                metrics,
-                config.redis().replicaAcks(),
-                config.redis().replicaAckTimeout().toMillis()),
+            ScriptRunner.durable(redis, config.redis(), metrics),
             new KeySchema(config.redis().keyPrefix()),
             control);
     consumers.addAll(TempPassApi.serve(vertx.eventBus(), service, LOG));
