@@ -32,29 +32,16 @@ import java.util.Map;
  * the state is in {@link SessionStore} and {@link ProfileStore}, the MVPD's protocol behind {@link
  * MvpdLogin}.
  */
-public final class SessionService implements MvpdSessionsApi {
+record SessionService(
+    GatewayConfig config,
+    SessionStore sessions,
+    ProfileStore profiles,
+    MvpdConnectors connectors,
+    ControlPlane control)
+    implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
   private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
-
-  private final GatewayConfig config;
-  private final SessionStore sessions;
-  private final ProfileStore profiles;
-  private final MvpdConnectors connectors;
-  private final ControlPlane control;
-
-  SessionService(
-      GatewayConfig config,
-      SessionStore sessions,
-      ProfileStore profiles,
-      MvpdConnectors connectors,
-      ControlPlane control) {
-    this.config = config;
-    this.sessions = sessions;
-    this.profiles = profiles;
-    this.connectors = connectors;
-    this.control = control;
-  }
 
   // ---- sessions ---------------------------------------------------------------------------
 

@@ -1,6 +1,5 @@
 package io.temppass.gateway.redis;
 
-import io.temppass.gateway.config.GatewayConfig.RedisSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -26,19 +25,6 @@ public final class ScriptRunner {
 
   public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics) {
     this(redis, timeoutMillis, metrics, 0, 0);
-  }
-
-  /**
-   * The runner of a verticle that answers requests: command timeout and replica acknowledgements as
-   * {@code redis} configures them.
-   */
-  public static ScriptRunner durable(Redis redis, RedisSettings settings, GatewayMetrics metrics) {
-    return new ScriptRunner(
-        redis,
-        settings.commandTimeout().toMillis(),
-        metrics,
-        settings.replicaAcks(),
-        settings.replicaAckTimeout().toMillis());
   }
 
   public ScriptRunner(

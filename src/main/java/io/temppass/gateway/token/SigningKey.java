@@ -108,35 +108,22 @@ public record SigningKey(
   }
 
   private static ECPrivateKey parsePrivateKey(String pem) {
-    return parse(
-        pem,
-        Pem.PRIVATE_KEY,
-        "PKCS#8 EC private key",
-        der -> KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)),
-        ECPrivateKey.class);
+    return parse(pem, Pem.PRIVATE_KEY, ECPrivateKey.class);
   }
 
   private static ECPublicKey parsePublicKey(String pem) {
-    return parse(
-        pem,
-        Pem.PUBLIC_KEY,
-        "X.509 EC public key",
-        der -> KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der)),
-        ECPublicKey.class);
-  }
-
-  /** A {@link KeyFactory} call, which declares a checked exception. */
-  private interface KeyReader {
-    Key read(byte[] der) throws GeneralSecurityException;
+    return parse(pem, Pem.PUBLIC_KEY, ECPublicKey.class);
   }
 
   /**
-   * Reads the {@code label} block of {@code pem} as a key of type {@code type}; the messages start
-   * with the block's name ("private key", "public key") so the caller can prefix the setting.
+   * Reads a PKCS#8 {@code PRIVATE KEY} or an X.509 {@code PUBLIC KEY} block as an EC key; the
+   * messages start with the block's name ("private key", "public key") so the caller can prefix the
+   * setting.
    */
-  private static <K extends Key> K parse(
-      String pem, String label, String expected, KeyReader reader, Class<K> type) {
+  private static <K extends Key> K parse(String pem, String label, Class<K> type) {
+    boolean isPrivate = label.equals(Pem.PRIVATE_KEY);
     String what = label.toLowerCase(Locale.ROOT);
+    String expected = (isPrivate ? "PKCS#8" : "X.509") + " EC " + what;
     byte[] der;
     try {
       der = Pem.decode(pem, label);
@@ -145,7 +132,11 @@ public record SigningKey(
     }
     Key key;
     try {
-      key = reader.read(der);
+      KeyFactory factory = KeyFactory.getInstance("EC");
+      key =
+          isPrivate
+              ? factory.generatePrivate(new PKCS8EncodedKeySpec(der))
+              : factory.generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(what + " is not a " + expected + ": " + e.getMessage(), e);
     }
