@@ -13,6 +13,7 @@ import io.temppass.gateway.mvpd.MvpdConnectors;
 import io.temppass.gateway.mvpd.MvpdVerticle;
 import io.temppass.gateway.redis.KeySchema;
 import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.RedisShare;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.temppass.gateway.temppass.TempPassVerticle;
@@ -122,7 +123,12 @@ public final class Gateway {
     // pool
     // connects lazily, so the others open no Redis connection.
     int partnerInstances = Math.max(cores, eventLoops(vertx));
-    int poolPerInstance = Math.max(1, config.redis().poolSize() / Math.max(1, cores));
+    RedisShare share =
+        new RedisShare(
+            config.redis(),
+            config.redis().endpoints(),
+            Math.max(1, config.redis().poolSize() / Math.max(1, cores)),
+            metrics);
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
     ControlPlane control =
         new ControlPlane(
@@ -141,21 +147,13 @@ public final class Gateway {
             accessTokens ->
                 vertx
                     .deployVerticle(
-                        () ->
-                            new TempPassVerticle(
-                                config,
-                                control,
-                                metrics,
-                                config.redis().endpoints(),
-                                poolPerInstance),
+                        () -> new TempPassVerticle(share, control),
                         new DeploymentOptions().setInstances(partnerInstances))
                     .compose(
                         id -> {
                           deployments.add(id);
                           return vertx.deployVerticle(
-                              () ->
-                                  new MvpdVerticle(
-                                      config, control, metrics, connectors, poolPerInstance),
+                              () -> new MvpdVerticle(config, control, connectors, share),
                               new DeploymentOptions().setInstances(partnerInstances));
                         })
                     .compose(

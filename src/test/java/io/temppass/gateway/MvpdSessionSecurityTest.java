@@ -154,6 +154,44 @@ class MvpdSessionSecurityTest {
     assertEquals(200, codeProfile(code, "dev-owner").statusCode());
   }
 
+  /**
+   * On the same device, another client (another access token subject) can neither read, resume nor
+   * look up the session. Breakage caught: dropping the client check from {@code
+   * SessionService.ownSession} hands the other client the session on all three routes.
+   */
+  @Test
+  void a_code_used_by_another_client_is_refused() throws Exception {
+    JsonObject session = browser.createSession(SP, MVPD, "dev-shared").await(10, TimeUnit.SECONDS);
+    String code = session.getString("code");
+    String otherClient =
+        "Bearer "
+            + AccessTokens.rs256(
+                AccessTokens.claims().put("sub", "another-client"), AccessTokens.KEY.getPrivate());
+    for (String path : new String[] {"/profiles/code/" + code, "/sessions/" + code}) {
+      assertError(
+          await(
+              browser
+                  .browser()
+                  .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + path)
+                  .putHeader("Authorization", otherClient)
+                  .putHeader("AP-Device-Identifier", Api.fingerprint("dev-shared"))
+                  .send()),
+          400,
+          "invalid_authentication_session");
+    }
+    assertError(
+        await(
+            browser
+                .browser()
+                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
+                .putHeader("Authorization", otherClient)
+                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-shared"))
+                .sendForm(MultiMap.caseInsensitiveMultiMap())),
+        400,
+        "invalid_authentication_session");
+    assertEquals(200, codeProfile(code, "dev-shared").statusCode());
+  }
+
   @Test
   void an_expired_code_is_refused() throws Exception {
     JsonObject session = browser.createSession(SP, MVPD, "dev-expire").await(10, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
 import io.temppass.gateway.config.PublicKeyPems;
+import io.temppass.gateway.pem.Pem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +22,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
@@ -379,10 +381,12 @@ public final class AccessTokenVerifier {
   private KeySet fromPems(List<String> pems) {
     JWTAuthOptions options = options();
     for (int i = 0; i < pems.size(); i++) {
-      String keyType = keyType(pems.get(i), "accessTokens.publicKeys[" + i + "]");
+      PublicKey key = PublicKeyPems.read(pems.get(i), "accessTokens.publicKeys[" + i + "]");
+      // Re-armoured from the key itself, so the JWT library reads exactly what the check read.
+      String pem = Pem.encode(Pem.PUBLIC_KEY, key.getEncoded());
       for (String alg : settings.algorithms()) {
-        if (family(alg).equals(keyType))
-          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pems.get(i)));
+        if (PublicKeyPems.family(alg).equals(key.getAlgorithm()))
+          options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pem));
       }
     }
     // JWTAuthOptions has no list at all until a key is added: null, not empty.
@@ -422,13 +426,5 @@ public final class AccessTokenVerifier {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private static String family(String alg) {
-    return PublicKeyPems.family(alg);
-  }
-
-  private static String keyType(String pem, String setting) {
-    return PublicKeyPems.keyType(pem, setting);
   }
 }

@@ -1,9 +1,9 @@
 package io.temppass.gateway.config;
 
+import io.temppass.gateway.pem.Pem;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -21,23 +21,19 @@ public final class PublicKeyPems {
   }
 
   /**
-   * {@code RSA} or {@code EC}; throws {@link ConfigException} naming the setting for anything else.
+   * The RSA or EC key of an X.509 {@code PUBLIC KEY} block; throws {@link ConfigException} naming
+   * the setting for anything else.
    */
-  public static String keyType(String pem, String setting) {
-    if (!pem.contains("BEGIN PUBLIC KEY"))
-      throw new ConfigException(setting, "must be a PEM public key (-----BEGIN PUBLIC KEY-----)");
+  public static PublicKey read(String pem, String setting) {
     byte[] der;
     try {
-      der =
-          Base64.getDecoder()
-              .decode(pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", ""));
+      der = Pem.decode(pem, Pem.PUBLIC_KEY);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(setting, "is not valid PEM Base64");
+      throw new ConfigException(setting, e.getMessage());
     }
     for (String type : List.of("RSA", "EC")) {
       try {
-        PublicKey key = KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
-        return key.getAlgorithm();
+        return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
       } catch (Exception ignored) {
         // try the next key type
       }
@@ -50,7 +46,7 @@ public final class PublicKeyPems {
    * algorithms: [RS256]}.
    */
   static String checkUsable(String pem, String setting, List<String> algorithms) {
-    String type = keyType(pem, setting);
+    String type = read(pem, setting).getAlgorithm();
     for (String alg : algorithms) if (family(alg).equals(type)) return type;
     throw new ConfigException(
         setting,

@@ -1,5 +1,6 @@
 package io.temppass.gateway.dev;
 
+import io.temppass.gateway.pem.Pem;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,11 +56,12 @@ public final class DevEnvironment {
     if (access.getJsonArray("publicKeys", new JsonArray()).isEmpty()) {
       KeyPair pair = rsa();
       access.put(
-          "publicKeys", new JsonArray().add(pem("PUBLIC KEY", pair.getPublic().getEncoded())));
+          "publicKeys",
+          new JsonArray().add(Pem.encode(Pem.PUBLIC_KEY, pair.getPublic().getEncoded())));
       tree.put("accessTokens", access);
       accessToken =
           sign(
-              pem("PRIVATE KEY", pair.getPrivate().getEncoded()),
+              Pem.encode(Pem.PRIVATE_KEY, pair.getPrivate().getEncoded()),
               access.getString("issuer", "auth.adobe.com"),
               access.getString("requiredScope", "api:client:v2"));
       LOG.log(System.Logger.Level.WARNING, "development: generated a throw-away access-token key");
@@ -189,16 +191,6 @@ public final class DevEnvironment {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String pem(String type, byte[] der) {
-    return "-----BEGIN "
-        + type
-        + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END "
-        + type
-        + "-----\n";
   }
 
   private static int portFreeOrAny(int preferred) throws IOException {

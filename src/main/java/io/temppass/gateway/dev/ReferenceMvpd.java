@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -173,87 +174,77 @@ public final class ReferenceMvpd {
     }
 
     public Options withListen(String newHost, int newPort) {
-      return new Options(
-          newHost,
-          newPort,
-          clientId,
-          clientSecret,
-          allowedRedirectPrefixes,
-          subscriberId,
-          subscriberClaims,
-          deniedResources,
-          parentalControlResources,
-          authorizationTtlSeconds);
+      return copy(
+          d -> {
+            d.host = newHost;
+            d.port = newPort;
+          });
     }
 
     public Options withClient(String newClientId, String newClientSecret) {
-      return new Options(
-          host,
-          port,
-          newClientId,
-          newClientSecret,
-          allowedRedirectPrefixes,
-          subscriberId,
-          subscriberClaims,
-          deniedResources,
-          parentalControlResources,
-          authorizationTtlSeconds);
+      return copy(
+          d -> {
+            d.clientId = newClientId;
+            d.clientSecret = newClientSecret;
+          });
     }
 
     public Options withAllowedRedirectPrefixes(List<String> prefixes) {
-      return new Options(
-          host,
-          port,
-          clientId,
-          clientSecret,
-          prefixes,
-          subscriberId,
-          subscriberClaims,
-          deniedResources,
-          parentalControlResources,
-          authorizationTtlSeconds);
+      return copy(d -> d.allowedRedirectPrefixes = prefixes);
     }
 
     public Options withSubscriber(String newSubscriberId, Map<String, String> claims) {
-      return new Options(
-          host,
-          port,
-          clientId,
-          clientSecret,
-          allowedRedirectPrefixes,
-          newSubscriberId,
-          claims,
-          deniedResources,
-          parentalControlResources,
-          authorizationTtlSeconds);
+      return copy(
+          d -> {
+            d.subscriberId = newSubscriberId;
+            d.subscriberClaims = claims;
+          });
     }
 
     public Options withResources(Set<String> denied, Set<String> parentalControls) {
-      return new Options(
-          host,
-          port,
-          clientId,
-          clientSecret,
-          allowedRedirectPrefixes,
-          subscriberId,
-          subscriberClaims,
-          denied,
-          parentalControls,
-          authorizationTtlSeconds);
+      return copy(
+          d -> {
+            d.deniedResources = denied;
+            d.parentalControlResources = parentalControls;
+          });
     }
 
     public Options withAuthorizationTtlSeconds(int seconds) {
+      return copy(d -> d.authorizationTtlSeconds = seconds);
+    }
+
+    /**
+     * These options with {@code change} applied: the one place that lists every component in order,
+     * so the withers cannot mix two of the same type up. The result is checked again.
+     */
+    private Options copy(Consumer<Draft> change) {
+      Draft d = new Draft();
+      change.accept(d);
       return new Options(
-          host,
-          port,
-          clientId,
-          clientSecret,
-          allowedRedirectPrefixes,
-          subscriberId,
-          subscriberClaims,
-          deniedResources,
-          parentalControlResources,
-          seconds);
+          d.host,
+          d.port,
+          d.clientId,
+          d.clientSecret,
+          d.allowedRedirectPrefixes,
+          d.subscriberId,
+          d.subscriberClaims,
+          d.deniedResources,
+          d.parentalControlResources,
+          d.authorizationTtlSeconds);
+    }
+
+    /** The components of these options, to change some before {@link #copy} checks them. */
+    private final class Draft {
+      String host = Options.this.host;
+      int port = Options.this.port;
+      String clientId = Options.this.clientId;
+      String clientSecret = Options.this.clientSecret;
+      List<String> allowedRedirectPrefixes = Options.this.allowedRedirectPrefixes;
+      String subscriberId = Options.this.subscriberId;
+      Map<String, String> subscriberClaims = Options.this.subscriberClaims;
+      Set<String> deniedResources = Options.this.deniedResources;
+      Set<String> parentalControlResources = Options.this.parentalControlResources;
+      int authorizationTtlSeconds = Options.this.authorizationTtlSeconds;
     }
 
     /** Keeps the secret out of logs and exception messages that print the options. */

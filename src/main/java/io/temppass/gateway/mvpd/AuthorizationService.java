@@ -25,31 +25,18 @@ import java.util.List;
  * <p>A decision lives {@code min(MVPD TTL, authorizationTtl)}, never beyond the profile's notAfter.
  * Denies are cached like permits; failures are not.
  */
-public final class AuthorizationService implements MvpdAuthorizationApi {
+record AuthorizationService(
+    Vertx vertx,
+    ScriptRunner redis,
+    MvpdKeys keys,
+    ProfileStore profiles,
+    MvpdConnectors connectors)
+    implements MvpdAuthorizationApi {
   private static final LuaScript CACHE = LuaScript.load("authz_cache");
   private static final LuaScript STORE = LuaScript.load("authz_store");
 
   /** How often a caller that lost the fill lock looks at the cache again. */
   private static final long POLL_MILLIS = 20;
-
-  private final Vertx vertx;
-  private final ScriptRunner redis;
-  private final MvpdKeys keys;
-  private final ProfileStore profiles;
-  private final MvpdConnectors connectors;
-
-  AuthorizationService(
-      Vertx vertx,
-      ScriptRunner redis,
-      MvpdKeys keys,
-      ProfileStore profiles,
-      MvpdConnectors connectors) {
-    this.vertx = vertx;
-    this.redis = redis;
-    this.keys = keys;
-    this.profiles = profiles;
-    this.connectors = connectors;
-  }
 
   @Override
   public Future<AuthorizeReply> authorize(AuthorizeRequest r) {
@@ -68,8 +55,17 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
               long deadline = now + integration.authorization().deadline().toMillis();
               List<Future<MvpdItem>> items = new ArrayList<>(r.resources().size());
               for (String resource : r.resources()) {
+                String key = keys.decision(integration, profile.generation(), resource);
                 items.add(
-                    decision(integration, authorizer, profile, resource, r.clientIp(), deadline)
+                    decision(
+                            new Lookup(
+                                integration,
+                                authorizer,
+                                profile,
+                                resource,
+                                r.clientIp(),
+                                deadline,
+                                key))
                         .map(cached -> item(resource, cached, r.preauthorize())));
               }
               return Future.all(items)
@@ -135,21 +131,25 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
     return new MvpdItem(resource, code, d.message(), 0, 0, d.fresh());
   }
 
-  /** Single flight per process over the cache-or-call loop. */
-  @SuppressWarnings("unchecked")
-  private Future<Decision> decision(
+  /** One resource's decision being looked for: in the cache, from another caller, or the MVPD. */
+  private record Lookup(
       IntegrationConfig integration,
       GuardedAuthorizer authorizer,
       ProfileStore.Stored profile,
       String resource,
       String clientIp,
-      long deadline) {
-    String key = keys.decision(integration, profile.generation(), resource);
+      long deadline,
+      String key) {}
+
+  /** Single flight per process over the cache-or-call loop. */
+  @SuppressWarnings("unchecked")
+  private Future<Decision> decision(Lookup lookup) {
+    String key = lookup.key();
     Promise<Decision> mine = Promise.promise();
     Future<Decision> existing =
         (Future<Decision>) connectors.inFlight.putIfAbsent(key, mine.future());
     if (existing != null) return existing;
-    fill(integration, authorizer, profile, resource, clientIp, deadline, key)
+    fill(lookup)
         .onComplete(
             ar -> {
               connectors.inFlight.remove(key, mine.future());
@@ -158,63 +158,39 @@ public final class AuthorizationService implements MvpdAuthorizationApi {
     return mine.future();
   }
 
-  private Future<Decision> fill(
-      IntegrationConfig integration,
-      GuardedAuthorizer authorizer,
-      ProfileStore.Stored profile,
-      String resource,
-      String clientIp,
-      long deadline,
-      String key) {
-    String lock = MvpdKeys.fillLock(key);
+  private Future<Decision> fill(Lookup lookup) {
+    String lock = MvpdKeys.fillLock(lookup.key());
     String token = Randoms.token(9);
-    long lockMillis = Math.max(1, deadline - System.currentTimeMillis()) + 1_000;
+    long lockMillis = Math.max(1, lookup.deadline() - System.currentTimeMillis()) + 1_000;
     return redis
-        .run(CACHE, List.of(key, lock), List.of(token, String.valueOf(lockMillis)))
+        .run(CACHE, List.of(lookup.key(), lock), List.of(token, String.valueOf(lockMillis)))
         .compose(
             reply -> {
               if (reply.type() == ResponseType.BULK)
                 return Future.succeededFuture(Decision.decode(reply.toString()));
               if (reply.toInteger() == 0) {
-                long left = deadline - System.currentTimeMillis();
+                long left = lookup.deadline() - System.currentTimeMillis();
                 if (left <= POLL_MILLIS)
                   return Future.succeededFuture(
                       Decision.failed(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED));
-                return vertx
-                    .timer(POLL_MILLIS)
-                    .compose(
-                        t ->
-                            fill(
-                                integration,
-                                authorizer,
-                                profile,
-                                resource,
-                                clientIp,
-                                deadline,
-                                key));
+                return vertx.timer(POLL_MILLIS).compose(t -> fill(lookup));
               }
-              return ask(
-                  integration, authorizer, profile, resource, clientIp, deadline, key, lock, token);
+              return ask(lookup, lock, token);
             });
   }
 
-  private Future<Decision> ask(
-      IntegrationConfig integration,
-      GuardedAuthorizer authorizer,
-      ProfileStore.Stored profile,
-      String resource,
-      String clientIp,
-      long deadline,
-      String key,
-      String lock,
-      String token) {
-    return authorizer
+  private Future<Decision> ask(Lookup lookup, String lock, String token) {
+    IntegrationConfig integration = lookup.integration();
+    ProfileStore.Stored profile = lookup.profile();
+    String key = lookup.key();
+    return lookup
+        .authorizer()
         .authorize(
             profile.identity().userId(),
-            resource,
-            clientIp,
+            lookup.resource(),
+            lookup.clientIp(),
             integration.serviceProvider(),
-            deadline - System.currentTimeMillis())
+            lookup.deadline() - System.currentTimeMillis())
         .transform(
             ar -> {
               long now = System.currentTimeMillis();

@@ -4,8 +4,7 @@ import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
-import io.temppass.gateway.metrics.GatewayMetrics;
-import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.RedisShare;
 import io.temppass.gateway.redis.ScriptRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,35 +24,23 @@ public final class MvpdVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final ControlPlane control;
-  private final GatewayMetrics metrics;
   private final MvpdConnectors connectors;
-  private final int poolSize;
+  private final RedisShare share;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private Redis redis;
 
   public MvpdVerticle(
-      GatewayConfig config,
-      ControlPlane control,
-      GatewayMetrics metrics,
-      MvpdConnectors connectors,
-      int poolSize) {
+      GatewayConfig config, ControlPlane control, MvpdConnectors connectors, RedisShare share) {
     this.config = config;
     this.control = control;
-    this.metrics = metrics;
     this.connectors = connectors;
-    this.poolSize = poolSize;
+    this.share = share;
   }
 
   @Override
   public Future<?> start() {
-    redis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), poolSize);
-    ScriptRunner scripts =
-        new ScriptRunner(
-            redis,
-            config.redis().commandTimeout().toMillis(),
-            metrics,
-            config.redis().replicaAcks(),
-            config.redis().replicaAckTimeout().toMillis());
+    redis = share.client(vertx);
+    ScriptRunner scripts = share.scripts(redis);
     MvpdKeys keys = new MvpdKeys(config.redis().keyPrefix());
     ProfileStore profiles =
         new ProfileStore(
@@ -72,10 +59,6 @@ public final class MvpdVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(SameLoop::unregister).toList())
-        .eventually(
-            () -> {
-              if (redis != null) redis.close();
-              return Future.succeededFuture();
-            });
+        .eventually(() -> RedisShare.close(redis));
   }
 }

@@ -18,20 +18,8 @@ import java.util.Map;
  * own name. The generation is drawn anew at every login: cached decisions are keyed by it, so a
  * logout (which deletes the profile) or a new login makes every earlier decision unreachable.
  */
-final class ProfileStore {
+record ProfileStore(ScriptRunner redis, MvpdKeys keys, SecretBox box, long expiredRetentionMillis) {
   private static final LuaScript PUT = LuaScript.load("profile_put");
-
-  private final ScriptRunner redis;
-  private final MvpdKeys keys;
-  private final SecretBox box;
-  private final long expiredRetentionMillis;
-
-  ProfileStore(ScriptRunner redis, MvpdKeys keys, SecretBox box, long expiredRetentionMillis) {
-    this.redis = redis;
-    this.keys = keys;
-    this.box = box;
-    this.expiredRetentionMillis = expiredRetentionMillis;
-  }
 
   /**
    * A profile as stored; {@code identity} is null when the sealed part cannot be opened (key

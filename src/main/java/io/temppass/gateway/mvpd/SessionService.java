@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
+import io.temppass.gateway.bus.MvpdMessages.Caller;
 import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
 import io.temppass.gateway.bus.MvpdMessages.LoginStart;
 import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
@@ -25,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The authentication half of the regular-MVPD path (authn digest §2, §3, §5): sessions and their
@@ -32,29 +35,16 @@ import java.util.Map;
  * the state is in {@link SessionStore} and {@link ProfileStore}, the MVPD's protocol behind {@link
  * MvpdLogin}.
  */
-public final class SessionService implements MvpdSessionsApi {
+record SessionService(
+    GatewayConfig config,
+    SessionStore sessions,
+    ProfileStore profiles,
+    MvpdConnectors connectors,
+    ControlPlane control)
+    implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
   private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
-
-  private final GatewayConfig config;
-  private final SessionStore sessions;
-  private final ProfileStore profiles;
-  private final MvpdConnectors connectors;
-  private final ControlPlane control;
-
-  SessionService(
-      GatewayConfig config,
-      SessionStore sessions,
-      ProfileStore profiles,
-      MvpdConnectors connectors,
-      ControlPlane control) {
-    this.config = config;
-    this.sessions = sessions;
-    this.profiles = profiles;
-    this.connectors = connectors;
-    this.control = control;
-  }
 
   // ---- sessions ---------------------------------------------------------------------------
 
@@ -67,13 +57,10 @@ public final class SessionService implements MvpdSessionsApi {
     if (r.code() == null) return create(r);
     if (!Randoms.looksLikeSessionCode(r.code())) return error(ErrorCode.INVALID_PARAMETER_CODE);
     String code = r.code().toUpperCase(Locale.ROOT);
-    return sessions
-        .get(code)
+    return ownSession(code, r.serviceProvider(), r.caller())
         .compose(
             stored -> {
-              if (stored == null
-                  || !r.serviceProvider().equals(stored.get("sp"))
-                  || !owns(stored, r)) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+              if (stored == null) return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
               if ("done".equals(stored.get("status")))
                 return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
               String mvpd = r.mvpd() != null ? r.mvpd() : stored.get("mvpd");
@@ -81,102 +68,63 @@ public final class SessionService implements MvpdSessionsApi {
               String redirectUrl = r.redirectUrl() != null ? r.redirectUrl() : stored.get("ru");
               long notBefore = Long.parseLong(stored.get("nb"));
               long notAfter = Long.parseLong(stored.get("na"));
-              return shortcut(
-                      r.serviceProvider(), mvpd, r.caller().deviceHash(), code, notBefore, notAfter)
-                  .compose(
-                      direct -> {
-                        if (direct != null) return Future.succeededFuture(direct);
-                        Map<String, String> fields = new LinkedHashMap<>();
-                        fields.put("mvpd", r.mvpd());
-                        fields.put("dn", r.domainName());
-                        fields.put("ru", r.redirectUrl());
-                        return sessions
-                            .update(code, r.caller().deviceHash(), r.caller().clientId(), fields)
-                            .compose(
-                                updated -> {
-                                  if (updated != 1)
-                                    return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-                                  List<String> missing = missing(mvpd, domainName, redirectUrl);
-                                  return Future.succeededFuture(
-                                      missing.isEmpty()
-                                          ? reply(
-                                              "authenticate",
-                                              "interactive",
-                                              "none",
-                                              null,
-                                              "/api/v2/authenticate/"
-                                                  + r.serviceProvider()
-                                                  + "/"
-                                                  + code,
-                                              code,
-                                              mvpd,
-                                              notBefore,
-                                              notAfter)
-                                          : reply(
-                                              "retry",
-                                              "direct",
-                                              "none",
-                                              missing,
-                                              "/api/v2/"
-                                                  + r.serviceProvider()
-                                                  + "/sessions/"
-                                                  + code,
-                                              code,
-                                              mvpd,
-                                              notBefore,
-                                              notAfter));
-                                });
-                      });
+              return orElse(
+                  shortcut(
+                      r.serviceProvider(),
+                      mvpd,
+                      r.caller().deviceHash(),
+                      code,
+                      notBefore,
+                      notAfter),
+                  () ->
+                      sessions
+                          .update(
+                              code, r.caller().deviceHash(), r.caller().clientId(), parameters(r))
+                          .compose(
+                              updated -> {
+                                if (updated != 1)
+                                  return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
+                                return Future.succeededFuture(
+                                    next(
+                                        "retry",
+                                        r.serviceProvider(),
+                                        code,
+                                        mvpd,
+                                        missing(mvpd, domainName, redirectUrl),
+                                        notBefore,
+                                        notAfter));
+                              }));
             });
   }
 
   private Future<SessionReply> create(SessionRequest r) {
     long now = System.currentTimeMillis();
     long notAfter = now + config.sessions().codeTtl().toMillis();
-    return shortcut(r.serviceProvider(), r.mvpd(), r.caller().deviceHash(), null, 0, 0)
-        .compose(
-            direct -> {
-              if (direct != null) return Future.succeededFuture(direct);
-              Map<String, String> fields = new LinkedHashMap<>();
-              fields.put("sp", r.serviceProvider());
-              fields.put("mvpd", r.mvpd());
-              fields.put("dn", r.domainName());
-              fields.put("ru", r.redirectUrl());
-              fields.put("dev", r.caller().deviceHash());
-              fields.put("cli", r.caller().clientId());
-              if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS)
-                fields.put("info", r.deviceInfo());
-              fields.put("nb", String.valueOf(now));
-              fields.put("na", String.valueOf(notAfter));
-              fields.put("status", "new");
-              return sessions
-                  .create(fields, notAfter - now)
-                  .map(
-                      code -> {
-                        List<String> missing = missing(r.mvpd(), r.domainName(), r.redirectUrl());
-                        return missing.isEmpty()
-                            ? reply(
-                                "authenticate",
-                                "interactive",
-                                "none",
-                                null,
-                                "/api/v2/authenticate/" + r.serviceProvider() + "/" + code,
-                                code,
-                                r.mvpd(),
-                                now,
-                                notAfter)
-                            : reply(
-                                "resume",
-                                "direct",
-                                "none",
-                                missing,
-                                "/api/v2/" + r.serviceProvider() + "/sessions/" + code,
-                                code,
-                                r.mvpd(),
-                                now,
-                                notAfter);
-                      });
-            });
+    return orElse(
+        shortcut(r.serviceProvider(), r.mvpd(), r.caller().deviceHash(), null, 0, 0),
+        () -> {
+          Map<String, String> fields = parameters(r);
+          fields.put("sp", r.serviceProvider());
+          fields.put("dev", r.caller().deviceHash());
+          fields.put("cli", r.caller().clientId());
+          if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS)
+            fields.put("info", r.deviceInfo());
+          fields.put("nb", String.valueOf(now));
+          fields.put("na", String.valueOf(notAfter));
+          fields.put("status", "new");
+          return sessions
+              .create(fields, notAfter - now)
+              .map(
+                  code ->
+                      next(
+                          "resume",
+                          r.serviceProvider(),
+                          code,
+                          r.mvpd(),
+                          missing(r.mvpd(), r.domainName(), r.redirectUrl()),
+                          now,
+                          notAfter));
+        });
   }
 
   /**
@@ -191,42 +139,21 @@ public final class SessionService implements MvpdSessionsApi {
     IntegrationConfig integration = config.integration(sp, mvpd);
     if (integration == null || !integration.active()) return error(ErrorCode.INVALID_INTEGRATION);
     String decisions = "/api/v2/" + sp + "/decisions/authorize/" + mvpd;
-    if (integration.isTempPass())
-      return Future.succeededFuture(
-          reply(
-              "authorize",
-              "direct",
-              "temporary",
-              null,
-              decisions,
-              code,
-              mvpd,
-              notBefore,
-              notAfter));
-    if (control.degradation(integration) == Degradation.AUTHN_ALL) {
-      return Future.succeededFuture(
-          reply(
-              "authorize", "direct", "degraded", null, decisions, code, mvpd, notBefore, notAfter));
-    }
-    if (integration.dummyAuthorization())
-      return Future.succeededFuture(
-          reply("authorize", "direct", "none", null, decisions, code, mvpd, notBefore, notAfter));
+    // Straight to decisions, with the source the app shows for the authentication.
+    Function<String, SessionReply> decide =
+        source ->
+            reply("authorize", "direct", source, null, decisions, code, mvpd, notBefore, notAfter);
+    if (integration.isTempPass()) return Future.succeededFuture(decide.apply("temporary"));
+    if (control.degradation(integration) == Degradation.AUTHN_ALL)
+      return Future.succeededFuture(decide.apply("degraded"));
+    if (integration.dummyAuthorization()) return Future.succeededFuture(decide.apply("none"));
     if (!integration.hasMvpdLogin()) return error(ErrorCode.INVALID_INTEGRATION);
     return profiles
         .get(integration, deviceHash)
         .map(
             p ->
                 p != null && !p.expired(System.currentTimeMillis()) && p.identity() != null
-                    ? reply(
-                        "authorize",
-                        "direct",
-                        "authenticated",
-                        null,
-                        decisions,
-                        code,
-                        mvpd,
-                        notBefore,
-                        notAfter)
+                    ? decide.apply("authenticated")
                     : null);
   }
 
@@ -235,16 +162,10 @@ public final class SessionService implements MvpdSessionsApi {
   public Future<SessionInfoReply> info(SessionInfoRequest r) {
     if (!Randoms.looksLikeSessionCode(r.code()))
       return Future.succeededFuture(infoError(ErrorCode.INVALID_PARAMETER_CODE));
-    return sessions
-        .get(r.code().toUpperCase(Locale.ROOT))
+    return ownSession(r.code().toUpperCase(Locale.ROOT), r.serviceProvider(), r.caller())
         .map(
             stored -> {
-              if (stored == null
-                  || !r.serviceProvider().equals(stored.get("sp"))
-                  || !r.caller().deviceHash().equals(stored.get("dev"))
-                  || !r.caller().clientId().equals(stored.get("cli"))) {
-                return infoError(ErrorCode.INVALID_AUTHENTICATION_SESSION);
-              }
+              if (stored == null) return infoError(ErrorCode.INVALID_AUTHENTICATION_SESSION);
               Map<String, String> existing = new LinkedHashMap<>();
               if (stored.get("mvpd") != null) existing.put("mvpd", stored.get("mvpd"));
               if (stored.get("dn") != null) existing.put("domainName", stored.get("dn"));
@@ -313,12 +234,7 @@ public final class SessionService implements MvpdSessionsApi {
                                   .map(url -> new BrowserReply(url, 302, null))
                                   .recover(
                                       err -> {
-                                        LOG.log(
-                                            System.Logger.Level.WARNING,
-                                            "MVPD sign-in unavailable for "
-                                                + integration.id()
-                                                + ": "
-                                                + err.getMessage());
+                                        warn("MVPD sign-in unavailable", integration, err);
                                         return page(
                                             503,
                                             "The TV provider's sign-in is unavailable right now; try again later.");
@@ -385,12 +301,7 @@ public final class SessionService implements MvpdSessionsApi {
                                         .transform(ignored -> Future.failedFuture(err)));
                       },
                       err -> {
-                        LOG.log(
-                            System.Logger.Level.WARNING,
-                            "MVPD sign-in refused for "
-                                + integration.id()
-                                + ": "
-                                + err.getMessage());
+                        warn("MVPD sign-in refused", integration, err);
                         return sessions
                             .finish(code, false, null)
                             .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -435,17 +346,12 @@ public final class SessionService implements MvpdSessionsApi {
   private Future<ProfilesReply> profileOfCode(ProfilesRequest r) {
     if (!Randoms.looksLikeSessionCode(r.code()))
       return Future.succeededFuture(new ProfilesReply(ErrorCode.INVALID_PARAMETER_CODE, List.of()));
-    return sessions
-        .get(r.code().toUpperCase(Locale.ROOT))
+    return ownSession(r.code().toUpperCase(Locale.ROOT), r.serviceProvider(), r.caller())
         .compose(
             stored -> {
-              if (stored == null
-                  || !r.serviceProvider().equals(stored.get("sp"))
-                  || !r.caller().deviceHash().equals(stored.get("dev"))
-                  || !r.caller().clientId().equals(stored.get("cli"))) {
+              if (stored == null)
                 return Future.succeededFuture(
                     new ProfilesReply(ErrorCode.INVALID_AUTHENTICATION_SESSION, List.of()));
-              }
               IntegrationConfig integration =
                   stored.get("mvpd") == null
                       ? null
@@ -511,12 +417,7 @@ public final class SessionService implements MvpdSessionsApi {
               .logoutUrl(r.redirectUrl())
               .otherwise(
                   err -> {
-                    LOG.log(
-                        System.Logger.Level.WARNING,
-                        "MVPD end-session endpoint unavailable for "
-                            + integration.id()
-                            + ": "
-                            + err.getMessage());
+                    warn("MVPD end-session endpoint unavailable", integration, err);
                     return null;
                   })
               .map(
@@ -545,9 +446,23 @@ public final class SessionService implements MvpdSessionsApi {
     return null;
   }
 
-  private static boolean owns(Map<String, String> stored, SessionRequest r) {
-    return r.caller().deviceHash().equals(stored.get("dev"))
-        && r.caller().clientId().equals(stored.get("cli"));
+  /**
+   * The session stored under {@code code} when it was opened by this service provider, device and
+   * client; null when it is missing or expired, and when it is someone else's, so that a guessed
+   * code tells the guesser nothing.
+   */
+  private Future<Map<String, String>> ownSession(
+      String code, String serviceProvider, Caller caller) {
+    return sessions
+        .get(code)
+        .map(
+            stored ->
+                stored != null
+                        && serviceProvider.equals(stored.get("sp"))
+                        && caller.deviceHash().equals(stored.get("dev"))
+                        && caller.clientId().equals(stored.get("cli"))
+                    ? stored
+                    : null);
   }
 
   /**
@@ -559,6 +474,66 @@ public final class SessionService implements MvpdSessionsApi {
     if (domainName == null) missing.add("domain");
     if (redirectUrl == null) missing.add("redirectUrl");
     return missing;
+  }
+
+  /** An MVPD step that failed, named with its integration; the viewer gets a page or a retry. */
+  private static void warn(String what, IntegrationConfig integration, Throwable err) {
+    LOG.log(
+        System.Logger.Level.WARNING, what + " for " + integration.id() + ": " + err.getMessage());
+  }
+
+  /** The shortcut's reply when there is one, else what {@code login} answers. */
+  private static Future<SessionReply> orElse(
+      Future<SessionReply> shortcut, Supplier<Future<SessionReply>> login) {
+    return shortcut.compose(
+        direct -> direct != null ? Future.succeededFuture(direct) : login.get());
+  }
+
+  /**
+   * What the app may set on a session (mvpd, domain name, redirect URL), under their stored names.
+   */
+  private static Map<String, String> parameters(SessionRequest r) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("mvpd", r.mvpd());
+    fields.put("dn", r.domainName());
+    fields.put("ru", r.redirectUrl());
+    return fields;
+  }
+
+  /**
+   * After a session is created or resumed: to the browser step when nothing is missing, else back
+   * to the app with {@code missingAction} ({@code resume} after a create, {@code retry} after a
+   * resume) and the names of what is missing.
+   */
+  private static SessionReply next(
+      String missingAction,
+      String sp,
+      String code,
+      String mvpd,
+      List<String> missing,
+      long notBefore,
+      long notAfter) {
+    return missing.isEmpty()
+        ? reply(
+            "authenticate",
+            "interactive",
+            "none",
+            null,
+            "/api/v2/authenticate/" + sp + "/" + code,
+            code,
+            mvpd,
+            notBefore,
+            notAfter)
+        : reply(
+            missingAction,
+            "direct",
+            "none",
+            missing,
+            "/api/v2/" + sp + "/sessions/" + code,
+            code,
+            mvpd,
+            notBefore,
+            notAfter);
   }
 
   private static SessionReply reply(

@@ -24,30 +24,16 @@ public final class KeySchema {
   }
 
   public String basicTrial(IntegrationConfig integration, long generation, String deviceHash) {
-    return prefix + ":b:{" + integrationId(integration) + ":" + generation + ":" + deviceHash + "}";
+    return tagged("b", integration, generation, deviceHash);
   }
 
   public String promoDeviceBinding(
       IntegrationConfig integration, long generation, String deviceHash) {
-    return prefix
-        + ":p:{"
-        + integrationId(integration)
-        + ":"
-        + generation
-        + ":d:"
-        + deviceHash
-        + "}";
+    return tagged("p", integration, generation, "d:" + deviceHash);
   }
 
   public String promoTrial(IntegrationConfig integration, long generation, String identityHash) {
-    return prefix
-        + ":p:{"
-        + integrationId(integration)
-        + ":"
-        + generation
-        + ":i:"
-        + identityHash
-        + "}";
+    return tagged("p", integration, generation, "i:" + identityHash);
   }
 
   /**
@@ -56,13 +42,21 @@ public final class KeySchema {
    */
   public String promoRevokedBindings(
       IntegrationConfig integration, long generation, String identityHash) {
+    return tagged("r", integration, generation, "i:" + identityHash);
+  }
+
+  /** {@code prefix:kind:{integration:generation:subject}}: the whole identity inside the tag. */
+  private String tagged(
+      String kind, IntegrationConfig integration, long generation, String subject) {
     return prefix
-        + ":r:{"
+        + ":"
+        + kind
+        + ":{"
         + integrationId(integration)
         + ":"
         + generation
-        + ":i:"
-        + identityHash
+        + ":"
+        + subject
         + "}";
   }
 

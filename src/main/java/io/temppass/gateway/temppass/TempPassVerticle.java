@@ -2,12 +2,9 @@ package io.temppass.gateway.temppass;
 
 import io.temppass.gateway.bus.SameLoop;
 import io.temppass.gateway.bus.TempPassApi;
-import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
-import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.KeySchema;
-import io.temppass.gateway.redis.RedisFactory;
-import io.temppass.gateway.redis.ScriptRunner;
+import io.temppass.gateway.redis.RedisShare;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,40 +20,22 @@ import java.util.List;
 public final class TempPassVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(TempPassVerticle.class.getName());
 
-  private final GatewayConfig config;
-  private final List<String> endpoints;
-  private final int poolSize;
-  private Redis redis;
+  private final RedisShare share;
   private final ControlPlane control;
-  private final GatewayMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private Redis redis;
 
-  public TempPassVerticle(
-      GatewayConfig config,
-      ControlPlane control,
-      GatewayMetrics metrics,
-      List<String> endpoints,
-      int poolSize) {
-    this.config = config;
+  public TempPassVerticle(RedisShare share, ControlPlane control) {
+    this.share = share;
     this.control = control;
-    this.metrics = metrics;
-    this.endpoints = endpoints;
-    this.poolSize = poolSize;
   }
 
   @Override
   public Future<?> start() {
-    redis = RedisFactory.create(vertx, config.redis(), endpoints, poolSize);
+    redis = share.client(vertx);
     TempPassService service =
         new TempPassService(
-            new ScriptRunner(
-                redis,
-                config.redis().commandTimeout().toMillis(),
-                metrics,
-                config.redis().replicaAcks(),
-                config.redis().replicaAckTimeout().toMillis()),
-            new KeySchema(config.redis().keyPrefix()),
-            control);
+            share.scripts(redis), new KeySchema(share.settings().keyPrefix()), control);
     consumers.addAll(TempPassApi.serve(vertx.eventBus(), service, LOG));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -64,10 +43,6 @@ public final class TempPassVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(SameLoop::unregister).toList())
-        .eventually(
-            () -> {
-              if (redis != null) redis.close();
-              return Future.succeededFuture();
-            });
+        .eventually(() -> RedisShare.close(redis));
   }
 }

@@ -1,8 +1,10 @@
 package io.temppass.gateway.token;
 
 import com.nimbusds.jose.jwk.Curve;
+import io.temppass.gateway.pem.Pem;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -12,6 +14,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Locale;
 
 /**
  * One ES256 key of the media-token key set, named by its JWS {@code kid}.
@@ -84,12 +87,12 @@ public record SigningKey(
     if (privateKey == null) {
       throw new IllegalStateException("key '" + kid + "' is verify-only");
     }
-    return Pem.encode("PRIVATE KEY", privateKey.getEncoded());
+    return Pem.encode(Pem.PRIVATE_KEY, privateKey.getEncoded());
   }
 
   /** X.509 PEM of the public half. */
   public String publicKeyPem() {
-    return Pem.encode("PUBLIC KEY", publicKey.getEncoded());
+    return Pem.encode(Pem.PUBLIC_KEY, publicKey.getEncoded());
   }
 
   /** Overridden so logging a key never dumps private key material. */
@@ -105,31 +108,42 @@ public record SigningKey(
   }
 
   private static ECPrivateKey parsePrivateKey(String pem) {
-    byte[] der = Pem.decode(pem, "PRIVATE KEY", "private key");
-    try {
-      if (KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der))
-          instanceof ECPrivateKey key) {
-        return key;
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          "private key is not a PKCS#8 EC private key: " + e.getMessage(), e);
-    }
-    throw new IllegalArgumentException("private key is not a PKCS#8 EC private key");
+    return parse(pem, Pem.PRIVATE_KEY, ECPrivateKey.class);
   }
 
   private static ECPublicKey parsePublicKey(String pem) {
-    byte[] der = Pem.decode(pem, "PUBLIC KEY", "public key");
+    return parse(pem, Pem.PUBLIC_KEY, ECPublicKey.class);
+  }
+
+  /**
+   * Reads a PKCS#8 {@code PRIVATE KEY} or an X.509 {@code PUBLIC KEY} block as an EC key; the
+   * messages start with the block's name ("private key", "public key") so the caller can prefix the
+   * setting.
+   */
+  private static <K extends Key> K parse(String pem, String label, Class<K> type) {
+    boolean isPrivate = label.equals(Pem.PRIVATE_KEY);
+    String what = label.toLowerCase(Locale.ROOT);
+    String expected = (isPrivate ? "PKCS#8" : "X.509") + " EC " + what;
+    byte[] der;
     try {
-      if (KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der))
-          instanceof ECPublicKey key) {
-        return key;
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          "public key is not an X.509 EC public key: " + e.getMessage(), e);
+      der = Pem.decode(pem, label);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException("public key is not an X.509 EC public key");
+    Key key;
+    try {
+      KeyFactory factory = KeyFactory.getInstance("EC");
+      key =
+          isPrivate
+              ? factory.generatePrivate(new PKCS8EncodedKeySpec(der))
+              : factory.generatePublic(new X509EncodedKeySpec(der));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException(what + " is not a " + expected + ": " + e.getMessage(), e);
+    }
+    if (!type.isInstance(key)) {
+      throw new IllegalArgumentException(what + " is not a " + expected);
+    }
+    return type.cast(key);
   }
 
   /** Rejects any other curve, because a P-384 key would sign tokens that ES256 verifiers refuse. */

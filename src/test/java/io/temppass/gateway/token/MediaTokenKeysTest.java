@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temppass.gateway.pem.Pem;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.security.KeyPair;
