@@ -205,12 +205,14 @@ class ClusterFailoverTest {
         cluster.command(victim, "CLIENT", "KILL", "TYPE", "replica");
 
         ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+        // Each identity's request on the wire, by when it was sent (at most one per identity).
+        Map<Integer, Long> pending = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(IDENTITIES);
         long streamStart = System.nanoTime();
         for (int i = 0; i < IDENTITIES; i++) {
           int id = i;
-          client.runOnContext(v -> stream(client, apis, id, 1, stop, attempts, finished));
+          client.runOnContext(v -> stream(client, apis, id, 1, stop, attempts, pending, finished));
         }
         // The victim's identities have been answered in the broken window before it dies.
         awaitAttempts(
@@ -219,7 +221,18 @@ class ClusterFailoverTest {
             onVictim.size() * 2,
             20);
 
-        long killed = System.nanoTime();
+        // Killed at an instant when a request of a victim's identity is on the wire (held by WAIT,
+        // as the victim's replicas are cut), so the kill lands while requests are in flight.
+        long killed = 0;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (killed == 0) {
+          assertTrue(
+              System.nanoTime() < deadline, "no request of the victim's identities in flight");
+          long now = System.nanoTime();
+          if (pending.entrySet().stream()
+              .anyMatch(e -> onVictim.contains(e.getKey()) && e.getValue() < now)) killed = now;
+          else Thread.sleep(1);
+        }
         cluster.killPrimary(victim);
         long failedOver = System.nanoTime();
 
@@ -269,6 +282,7 @@ class ClusterFailoverTest {
       int n,
       AtomicBoolean stop,
       ConcurrentLinkedQueue<Attempt> attempts,
+      Map<Integer, Long> pending,
       CountDownLatch finished) {
     if (stop.get()) {
       finished.countDown();
@@ -276,6 +290,7 @@ class ClusterFailoverTest {
     }
     String title = title(identity, n);
     long sent = System.nanoTime();
+    pending.put(identity, sent);
     apis[(identity + n) % 2]
         .decisions(SP, MVPD, device(identity))
         .putHeader("AP-TempPass-Identity", Api.identity(email(identity)))
@@ -292,11 +307,12 @@ class ClusterFailoverTest {
                         .getJsonArray("decisions")
                         .getJsonObject(0)
                         .getBoolean("authorized");
+              pending.remove(identity);
               attempts.add(
                   new Attempt(identity, title, sent, System.nanoTime(), status, authorized));
               vertx.setTimer(
                   PACE_MILLIS,
-                  id -> stream(vertx, apis, identity, n + 1, stop, attempts, finished));
+                  id -> stream(vertx, apis, identity, n + 1, stop, attempts, pending, finished));
             });
   }
 
