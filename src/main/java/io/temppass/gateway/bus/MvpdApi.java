@@ -20,7 +20,7 @@ public interface MvpdApi extends MvpdSessionsApi, MvpdAuthorizationApi {
    * SameLoop}).
    */
   static MvpdApi overBus(Vertx vertx, DeliveryOptions delivery) {
-    return new MvpdBus(vertx.eventBus(), delivery);
+    return BusCalls.client(MvpdApi.class, vertx.eventBus(), delivery);
   }
 
   /**
@@ -33,13 +33,8 @@ public interface MvpdApi extends MvpdSessionsApi, MvpdAuthorizationApi {
       MvpdAuthorizationApi authorization,
       System.Logger log) {
     List<MessageConsumer<?>> consumers = new ArrayList<>();
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.SESSION, sessions::session, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.SESSION_INFO, sessions::info, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.LOGIN_START, sessions::loginStart, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.LOGIN_COMPLETE, sessions::loginComplete, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.PROFILES, sessions::profiles, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.LOGOUT, sessions::logout, log));
-    consumers.addAll(SameLoop.serve(bus, MvpdBus.AUTHORIZE, authorization::authorize, log));
+    consumers.addAll(BusCalls.serve(bus, MvpdSessionsApi.class, sessions, log));
+    consumers.addAll(BusCalls.serve(bus, MvpdAuthorizationApi.class, authorization, log));
     return consumers;
   }
 }

@@ -20,7 +20,7 @@ import io.vertx.core.Future;
 public interface MvpdSessionsApi {
   Future<SessionReply> session(SessionRequest request);
 
-  Future<SessionInfoReply> info(SessionInfoRequest request);
+  Future<SessionInfoReply> sessionInfo(SessionInfoRequest request);
 
   Future<BrowserReply> loginStart(LoginStart request);
 

@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +30,7 @@ public interface TempPassApi {
    * SameLoop}).
    */
   static TempPassApi overBus(Vertx vertx, DeliveryOptions delivery) {
-    return new TempPassBus(vertx.eventBus(), delivery);
+    return BusCalls.client(TempPassApi.class, vertx.eventBus(), delivery);
   }
 
   /**
@@ -39,10 +38,6 @@ public interface TempPassApi {
    * SameLoop#unregister}.
    */
   static List<MessageConsumer<?>> serve(EventBus bus, TempPassApi service, System.Logger log) {
-    List<MessageConsumer<?>> consumers = new ArrayList<>();
-    consumers.addAll(SameLoop.serve(bus, TempPassBus.DECIDE, service::decide, log));
-    consumers.addAll(SameLoop.serve(bus, TempPassBus.PROFILE, service::profile, log));
-    consumers.addAll(SameLoop.serve(bus, TempPassBus.RESET, service::reset, log));
-    return consumers;
+    return BusCalls.serve(bus, TempPassApi.class, service, log);
   }
 }

@@ -22,7 +22,7 @@ public interface TokenApi {
    * TempPassApi#overBus}.
    */
   static TokenApi overBus(Vertx vertx, DeliveryOptions delivery) {
-    return new TokenBus(vertx.eventBus(), delivery);
+    return BusCalls.client(TokenApi.class, vertx.eventBus(), delivery);
   }
 
   /**
@@ -32,6 +32,6 @@ public interface TokenApi {
   static List<MessageConsumer<SignRequest>> serve(
       EventBus bus, Function<SignRequest, SignedTokens> signer) {
     return SameLoop.<SignRequest>consumers(
-        bus, TokenBus.SIGN, msg -> msg.reply(signer.apply(msg.body())));
+        bus, BusAddress.of(TokenApi.class, "sign"), msg -> msg.reply(signer.apply(msg.body())));
   }
 }

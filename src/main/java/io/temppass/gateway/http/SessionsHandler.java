@@ -92,7 +92,7 @@ final class SessionsHandler extends ApiHandler {
     replies.answer(
         ctx,
         "mvpd session info",
-        mvpd.info(request),
+        mvpd.sessionInfo(request),
         reply -> {
           JsonObject out =
               new JsonObject()

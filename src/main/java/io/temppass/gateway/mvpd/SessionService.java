@@ -159,7 +159,7 @@ record SessionService(
 
   /** GS: what a session holds, for its own device and client only. */
   @Override
-  public Future<SessionInfoReply> info(SessionInfoRequest r) {
+  public Future<SessionInfoReply> sessionInfo(SessionInfoRequest r) {
     if (!Randoms.looksLikeSessionCode(r.code()))
       return Future.succeededFuture(infoError(ErrorCode.INVALID_PARAMETER_CODE));
     return ownSession(r.code().toUpperCase(Locale.ROOT), r.serviceProvider(), r.caller())

@@ -1,0 +1,93 @@
+package io.temppass.gateway.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A service interface over the local event bus, both ways. A <em>call</em> is an abstract method of
+ * the interface that takes one message and returns a {@link Future} of the reply; each call is one
+ * request at its {@link BusAddress} and its reply. The sending side is a {@link Proxy} of the
+ * interface, the answering side one consumer per call, so a new call is a method on the interface
+ * and its implementation, nothing more.
+ */
+final class BusCalls {
+  private BusCalls() {}
+
+  static boolean isCall(Method method) {
+    return Modifier.isAbstract(method.getModifiers())
+        && method.getParameterCount() == 1
+        && method.getReturnType() == Future.class;
+  }
+
+  /**
+   * {@code api} over the bus: each call waits at most {@code delivery}'s timeout, and a failed
+   * future is read with {@link BusFailures#errorCode}. Made on the caller's event loop: every
+   * call's route is chosen once, for that loop ({@link SameLoop}), and a request allocates nothing
+   * beyond the bus's own message and the proxy's argument array.
+   */
+  static <T> T client(Class<T> api, EventBus bus, DeliveryOptions delivery) {
+    Map<Method, Function<Object, Future<Object>>> calls = new HashMap<>();
+    for (Method method : api.getMethods()) {
+      if (!isCall(method)) continue;
+      SameLoop.Route route = SameLoop.route(BusAddress.of(method));
+      calls.put(method, body -> bus.request(route.address(), body, delivery).map(Message::body));
+    }
+    String name = api.getSimpleName() + " over the event bus";
+    Object proxy =
+        Proxy.newProxyInstance(
+            api.getClassLoader(),
+            new Class<?>[] {api},
+            (self, method, args) -> {
+              Function<Object, Future<Object>> call = calls.get(method);
+              if (call != null) return call.apply(args[0]);
+              return switch (method.getName()) {
+                case "equals" -> self == args[0];
+                case "hashCode" -> System.identityHashCode(self);
+                case "toString" -> name;
+                default -> throw new UnsupportedOperationException(method.toString());
+              };
+            });
+    return api.cast(proxy);
+  }
+
+  /**
+   * Answers every call of {@code api} with {@code service} ({@link SameLoop#serve}); returns the
+   * consumers, for {@link SameLoop#unregister}.
+   */
+  static <T> List<MessageConsumer<?>> serve(
+      EventBus bus, Class<T> api, T service, System.Logger log) {
+    List<MessageConsumer<?>> consumers = new ArrayList<>();
+    for (Method method : api.getMethods()) {
+      if (!isCall(method)) continue;
+      consumers.addAll(
+          SameLoop.<Object, Object>serve(
+              bus, BusAddress.of(method), body -> invoke(method, service, body), log));
+    }
+    return consumers;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Future<Object> invoke(Method method, Object service, Object body) {
+    try {
+      return (Future<Object>) method.invoke(service, body);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      if (e.getCause() instanceof Error error) throw error;
+      throw new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
