@@ -52,41 +52,23 @@ public final class Gateway {
   }
 
   private final Vertx vertx;
-  private final GatewayConfig config;
-  private final ControlPlane control;
-  private final AccessTokenVerifier accessTokens;
-  private final GatewayMetrics metrics;
-  private final JsonObject jwks;
 
-  /** Shared with the HTTP verticles: turns readiness off when shutdown begins. */
-  private final AtomicBoolean draining;
+  /** What the HTTP verticles share; also this gateway's configuration, metrics and port. */
+  private final HttpVerticle.Shared shared;
 
   private final List<String> deployments;
-  private final int port;
   private final Redis controlRedis;
   private final MvpdConnectors connectors;
 
   private Gateway(
       Vertx vertx,
-      GatewayConfig config,
-      ControlPlane control,
-      AccessTokenVerifier accessTokens,
-      GatewayMetrics metrics,
-      JsonObject jwks,
-      AtomicBoolean draining,
+      HttpVerticle.Shared shared,
       List<String> deployments,
-      int port,
       Redis controlRedis,
       MvpdConnectors connectors) {
     this.vertx = vertx;
-    this.config = config;
-    this.control = control;
-    this.accessTokens = accessTokens;
-    this.metrics = metrics;
-    this.jwks = jwks;
-    this.draining = draining;
+    this.shared = shared;
     this.deployments = deployments;
-    this.port = port;
     this.controlRedis = controlRedis;
     this.connectors = connectors;
   }
@@ -132,7 +114,7 @@ public final class Gateway {
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
     ControlPlane control =
         new ControlPlane(
-            new ScriptRunner(controlRedis, config.redis().commandTimeout().toMillis(), metrics),
+            new ScriptRunner(controlRedis, metrics, config.redis()),
             new KeySchema(config.redis().keyPrefix()),
             config.admin().pollInterval());
     List<String> deployments = new ArrayList<>();
@@ -143,8 +125,12 @@ public final class Gateway {
 
     return AccessTokenVerifier.create(vertx, config.accessTokens())
         .compose(accessTokens -> control.start(vertx).map(accessTokens))
-        .compose(
+        .map(
             accessTokens ->
+                new HttpVerticle.Shared(
+                    config, hasher, control, accessTokens, metrics, jwks, draining, port))
+        .compose(
+            shared ->
                 vertx
                     .deployVerticle(
                         () -> new TempPassVerticle(share, control),
@@ -169,16 +155,7 @@ public final class Gateway {
                         id -> {
                           deployments.add(id);
                           return vertx.deployVerticle(
-                              () ->
-                                  new HttpVerticle(
-                                      config,
-                                      hasher,
-                                      control,
-                                      accessTokens,
-                                      metrics,
-                                      jwks,
-                                      draining,
-                                      port),
+                              () -> new HttpVerticle(shared),
                               new DeploymentOptions().setInstances(config.server().instances()));
                         })
                     .compose(
@@ -204,18 +181,7 @@ public final class Gateway {
                                   + " ("
                                   + config.summary()
                                   + ")");
-                          return new Gateway(
-                              vertx,
-                              config,
-                              control,
-                              accessTokens,
-                              metrics,
-                              jwks,
-                              draining,
-                              deployments,
-                              port,
-                              controlRedis,
-                              connectors);
+                          return new Gateway(vertx, shared, deployments, controlRedis, connectors);
                         }))
         .recover(
             err -> {
@@ -285,16 +251,16 @@ public final class Gateway {
   }
 
   public int port() {
-    return port;
+    return shared.port();
   }
 
   /** The published media-token keys (the JWKS endpoint's body). */
   public io.vertx.core.json.JsonObject jwks() {
-    return jwks;
+    return shared.jwks();
   }
 
   public GatewayMetrics metrics() {
-    return metrics;
+    return shared.metrics();
   }
 
   /**
@@ -305,7 +271,7 @@ public final class Gateway {
    */
   public Future<Void> shutdown() {
     draining();
-    long delay = config.server().shutdownReadinessDelay().toMillis();
+    long delay = shared.config().server().shutdownReadinessDelay().toMillis();
     LOG.log(
         System.Logger.Level.INFO, "shutting down: readiness off, draining for " + delay + " ms");
     Future<Void> wait = delay > 0 ? vertx.timer(delay).mapEmpty() : Future.succeededFuture();
@@ -314,14 +280,14 @@ public final class Gateway {
 
   /** Readiness fails from now on (the first step of a shutdown). */
   public void draining() {
-    draining.set(true);
+    shared.draining().set(true);
   }
 
   /**
    * Undeploys in reverse order: HTTP first (its stop waits for in-flight requests), then the rest.
    */
   public Future<Void> stop() {
-    draining.set(true);
+    shared.draining().set(true);
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
@@ -329,8 +295,8 @@ public final class Gateway {
     }
     return chain.eventually(
         () -> {
-          control.stop(vertx);
-          accessTokens.close();
+          shared.control().stop(vertx);
+          shared.accessTokens().close();
           connectors.close();
           return controlRedis.close();
         });

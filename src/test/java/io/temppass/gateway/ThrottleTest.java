@@ -95,7 +95,7 @@ class ThrottleTest {
         long start = clock.get();
         Throttle throttle =
             new Throttle(
-                new ScriptRunner(redis, 5_000, metrics),
+                new ScriptRunner(redis, metrics, config.redis()),
                 metrics,
                 config.redis().keyPrefix(),
                 config.throttle(),

@@ -97,18 +97,26 @@ public final class HttpVerticle extends VerticleBase {
    */
   private static final Buffer OPENAPI_DOCUMENT = classPathResource("openapi.yaml");
 
+  /**
+   * What every HTTP verticle instance of one gateway shares, all thread-safe: the configuration,
+   * the device-id hasher, the control plane, the access-token verifier, the metrics, the published
+   * media-token keys (served at {@link Endpoints#JWKS}), the flag set when shutdown begins
+   * (readiness then fails at once) and the one port every instance listens on (Vert.x spreads
+   * connections over them).
+   */
+  public record Shared(
+      GatewayConfig config,
+      IdentityHasher hasher,
+      ControlPlane control,
+      AccessTokenVerifier accessTokens,
+      GatewayMetrics metrics,
+      JsonObject jwks,
+      AtomicBoolean draining,
+      int port) {}
+
+  private final Shared shared;
   private final GatewayConfig config;
-  private final IdentityHasher hasher;
-  private final ControlPlane control;
   private final GatewayMetrics metrics;
-
-  /** The published media-token keys, served at {@link Endpoints#JWKS}. */
-  private final JsonObject jwks;
-
-  /** Set when shutdown begins: readiness fails at once. */
-  private final AtomicBoolean draining;
-
-  private final int port;
   private final HttpErrors errors;
   private final TrustedProxies proxies;
   private final AccessTokenSteps tokens;
@@ -118,29 +126,13 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
 
-  /**
-   * {@code port} is shared by every instance; Vert.x spreads connections over them. Everything else
-   * is shared by the instances too, and thread-safe.
-   */
-  public HttpVerticle(
-      GatewayConfig config,
-      IdentityHasher hasher,
-      ControlPlane control,
-      AccessTokenVerifier accessTokens,
-      GatewayMetrics metrics,
-      JsonObject jwks,
-      AtomicBoolean draining,
-      int port) {
-    this.config = config;
-    this.hasher = hasher;
-    this.control = control;
-    this.metrics = metrics;
-    this.jwks = jwks;
-    this.draining = draining;
-    this.port = port;
+  public HttpVerticle(Shared shared) {
+    this.shared = shared;
+    this.config = shared.config();
+    this.metrics = shared.metrics();
     this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
-    this.tokens = new AccessTokenSteps(accessTokens, errors, config);
+    this.tokens = new AccessTokenSteps(shared.accessTokens(), errors, config);
   }
 
   @Override
@@ -164,7 +156,8 @@ public final class HttpVerticle extends VerticleBase {
     TokenApi signer = TokenApi.overBus(vertx, delivery);
     MvpdApi mvpd = MvpdApi.overBus(vertx, mvpdDelivery);
     ApiHandler.Basics basics =
-        new ApiHandler.Basics(config, hasher, control, errors, new BusReplies(errors, metrics));
+        new ApiHandler.Basics(
+            config, shared.hasher(), shared.control(), errors, new BusReplies(errors, metrics));
     DecisionsHandler decisions = new DecisionsHandler(basics, metrics, tempPass, signer, mvpd);
     ProfilesHandler profiles = new ProfilesHandler(basics, tempPass, mvpd);
     SessionsHandler sessions = new SessionsHandler(basics, mvpd);
@@ -176,7 +169,7 @@ public final class HttpVerticle extends VerticleBase {
       throttleRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), pool);
       throttle =
           new Throttle(
-              new ScriptRunner(throttleRedis, config.redis().commandTimeout().toMillis(), metrics),
+              new ScriptRunner(throttleRedis, metrics, config.redis()),
               metrics,
               config.redis().keyPrefix(),
               config.throttle());
@@ -187,10 +180,12 @@ public final class HttpVerticle extends VerticleBase {
                 "redis",
                 promise ->
                     promise.complete(
-                        control.healthy(System.currentTimeMillis()) ? Status.OK() : Status.KO()))
+                        shared.control().healthy(System.currentTimeMillis())
+                            ? Status.OK()
+                            : Status.KO()))
             .register(
                 "accepting",
-                promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()));
+                promise -> promise.complete(shared.draining().get() ? Status.KO() : Status.OK()));
 
     Router router = Router.router(vertx);
     // vertx-web runs platform handlers (the timeout) before user handlers on a route.
@@ -240,7 +235,7 @@ public final class HttpVerticle extends VerticleBase {
       api(router, path, "configuration", HttpMethod.GET).handler(profiles::configuration);
     errors
         .endpoint(router, Endpoints.JWKS, "jwks", HttpMethod.GET)
-        .handler(document("application/json", "max-age=300", jwks.toBuffer()));
+        .handler(document("application/json", "max-age=300", shared.jwks().toBuffer()));
     errors
         .endpoint(router, Endpoints.LIVENESS, "health", HttpMethod.GET)
         .handler(document("application/json", null, Buffer.buffer("{\"status\":\"UP\"}")));
@@ -271,7 +266,7 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.server().host())
-            .setPort(port)
+            .setPort(shared.port())
             // No cleartext HTTP/2 upgrade: while Vert.x sniffs for an h2c preface the connection is
             // not
             // set up yet, so neither the header timeout below nor the idle timeout could apply.
@@ -535,13 +530,13 @@ public final class HttpVerticle extends VerticleBase {
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
       errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
     } else {
-      ctx.put(DEVICE, hasher.device(device));
+      ctx.put(DEVICE, shared.hasher().device(device));
       ctx.next();
     }
   }
 
   private void ready(RoutingContext ctx) {
-    if (draining.get()) {
+    if (shared.draining().get()) {
       // Answered without running the checks: while shutting down this must be immediate.
       ctx.response()
           .setStatusCode(503)

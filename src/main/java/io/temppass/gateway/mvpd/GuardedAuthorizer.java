@@ -1,5 +1,6 @@
 package io.temppass.gateway.mvpd;
 
+import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
@@ -22,23 +23,19 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
   private final int maxConcurrency;
   private final AtomicInteger inFlight = new AtomicInteger();
 
+  /** {@code limits}: the integration's {@code authorization} settings, for the three bounds. */
   public GuardedAuthorizer(
-      Vertx vertx,
-      String name,
-      MvpdAuthorizer connector,
-      int maxConcurrency,
-      int breakerFailures,
-      long resetTimeoutMillis) {
+      Vertx vertx, String name, MvpdAuthorizer connector, MvpdSettings.Authorization limits) {
     this.connector = connector;
-    this.maxConcurrency = maxConcurrency;
+    this.maxConcurrency = limits.maxConcurrency();
     this.breaker =
         CircuitBreaker.create(
             "mvpd-" + name,
             vertx,
             new CircuitBreakerOptions()
-                .setMaxFailures(breakerFailures)
+                .setMaxFailures(limits.breakerFailures())
                 .setTimeout(-1)
-                .setResetTimeout(resetTimeoutMillis));
+                .setResetTimeout(limits.breakerResetTimeout().toMillis()));
   }
 
   /**

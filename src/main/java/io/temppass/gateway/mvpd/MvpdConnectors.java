@@ -58,14 +58,7 @@ public final class MvpdConnectors {
                 login == null ? null : login.clientSecret(),
                 authz.readTimeout().toMillis());
         connectors.authorizers.put(
-            integration.id(),
-            new GuardedAuthorizer(
-                vertx,
-                integration.id(),
-                json,
-                authz.maxConcurrency(),
-                authz.breakerFailures(),
-                authz.breakerResetTimeout().toMillis()));
+            integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz));
       }
     }
     return connectors;

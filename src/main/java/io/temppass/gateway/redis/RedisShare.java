@@ -24,12 +24,7 @@ public record RedisShare(
 
   /** The runner requests are answered with: command timeout and replica acknowledgements set. */
   public ScriptRunner scripts(Redis client) {
-    return new ScriptRunner(
-        client,
-        settings.commandTimeout().toMillis(),
-        metrics,
-        settings.replicaAcks(),
-        settings.replicaAckTimeout().toMillis());
+    return new ScriptRunner(client, metrics, settings);
   }
 
   /** Closes a client of {@link #client}; null when the instance never started. */

@@ -1,5 +1,6 @@
 package io.temppass.gateway.redis;
 
+import io.temppass.gateway.config.GatewayConfig.RedisSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -15,31 +16,11 @@ import java.util.concurrent.TimeUnit;
  * cluster node that has not seen the script yet). {@code EVAL} also caches the script on that node,
  * so the next call is an {@code EVALSHA} hit again. Every call is bounded by the command timeout,
  * so a Redis that stops answering turns into an error rather than a hang.
+ *
+ * @param settings {@code redis.commandTimeout} bounds every call; {@code redis.replicaAcks} and
+ *     {@code redis.replicaAckTimeout} are what {@link #runDurable} waits for
  */
-public final class ScriptRunner {
-  private final Redis redis;
-  private final long timeoutMillis;
-  private final GatewayMetrics metrics;
-  private final int replicaAcks;
-  private final long replicaAckTimeoutMillis;
-
-  public ScriptRunner(Redis redis, long timeoutMillis, GatewayMetrics metrics) {
-    this(redis, timeoutMillis, metrics, 0, 0);
-  }
-
-  public ScriptRunner(
-      Redis redis,
-      long timeoutMillis,
-      GatewayMetrics metrics,
-      int replicaAcks,
-      long replicaAckTimeoutMillis) {
-    this.redis = redis;
-    this.timeoutMillis = timeoutMillis;
-    this.metrics = metrics;
-    this.replicaAcks = replicaAcks;
-    this.replicaAckTimeoutMillis = replicaAckTimeoutMillis;
-  }
-
+public record ScriptRunner(Redis redis, GatewayMetrics metrics, RedisSettings settings) {
   /**
    * Runs a script whose writes must survive a failover before the caller answers: with {@code
    * redis.replicaAcks} > 0 the script and a {@code WAIT} travel as one batch on one connection (on
@@ -49,9 +30,11 @@ public final class ScriptRunner {
    * fails closed.
    */
   public Future<Response> runDurable(LuaScript script, List<String> keys, List<String> args) {
+    int replicaAcks = settings.replicaAcks();
     if (replicaAcks == 0) return run(script, keys, args);
     long start = System.nanoTime();
-    Request wait = Request.cmd(Command.WAIT).arg(replicaAcks).arg(replicaAckTimeoutMillis);
+    Request wait =
+        Request.cmd(Command.WAIT).arg(replicaAcks).arg(settings.replicaAckTimeout().toMillis());
     return measured(
         script.name() + "+wait",
         start,
@@ -63,7 +46,7 @@ public final class ScriptRunner {
                         ? redis.batch(
                             List.of(request(Command.EVAL, script.source(), keys, args), wait))
                         : Future.failedFuture(err))
-            .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            .timeout(timeoutMillis(), TimeUnit.MILLISECONDS)
             .compose(
                 replies -> {
                   Acknowledged acknowledged = Acknowledged.from(replies);
@@ -107,7 +90,7 @@ public final class ScriptRunner {
                     isNoScript(err)
                         ? redis.send(request(Command.EVAL, script.source(), keys, args))
                         : Future.failedFuture(err))
-            .timeout(timeoutMillis, TimeUnit.MILLISECONDS));
+            .timeout(timeoutMillis(), TimeUnit.MILLISECONDS));
   }
 
   public Future<Response> send(Request request) {
@@ -115,7 +98,7 @@ public final class ScriptRunner {
     return measured(
         request.command().toString().toLowerCase(java.util.Locale.ROOT),
         start,
-        redis.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS));
+        redis.send(request).timeout(timeoutMillis(), TimeUnit.MILLISECONDS));
   }
 
   private Future<Response> measured(String command, long start, Future<Response> reply) {
@@ -137,5 +120,9 @@ public final class ScriptRunner {
     for (String k : keys) req.arg(k);
     for (String a : args) req.arg(a);
     return req;
+  }
+
+  private long timeoutMillis() {
+    return settings.commandTimeout().toMillis();
   }
 }

@@ -57,10 +57,6 @@ public final class TempPassService implements TempPassApi {
    */
   private static final int MAX_BINDING_ATTEMPTS = 4;
 
-  /**
-   * A granted resource is stored as this many bytes of SHA-256 of its id: 96 bits, collision-free
-   * per trial.
-   */
   /** How much of a granted resource's id Redis keeps for the profile's {@code used_assets}. */
   public static final int SHOWN_RESOURCE_BYTES = 32;
 
