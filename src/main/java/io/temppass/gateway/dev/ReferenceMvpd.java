@@ -462,15 +462,13 @@ public final class ReferenceMvpd {
    */
   private void authorize(RoutingContext ctx) {
     MultiMap query = ctx.queryParams();
-    String clientId;
-    String redirectUri;
-    try {
-      clientId = single(query, "client_id");
-      redirectUri = single(query, "redirect_uri");
-    } catch (RepeatedParameter e) {
-      text(ctx, 400, e.getMessage());
+    String repeated = repeated(query, "client_id", "redirect_uri");
+    if (repeated != null) {
+      text(ctx, 400, repeated);
       return;
     }
+    String clientId = query.get("client_id");
+    String redirectUri = query.get("redirect_uri");
     if (clientId == null || !clientId.equals(options.clientId())) {
       text(ctx, 400, "client_id is missing or unknown.");
       return;
@@ -479,51 +477,57 @@ public final class ReferenceMvpd {
       text(ctx, 400, "redirect_uri is missing or not allowed for this client.");
       return;
     }
-    String state = null;
-    try {
-      state = single(query, "state");
-      String responseType = single(query, "response_type");
-      String codeChallenge = single(query, "code_challenge");
-      String codeChallengeMethod = single(query, "code_challenge_method");
-      String nonce = single(query, "nonce");
-      String scope = single(query, "scope");
-      if (responseType == null) {
-        redirectError(ctx, redirectUri, "invalid_request", "response_type is required.", state);
-      } else if (!"code".equals(responseType)) {
-        redirectError(
-            ctx,
-            redirectUri,
-            "unsupported_response_type",
-            "Only response_type=code is supported.",
-            state);
-      } else if (state == null || state.isEmpty()) {
-        redirectError(ctx, redirectUri, "invalid_request", "state is required.", null);
-      } else if (codeChallenge == null || !PKCE_VALUE.matcher(codeChallenge).matches()) {
-        // RFC 7636 §4.4.1: this provider requires PKCE of every client.
-        redirectError(ctx, redirectUri, "invalid_request", "code_challenge is required.", state);
-      } else if (!"S256".equals(codeChallengeMethod)) {
-        redirectError(
-            ctx, redirectUri, "invalid_request", "code_challenge_method must be S256.", state);
-      } else {
-        long now = System.currentTimeMillis();
-        dropExpired(now);
-        String code = randomToken();
-        codes.put(
-            code,
-            new PendingCode(
-                clientId,
-                redirectUri,
-                codeChallenge,
-                nonce,
-                scope == null ? "" : scope,
-                now + codeLifetimeMillis));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("code", code);
-        parameters.put("state", state);
-        redirect(ctx, withQuery(redirectUri, parameters));
-      }
-    } catch (RepeatedParameter e) {
-      redirectError(ctx, redirectUri, "invalid_request", e.getMessage(), state);
+    repeated =
+        repeated(
+            query,
+            "state",
+            "response_type",
+            "code_challenge",
+            "code_challenge_method",
+            "nonce",
+            "scope");
+    String state = query.getAll("state").size() == 1 ? query.get("state") : null;
+    String responseType = query.get("response_type");
+    String codeChallenge = query.get("code_challenge");
+    String codeChallengeMethod = query.get("code_challenge_method");
+    String nonce = query.get("nonce");
+    String scope = query.get("scope");
+    if (repeated != null) {
+      redirectError(ctx, redirectUri, "invalid_request", repeated, state);
+    } else if (responseType == null) {
+      redirectError(ctx, redirectUri, "invalid_request", "response_type is required.", state);
+    } else if (!"code".equals(responseType)) {
+      redirectError(
+          ctx,
+          redirectUri,
+          "unsupported_response_type",
+          "Only response_type=code is supported.",
+          state);
+    } else if (state == null || state.isEmpty()) {
+      redirectError(ctx, redirectUri, "invalid_request", "state is required.", null);
+    } else if (codeChallenge == null || !PKCE_VALUE.matcher(codeChallenge).matches()) {
+      // RFC 7636 §4.4.1: this provider requires PKCE of every client.
+      redirectError(ctx, redirectUri, "invalid_request", "code_challenge is required.", state);
+    } else if (!"S256".equals(codeChallengeMethod)) {
+      redirectError(
+          ctx, redirectUri, "invalid_request", "code_challenge_method must be S256.", state);
+    } else {
+      long now = System.currentTimeMillis();
+      dropExpired(now);
+      String code = randomToken();
+      codes.put(
+          code,
+          new PendingCode(
+              clientId,
+              redirectUri,
+              codeChallenge,
+              nonce,
+              scope == null ? "" : scope,
+              now + codeLifetimeMillis));
+      Map<String, String> parameters = new LinkedHashMap<>();
+      parameters.put("code", code);
+      parameters.put("state", state);
+      redirect(ctx, withQuery(redirectUri, parameters));
     }
   }
 
@@ -533,23 +537,24 @@ public final class ReferenceMvpd {
     if (clientId == null) {
       return;
     }
-    try {
-      String grantType = single(form, "grant_type");
-      if ("authorization_code".equals(grantType)) {
-        redeemCode(ctx, form, clientId);
-      } else if ("refresh_token".equals(grantType)) {
-        refresh(ctx, form, clientId);
-      } else if (grantType == null) {
-        tokenError(ctx, 400, "invalid_request", "grant_type is required.");
-      } else {
-        tokenError(
-            ctx,
-            400,
-            "unsupported_grant_type",
-            "Only authorization_code and refresh_token are supported.");
-      }
-    } catch (RepeatedParameter e) {
-      tokenError(ctx, 400, "invalid_request", e.getMessage());
+    // All the parameters of both grants: RFC 6749 §3.1 makes any repeated one an invalid request.
+    String repeated =
+        repeated(form, "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token");
+    String grantType = form.get("grant_type");
+    if (repeated != null) {
+      tokenError(ctx, 400, "invalid_request", repeated);
+    } else if ("authorization_code".equals(grantType)) {
+      redeemCode(ctx, form, clientId);
+    } else if ("refresh_token".equals(grantType)) {
+      refresh(ctx, form, clientId);
+    } else if (grantType == null) {
+      tokenError(ctx, 400, "invalid_request", "grant_type is required.");
+    } else {
+      tokenError(
+          ctx,
+          400,
+          "unsupported_grant_type",
+          "Only authorization_code and refresh_token are supported.");
     }
   }
 
@@ -559,15 +564,13 @@ public final class ReferenceMvpd {
    */
   private String authenticateClient(RoutingContext ctx, MultiMap form) {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    String formClientId;
-    String formSecret;
-    try {
-      formClientId = single(form, "client_id");
-      formSecret = single(form, "client_secret");
-    } catch (RepeatedParameter e) {
-      tokenError(ctx, 400, "invalid_request", e.getMessage());
+    String repeated = repeated(form, "client_id", "client_secret");
+    if (repeated != null) {
+      tokenError(ctx, 400, "invalid_request", repeated);
       return null;
     }
+    String formClientId = form.get("client_id");
+    String formSecret = form.get("client_secret");
     if (authorization != null) {
       String[] basic = basicCredentials(authorization);
       if (formSecret != null) {
@@ -593,11 +596,10 @@ public final class ReferenceMvpd {
     return null;
   }
 
-  private void redeemCode(RoutingContext ctx, MultiMap form, String clientId)
-      throws RepeatedParameter {
-    String code = single(form, "code");
-    String redirectUri = single(form, "redirect_uri");
-    String verifier = single(form, "code_verifier");
+  private void redeemCode(RoutingContext ctx, MultiMap form, String clientId) {
+    String code = form.get("code");
+    String redirectUri = form.get("redirect_uri");
+    String verifier = form.get("code_verifier");
     if (code == null) {
       tokenError(ctx, 400, "invalid_request", "code is required.");
       return;
@@ -639,9 +641,8 @@ public final class ReferenceMvpd {
     issueTokens(ctx, clientId, pending.scope(), pending.nonce(), refreshToken);
   }
 
-  private void refresh(RoutingContext ctx, MultiMap form, String clientId)
-      throws RepeatedParameter {
-    String refreshToken = single(form, "refresh_token");
+  private void refresh(RoutingContext ctx, MultiMap form, String clientId) {
+    String refreshToken = form.get("refresh_token");
     RefreshGrant grant = refreshToken == null ? null : refreshTokens.get(refreshToken);
     if (grant == null || !grant.clientId().equals(clientId)) {
       tokenError(
@@ -742,15 +743,13 @@ public final class ReferenceMvpd {
    * only sends the user back, to a redirect that passes the same check as a login redirect.
    */
   private void logout(RoutingContext ctx) {
-    String postLogout;
-    String state;
-    try {
-      postLogout = single(ctx.queryParams(), "post_logout_redirect_uri");
-      state = single(ctx.queryParams(), "state");
-    } catch (RepeatedParameter e) {
-      text(ctx, 400, e.getMessage());
+    String repeated = repeated(ctx.queryParams(), "post_logout_redirect_uri", "state");
+    if (repeated != null) {
+      text(ctx, 400, repeated);
       return;
     }
+    String postLogout = ctx.queryParams().get("post_logout_redirect_uri");
+    String state = ctx.queryParams().get("state");
     if (postLogout == null) {
       text(ctx, 200, "Signed out of the reference MVPD.");
       return;
@@ -963,18 +962,14 @@ public final class ReferenceMvpd {
         .end(message + "\n");
   }
 
-  /** RFC 6749 §3.1: a parameter sent more than once makes the request invalid. */
-  private static String single(MultiMap parameters, String name) throws RepeatedParameter {
-    List<String> values = parameters.getAll(name);
-    if (values.size() > 1) {
-      throw new RepeatedParameter(name);
+  /**
+   * RFC 6749 §3.1: a parameter sent more than once makes the request invalid. The error message for
+   * the first of {@code names} that is, or null when none is.
+   */
+  private static String repeated(MultiMap parameters, String... names) {
+    for (String name : names) {
+      if (parameters.getAll(name).size() > 1) return name + " is repeated.";
     }
-    return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static final class RepeatedParameter extends Exception {
-    RepeatedParameter(String name) {
-      super(name + " is repeated.", null, false, false);
-    }
+    return null;
   }
 }

@@ -31,7 +31,6 @@ public enum ErrorCode {
       "invalid_header_device_info",
       "none",
       "The device information header value is missing or invalid."),
-  BAD_REQUEST(400, "bad_request", "none", "The request could not be parsed as HTTP."),
   INVALID_HEADER_ACCEPT(
       400,
       "invalid_header_accept",
@@ -152,24 +151,6 @@ public enum ErrorCode {
       "temporary_access_resources_limit_exceeded",
       "authentication",
       "The temporary access resources limit has been exceeded."),
-  REQUEST_TIMEOUT(
-      408, "request_timeout", "retry", "The request was not received completely in time."),
-  URI_TOO_LONG(414, "request_uri_too_long", "none", "The request line is too long."),
-  TOO_MANY_REQUESTS(
-      429,
-      "too_many_requests",
-      "retry",
-      "Too many requests from this client; retry after the time given in Retry-After."),
-  HTTP_VERSION_NOT_SUPPORTED(
-      505,
-      "http_version_not_supported",
-      "none",
-      "Only HTTP/1.0 and HTTP/1.1 request lines are accepted."),
-  HEADERS_TOO_LARGE(
-      431, "request_header_fields_too_large", "none", "The request headers are too large."),
-  NOT_FOUND(404, "not_found", "none", "The requested path does not exist."),
-  METHOD_NOT_ALLOWED(
-      405, "method_not_allowed", "none", "The HTTP method is not allowed for the requested path."),
   INVALID_CONFIGURATION_TEMPORARY_ACCESS(
       500,
       "invalid_configuration_temporary_access",
@@ -181,7 +162,28 @@ public enum ErrorCode {
       503,
       "service_unavailable",
       "retry",
-      "The service is temporarily unable to answer; retry later.");
+      "The service is temporarily unable to answer; retry later."),
+
+  // The HTTP layer's own answers, before any API rule applies (docs/ERRORS.md), by status.
+  BAD_REQUEST(400, "bad_request", "none", "The request could not be parsed as HTTP."),
+  NOT_FOUND(404, "not_found", "none", "The requested path does not exist."),
+  METHOD_NOT_ALLOWED(
+      405, "method_not_allowed", "none", "The HTTP method is not allowed for the requested path."),
+  REQUEST_TIMEOUT(
+      408, "request_timeout", "retry", "The request was not received completely in time."),
+  URI_TOO_LONG(414, "request_uri_too_long", "none", "The request line is too long."),
+  TOO_MANY_REQUESTS(
+      429,
+      "too_many_requests",
+      "retry",
+      "Too many requests from this client; retry after the time given in Retry-After."),
+  HEADERS_TOO_LARGE(
+      431, "request_header_fields_too_large", "none", "The request headers are too large."),
+  HTTP_VERSION_NOT_SUPPORTED(
+      505,
+      "http_version_not_supported",
+      "none",
+      "Only HTTP/1.0 and HTTP/1.1 request lines are accepted.");
 
   public final int status;
   public final String code;

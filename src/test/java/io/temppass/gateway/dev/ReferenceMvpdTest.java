@@ -124,6 +124,54 @@ class ReferenceMvpdTest {
   }
 
   /**
+   * RFC 6749 §3.1: a parameter sent more than once makes the request invalid, at each endpoint and
+   * in the form each answers errors: a repeated client or redirect is a 400 page (nothing to
+   * redirect to yet), any other repeated authorization parameter goes back on the redirect with the
+   * state, a repeated token parameter is {@code invalid_request} JSON, and no code is issued or
+   * redeemed. Catches: a check that reads the first value and ignores the rest.
+   */
+  @Test
+  void a_repeated_parameter_is_an_invalid_request_at_every_endpoint() {
+    String base =
+        mvpd.issuer()
+            + "/authorize?response_type=code&state=st-1&code_challenge="
+            + s256(verifier())
+            + "&code_challenge_method=S256&redirect_uri="
+            + encode(REDIRECT);
+    HttpResponse<Buffer> twoClients =
+        await(web.getAbs(base + "&client_id=" + options.clientId() + "&client_id=other").send());
+    assertEquals(400, twoClients.statusCode());
+    assertEquals("client_id is repeated.", twoClients.bodyAsString().trim());
+
+    HttpResponse<Buffer> twoNonces =
+        await(web.getAbs(base + "&client_id=" + options.clientId() + "&nonce=a&nonce=b").send());
+    assertEquals(302, twoNonces.statusCode());
+    Map<String, String> back = query(twoNonces.getHeader("Location"));
+    assertEquals("invalid_request", back.get("error"));
+    assertEquals("st-1", back.get("state"));
+    assertNull(back.get("code"));
+
+    Login login = login(discover(), random());
+    HttpResponse<Buffer> twoVerifiers =
+        token(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "authorization_code")
+                .add("code", login.code())
+                .add("redirect_uri", REDIRECT)
+                .add("code_verifier", login.verifier())
+                .add("code_verifier", verifier()));
+    assertEquals(400, twoVerifiers.statusCode());
+    assertEquals("invalid_request", twoVerifiers.bodyAsJsonObject().getString("error"));
+    assertEquals(
+        "code_verifier is repeated.",
+        twoVerifiers.bodyAsJsonObject().getString("error_description"));
+    assertEquals(
+        200,
+        redeem(login.code(), REDIRECT, login.verifier()).statusCode(),
+        "the refused request did not spend the code");
+  }
+
+  /**
    * Catches: skipping the PKCE comparison at the token endpoint (the code would then be redeemed).
    */
   @Test
