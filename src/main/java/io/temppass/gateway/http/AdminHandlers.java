@@ -10,9 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,35 +24,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminHandlers extends ApiHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHandlers.class);
-  public static final String DEGRADATION_PATH = "/admin/v1/degradation/:serviceProvider/:mvpd";
-  public static final String RESET_PATH = "/reset-tempass/v3/reset";
-  public static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
+  static final String DEGRADATION_PATH = "/admin/v1/degradation/:serviceProvider/:mvpd";
+  static final String RESET_PATH = "/reset-tempass/v3/reset";
+  static final String RESET_GENERIC_PATH = "/reset-tempass/v3/reset/generic";
   private static final String ALL = "all";
 
-  private final AccessTokenSteps tokens;
   private final TempPassApi tempPass;
 
-  AdminHandlers(Basics basics, AccessTokenSteps tokens, TempPassApi tempPass) {
+  AdminHandlers(Basics basics, TempPassApi tempPass) {
     super(basics);
-    this.tokens = tokens;
     this.tempPass = tempPass;
-  }
-
-  void mount(Router router) {
-    errors
-        .endpoint(router, RESET_PATH, "reset", HttpMethod.DELETE)
-        .handler(tokens::admin)
-        .handler(ctx -> reset(ctx, false));
-    errors
-        .endpoint(router, RESET_GENERIC_PATH, "reset", HttpMethod.DELETE)
-        .handler(tokens::admin)
-        .handler(ctx -> reset(ctx, true));
-    router
-        .route(DEGRADATION_PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(errors.begin("degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
-        .handler(tokens::admin)
-        .handler(this::degradation);
   }
 
   /**
@@ -62,6 +41,15 @@ public final class AdminHandlers extends ApiHandler {
    * {@code all} device or key means all, as Adobe's reset API documents: "when no value is
    * provided, defaults to all".
    */
+  void reset(RoutingContext ctx) {
+    reset(ctx, false);
+  }
+
+  /** {@code /generic}: the reset of a promotional trial by its identity ({@code key}). */
+  void resetGeneric(RoutingContext ctx) {
+    reset(ctx, true);
+  }
+
   private void reset(RoutingContext ctx, boolean generic) {
     IntegrationConfig integration =
         integration(ctx, ctx.queryParams().get("requestor_id"), ctx.queryParams().get("mvpd_id"));
@@ -104,7 +92,7 @@ public final class AdminHandlers extends ApiHandler {
    * GET shows the rule in force; PUT {@code {"rule":"AuthNAll"|"AuthZAll"|"AuthZNone"}} applies
    * one; DELETE removes any.
    */
-  private void degradation(RoutingContext ctx) {
+  void degradation(RoutingContext ctx) {
     IntegrationConfig integration =
         integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
     if (integration == null) return;

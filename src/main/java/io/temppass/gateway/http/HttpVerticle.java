@@ -39,6 +39,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.redis.client.Redis;
 import java.util.List;
@@ -162,7 +163,7 @@ public final class HttpVerticle extends VerticleBase {
     ProfilesHandler profiles = new ProfilesHandler(basics, tempPass, mvpd);
     SessionsHandler sessions = new SessionsHandler(basics, mvpd);
     LogoutHandler logout = new LogoutHandler(basics, mvpd);
-    AdminHandlers admin = new AdminHandlers(basics, tokens, tempPass);
+    AdminHandlers admin = new AdminHandlers(basics, tempPass);
     if (config.throttle().enabled()) {
       int pool =
           Math.max(2, config.redis().poolSize() / Math.max(1, config.server().instances()) / 2);
@@ -247,7 +248,21 @@ public final class HttpVerticle extends VerticleBase {
     // the public.
     if (config.server().managementPort() == null)
       ManagementVerticle.mountMetrics(router, errors, metrics);
-    admin.mount(router);
+    // Admin calls: the admin scope, never a client's (AccessTokenSteps#admin).
+    errors
+        .endpoint(router, AdminHandlers.RESET_PATH, "reset", HttpMethod.DELETE)
+        .handler(tokens::admin)
+        .handler(admin::reset);
+    errors
+        .endpoint(router, AdminHandlers.RESET_GENERIC_PATH, "reset", HttpMethod.DELETE)
+        .handler(tokens::admin)
+        .handler(admin::resetGeneric);
+    router
+        .route(AdminHandlers.DEGRADATION_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(4096))
+        .handler(errors.begin("degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
+        .handler(tokens::admin)
+        .handler(admin::degradation);
     router.route().handler(this::notFound);
     this.router = router;
     router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));

@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.RecordComponent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,16 +96,15 @@ public final class VerifierCli {
     return response.body();
   }
 
+  /** The claims as a JSON object whose names are the record's, in its order. */
   private static Map<String, Object> toJson(MediaTokenClaims claims) {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("requestor", claims.requestor());
-    json.put("mvpd", claims.mvpd());
-    json.put("resource", claims.resource());
-    json.put("issuedAtMillis", claims.issuedAtMillis());
-    json.put("notBeforeMillis", claims.notBeforeMillis());
-    json.put("expiresAtMillis", claims.expiresAtMillis());
-    json.put("tokenId", claims.tokenId());
-    json.put("deviceHash", claims.deviceHash());
+    try {
+      for (RecordComponent c : MediaTokenClaims.class.getRecordComponents())
+        json.put(c.getName(), c.getAccessor().invoke(claims));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
     return json;
   }
 

@@ -47,7 +47,21 @@ class VerifierCliTest {
     String[] lines = stdout().split("\\R");
     assertEquals(0, exitCode);
     assertEquals("VALID_TOKEN", lines[0]);
-    assertEquals("urn:resource", new JsonObject(lines[1]).getString("resource"));
+    JsonObject claims = new JsonObject(lines[1]);
+    assertEquals("urn:resource", claims.getString("resource"));
+    // The README documents these names, in this order.
+    assertEquals(
+        java.util.List.of(
+            "requestor",
+            "mvpd",
+            "resource",
+            "issuedAtMillis",
+            "notBeforeMillis",
+            "expiresAtMillis",
+            "tokenId",
+            "deviceHash"),
+        java.util.List.copyOf(claims.fieldNames()));
+    assertEquals("REQ-1", claims.getString("requestor"));
   }
 
   @Test
