@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -34,6 +35,21 @@ final class BusCalls {
   }
 
   /**
+   * The calls of {@code api}; an abstract method of another shape fails here, at start-up, not at
+   * its first use.
+   */
+  static List<Method> calls(Class<?> api) {
+    List<Method> calls = new ArrayList<>();
+    for (Method method : api.getMethods()) {
+      if (isCall(method)) calls.add(method);
+      else if (Modifier.isAbstract(method.getModifiers()))
+        throw new IllegalArgumentException(
+            method + " is no bus call: a call takes one message and returns a Future");
+    }
+    return calls;
+  }
+
+  /**
    * {@code api} over the bus: each call waits at most {@code delivery}'s timeout, and a failed
    * future is read with {@link BusFailures#errorCode}. Made on the caller's event loop: every
    * call's route is chosen once, for that loop ({@link SameLoop}), and a request allocates nothing
@@ -41,8 +57,7 @@ final class BusCalls {
    */
   static <T> T client(Class<T> api, EventBus bus, DeliveryOptions delivery) {
     Map<Method, Function<Object, Future<Object>>> calls = new HashMap<>();
-    for (Method method : api.getMethods()) {
-      if (!isCall(method)) continue;
+    for (Method method : calls(api)) {
       SameLoop.Route route = SameLoop.route(BusAddress.of(method));
       calls.put(method, body -> bus.request(route.address(), body, delivery).map(Message::body));
     }
@@ -54,6 +69,7 @@ final class BusCalls {
             (self, method, args) -> {
               Function<Object, Future<Object>> call = calls.get(method);
               if (call != null) return call.apply(args[0]);
+              if (method.isDefault()) return InvocationHandler.invokeDefault(self, method, args);
               return switch (method.getName()) {
                 case "equals" -> self == args[0];
                 case "hashCode" -> System.identityHashCode(self);
@@ -71,8 +87,7 @@ final class BusCalls {
   static <T> List<MessageConsumer<?>> serve(
       EventBus bus, Class<T> api, T service, System.Logger log) {
     List<MessageConsumer<?>> consumers = new ArrayList<>();
-    for (Method method : api.getMethods()) {
-      if (!isCall(method)) continue;
+    for (Method method : calls(api)) {
       consumers.addAll(
           SameLoop.<Object, Object>serve(
               bus, BusAddress.of(method), body -> invoke(method, service, body), log));
