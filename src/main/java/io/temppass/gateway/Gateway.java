@@ -33,6 +33,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Wires one gateway into a Vert.x instance: checks everything that can be checked before serving
@@ -122,8 +123,11 @@ public final class Gateway {
     IdentityHasher hasher = new IdentityHasher(config.hashSecret());
     JsonObject jwks = mediaKeys.jwks();
     AtomicBoolean draining = new AtomicBoolean();
+    // Closed again if a later step fails (its JWKS refresh timer would outlive the failed start).
+    AtomicReference<AccessTokenVerifier> verifier = new AtomicReference<>();
 
     return AccessTokenVerifier.create(vertx, config.accessTokens())
+        .onSuccess(verifier::set)
         .compose(accessTokens -> control.start(vertx).map(accessTokens))
         .map(
             accessTokens ->
@@ -189,6 +193,7 @@ public final class Gateway {
               Future<Void> undo = Future.succeededFuture();
               for (String id : deployments) undo = undo.eventually(() -> vertx.undeploy(id));
               connectors.close();
+              if (verifier.get() != null) verifier.get().close();
               return undo.eventually(controlRedis::close)
                   .transform(ignored -> Future.failedFuture(err));
             });

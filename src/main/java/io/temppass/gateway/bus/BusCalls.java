@@ -20,10 +20,10 @@ import java.util.function.Function;
  * A service interface over the local event bus, both ways. A <em>call</em> is an abstract method of
  * the interface that takes one message and returns a {@link Future} of the reply; each call is one
  * request at its {@link BusAddress} and its reply. The sending side is a {@link Proxy} of the
- * interface, the answering side one consumer per call, so a new call is a method on the interface
- * and its implementation, nothing more. The proxy's dispatch and the answer's {@code Method.invoke}
- * cost about 5 and 1 ns a call over direct calls, about 11 ns of a decision's 63 µs of CPU ({@code
- * load-tests/bus/DispatchCost.java}, load-tests/RESULTS.md).
+ * interface, the answering side consumers per call ({@link SameLoop#serve}), so a new call is a
+ * method on the interface and its implementation, nothing more. The proxy's dispatch and the
+ * answer's {@code Method.invoke} cost about 5 and 1 ns a call over direct calls, about 11 ns of a
+ * decision's 63 µs of CPU ({@code load-tests/bus/DispatchCost.java}, load-tests/RESULTS.md).
  */
 final class BusCalls {
   private BusCalls() {}
@@ -35,18 +35,26 @@ final class BusCalls {
   }
 
   /**
-   * The calls of {@code api}; an abstract method of another shape fails here, at start-up, not at
-   * its first use.
+   * The calls of {@code api}. An abstract method of another shape, or a call whose address another
+   * call already has, fails here, at start-up, not at its first use.
    */
   static List<Method> calls(Class<?> api) {
-    List<Method> calls = new ArrayList<>();
+    Map<String, Method> calls = new HashMap<>();
     for (Method method : api.getMethods()) {
-      if (isCall(method)) calls.add(method);
-      else if (Modifier.isAbstract(method.getModifiers()))
+      if (!isCall(method)) {
+        if (Modifier.isAbstract(method.getModifiers()))
+          throw new IllegalArgumentException(
+              method + " is no bus call: a call takes one message and returns a Future");
+        continue;
+      }
+      // Two services that share a name (the MVPD's two) must not share an address too: the bus
+      // would then alternate requests between them.
+      Method before = calls.put(BusAddress.of(method), method);
+      if (before != null)
         throw new IllegalArgumentException(
-            method + " is no bus call: a call takes one message and returns a Future");
+            method + " and " + before + " would share the address " + BusAddress.of(method));
     }
-    return calls;
+    return List.copyOf(calls.values());
   }
 
   /**

@@ -537,7 +537,7 @@ public final class ReferenceMvpd {
     if (clientId == null) {
       return;
     }
-    // All the parameters of both grants: RFC 6749 §3.1 makes any repeated one an invalid request.
+    // All the parameters of both grants: RFC 6749 §3.2 makes any repeated one an invalid request.
     String repeated =
         repeated(form, "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token");
     String grantType = form.get("grant_type");
@@ -963,8 +963,8 @@ public final class ReferenceMvpd {
   }
 
   /**
-   * RFC 6749 §3.1: a parameter sent more than once makes the request invalid. The error message for
-   * the first of {@code names} that is, or null when none is.
+   * RFC 6749 §3.1 and §3.2: a parameter sent more than once makes the request invalid. The error
+   * message for the first of {@code names} that is, or null when none is.
    */
   private static String repeated(MultiMap parameters, String... names) {
     for (String name : names) {

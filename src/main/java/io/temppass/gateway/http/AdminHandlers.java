@@ -133,6 +133,10 @@ public final class AdminHandlers extends ApiHandler {
   /**
    * Answers an admin change once it is done: 204, and an INFO line of {@code done} and the admin
    * client's id; or, when it failed (Redis unavailable), a WARN line naming {@code what} and 503.
+   * With {@code redis.replicaAcks} > 0 a 503 may also mean the change was written on the primary
+   * but too few replicas confirmed it: it may then take effect anyway, and may be lost in a
+   * failover. Every admin change can be repeated safely (a rule is set again, a reset-all moves to
+   * yet another generation), so the answer to a 503 is to retry.
    */
   private void answer(RoutingContext ctx, String what, Future<Void> change, String done) {
     change.onComplete(

@@ -165,10 +165,29 @@ class ReferenceMvpdTest {
     assertEquals(
         "code_verifier is repeated.",
         twoVerifiers.bodyAsJsonObject().getString("error_description"));
+    // A parameter of the other grant counts too (RFC 6749 §3.2: any repeated parameter).
+    HttpResponse<Buffer> twoRefreshTokens =
+        token(
+            MultiMap.caseInsensitiveMultiMap()
+                .add("grant_type", "authorization_code")
+                .add("code", login.code())
+                .add("redirect_uri", REDIRECT)
+                .add("code_verifier", login.verifier())
+                .add("refresh_token", "a")
+                .add("refresh_token", "b"));
+    assertEquals(400, twoRefreshTokens.statusCode());
+    assertEquals(
+        "refresh_token is repeated.",
+        twoRefreshTokens.bodyAsJsonObject().getString("error_description"));
     assertEquals(
         200,
         redeem(login.code(), REDIRECT, login.verifier()).statusCode(),
-        "the refused request did not spend the code");
+        "the refused requests did not spend the code");
+
+    HttpResponse<Buffer> twoStates =
+        await(web.getAbs(mvpd.issuer() + "/logout?state=a&state=b").send());
+    assertEquals(400, twoStates.statusCode());
+    assertEquals("state is repeated.", twoStates.bodyAsString().trim());
   }
 
   /**
