@@ -152,14 +152,9 @@ class ReferenceMvpdTest {
     assertNull(back.get("code"));
 
     Login login = login(discover(), random());
+    MultiMap redeem = redeemForm(login.code(), REDIRECT, login.verifier());
     HttpResponse<Buffer> twoVerifiers =
-        token(
-            MultiMap.caseInsensitiveMultiMap()
-                .add("grant_type", "authorization_code")
-                .add("code", login.code())
-                .add("redirect_uri", REDIRECT)
-                .add("code_verifier", login.verifier())
-                .add("code_verifier", verifier()));
+        token(MultiMap.caseInsensitiveMultiMap().addAll(redeem).add("code_verifier", verifier()));
     assertEquals(400, twoVerifiers.statusCode());
     assertEquals("invalid_request", twoVerifiers.bodyAsJsonObject().getString("error"));
     assertEquals(
@@ -169,10 +164,7 @@ class ReferenceMvpdTest {
     HttpResponse<Buffer> twoRefreshTokens =
         token(
             MultiMap.caseInsensitiveMultiMap()
-                .add("grant_type", "authorization_code")
-                .add("code", login.code())
-                .add("redirect_uri", REDIRECT)
-                .add("code_verifier", login.verifier())
+                .addAll(redeem)
                 .add("refresh_token", "a")
                 .add("refresh_token", "b"));
     assertEquals(400, twoRefreshTokens.statusCode());
@@ -364,12 +356,7 @@ class ReferenceMvpdTest {
   @Test
   void client_secret_post_authenticates_and_a_wrong_secret_is_invalid_client() {
     Login login = login(discover(), random());
-    MultiMap form =
-        MultiMap.caseInsensitiveMultiMap()
-            .add("grant_type", "authorization_code")
-            .add("code", login.code())
-            .add("redirect_uri", REDIRECT)
-            .add("code_verifier", login.verifier());
+    MultiMap form = redeemForm(login.code(), REDIRECT, login.verifier());
     HttpResponse<Buffer> wrong =
         await(
             web.postAbs(mvpd.issuer() + "/token")
@@ -621,12 +608,16 @@ class ReferenceMvpdTest {
   }
 
   private HttpResponse<Buffer> redeem(String code, String redirectUri, String verifier) {
-    return token(
-        MultiMap.caseInsensitiveMultiMap()
-            .add("grant_type", "authorization_code")
-            .add("code", code)
-            .add("redirect_uri", redirectUri)
-            .add("code_verifier", verifier));
+    return token(redeemForm(code, redirectUri, verifier));
+  }
+
+  /** The authorization_code grant's form. */
+  private static MultiMap redeemForm(String code, String redirectUri, String verifier) {
+    return MultiMap.caseInsensitiveMultiMap()
+        .add("grant_type", "authorization_code")
+        .add("code", code)
+        .add("redirect_uri", redirectUri)
+        .add("code_verifier", verifier);
   }
 
   private HttpResponse<Buffer> token(MultiMap form) {
