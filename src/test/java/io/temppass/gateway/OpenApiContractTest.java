@@ -28,7 +28,6 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.openapi.validation.ResponseValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -296,383 +295,200 @@ class OpenApiContractTest {
                 g -> {
                   Api api = new Api(vertx, g.port());
                   MvpdSignIn browser = new MvpdSignIn(vertx, g.port());
-                  String device = "openapi-device";
-                  String sp = "/api/v2/" + SP;
-                  List<Step> steps = new ArrayList<>();
-                  steps.add(new Step(200, () -> api.get("/health/live")));
-                  steps.add(new Step(200, () -> api.get("/health/ready")));
-                  steps.add(new Step(200, () -> api.get("/.well-known/jwks.json")));
-                  steps.add(new Step(200, () -> api.get("/metrics")));
-                  steps.add(
-                      new Step(
-                          405, () -> api.raw().post(g.port(), "127.0.0.1", "/health/live").send()));
-                  steps.add(new Step(404, () -> api.get("/nowhere")));
-                  steps.add(
-                      new Step(
-                          200,
-                          () -> client(api, HttpMethod.GET, sp + "/configuration", device).send()));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/configuration/", device).send()));
-                  steps.add(new Step(401, () -> api.get(sp + "/configuration")));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(api, HttpMethod.GET, "/api/v2/Unknown/configuration", device)
-                                  .send()));
-                  // TempPass decisions, preauthorization, profiles
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/preauthorize/TempPass",
-                                      device)
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/TempPass",
-                                      device)
-                                  .sendJsonObject(Api.body("REF30", "REF40"))));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/profiles/TempPass", device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/FlexibleTempPass",
-                                      device)
-                                  .putHeader(
-                                      "AP-TempPass-Identity", Api.identity("viewer@example.com"))
-                                  .sendJsonObject(Api.body("REF30", "REF40"))));
-                  steps.add(
-                      new Step(
-                          403,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device)
-                                  .putHeader(
-                                      "AP-TempPass-Identity", Api.identity("viewer@example.com"))
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/profiles/FlexibleTempPass", device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/FlexibleTempPass",
-                                      device)
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/TempPass",
-                                      device)
-                                  .sendJsonObject(new JsonObject())));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/NoSuchMvpd",
-                                      device)
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/TempPass",
-                                      device)
-                                  .putHeader("AP-Device-Identifier", "nonsense")
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          403,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/preauthorize/TempPass",
-                                      device)
-                                  .sendJsonObject(Api.body("a", "b", "c", "d", "e", "f"))));
-                  steps.add(
-                      new Step(
-                          405,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.GET,
-                                      sp + "/decisions/authorize/TempPass",
-                                      device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          401,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/TempPass",
-                                      device)
-                                  .putHeader("Authorization", "Bearer nonsense")
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/logout/TempPass", device).send()));
-                  // The regular MVPD: nothing yet, then a sign-in, then decisions and logout
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(
-                                      api,
-                                      HttpMethod.POST,
-                                      sp + "/decisions/authorize/" + MVPD,
-                                      device)
-                                  .sendJsonObject(Api.body("REF30"))));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.POST, sp + "/sessions", device)
-                                  .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD))));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(api, HttpMethod.POST, sp + "/sessions", device)
-                                  .sendForm(
-                                      MultiMap.caseInsensitiveMultiMap()
-                                          .add("mvpd", MVPD)
-                                          .add("redirectUrl", "https://elsewhere.example.net/"))));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.POST, sp + "/sessions", device)
-                                  .sendForm(
-                                      MultiMap.caseInsensitiveMultiMap()
-                                          .add("mvpd", "TempPass")
-                                          .add("domainName", MvpdSignIn.DOMAIN)
-                                          .add("redirectUrl", MvpdSignIn.REDIRECT_URL))));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/sessions/ABCDEFGH", device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          400,
-                          () -> client(api, HttpMethod.GET, sp + "/sessions/0000", device).send()));
-                  steps.add(
-                      new Step(
-                          400, () -> browser.open("/api/v2/authenticate/" + SP + "/ABCDEFGH")));
-                  steps.add(
-                      new Step(
-                          400,
-                          () -> browser.open("/api/v2/authenticate/callback?state=forged&code=x")));
-                  steps.add(
-                      new Step(
-                          200, () -> client(api, HttpMethod.GET, sp + "/profiles", device).send()));
-                  steps.add(
-                      new Step(
-                          200,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/profiles/" + MVPD, device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              client(api, HttpMethod.GET, sp + "/profiles/code/ABCDEFGH", device)
-                                  .send()));
-                  // Admin API
-                  steps.add(
-                      new Step(
-                          204,
-                          () ->
-                              api.admin(
-                                      HttpMethod.DELETE,
-                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass&device_id="
-                                          + device)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          204,
-                          () ->
-                              api.admin(
-                                      HttpMethod.DELETE,
-                                      "/reset-tempass/v3/reset/generic?requestor_id=REF30&mvpd_id=FlexibleTempPass&key=all")
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              api.admin(
-                                      HttpMethod.DELETE,
-                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=" + MVPD)
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          403,
-                          () ->
-                              api.admin(
-                                      HttpMethod.DELETE,
-                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
-                                  .putHeader("Authorization", AccessTokens.bearer())
-                                  .send()));
-                  steps.add(
-                      new Step(
-                          401,
-                          () ->
-                              api.admin(
-                                      HttpMethod.DELETE,
-                                      "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=TempPass")
-                                  .putHeader("Authorization", "Bearer nonsense")
-                                  .send()));
-                  String degradation = "/admin/v1/degradation/REF30/" + MVPD;
-                  steps.add(new Step(200, () -> api.admin(HttpMethod.GET, degradation).send()));
-                  steps.add(
-                      new Step(
-                          204,
-                          () ->
-                              api.admin(HttpMethod.PUT, degradation)
-                                  .sendJsonObject(new JsonObject().put("rule", "AuthNAll"))));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              api.admin(HttpMethod.PUT, degradation)
-                                  .sendJsonObject(new JsonObject().put("rule", "Everything"))));
-                  steps.add(new Step(204, () -> api.admin(HttpMethod.DELETE, degradation).send()));
-                  steps.add(
-                      new Step(
-                          400,
-                          () ->
-                              api.admin(HttpMethod.GET, "/admin/v1/degradation/REF30/TempPass")
-                                  .send()));
-                  steps.add(new Step(405, () -> api.admin(HttpMethod.POST, degradation).send()));
-
-                  Future<Void> chain = Future.succeededFuture();
-                  for (Step step : steps) chain = chain.compose(v -> step.run(ctx));
-                  chain
+                  Calls calls = new Calls(api, "openapi-device");
+                  Step.all(steps(api, browser, calls, g.port()), ctx)
                       // A whole sign-in against the mock OIDC provider, then its profile, a
-                      // decision, logout.
-                      // One retry: on a loaded machine the MVPD's discovery can miss the
-                      // connector's timeout, and
-                      // the gateway's 503 page (checked against the document like every answer) is
-                      // not what this step is about.
+                      // decision, logout. One retry: on a loaded machine the MVPD's discovery can
+                      // miss the connector's timeout, and the gateway's 503 page (checked against
+                      // the document like every answer) is not what this step is about.
                       .compose(
                           v ->
                               browser
-                                  .signIn(SP, MVPD, device)
+                                  .signIn(SP, MVPD, calls.device())
                                   .recover(
                                       e -> {
                                         mvpd.nextLogin("subscriber-7", Map.of("zip", "10001"));
-                                        return browser.signIn(SP, MVPD, device);
+                                        return browser.signIn(SP, MVPD, calls.device());
                                       }))
-                      .compose(
-                          result ->
-                              new Step(
-                                      200,
-                                      () ->
-                                          client(
-                                                  api,
-                                                  HttpMethod.GET,
-                                                  sp + "/profiles/code/" + result.code(),
-                                                  device)
-                                              .send())
-                                  .run(ctx)
-                                  .compose(
-                                      x ->
-                                          new Step(
-                                                  200,
-                                                  () ->
-                                                      client(
-                                                              api,
-                                                              HttpMethod.GET,
-                                                              sp + "/sessions/" + result.code(),
-                                                              device)
-                                                          .send())
-                                              .run(ctx)))
-                      .compose(
-                          v ->
-                              new Step(
-                                      200,
-                                      () ->
-                                          client(
-                                                  api,
-                                                  HttpMethod.POST,
-                                                  sp + "/decisions/authorize/" + MVPD,
-                                                  device)
-                                              .sendJsonObject(Api.body("REF30")))
-                                  .run(ctx))
-                      .compose(
-                          v ->
-                              new Step(
-                                      200,
-                                      () ->
-                                          client(
-                                                  api,
-                                                  HttpMethod.POST,
-                                                  sp + "/decisions/preauthorize/" + MVPD,
-                                                  device)
-                                              .sendJsonObject(Api.body("REF30")))
-                                  .run(ctx))
-                      .compose(
-                          v ->
-                              new Step(
-                                      200,
-                                      () ->
-                                          client(
-                                                  api,
-                                                  HttpMethod.GET,
-                                                  sp
-                                                      + "/logout/"
-                                                      + MVPD
-                                                      + "?redirectUrl="
-                                                      + MvpdSignIn.REDIRECT_URL,
-                                                  device)
-                                              .send())
-                                  .run(ctx))
+                      .compose(result -> Step.all(signedIn(calls, result.code()), ctx))
                       .compose(v -> g.stop())
                       .onComplete(ctx.succeedingThenComplete());
                 }));
+  }
+
+  /** Everything before the sign-in, in order. */
+  private static List<Step> steps(Api api, MvpdSignIn browser, Calls calls, int port) {
+    String identity = Api.identity("viewer@example.com");
+    String reset = "/reset-tempass/v3/reset?requestor_id=REF30&mvpd_id=";
+    String degradation = "/admin/v1/degradation/REF30/" + MVPD;
+    return List.of(
+        new Step(200, () -> api.get("/health/live")),
+        new Step(200, () -> api.get("/health/ready")),
+        new Step(200, () -> api.get("/.well-known/jwks.json")),
+        new Step(200, () -> api.get("/metrics")),
+        new Step(405, () -> api.raw().post(port, "127.0.0.1", "/health/live").send()),
+        new Step(404, () -> api.get("/nowhere")),
+        new Step(200, () -> calls.get("/configuration").send()),
+        new Step(200, () -> calls.get("/configuration/").send()),
+        new Step(401, () -> api.get("/api/v2/" + SP + "/configuration")),
+        new Step(
+            400,
+            () ->
+                client(api, HttpMethod.GET, "/api/v2/Unknown/configuration", calls.device())
+                    .send()),
+        // TempPass decisions, preauthorization, profiles
+        new Step(
+            200,
+            () -> calls.post("/decisions/preauthorize/TempPass").sendJsonObject(Api.body("REF30"))),
+        new Step(
+            200,
+            () ->
+                calls
+                    .post("/decisions/authorize/TempPass")
+                    .sendJsonObject(Api.body("REF30", "REF40"))),
+        new Step(200, () -> calls.get("/profiles/TempPass").send()),
+        new Step(
+            200,
+            () ->
+                calls
+                    .post("/decisions/authorize/FlexibleTempPass")
+                    .putHeader("AP-TempPass-Identity", identity)
+                    .sendJsonObject(Api.body("REF30", "REF40"))),
+        new Step(
+            403,
+            () ->
+                calls
+                    .get("/profiles/FlexibleTempPass")
+                    .putHeader("AP-TempPass-Identity", identity)
+                    .send()),
+        new Step(400, () -> calls.get("/profiles/FlexibleTempPass").send()),
+        new Step(
+            200,
+            () ->
+                calls
+                    .post("/decisions/authorize/FlexibleTempPass")
+                    .sendJsonObject(Api.body("REF30"))),
+        new Step(
+            400,
+            () -> calls.post("/decisions/authorize/TempPass").sendJsonObject(new JsonObject())),
+        new Step(
+            400,
+            () -> calls.post("/decisions/authorize/NoSuchMvpd").sendJsonObject(Api.body("REF30"))),
+        new Step(
+            400,
+            () ->
+                calls
+                    .post("/decisions/authorize/TempPass")
+                    .putHeader("AP-Device-Identifier", "nonsense")
+                    .sendJsonObject(Api.body("REF30"))),
+        new Step(
+            403,
+            () ->
+                calls
+                    .post("/decisions/preauthorize/TempPass")
+                    .sendJsonObject(Api.body("a", "b", "c", "d", "e", "f"))),
+        new Step(405, () -> calls.get("/decisions/authorize/TempPass").send()),
+        new Step(
+            401,
+            () ->
+                calls
+                    .post("/decisions/authorize/TempPass")
+                    .putHeader("Authorization", "Bearer nonsense")
+                    .sendJsonObject(Api.body("REF30"))),
+        new Step(200, () -> calls.get("/logout/TempPass").send()),
+        // The regular MVPD: nothing yet, then a sign-in, then decisions and logout
+        new Step(
+            200,
+            () -> calls.post("/decisions/authorize/" + MVPD).sendJsonObject(Api.body("REF30"))),
+        new Step(
+            200,
+            () ->
+                calls
+                    .post("/sessions")
+                    .sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD))),
+        new Step(
+            400,
+            () ->
+                calls
+                    .post("/sessions")
+                    .sendForm(
+                        MultiMap.caseInsensitiveMultiMap()
+                            .add("mvpd", MVPD)
+                            .add("redirectUrl", "https://elsewhere.example.net/"))),
+        new Step(
+            200,
+            () ->
+                calls
+                    .post("/sessions")
+                    .sendForm(
+                        MultiMap.caseInsensitiveMultiMap()
+                            .add("mvpd", "TempPass")
+                            .add("domainName", MvpdSignIn.DOMAIN)
+                            .add("redirectUrl", MvpdSignIn.REDIRECT_URL))),
+        new Step(400, () -> calls.get("/sessions/ABCDEFGH").send()),
+        new Step(400, () -> calls.get("/sessions/0000").send()),
+        new Step(400, () -> browser.open("/api/v2/authenticate/" + SP + "/ABCDEFGH")),
+        new Step(400, () -> browser.open("/api/v2/authenticate/callback?state=forged&code=x")),
+        new Step(200, () -> calls.get("/profiles").send()),
+        new Step(200, () -> calls.get("/profiles/" + MVPD).send()),
+        new Step(400, () -> calls.get("/profiles/code/ABCDEFGH").send()),
+        // Admin API
+        new Step(
+            204,
+            () ->
+                api.admin(HttpMethod.DELETE, reset + "TempPass&device_id=" + calls.device())
+                    .send()),
+        new Step(
+            204,
+            () ->
+                api.admin(
+                        HttpMethod.DELETE,
+                        "/reset-tempass/v3/reset/generic?requestor_id=REF30&mvpd_id=FlexibleTempPass&key=all")
+                    .send()),
+        new Step(400, () -> api.admin(HttpMethod.DELETE, reset + MVPD).send()),
+        new Step(
+            403,
+            () ->
+                api.admin(HttpMethod.DELETE, reset + "TempPass")
+                    .putHeader("Authorization", AccessTokens.bearer())
+                    .send()),
+        new Step(
+            401,
+            () ->
+                api.admin(HttpMethod.DELETE, reset + "TempPass")
+                    .putHeader("Authorization", "Bearer nonsense")
+                    .send()),
+        new Step(200, () -> api.admin(HttpMethod.GET, degradation).send()),
+        new Step(
+            204,
+            () ->
+                api.admin(HttpMethod.PUT, degradation)
+                    .sendJsonObject(new JsonObject().put("rule", "AuthNAll"))),
+        new Step(
+            400,
+            () ->
+                api.admin(HttpMethod.PUT, degradation)
+                    .sendJsonObject(new JsonObject().put("rule", "Everything"))),
+        new Step(204, () -> api.admin(HttpMethod.DELETE, degradation).send()),
+        new Step(
+            400, () -> api.admin(HttpMethod.GET, "/admin/v1/degradation/REF30/TempPass").send()),
+        new Step(405, () -> api.admin(HttpMethod.POST, degradation).send()));
+  }
+
+  /** After the sign-in: its profile and session, decisions, logout. */
+  private static List<Step> signedIn(Calls calls, String code) {
+    return List.of(
+        new Step(200, () -> calls.get("/profiles/code/" + code).send()),
+        new Step(200, () -> calls.get("/sessions/" + code).send()),
+        new Step(
+            200,
+            () -> calls.post("/decisions/authorize/" + MVPD).sendJsonObject(Api.body("REF30"))),
+        new Step(
+            200,
+            () -> calls.post("/decisions/preauthorize/" + MVPD).sendJsonObject(Api.body("REF30"))),
+        new Step(
+            200,
+            () -> calls.get("/logout/" + MVPD + "?redirectUrl=" + MvpdSignIn.REDIRECT_URL).send()));
   }
 
   /**
@@ -680,6 +496,13 @@ class OpenApiContractTest {
    * the client.
    */
   record Step(int status, Supplier<Future<HttpResponse<Buffer>>> request) {
+    /** Runs {@code steps} one after the other. */
+    static Future<Void> all(List<Step> steps, VertxTestContext ctx) {
+      Future<Void> chain = Future.succeededFuture();
+      for (Step step : steps) chain = chain.compose(v -> step.run(ctx));
+      return chain;
+    }
+
     Future<Void> run(VertxTestContext ctx) {
       return request
           .get()
@@ -688,6 +511,17 @@ class OpenApiContractTest {
                 ctx.verify(() -> assertEquals(status, r.statusCode(), r.bodyAsString()));
                 return null;
               });
+    }
+  }
+
+  /** The public API of {@link #SP} as one device calls it. */
+  record Calls(Api api, String device) {
+    HttpRequest<Buffer> get(String path) {
+      return client(api, HttpMethod.GET, "/api/v2/" + SP + path, device);
+    }
+
+    HttpRequest<Buffer> post(String path) {
+      return client(api, HttpMethod.POST, "/api/v2/" + SP + path, device);
     }
   }
 
