@@ -12,7 +12,9 @@ import io.temppass.gateway.support.TestMvpd;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,23 +60,24 @@ class MvpdSessionSecurityTest {
   }
 
   HttpResponse<Buffer> codeProfile(String code, String device) throws Exception {
-    return await(
-        browser
-            .browser()
-            .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/profiles/code/" + code)
-            .putHeader("Authorization", AccessTokens.bearer())
-            .putHeader("AP-Device-Identifier", Api.fingerprint(device))
-            .send());
+    return await(request(HttpMethod.GET, "/profiles/code/" + code, device).send());
   }
 
   HttpResponse<Buffer> resume(String code, String device, MultiMap form) throws Exception {
-    return await(
-        browser
-            .browser()
-            .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
-            .putHeader("Authorization", AccessTokens.bearer())
-            .putHeader("AP-Device-Identifier", Api.fingerprint(device))
-            .sendForm(form));
+    return await(request(HttpMethod.POST, "/sessions/" + code, device).sendForm(form));
+  }
+
+  /** A call of the service provider's API at {@code path}, as a client app on {@code device}. */
+  HttpRequest<Buffer> request(HttpMethod method, String path, String device) {
+    return request(method, path, AccessTokens.bearer(), device);
+  }
+
+  HttpRequest<Buffer> request(HttpMethod method, String path, String authorization, String device) {
+    return browser
+        .browser()
+        .request(method, pods.port(0), "127.0.0.1", "/api/v2/" + SP + path)
+        .putHeader("Authorization", authorization)
+        .putHeader("AP-Device-Identifier", Api.fingerprint(device));
   }
 
   static void assertError(HttpResponse<Buffer> r, int status, String code) {
@@ -142,13 +145,7 @@ class MvpdSessionSecurityTest {
         400,
         "invalid_authentication_session");
     assertError(
-        await(
-            browser
-                .browser()
-                .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
-                .putHeader("Authorization", AccessTokens.bearer())
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-thief"))
-                .send()),
+        await(request(HttpMethod.GET, "/sessions/" + code, "dev-thief").send()),
         400,
         "invalid_authentication_session");
     assertEquals(200, codeProfile(code, "dev-owner").statusCode());
@@ -169,23 +166,13 @@ class MvpdSessionSecurityTest {
                 AccessTokens.claims().put("sub", "another-client"), AccessTokens.KEY.getPrivate());
     for (String path : new String[] {"/profiles/code/" + code, "/sessions/" + code}) {
       assertError(
-          await(
-              browser
-                  .browser()
-                  .get(pods.port(0), "127.0.0.1", "/api/v2/" + SP + path)
-                  .putHeader("Authorization", otherClient)
-                  .putHeader("AP-Device-Identifier", Api.fingerprint("dev-shared"))
-                  .send()),
+          await(request(HttpMethod.GET, path, otherClient, "dev-shared").send()),
           400,
           "invalid_authentication_session");
     }
     assertError(
         await(
-            browser
-                .browser()
-                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
-                .putHeader("Authorization", otherClient)
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-shared"))
+            request(HttpMethod.POST, "/sessions/" + code, otherClient, "dev-shared")
                 .sendForm(MultiMap.caseInsensitiveMultiMap())),
         400,
         "invalid_authentication_session");
@@ -213,11 +200,7 @@ class MvpdSessionSecurityTest {
   void redirect_url_and_domain_name_must_belong_to_the_service_provider() throws Exception {
     HttpResponse<Buffer> evil =
         await(
-            browser
-                .browser()
-                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-                .putHeader("Authorization", AccessTokens.bearer())
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+            request(HttpMethod.POST, "/sessions", "dev-redirect")
                 .sendForm(
                     MultiMap.caseInsensitiveMultiMap()
                         .add("mvpd", MVPD)
@@ -226,11 +209,7 @@ class MvpdSessionSecurityTest {
     assertError(evil, 400, "invalid_parameter_redirect_url");
     HttpResponse<Buffer> lookalike =
         await(
-            browser
-                .browser()
-                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-                .putHeader("Authorization", AccessTokens.bearer())
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+            request(HttpMethod.POST, "/sessions", "dev-redirect")
                 .sendForm(
                     MultiMap.caseInsensitiveMultiMap()
                         .add("mvpd", MVPD)
@@ -239,11 +218,7 @@ class MvpdSessionSecurityTest {
     assertError(lookalike, 400, "invalid_parameter_redirect_url");
     HttpResponse<Buffer> domain =
         await(
-            browser
-                .browser()
-                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-                .putHeader("Authorization", AccessTokens.bearer())
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-redirect"))
+            request(HttpMethod.POST, "/sessions", "dev-redirect")
                 .sendForm(
                     MultiMap.caseInsensitiveMultiMap()
                         .add("mvpd", MVPD)
@@ -259,13 +234,7 @@ class MvpdSessionSecurityTest {
   @Test
   void missing_parameters_resume_then_authenticate() throws Exception {
     HttpResponse<Buffer> created =
-        await(
-            browser
-                .browser()
-                .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions")
-                .putHeader("Authorization", AccessTokens.bearer())
-                .putHeader("AP-Device-Identifier", Api.fingerprint("dev-resume"))
-                .send());
+        await(request(HttpMethod.POST, "/sessions", "dev-resume").send());
     JsonObject s = created.bodyAsJsonObject();
     assertEquals(200, created.statusCode(), created.bodyAsString());
     assertEquals("resume", s.getString("actionName"));
