@@ -250,28 +250,8 @@ class ReferenceMvpdTest {
     // the method named but no challenge, then neither: both refused
     for (Map<String, String> request :
         List.of(
-            Map.of(
-                "response_type",
-                "code",
-                "client_id",
-                options.clientId(),
-                "redirect_uri",
-                REDIRECT,
-                "state",
-                state,
-                "code_challenge_method",
-                "S256"),
-            Map.of(
-                "response_type",
-                "code",
-                "client_id",
-                options.clientId(),
-                "redirect_uri",
-                REDIRECT,
-                "state",
-                state,
-                "scope",
-                "openid"))) {
+            authorization(options.clientId(), REDIRECT, state, "code_challenge_method", "S256"),
+            authorization(options.clientId(), REDIRECT, state, "scope", "openid"))) {
       HttpResponse<Buffer> missing = authorizeRequest(request);
       assertEquals(302, missing.statusCode());
       Map<String, String> back = query(missing.getHeader("Location"));
@@ -283,14 +263,9 @@ class ReferenceMvpdTest {
     String challenge = s256(verifier());
     HttpResponse<Buffer> plain =
         authorizeRequest(
-            Map.of(
-                "response_type",
-                "code",
-                "client_id",
+            authorization(
                 options.clientId(),
-                "redirect_uri",
                 REDIRECT,
-                "state",
                 state,
                 "code_challenge",
                 challenge,
@@ -314,14 +289,9 @@ class ReferenceMvpdTest {
             "http://127.0.0.1:8080/cb#fragment")) {
       HttpResponse<Buffer> answer =
           authorizeRequest(
-              Map.of(
-                  "response_type",
-                  "code",
-                  "client_id",
+              authorization(
                   options.clientId(),
-                  "redirect_uri",
                   redirect,
-                  "state",
                   random(),
                   "code_challenge",
                   s256(verifier()),
@@ -332,14 +302,9 @@ class ReferenceMvpdTest {
     }
     HttpResponse<Buffer> unknownClient =
         authorizeRequest(
-            Map.of(
-                "response_type",
-                "code",
-                "client_id",
+            authorization(
                 "someone-else",
-                "redirect_uri",
                 REDIRECT,
-                "state",
                 random(),
                 "code_challenge",
                 s256(verifier()),
@@ -592,6 +557,21 @@ class ReferenceMvpdTest {
     assertEquals(state, back.get("state"));
     assertNotNull(back.get("code"));
     return new Login(back.get("code"), verifier);
+  }
+
+  /**
+   * An authorization request's parameters: the code flow for {@code client}, {@code redirect} and
+   * {@code state}, then {@code more} as name, value, ….
+   */
+  private static Map<String, String> authorization(
+      String client, String redirect, String state, String... more) {
+    Map<String, String> parameters = new java.util.LinkedHashMap<>();
+    parameters.put("response_type", "code");
+    parameters.put("client_id", client);
+    parameters.put("redirect_uri", redirect);
+    parameters.put("state", state);
+    for (int i = 0; i < more.length; i += 2) parameters.put(more[i], more[i + 1]);
+    return parameters;
   }
 
   private HttpResponse<Buffer> authorizeRequest(Map<String, String> parameters) {
