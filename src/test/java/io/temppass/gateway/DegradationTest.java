@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.DecisionFields;
 import io.temppass.gateway.support.Eventually;
 import io.temppass.gateway.support.Pods;
 import io.temppass.gateway.support.TestGateway;
@@ -17,7 +18,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -74,15 +74,7 @@ class DegradationTest {
                                           String resource = i == 0 ? "REF30" : "apasstest1";
                                           JsonObject d = authN.getJsonObject(i);
                                           assertEquals(
-                                              List.of(
-                                                  "resource",
-                                                  "serviceProvider",
-                                                  "mvpd",
-                                                  "source",
-                                                  "authorized",
-                                                  "token",
-                                                  "notBefore",
-                                                  "notAfter"),
+                                              DecisionFields.PERMITTED,
                                               new ArrayList<>(d.fieldNames()));
                                           assertEquals(resource, d.getString("resource"));
                                           assertEquals("AuthNAllMvpd", d.getString("mvpd"));
@@ -100,13 +92,7 @@ class DegradationTest {
 
                                           JsonObject z = authZ.getJsonObject(i);
                                           assertEquals(
-                                              List.of(
-                                                  "resource",
-                                                  "serviceProvider",
-                                                  "mvpd",
-                                                  "source",
-                                                  "authorized",
-                                                  "token"),
+                                              DecisionFields.PERMITTED_WITHOUT_TIMES,
                                               new ArrayList<>(z.fieldNames()));
                                           assertEquals("degradation", z.getString("source"));
                                           assertEquals("AuthZAllMvpd", z.getString("mvpd"));
@@ -114,13 +100,7 @@ class DegradationTest {
 
                                           JsonObject n = none.getJsonObject(i);
                                           assertEquals(
-                                              List.of(
-                                                  "resource",
-                                                  "serviceProvider",
-                                                  "mvpd",
-                                                  "source",
-                                                  "authorized",
-                                                  "error"),
+                                              DecisionFields.DENIED,
                                               new ArrayList<>(n.fieldNames()));
                                           assertEquals(resource, n.getString("resource"));
                                           assertEquals(SP, n.getString("serviceProvider"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.DecisionFields;
 import io.temppass.gateway.support.MvpdSignIn;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TestMvpd;
@@ -16,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -138,15 +138,7 @@ class MvpdSignInFlowTest {
                                         assertEquals(1, decisions.size());
                                         JsonObject d = decisions.getJsonObject(0);
                                         assertEquals(
-                                            List.of(
-                                                "resource",
-                                                "serviceProvider",
-                                                "mvpd",
-                                                "source",
-                                                "authorized",
-                                                "token",
-                                                "notBefore",
-                                                "notAfter"),
+                                            DecisionFields.PERMITTED,
                                             new ArrayList<>(d.fieldNames()));
                                         assertEquals("REF30", d.getString("resource"));
                                         assertEquals("REF30", d.getString("serviceProvider"));
