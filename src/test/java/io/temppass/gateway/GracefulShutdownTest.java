@@ -3,10 +3,9 @@ package io.temppass.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.GatewayProcess;
 import io.temppass.gateway.support.RedisProbe;
-import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,48 +50,14 @@ class GracefulShutdownTest {
    * stderr to files.
    */
   private Process launch(int port, String serverSettings, String redisSettings) throws Exception {
-    Path access = Files.writeString(dir.resolve("access.pem"), AccessTokens.publicKeyPem());
-    Path mediaKey =
-        Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub =
-        Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
     Path config =
-        Files.writeString(
-            dir.resolve("gateway.yaml"),
-            String.join(
-                "\n",
-                "server: {host: 127.0.0.1, port: "
-                    + port
-                    + ", instances: 2, "
-                    + serverSettings
-                    + "}",
-                "redis: {endpoints: ["
-                    + TestRedis.url()
-                    + "], keyPrefix: sig"
-                    + port
-                    + redisSettings
-                    + "}",
-                "accessTokens: {issuer: "
-                    + AccessTokens.ISSUER
-                    + ", publicKeys: [\"file:"
-                    + access
-                    + "\"]}",
-                "mediaTokens: {keys: [{kid: k1, privateKey: \"file:"
-                    + mediaKey
-                    + "\", publicKey: \"file:"
-                    + mediaPub
-                    + "\", active: true}]}",
-                "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
-                "throttle: {enabled: false}",
-                "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]",
-                ""));
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.temppass.gateway.Main",
-            "--config",
-            config.toString())
+        GatewayProcess.config(
+            dir,
+            "gateway",
+            "{host: 127.0.0.1, port: " + port + ", instances: 2, " + serverSettings + "}",
+            "{endpoints: [" + TestRedis.url() + "], keyPrefix: sig" + port + redisSettings + "}",
+            "{enabled: false}");
+    return GatewayProcess.builder("--config", config.toString())
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .redirectError(dir.resolve("stderr.log").toFile())
         .start();

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.temppass.gateway.support.GatewayProcess;
 import io.temppass.gateway.support.TestRedis;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,17 +42,9 @@ class StartupFailureProcessTest {
    * Runs Main with the arguments and extra environment; fails the test if it does not end in time.
    */
   static Run main(Map<String, String> env, String... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.temppass.gateway.Main"));
-    command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "gateway", ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        GatewayProcess.builder(args).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
     builder.environment().putAll(env);
     Process p = builder.start();
@@ -236,13 +227,7 @@ class StartupFailureProcessTest {
     Path file = config(serving("127.0.0.1", port).replace("    ttl: 3m", "    ttl: 0"));
     Path log = dir.resolve("keep.log");
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.temppass.gateway.Main",
-                "--config",
-                file.toString())
+        GatewayProcess.builder("--config", file.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));

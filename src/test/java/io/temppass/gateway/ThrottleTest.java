@@ -9,8 +9,8 @@ import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.ScriptRunner;
-import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.GatewayProcess;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TestRedis;
@@ -241,47 +241,22 @@ class ThrottleTest {
   /** A gateway in a JVM of its own, as in production, on the shared test Redis. */
   private static Process gatewayProcess(Path dir, String name, int port, String prefix)
       throws Exception {
-    Path access = Files.writeString(dir.resolve(name + "-access.pem"), AccessTokens.publicKeyPem());
-    Path mediaKey =
-        Files.writeString(dir.resolve(name + "-media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub =
-        Files.writeString(dir.resolve(name + "-media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
     List<String> endpoints = new ArrayList<>();
     for (String e : TestRedis.endpoints()) endpoints.add("\"" + e + "\"");
     Path config =
-        Files.writeString(
-            dir.resolve(name + ".yaml"),
-            String.join(
-                "\n",
-                "server: {host: 127.0.0.1, port: " + port + "}",
-                "redis: {type: "
-                    + (TestRedis.cluster() ? "cluster" : "standalone")
-                    + ", endpoints: "
-                    + endpoints
-                    + ", keyPrefix: "
-                    + prefix
-                    + "}",
-                "accessTokens: {issuer: "
-                    + AccessTokens.ISSUER
-                    + ", publicKeys: [\"file:"
-                    + access
-                    + "\"]}",
-                "mediaTokens: {keys: [{kid: k1, privateKey: \"file:"
-                    + mediaKey
-                    + "\", publicKey: \"file:"
-                    + mediaPub
-                    + "\", active: true}]}",
-                "identity: {hashSecret: " + TestGateway.HASH_SECRET + "}",
-                "throttle: {enabled: true, ratePerSecond: 0.001, burst: 10, trustedProxies: [127.0.0.1/32]}",
-                "integrations: [{serviceProvider: apasstest1, mvpd: TempPass_TEST40, type: temppass-basic, ttl: 1h}]",
-                ""));
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.temppass.gateway.Main",
-            "--config",
-            config.toString())
+        GatewayProcess.config(
+            dir,
+            name,
+            "{host: 127.0.0.1, port: " + port + "}",
+            "{type: "
+                + (TestRedis.cluster() ? "cluster" : "standalone")
+                + ", endpoints: "
+                + endpoints
+                + ", keyPrefix: "
+                + prefix
+                + "}",
+            "{enabled: true, ratePerSecond: 0.001, burst: 10, trustedProxies: [127.0.0.1/32]}");
+    return GatewayProcess.builder("--config", config.toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile())
         .start();
