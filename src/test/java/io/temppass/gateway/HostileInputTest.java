@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.temppass.gateway.support.AccessTokens;
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.TestGateway;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -186,6 +188,17 @@ class HostileInputTest {
     return -1;
   }
 
+  /** Completes {@code ctx} once the connection closed around {@code timeout}, else fails it. */
+  static Handler<AsyncResult<Long>> closedAround(VertxTestContext ctx, long timeout) {
+    return ctx.succeeding(
+        millis ->
+            ctx.verify(
+                () -> {
+                  assertClosedAround(millis, timeout);
+                  ctx.completeNow();
+                }));
+  }
+
   static void assertClosedAround(long millis, long timeout) {
     assertTrue(millis >= 0, "connection was never closed");
     assertTrue(
@@ -217,14 +230,7 @@ class HostileInputTest {
                 return trickleUntilClosed(socket, start);
               }
             })
-        .onComplete(
-            ctx.succeeding(
-                millis ->
-                    ctx.verify(
-                        () -> {
-                          assertClosedAround(millis, HEADER_TIMEOUT_MILLIS);
-                          ctx.completeNow();
-                        })));
+        .onComplete(closedAround(ctx, HEADER_TIMEOUT_MILLIS));
   }
 
   /**
@@ -261,14 +267,7 @@ class HostileInputTest {
                 return trickleUntilClosed(socket, start);
               }
             })
-        .onComplete(
-            ctx.succeeding(
-                millis ->
-                    ctx.verify(
-                        () -> {
-                          assertClosedAround(millis, HEADER_TIMEOUT_MILLIS);
-                          ctx.completeNow();
-                        })));
+        .onComplete(closedAround(ctx, HEADER_TIMEOUT_MILLIS));
   }
 
   /**
@@ -296,14 +295,7 @@ class HostileInputTest {
                 return trickleUntilClosed(socket, start);
               }
             })
-        .onComplete(
-            ctx.succeeding(
-                millis ->
-                    ctx.verify(
-                        () -> {
-                          assertClosedAround(millis, REQUEST_TIMEOUT_MILLIS);
-                          ctx.completeNow();
-                        })));
+        .onComplete(closedAround(ctx, REQUEST_TIMEOUT_MILLIS));
   }
 
   /** One response whose body length is given by Content-Length. */

@@ -198,33 +198,27 @@ class MvpdSessionSecurityTest {
 
   @Test
   void redirect_url_and_domain_name_must_belong_to_the_service_provider() throws Exception {
-    HttpResponse<Buffer> evil =
-        await(
-            request(HttpMethod.POST, "/sessions", "dev-redirect")
-                .sendForm(
-                    MultiMap.caseInsensitiveMultiMap()
-                        .add("mvpd", MVPD)
-                        .add("domainName", "example.com")
-                        .add("redirectUrl", "https://evil.example.net/x")));
-    assertError(evil, 400, "invalid_parameter_redirect_url");
-    HttpResponse<Buffer> lookalike =
-        await(
-            request(HttpMethod.POST, "/sessions", "dev-redirect")
-                .sendForm(
-                    MultiMap.caseInsensitiveMultiMap()
-                        .add("mvpd", MVPD)
-                        .add("domainName", "example.com")
-                        .add("redirectUrl", "https://notexample.com@example.com.evil.net/")));
-    assertError(lookalike, 400, "invalid_parameter_redirect_url");
-    HttpResponse<Buffer> domain =
-        await(
-            request(HttpMethod.POST, "/sessions", "dev-redirect")
-                .sendForm(
-                    MultiMap.caseInsensitiveMultiMap()
-                        .add("mvpd", MVPD)
-                        .add("domainName", "evil.net")
-                        .add("redirectUrl", MvpdSignIn.REDIRECT_URL)));
-    assertError(domain, 400, "invalid_parameter_domain_name");
+    String[][] refused = {
+      // domainName, redirectUrl, the code
+      {"example.com", "https://evil.example.net/x", "invalid_parameter_redirect_url"},
+      {
+        "example.com",
+        "https://notexample.com@example.com.evil.net/",
+        "invalid_parameter_redirect_url"
+      },
+      {"evil.net", MvpdSignIn.REDIRECT_URL, "invalid_parameter_domain_name"},
+    };
+    for (String[] c : refused) {
+      HttpResponse<Buffer> r =
+          await(
+              request(HttpMethod.POST, "/sessions", "dev-redirect")
+                  .sendForm(
+                      MultiMap.caseInsensitiveMultiMap()
+                          .add("mvpd", MVPD)
+                          .add("domainName", c[0])
+                          .add("redirectUrl", c[1])));
+      assertError(r, 400, c[2]);
+    }
   }
 
   /**
