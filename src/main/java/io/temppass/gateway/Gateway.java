@@ -211,8 +211,8 @@ public final class Gateway {
   }
 
   /**
-   * Native signing (Corretto or Conscrypt: tens of µs a token, load-tests/signing) is cheap enough
-   * for an event loop, and saves two thread hops per request; the pure-Java providers (64–420 µs)
+   * Native signing (Corretto or Conscrypt: 12–16 µs a token, load-tests/RESULTS.md) is cheap enough
+   * for an event loop, and saves two thread hops per request; the pure-Java providers (56–355 µs)
    * sign on worker threads so they never stall one.
    */
   private static ThreadingModel tokenThreading(MediaTokenSigner signer) {

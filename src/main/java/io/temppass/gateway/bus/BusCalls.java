@@ -23,7 +23,7 @@ import java.util.function.Function;
  * interface, the answering side consumers per call ({@link SameLoop#serve}), so a new call is a
  * method on the interface and its implementation, nothing more. The proxy's dispatch and the
  * answer's {@code Method.invoke} cost about 5 and 1 ns a call over direct calls, about 11 ns of a
- * decision's 63 µs of CPU ({@code load-tests/bus/DispatchCost.java}, load-tests/RESULTS.md).
+ * decision's 66 µs of CPU ({@code load-tests/bus/DispatchCost.java}, load-tests/RESULTS.md).
  */
 final class BusCalls {
   private BusCalls() {}

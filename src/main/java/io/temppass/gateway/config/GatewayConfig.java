@@ -140,8 +140,8 @@ public record GatewayConfig(
       boolean active) {}
 
   /**
-   * {@code signingProvider}: auto (fastest available: Corretto, else BouncyCastle) or jdk (the
-   * JDK's default).
+   * {@code signingProvider}: auto (fastest available: Corretto, else Conscrypt, else BouncyCastle)
+   * or jdk (the JDK's default).
    */
   public record MediaTokens(
       @Positive Duration ttl,

@@ -138,8 +138,8 @@ public final class GatewayMetrics {
    * denied by a filter in {@link #bounded}: they are counted on every socket read and flush and
    * repeat what the request and response size series say per request). Always off, because they
    * cost on every request and say nothing the gateway's own series do not (README "Metrics"): the
-   * event-bus domain (a timer, counters and a gauge update per message, three hops per decision),
-   * the named worker pools, the Redis client's per-command series ({@code
+   * event-bus domain (a timer, counters and a gauge update per message, two requests and their
+   * replies per decision), the named worker pools, the Redis client's per-command series ({@code
    * temppass_redis_command_duration_seconds} times the same commands by script name), and the plain
    * TCP client and server series (bytes of every socket read and write).
    */

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Signs one media token per permitted resource. Signing is CPU work: with the native provider
- * (about 33 µs a token) the gateway deploys this verticle on event loops; with the pure-Java
- * providers (64–420 µs) on worker threads, so HTTP event loops stay free while tokens are signed.
+ * (12–16 µs a token, load-tests/RESULTS.md "Signing cost per provider") the gateway deploys this
+ * verticle on event loops; with the pure-Java providers (about 56–355 µs) on worker threads, so
+ * HTTP event loops stay free while tokens are signed.
  */
 public final class TokenVerticle extends VerticleBase {
   private final MediaTokenSigner signer;
