@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,6 +194,74 @@ class AccessTokenJwksTest {
                               err.getMessage());
                           ctx.completeNow();
                         })));
+  }
+
+  /** An RSA JWK whose modulus is not Base64url: vertx-auth-jwt logs it and skips it. */
+  private static JsonObject brokenJwk(String kid) {
+    return new JsonObject()
+        .put("kty", "RSA")
+        .put("kid", kid)
+        .put("use", "sig")
+        .put("alg", "RS256")
+        .put("n", "@@@")
+        .put("e", "AQAB");
+  }
+
+  /** RS256 in the header, no signature at all. */
+  private static String unsignedRs256(String kid) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return "Bearer "
+        + b64.encodeToString(
+            new JsonObject().put("alg", "RS256").put("kid", kid).encode().getBytes())
+        + "."
+        + b64.encodeToString(AccessTokens.claims().encode().getBytes())
+        + ".";
+  }
+
+  /**
+   * A JWKS none of whose keys loads is no key set: vertx-auth-jwt left without a key runs
+   * "unsecured" and accepted unsigned tokens. Start-up fails naming the setting. Caught breakage:
+   * counting the JWKs handed to the library instead of those it loaded (as before the fix).
+   */
+  @Test
+  void start_up_fails_when_no_key_of_the_jwks_loads(Vertx vertx, @TempDir Path dir)
+      throws Exception {
+    Path jwks = dir.resolve("jwks.json");
+    publish(jwks, brokenJwk("k1"));
+    Throwable err =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () -> TestGateway.start(vertx, jwksConfig(jwks, "1h")).await(30, TimeUnit.SECONDS));
+    assertEquals(true, err.getMessage().startsWith("accessTokens.jwks:"), err.getMessage());
+  }
+
+  /**
+   * A refresh that brings only keys that do not load keeps the keys it had, and a token without a
+   * signature is refused whatever the keys. Before the fix the refreshed set had no key, and the
+   * unsigned token below was answered 200.
+   */
+  @Test
+  void an_unsigned_token_is_refused_after_a_refresh_to_keys_that_do_not_load(
+      Vertx vertx, @TempDir Path dir) throws Exception {
+    Path jwks = dir.resolve("jwks.json");
+    publish(jwks, AccessTokens.jwk(FIRST, "k1"));
+    Gateway g = TestGateway.start(vertx, jwksConfig(jwks, "1h")).await(30, TimeUnit.SECONDS);
+    try {
+      Api api = new Api(vertx, g.port());
+      assertEquals(200, status(api, token(FIRST, "k1")).await(10, TimeUnit.SECONDS));
+      publish(jwks, brokenJwk("k9"));
+      // Past jwksMinRefreshInterval (100 ms) since the start-up load, so the unknown kid triggers a
+      // refresh, and the answer comes after it.
+      vertx.timer(500).await(5, TimeUnit.SECONDS);
+      assertEquals(401, status(api, unsignedRs256("k9")).await(10, TimeUnit.SECONDS));
+      assertEquals(401, status(api, unsignedRs256("k1")).await(10, TimeUnit.SECONDS));
+      assertEquals(
+          200,
+          status(api, token(FIRST, "k1")).await(10, TimeUnit.SECONDS),
+          "the keys loaded before are kept");
+    } finally {
+      g.stop().await(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.temppass.gateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.JWK;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
 import io.temppass.gateway.config.PublicKeyPems;
@@ -158,6 +161,11 @@ public final class AccessTokenVerifier {
     // token), so a cache hit skips decoding it again.
     JsonObject cached = cached(token);
     if (cached != null) return Future.succeededFuture(cached);
+    // Every allowed algorithm signs; a token without a signature is refused here, whatever the
+    // JWT library would make of it (left without a usable key, it runs "unsecured").
+    int signature = token.lastIndexOf('.') + 1;
+    if (signature == 0 || signature == token.length())
+      return Future.failedFuture("missing signature");
     JsonObject header = header(token);
     Object alg = header == null ? null : header.getValue("alg");
     if (!(alg instanceof String) || !algorithms.contains(alg))
@@ -354,6 +362,12 @@ public final class AccessTokenVerifier {
       if (jwk.containsKey("use") && !"sig".equals(jwk.getString("use"))) continue;
       String alg = algorithmFor(jwk);
       if (alg == null) continue;
+      String unusable = unusable(jwk);
+      if (unusable != null) {
+        LOG.log(
+            System.Logger.Level.WARNING, "accessTokens.jwks: key #" + i + " skipped: " + unusable);
+        continue;
+      }
       options.addJwk(jwk.copy().put("alg", alg));
       if (jwk.getValue("kid") instanceof String kid) kids.add(kid);
     }
@@ -361,6 +375,26 @@ public final class AccessTokenVerifier {
       throw new IllegalStateException(
           "the JWKS holds no key for algorithms " + settings.algorithms());
     return new KeySet(JWTAuth.create(vertx, options), Set.copyOf(kids));
+  }
+
+  /**
+   * Why {@code jwk} yields no public key, or null when it does. vertx-auth-jwt logs such a key and
+   * skips it, so only keys that load are handed to it: a set it loads none of would leave it
+   * without a key, and it then accepts unsigned tokens.
+   */
+  private static String unusable(JsonObject jwk) {
+    try {
+      JWK parsed = JWK.parse(jwk.encode());
+      PublicKey key = parsed instanceof AsymmetricJWK asymmetric ? asymmetric.toPublicKey() : null;
+      if (key == null) return "not a public key";
+      // RFC 7518 §3.3: RSA keys of 2,048 bits or more (this also refuses a modulus that does not
+      // decode, which Nimbus reads as a short number).
+      if (key instanceof java.security.interfaces.RSAPublicKey rsa
+          && rsa.getModulus().bitLength() < 2048) return "an RSA key shorter than 2048 bits";
+      return null;
+    } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+      return String.valueOf(e.getMessage());
+    }
   }
 
   /**
