@@ -71,6 +71,48 @@ class PreauthorizeTest {
     return req.sendJsonObject(Api.body(resources)).await(15, TimeUnit.SECONDS);
   }
 
+  /**
+   * The route decides, not a search of the raw path: a path that normalises to the preauthorize
+   * route (an encoded letter, a dot segment) is a preauthorization, never starting a clock or
+   * signing a token; one that normalises to authorize is an authorization. Caught breakage: telling
+   * them apart by {@code path().contains("/decisions/preauthorize/")} (as before the fix), which
+   * ran a full authorization for the first two.
+   */
+  @Test
+  void the_route_not_the_raw_path_tells_preauthorization_from_authorization() throws Exception {
+    // A client of its own: the test clients check every response against the document, whose
+    // paths are the normalised ones.
+    io.vertx.ext.web.client.WebClient plain = io.vertx.ext.web.client.WebClient.create(vertx);
+    for (String path :
+        new String[] {
+          "/decisions/%70reauthorize/basic", "/decisions/authorize/../preauthorize/basic"
+        }) {
+      HttpResponse<Buffer> r =
+          plain
+              .post(pods.port(0), "127.0.0.1", "/api/v2/" + SP + path)
+              .putHeader("Authorization", AccessTokens.bearer())
+              .putHeader("Content-Type", "application/json")
+              .putHeader("AP-Device-Identifier", Api.fingerprint("raw-path"))
+              .sendJsonObject(Api.body("REF30"))
+              .await(15, TimeUnit.SECONDS);
+      JsonObject d = decisions(r).getJsonObject(0);
+      assertEquals(false, d.containsKey("token"), path + ": " + d);
+    }
+    HttpResponse<Buffer> authorized =
+        plain
+            .post(
+                pods.port(0),
+                "127.0.0.1",
+                "/api/v2/" + SP + "/decisions/preauthorize/../authorize/basic")
+            .putHeader("Authorization", AccessTokens.bearer())
+            .putHeader("Content-Type", "application/json")
+            .putHeader("AP-Device-Identifier", Api.fingerprint("raw-path"))
+            .sendJsonObject(Api.body("REF30"))
+            .await(15, TimeUnit.SECONDS);
+    assertEquals(true, decisions(authorized).getJsonObject(0).containsKey("token"));
+    plain.close();
+  }
+
   static JsonArray decisions(HttpResponse<Buffer> r) {
     assertEquals(200, r.statusCode(), r.bodyAsString());
     return r.bodyAsJsonObject().getJsonArray("decisions");

@@ -53,7 +53,8 @@ final class DecisionsHandler extends ApiHandler {
     this.mvpd = mvpd;
   }
 
-  void validateBody(RoutingContext ctx) {
+  /** {@code preauthorize}: {@code POST …/decisions/preauthorize/{mvpd}}, with its own limit. */
+  void validateBody(RoutingContext ctx, boolean preauthorize) {
     Future<Buffer> body = ctx.get(HttpVerticle.BODY);
     body.onComplete(
         ar -> {
@@ -64,7 +65,7 @@ final class DecisionsHandler extends ApiHandler {
           if (resources == null) {
             errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
           } else if (resources.size()
-              > (preauthorize(ctx)
+              > (preauthorize
                   ? config.server().maxPreauthorizeResources()
                   : config.server().maxResourcesPerRequest())) {
             errors.fail(ctx, ErrorCode.TOO_MANY_RESOURCES);
@@ -75,17 +76,15 @@ final class DecisionsHandler extends ApiHandler {
         });
   }
 
-  /** {@code POST …/decisions/preauthorize/{mvpd}}: informational, no tokens, nothing consumed. */
-  static boolean preauthorize(RoutingContext ctx) {
-    return ctx.request().path().contains("/decisions/preauthorize/");
-  }
-
-  void decide(RoutingContext ctx) {
+  /**
+   * {@code preauthorize}: {@code POST …/decisions/preauthorize/{mvpd}}, informational: no tokens,
+   * nothing consumed.
+   */
+  void decide(RoutingContext ctx, boolean preauthorize) {
     IntegrationConfig integration = activeIntegration(ctx);
     if (integration == null) return;
     List<String> resources = ctx.get(RESOURCES);
     String deviceHash = ctx.get(HttpVerticle.DEVICE);
-    boolean preauthorize = preauthorize(ctx);
     Future<JsonArray> decisions =
         integration.isTempPass()
             ? (preauthorize

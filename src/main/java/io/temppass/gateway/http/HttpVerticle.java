@@ -224,11 +224,11 @@ public final class HttpVerticle extends VerticleBase {
     api(router, "/api/v2/:serviceProvider/profiles/code/:code", "profiles", HttpMethod.GET)
         .handler(this::validateDevice)
         .handler(profiles::codeProfile);
-    decisionRoute(router, PREAUTHORIZE_PATH, "preauthorize", decisions);
+    decisionRoute(router, PREAUTHORIZE_PATH, "preauthorize", decisions, true);
     api(router, LOGOUT_PATH, "logout", HttpMethod.GET)
         .handler(this::validateHeaders)
         .handler(logout::logout);
-    decisionRoute(router, DECISIONS_PATH, "decisions", decisions);
+    decisionRoute(router, DECISIONS_PATH, "decisions", decisions, false);
     api(router, PROFILES_PATH, "profiles", HttpMethod.GET)
         .handler(this::validateHeaders)
         .handler(profiles::profile);
@@ -318,14 +318,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Authorization and preauthorization take the same steps; the handler tells them apart by path
-   * ({@link DecisionsHandler#preauthorize}).
+   * Authorization and preauthorization take the same steps; the route tells the handler which it is
+   * (never a search of the raw path, which the router matched after normalising it).
    */
-  private void decisionRoute(Router router, String path, String name, DecisionsHandler decisions) {
+  private void decisionRoute(
+      Router router, String path, String name, DecisionsHandler decisions, boolean preauthorize) {
     api(router, path, name, HttpMethod.POST)
         .handler(this::validateHeaders)
-        .handler(decisions::validateBody)
-        .handler(decisions::decide);
+        .handler(ctx -> decisions.validateBody(ctx, preauthorize))
+        .handler(ctx -> decisions.decide(ctx, preauthorize));
   }
 
   /**
