@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.CollectionType;
@@ -316,13 +317,22 @@ final class ConfigBinder {
       return new CommaSeparated(list);
     }
 
+    /**
+     * The items go through the list's own deserializer as if written as a list, so each is still
+     * read the way its setting says (a {@code file:} item is read from its file).
+     */
     @Override
     public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (!p.hasToken(JsonToken.VALUE_STRING)) return super.deserialize(p, ctxt);
-      return Arrays.stream(p.getText().split(","))
+      ArrayNode items = JsonNodeFactory.instance.arrayNode();
+      Arrays.stream(p.getText().split(","))
           .map(String::strip)
           .filter(s -> !s.isEmpty())
-          .collect(Collectors.toList());
+          .forEach(items::add);
+      try (JsonParser list = MAPPER.treeAsTokens(items)) {
+        list.nextToken();
+        return super.deserialize(list, ctxt);
+      }
     }
   }
 

@@ -159,6 +159,37 @@ class ConfigurationTest {
     assertEquals(32, config.sessions().encryptionKey().length);
   }
 
+  /**
+   * README, "Environment variables": a list of strings may be given as comma-separated items, and
+   * each item may still be {@code file:/path}. Caught breakage: splitting the string without
+   * passing each item through the {@code file:} reader (then "must be a PEM public key").
+   */
+  @Test
+  void comma_separated_items_each_read_their_file(@TempDir Path dir) throws Exception {
+    Path first = Files.writeString(dir.resolve("a.pem"), AccessTokens.publicKeyPem());
+    Path second = Files.writeString(dir.resolve("b.pem"), AccessTokens.otherPublicKeyPem());
+    Path mediaPriv =
+        Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
+    Path mediaPub =
+        Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
+    Path secret = Files.writeString(dir.resolve("secret"), TestGateway.HASH_SECRET + "\n");
+    Path profileKey = Files.writeString(dir.resolve("profile-key"), TestGateway.PROFILE_KEY + "\n");
+    Path mvpdSecret = Files.writeString(dir.resolve("mvpd-secret"), "client-secret\n");
+    GatewayConfig config =
+        ConfigLoader.load(
+            List.of(Path.of("conf/gateway.yaml")),
+            Map.of(
+                "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "file:" + first + ", file:" + second,
+                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
+                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
+                "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
+                "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
+                "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
+    assertEquals(
+        List.of(AccessTokens.publicKeyPem(), AccessTokens.otherPublicKeyPem()),
+        config.accessTokens().publicKeys());
+  }
+
   @Test
   void a_missing_secret_file_names_the_setting() {
     ConfigException e =

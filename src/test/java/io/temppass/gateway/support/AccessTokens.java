@@ -23,6 +23,10 @@ public final class AccessTokens {
     return pem("PUBLIC KEY", KEY.getPublic().getEncoded());
   }
 
+  public static String otherPublicKeyPem() {
+    return pem("PUBLIC KEY", OTHER_KEY.getPublic().getEncoded());
+  }
+
   public static JsonObject claims() {
     long now = System.currentTimeMillis() / 1000;
     return new JsonObject()
