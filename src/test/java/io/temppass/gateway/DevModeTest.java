@@ -76,4 +76,44 @@ class DevModeTest {
                                                   });
                                         })))));
   }
+
+  /**
+   * A malformed value in development mode gets the binder's message naming the setting, not an
+   * exception of the development helpers. Caught breakage: {@code DevEnvironment.prepare} reading
+   * the raw tree with casts and {@code Integer.parseInt} (as before the fix: "For input string",
+   * "cannot be cast").
+   */
+  @Test
+  void malformed_values_in_development_mode_name_their_setting() throws Exception {
+    Map<String, String> cases =
+        Map.of(
+            "TEMPPASS_SERVER__PORT", "server.port: must be an integer, got 'many'",
+            "TEMPPASS_SERVER", "server: must be an object",
+            "TEMPPASS_ACCESS_TOKENS", "accessTokens: must be an object",
+            // With no integration to point at it, the reference MVPD does not start, so the
+            // profile key stays the production file, which the binder reports first.
+            "TEMPPASS_INTEGRATIONS", "sessions.encryptionKey: cannot read");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      DevEnvironment dev = new DevEnvironment();
+      try {
+        JsonObject tree =
+            ConfigLoader.tree(
+                List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")),
+                Map.of(c.getKey(), "many"));
+        dev.prepare(tree);
+        io.temppass.gateway.config.ConfigException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                io.temppass.gateway.config.ConfigException.class,
+                () ->
+                    GatewayConfig.from(
+                        tree,
+                        p -> {
+                          throw new IllegalStateException("no files in dev");
+                        }));
+        assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + ": " + e.getMessage());
+      } finally {
+        dev.stop();
+      }
+    }
+  }
 }

@@ -32,11 +32,15 @@ public final class DevEnvironment {
   private Vertx mvpdVertx;
   private ReferenceMvpd mvpd;
 
-  /** Adjusts the raw configuration tree before it is validated. */
+  /**
+   * Adjusts the raw configuration tree before it is validated. A value of the wrong shape is left
+   * as it is, for the binder to report with the setting's name.
+   */
   public void prepare(JsonObject tree) throws IOException {
-    JsonObject redisConf = tree.getJsonObject("redis", new JsonObject());
-    if (redisConf.getBoolean("embedded", false)
-        && redisConf.getJsonArray("endpoints", new JsonArray()).isEmpty()) {
+    JsonObject redisConf = section(tree, "redis");
+    if (redisConf != null
+        && Boolean.TRUE.equals(redisConf.getValue("embedded"))
+        && unset(redisConf.getValue("endpoints"))) {
       int port = freePort();
       redis =
           RedisServer.newRedisServer()
@@ -52,8 +56,8 @@ public final class DevEnvironment {
           System.Logger.Level.WARNING,
           "development: started an embedded Redis on 127.0.0.1:" + port);
     }
-    JsonObject access = tree.getJsonObject("accessTokens", new JsonObject());
-    if (access.getJsonArray("publicKeys", new JsonArray()).isEmpty()) {
+    JsonObject access = section(tree, "accessTokens");
+    if (access != null && unset(access.getValue("publicKeys"))) {
       KeyPair pair = rsa();
       access.put(
           "publicKeys",
@@ -62,8 +66,8 @@ public final class DevEnvironment {
       accessToken =
           sign(
               Pem.encode(Pem.PRIVATE_KEY, pair.getPrivate().getEncoded()),
-              access.getString("issuer", "auth.adobe.com"),
-              access.getString("requiredScope", "api:client:v2"));
+              access.getValue("issuer") instanceof String issuer ? issuer : "auth.adobe.com",
+              access.getValue("requiredScope") instanceof String scope ? scope : "api:client:v2");
       LOG.log(System.Logger.Level.WARNING, "development: generated a throw-away access-token key");
     }
     referenceMvpd(tree);
@@ -76,20 +80,20 @@ public final class DevEnvironment {
    * development mode signs everyone out, as the reference MVPD forgets its tokens anyway.
    */
   private void referenceMvpd(JsonObject tree) throws IOException {
-    JsonArray integrations = tree.getJsonArray("integrations", new JsonArray());
+    if (!(tree.getValue("integrations") instanceof JsonArray integrations)) return;
     boolean wanted = false;
-    for (int i = 0; i < integrations.size(); i++) {
-      JsonObject integration = integrations.getJsonObject(i);
-      if (integration.containsKey("login")
-          && "regular".equals(integration.getString("type", "regular"))) wanted = true;
+    for (Object item : integrations) {
+      if (item instanceof JsonObject integration
+          && integration.containsKey("login")
+          && "regular".equalsIgnoreCase(String.valueOf(integration.getValue("type", "regular"))))
+        wanted = true;
     }
-    if (!wanted) return;
-    JsonObject server = tree.getJsonObject("server", new JsonObject());
+    JsonObject server = section(tree, "server");
+    if (!wanted || server == null) return;
+    Object portValue = server.getValue("port", 8080);
+    if (!(portValue instanceof Number) && !String.valueOf(portValue).matches("\\d{1,5}")) return;
     tree.put("server", server);
-    int port =
-        server.getValue("port") instanceof Number n
-            ? n.intValue()
-            : Integer.parseInt(String.valueOf(server.getValue("port", 8080)));
+    int port = Integer.parseInt(String.valueOf(portValue));
     if (port == 0) {
       port = freePort();
       server.put("port", port);
@@ -106,9 +110,8 @@ public final class DevEnvironment {
       throw new IOException("the reference MVPD did not start: " + e.getMessage(), e);
     }
     ReferenceMvpd.Options o = mvpd.options();
-    for (int i = 0; i < integrations.size(); i++) {
-      JsonObject integration = integrations.getJsonObject(i);
-      if (!integration.containsKey("login")) continue;
+    for (Object item : integrations) {
+      if (!(item instanceof JsonObject integration) || !integration.containsKey("login")) continue;
       integration.put(
           "login",
           new JsonObject()
@@ -121,20 +124,38 @@ public final class DevEnvironment {
                       .put("householdID", "householdID")
                       .put("zip", "zip")
                       .put("maxRating", "maxRating")));
-      JsonObject authorization = integration.getJsonObject("authorization", new JsonObject());
-      integration.put("authorization", authorization.put("url", mvpd.authorizationEndpoint()));
+      JsonObject authorization = section(integration, "authorization");
+      if (authorization != null)
+        integration.put("authorization", authorization.put("url", mvpd.authorizationEndpoint()));
     }
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
-    JsonObject sessions = tree.getJsonObject("sessions", new JsonObject());
-    tree.put(
-        "sessions",
-        sessions
-            .put("publicUrl", "http://" + host + ":" + port)
-            .put("encryptionKey", Base64.getEncoder().encodeToString(key)));
+    JsonObject sessions = section(tree, "sessions");
+    if (sessions != null)
+      tree.put(
+          "sessions",
+          sessions
+              .put("publicUrl", "http://" + host + ":" + port)
+              .put("encryptionKey", Base64.getEncoder().encodeToString(key)));
     LOG.log(
         System.Logger.Level.WARNING,
         "development: started the reference MVPD, issuer " + mvpd.issuer());
+  }
+
+  /**
+   * {@code key}'s mapping in {@code parent} (a new one when absent), or null when not a mapping.
+   */
+  private static JsonObject section(JsonObject parent, String key) {
+    Object value = parent.getValue(key);
+    if (value == null) return new JsonObject();
+    return value instanceof JsonObject mapping ? mapping : null;
+  }
+
+  /** No value, an empty list or a blank string. */
+  private static boolean unset(Object value) {
+    return value == null
+        || (value instanceof JsonArray list && list.isEmpty())
+        || (value instanceof String text && text.isBlank());
   }
 
   /** The reference MVPD, or null when no integration signs in. */
