@@ -49,9 +49,10 @@ public final class SameLoop {
 
   /**
    * A service on the bus: each message's body goes to {@code service}, whose result is the reply; a
-   * failed or throwing service fails the message with the HTTP status its cause stands for ({@link
-   * Replies#failureStatus}: 500 for our data or scripts, 503 for an unavailable Redis), and is
-   * logged on {@code log}. The one way the TempPass and MVPD verticles answer.
+   * failed future fails the message with the HTTP status its cause stands for ({@link
+   * Replies#failureStatus}: 500 for our data or scripts, 503 for an unavailable Redis), a service
+   * that throws with 500; both are logged on {@code log}. The one way the TempPass and MVPD
+   * verticles answer.
    */
   public static <T, R> List<MessageConsumer<T>> serve(
       EventBus bus, String address, Function<T, Future<R>> service, System.Logger log) {
@@ -63,7 +64,9 @@ public final class SameLoop {
           try {
             reply = service.apply(msg.body());
           } catch (RuntimeException e) {
-            reply = Future.failedFuture(e);
+            // Thrown, not a failed future: our own bug, never an unavailable Redis.
+            failed(msg, address, e, log);
+            return;
           }
           reply.onComplete(
               ar -> {
@@ -76,6 +79,12 @@ public final class SameLoop {
                 }
               });
         });
+  }
+
+  /** Fails {@code msg} with 500 for an exception its service threw, logged on {@code log}. */
+  static void failed(Message<?> msg, String address, RuntimeException e, System.Logger log) {
+    log.log(System.Logger.Level.ERROR, address + " threw", e);
+    msg.fail(500, String.valueOf(e.getMessage()));
   }
 
   /** Unregisters consumers made by {@link #consumers}; the variant stops being chosen first. */

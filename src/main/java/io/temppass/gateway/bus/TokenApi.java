@@ -27,11 +27,25 @@ public interface TokenApi {
 
   /**
    * Answers the signing address with {@code signer}. Signing is synchronous CPU work, so the reply
-   * is sent at once, without a {@link Future} per request.
+   * is sent at once, without a {@link Future} per request; a signer that throws fails the request
+   * with 500 at once.
    */
   static List<MessageConsumer<SignRequest>> serve(
       EventBus bus, Function<SignRequest, SignedTokens> signer) {
+    String address = BusAddress.of(TokenApi.class, "sign");
+    System.Logger log = System.getLogger(TokenApi.class.getName());
     return SameLoop.<SignRequest>consumers(
-        bus, BusAddress.of(TokenApi.class, "sign"), msg -> msg.reply(signer.apply(msg.body())));
+        bus,
+        address,
+        msg -> {
+          SignedTokens tokens;
+          try {
+            tokens = signer.apply(msg.body());
+          } catch (RuntimeException e) {
+            SameLoop.failed(msg, address, e, log);
+            return;
+          }
+          msg.reply(tokens);
+        });
   }
 }
