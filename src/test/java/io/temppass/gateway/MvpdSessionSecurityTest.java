@@ -267,6 +267,35 @@ class MvpdSessionSecurityTest {
   }
 
   /**
+   * The MVPD's {@code error} is logged as an opaque code: however long, it reaches the log without
+   * line breaks or other characters outside {@code [A-Za-z0-9_.-]}. Caught breakage: cutting a long
+   * value to 64 characters without cleaning it (as before the fix), which let a CR LF through.
+   */
+  @Test
+  void a_long_mvpd_error_reaches_the_log_cleaned() throws Exception {
+    JsonObject session = browser.createSession(SP, MVPD, "dev-log").await(10, TimeUnit.SECONDS);
+    String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
+    String state =
+        java.net.URLDecoder.decode(
+            toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    String forged = "x%0D%0AINFO%20forged%20line%20" + "y".repeat(80);
+    try (io.temppass.gateway.support.LogCapture logs =
+        new io.temppass.gateway.support.LogCapture()) {
+      HttpResponse<Buffer> cancelled =
+          await(browser.open("/api/v2/authenticate/callback?error=" + forged + "&state=" + state));
+      assertEquals(302, cancelled.statusCode());
+      String line =
+          logs.lines().stream()
+              .filter(l -> l.contains("MVPD sign-in ended without a login"))
+              .findFirst()
+              .orElseThrow();
+      String code = line.substring(line.indexOf("without a login: ") + 17);
+      assertTrue(code.matches("[A-Za-z0-9_.?-]{1,64}"), line);
+    }
+  }
+
+  /**
    * A cancelled (or refused) MVPD sign-in lands on redirectUrl with no profile, and the code may
    * try again.
    */

@@ -563,9 +563,16 @@ record SessionService(
     return Future.succeededFuture(new BrowserReply(null, status, message));
   }
 
-  /** An MVPD's error code, fit for a log line (it is the MVPD's text, not ours). */
+  private static final java.util.regex.Pattern SAFE =
+      java.util.regex.Pattern.compile("[^A-Za-z0-9_.-]");
+
+  /**
+   * An MVPD's error code, fit for a log line (it is the MVPD's text, not ours): cut to 64
+   * characters, then every character outside {@code [A-Za-z0-9_.-]} replaced, whatever the length.
+   */
   private static String safe(String value) {
     if (value == null) return "no code returned";
-    return value.length() > 64 ? value.substring(0, 64) : value.replaceAll("[^A-Za-z0-9_.-]", "?");
+    String cut = value.length() > 64 ? value.substring(0, 64) : value;
+    return SAFE.matcher(cut).replaceAll("?");
   }
 }
