@@ -101,16 +101,17 @@ public final class Gateway {
     GatewayMetrics metrics = GatewayMetrics.forProcess();
     int cores = Runtime.getRuntime().availableProcessors();
     // One TempPass, MVPD and token verticle per event loop, so that every HTTP verticle has its
-    // partners
-    // on its own loop (bus/SameLoop). Only the instances on loops that serve HTTP get traffic; the
-    // pool
-    // connects lazily, so the others open no Redis connection.
-    int partnerInstances = Math.max(cores, eventLoops(vertx));
+    // partners on its own loop (bus/SameLoop). Only the loops that serve HTTP (Vert.x gives the
+    // HTTP
+    // instances one loop each, in turn) send requests; a loop's client connects lazily, so the
+    // others open no Redis connection.
+    int loops = eventLoops(vertx);
+    int partnerInstances = Math.max(cores, loops);
     RedisShare share =
         new RedisShare(
             config.redis(),
             config.redis().endpoints(),
-            Math.max(1, config.redis().poolSize() / Math.max(1, cores)),
+            Math.min(config.server().instances(), loops),
             metrics);
     Redis controlRedis = RedisFactory.create(vertx, config.redis(), config.redis().endpoints(), 2);
     ControlPlane control =

@@ -59,6 +59,6 @@ public final class MvpdVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(SameLoop::unregister).toList())
-        .eventually(() -> RedisShare.close(redis));
+        .eventually(() -> share.release(redis));
   }
 }

@@ -5,21 +5,51 @@ import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What each instance of a verticle that answers from Redis (TempPass, MVPD) gets of the Redis pool:
- * its own client, opened in the instance's {@code start()} so the connections stay on the
- * instance's event loop, and the script runner over it.
- *
- * @param poolSize connections of one instance: {@code redis.poolSize} divided among the instances
+ * The Redis pool of the verticles that answer from Redis (TempPass, MVPD): one client per event
+ * loop, shared by the instances on that loop and opened by the first of them to start, so its
+ * connections stay on that loop. Only loops that serve HTTP send requests (bus/SameLoop), and each
+ * such loop's client holds {@code redis.poolSize} divided among them: the process never opens more
+ * than {@code redis.poolSize} connections for decisions and sessions.
  */
-public record RedisShare(
-    RedisSettings settings, List<String> endpoints, int poolSize, GatewayMetrics metrics) {
+public final class RedisShare {
+  private final RedisSettings settings;
+  private final List<String> endpoints;
+  private final int poolSize;
+  private final GatewayMetrics metrics;
 
-  /** This instance's client; {@link #close} it when the instance stops. */
-  public Redis client(Vertx vertx) {
-    return RedisFactory.create(vertx, settings, endpoints, poolSize);
+  /** Each event-loop thread's client, with the number of verticle instances holding it. */
+  private final Map<Thread, Held> clients = new HashMap<>();
+
+  private record Held(Redis client, int holders) {}
+
+  /**
+   * @param loopsServing event loops that serve HTTP, among which {@code redis.poolSize} is divided
+   */
+  public RedisShare(
+      RedisSettings settings, List<String> endpoints, int loopsServing, GatewayMetrics metrics) {
+    this.settings = settings;
+    this.endpoints = endpoints;
+    this.poolSize = Math.max(1, settings.poolSize() / Math.max(1, loopsServing));
+    this.metrics = metrics;
+  }
+
+  public RedisSettings settings() {
+    return settings;
+  }
+
+  /** The client of the calling event loop; {@link #release} it when the instance stops. */
+  public synchronized Redis client(Vertx vertx) {
+    Thread loop = Thread.currentThread();
+    Held held = clients.get(loop);
+    Redis client =
+        held == null ? RedisFactory.create(vertx, settings, endpoints, poolSize) : held.client();
+    clients.put(loop, new Held(client, held == null ? 1 : held.holders() + 1));
+    return client;
   }
 
   /** The runner requests are answered with: command timeout and replica acknowledgements set. */
@@ -27,9 +57,24 @@ public record RedisShare(
     return new ScriptRunner(client, metrics, settings);
   }
 
-  /** Closes a client of {@link #client}; null when the instance never started. */
-  public static Future<Void> close(Redis clientOrNull) {
-    if (clientOrNull != null) clientOrNull.close();
-    return Future.succeededFuture();
+  /**
+   * Lets go of a client of {@link #client} (null when the instance never started); the last holder
+   * on a loop closes it.
+   */
+  public Future<Void> release(Redis clientOrNull) {
+    if (clientOrNull == null) return Future.succeededFuture();
+    synchronized (this) {
+      for (Map.Entry<Thread, Held> e : clients.entrySet()) {
+        Held held = e.getValue();
+        if (held.client() != clientOrNull) continue;
+        if (held.holders() > 1) {
+          e.setValue(new Held(held.client(), held.holders() - 1));
+          return Future.succeededFuture();
+        }
+        clients.remove(e.getKey());
+        break;
+      }
+    }
+    return clientOrNull.close();
   }
 }

@@ -43,6 +43,6 @@ public final class TempPassVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return Future.all(consumers.stream().map(SameLoop::unregister).toList())
-        .eventually(() -> RedisShare.close(redis));
+        .eventually(() -> share.release(redis));
   }
 }
