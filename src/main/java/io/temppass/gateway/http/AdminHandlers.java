@@ -132,24 +132,23 @@ public final class AdminHandlers extends ApiHandler {
 
   /**
    * Answers an admin change once it is done: 204, and an INFO line of {@code done} and the admin
-   * client's id; or, when it failed (Redis unavailable), a WARN line naming {@code what} and 503.
-   * With {@code redis.replicaAcks} > 0 a 503 may also mean the change was written on the primary
-   * but too few replicas confirmed it: it may then take effect anyway, and may be lost in a
-   * failover. Every admin change can be repeated safely (a rule is set again, a reset-all moves to
-   * yet another generation), so the answer to a 503 is to retry.
+   * client's id; or, when it failed, what every failed call gets ({@link BusReplies}: a WARN line
+   * naming {@code what}, 503 while Redis is unavailable, 500 for our own data or scripts). With
+   * {@code redis.replicaAcks} > 0 a 503 may also mean the change was written on the primary but too
+   * few replicas confirmed it: it may then take effect anyway, and may be lost in a failover. Every
+   * admin change can be repeated safely (a rule is set again, a reset-all moves to yet another
+   * generation), so the answer to a 503 is to retry.
    */
   private void answer(RoutingContext ctx, String what, Future<Void> change, String done) {
-    change.onComplete(
-        ar -> {
-          if (ar.failed()) {
-            errors.about(ctx, LOG.atWarn()).log("{} failed: {}", what, ar.cause().getMessage());
-            errors.fail(ctx, ErrorCode.SERVICE_UNAVAILABLE);
-          } else {
-            errors
-                .about(ctx, LOG.atInfo())
-                .log(done + " by admin client " + ctx.get(AccessTokenSteps.ADMIN_CLIENT));
-            ctx.response().setStatusCode(204).end();
-          }
+    replies.json(
+        ctx,
+        what,
+        change,
+        v -> {
+          errors
+              .about(ctx, LOG.atInfo())
+              .log(done + " by admin client " + ctx.get(AccessTokenSteps.ADMIN_CLIENT));
+          ctx.response().setStatusCode(204).end();
         });
   }
 
