@@ -304,9 +304,10 @@ final class DecisionsHandler extends ApiHandler {
               java.util.Set<String> granted = new java.util.HashSet<>();
               for (String resource : resources) {
                 ErrorCode error = p.error();
+                boolean used = p.used(resource);
                 if (error == null
                     && integration.type() == IntegrationConfig.Type.TEMPPASS_PROMOTIONAL
-                    && !p.used(resource)
+                    && !used
                     && !granted.contains(resource)) {
                   if (free > 0) {
                     free--;
@@ -315,8 +316,8 @@ final class DecisionsHandler extends ApiHandler {
                     error = ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED;
                   }
                 }
-                if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED
-                    && p.used(resource)) error = null;
+                if (error == ErrorCode.TEMPORARY_ACCESS_RESOURCES_LIMIT_EXCEEDED && used)
+                  error = null;
                 items.add(new Item(resource, error));
               }
               return render(integration, "temppass", items, List.of(), 0, 0, 0);

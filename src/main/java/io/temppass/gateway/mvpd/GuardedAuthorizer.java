@@ -82,9 +82,4 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
       String userId, String resource, String clientIp, String requestor) {
     return authorize(userId, resource, clientIp, requestor, Long.MAX_VALUE / 2);
   }
-
-  /** For metrics and tests: "CLOSED", "OPEN" or "HALF_OPEN". */
-  public String state() {
-    return breaker.state().name();
-  }
 }

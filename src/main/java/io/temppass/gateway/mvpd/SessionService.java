@@ -432,8 +432,7 @@ record SessionService(
 
   /** The parameters' form and the service provider's domains (SPEC 4.6); null when acceptable. */
   ErrorCode invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
-    if (mvpd != null && !mvpd.matches("[A-Za-z0-9_.-]{1,128}"))
-      return ErrorCode.INVALID_PARAMETER_MVPD;
+    if (mvpd != null && !MVPD_ID.matcher(mvpd).matches()) return ErrorCode.INVALID_PARAMETER_MVPD;
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
     if (domainName != null
         && (domainName.length() > MAX_PARAMETER_CHARS
@@ -562,6 +561,9 @@ record SessionService(
   private static Future<BrowserReply> page(int status, String message) {
     return Future.succeededFuture(new BrowserReply(null, status, message));
   }
+
+  private static final java.util.regex.Pattern MVPD_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
   private static final java.util.regex.Pattern SAFE =
       java.util.regex.Pattern.compile("[^A-Za-z0-9_.-]");
