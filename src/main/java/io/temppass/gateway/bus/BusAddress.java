@@ -20,6 +20,11 @@ final class BusAddress {
 
   private BusAddress() {}
 
+  /** The service interfaces whose calls travel on the bus. */
+  static java.util.Set<Class<?>> services() {
+    return SERVICES.keySet();
+  }
+
   /** The address of {@code method}, a call of one of the services above. */
   static String of(Method method) {
     String service = SERVICES.get(method.getDeclaringClass());

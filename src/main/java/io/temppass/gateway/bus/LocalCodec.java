@@ -3,6 +3,8 @@ package io.temppass.gateway.bus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
 
 /**
  * Zero-copy codec for our own immutable message records. The event bus only ever delivers them
@@ -16,9 +18,19 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     this.name = "local:" + type.getName();
   }
 
+  /**
+   * Registers a codec for every message and reply type of every bus call, read from the calls'
+   * signatures, so a new call needs no list kept in step.
+   */
   public static void registerAll(EventBus bus) {
-    for (Class<?> type : Messages.TYPES) register(bus, type);
-    for (Class<?> type : MvpdMessages.TYPES) register(bus, type);
+    for (Class<?> service : BusAddress.services()) {
+      for (Method call : BusCalls.calls(service)) {
+        register(bus, call.getParameterTypes()[0]);
+        if (call.getGenericReturnType() instanceof ParameterizedType future
+            && future.getActualTypeArguments()[0] instanceof Class<?> reply
+            && reply != Void.class) register(bus, reply);
+      }
+    }
   }
 
   private static <T> void register(EventBus bus, Class<T> type) {

@@ -11,16 +11,6 @@ import java.util.Set;
  * {@link TokenApi}).
  */
 public final class Messages {
-  static final List<Class<?>> TYPES =
-      List.of(
-          TempPassRequest.class,
-          TempPassOutcome.class,
-          SignRequest.class,
-          SignedTokens.class,
-          ProfileRequest.class,
-          ProfileOutcome.class,
-          ResetRequest.class);
-
   private Messages() {}
 
   /**

@@ -12,22 +12,6 @@ import java.util.Map;
  * unavailable.
  */
 public final class MvpdMessages {
-  static final List<Class<?>> TYPES =
-      List.of(
-          SessionRequest.class,
-          SessionReply.class,
-          SessionInfoRequest.class,
-          SessionInfoReply.class,
-          LoginStart.class,
-          LoginComplete.class,
-          BrowserReply.class,
-          ProfilesRequest.class,
-          ProfilesReply.class,
-          AuthorizeRequest.class,
-          AuthorizeReply.class,
-          LogoutRequest.class,
-          LogoutReply.class);
-
   private MvpdMessages() {}
 
   /**
