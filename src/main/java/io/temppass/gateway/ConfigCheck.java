@@ -38,7 +38,7 @@ final class ConfigCheck {
     Map<String, String> overrides = new java.util.HashMap<>();
     try {
       JsonObject tree = ConfigLoader.tree(files, env, overrides);
-      if ("development".equals(tree.getString("mode"))) {
+      if ("development".equals(tree.getValue("mode"))) {
         try {
           dev.prepare(tree);
         } catch (java.io.IOException | RuntimeException e) {
@@ -72,6 +72,15 @@ final class ConfigCheck {
     try {
       GatewayConfig config = load(files, env, dev, err);
       if (config == null) return INVALID;
+      // The media-token keys, parsed as start-up parses them (the configuration only reads them).
+      if (!config.mediaTokens().keys().isEmpty()) {
+        try {
+          Gateway.mediaTokenKeys(config);
+        } catch (ConfigException e) {
+          for (String problem : e.problems()) err.println("invalid configuration: " + problem);
+          return INVALID;
+        }
+      }
       for (String warning : config.warnings()) err.println("warning: " + warning);
       if (checkRedis) {
         List<String> unreachable = pingRedis(config);

@@ -223,7 +223,7 @@ public final class Gateway {
         : ThreadingModel.WORKER;
   }
 
-  private static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {
+  static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {
     List<SigningKey> keys = new ArrayList<>();
     for (int i = 0; i < config.mediaTokens().keys().size(); i++) {
       GatewayConfig.MediaTokenKey k = config.mediaTokens().keys().get(i);

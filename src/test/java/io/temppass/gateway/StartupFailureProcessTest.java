@@ -197,6 +197,21 @@ class StartupFailureProcessTest {
   }
 
   /**
+   * {@code --check-config} checks the media-token keys as start-up does: a private key that is not
+   * a PEM key is named, exit 2, in the init container rather than in the gateway's first start.
+   * Caught breakage: the keys parsed only by {@code Gateway.start} (as before the fix:
+   * "configuration OK").
+   */
+  @Test
+  void check_config_names_a_media_token_key_that_does_not_parse() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.key"), "not a key\n");
+    String yaml = keys.valid().replace("file:" + keys.mediaKey(), "file:" + junk);
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--check-config", "--config", config(yaml).toString()),
+        "invalid configuration: mediaTokens.keys[0]:");
+  }
+
+  /**
    * {@code --check-redis}: the test Redis answers; a port nobody listens on is named as the
    * endpoint.
    */
