@@ -1,14 +1,12 @@
 package io.temppass.gateway.token;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The claims of the JWS payload: their names, and the mapping to and from the JSON object that
- * carries them. Both directions live here so the signer and the verifier cannot drift apart on
- * claim names or rounding. Depends on the JDK only, because it ships in the media-token verifier
- * jar; the signer's fast writer ({@link MediaTokenPayloadWriter}) writes the same members in the
- * order of {@link #toJson}.
+ * The claims of the JWS payload as the verifier reads them, and the rounding both sides share.
+ * Depends on the JDK only, because it ships in the media-token verifier jar; the signer writes the
+ * payload with {@link MediaTokenPayloadWriter}, and {@code MediaTokenPayloadTest} checks that
+ * everything written reads back here as the same claims.
  */
 final class MediaTokenPayload {
 
@@ -21,22 +19,6 @@ final class MediaTokenPayload {
    * exp} must never accept a token after its pass or decision ended, so {@code exp} may end the
    * token up to a second early but never late; {@code expMs} keeps the exact end.
    */
-  static Map<String, Object> toJson(MediaTokenClaims claims) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("iss", ISSUER);
-    payload.put("requestor", claims.requestor());
-    payload.put("mvpd", claims.mvpd());
-    payload.put("resource", claims.resource());
-    payload.put("iat", seconds(claims.issuedAtMillis()));
-    payload.put("nbf", seconds(claims.notBeforeMillis()));
-    payload.put("exp", seconds(claims.expiresAtMillis()));
-    payload.put("nbfMs", claims.notBeforeMillis());
-    payload.put("expMs", claims.expiresAtMillis());
-    payload.put("jti", claims.tokenId());
-    payload.put("dev", claims.deviceHash());
-    return payload;
-  }
-
   static long seconds(long millis) {
     return Math.floorDiv(millis, 1000L);
   }

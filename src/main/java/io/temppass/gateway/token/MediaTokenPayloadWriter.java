@@ -10,9 +10,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The signer's payload bytes, written by Jackson's streaming generator: the same members, order and
- * escaping as {@link MediaTokenPayload#toJson} encoded by Vert.x, without building a map and
- * walking it through a data binder, which cost more than the rest of a token outside the signature
- * itself. Kept out of {@link MediaTokenPayload} so the verifier jar needs no Jackson.
+ * escaping as the same members in a {@code JsonObject} encoded by Vert.x, without building a map
+ * and walking it through a data binder, which cost more than the rest of a token outside the
+ * signature itself. Kept out of {@link MediaTokenPayload} so the verifier jar needs no Jackson.
  */
 final class MediaTokenPayloadWriter {
 
