@@ -5,6 +5,8 @@ import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.temppass.IdentityHasher;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -27,6 +29,13 @@ abstract class ApiHandler {
   final ControlPlane control;
   final HttpErrors errors;
   final BusReplies replies;
+
+  static final String JSON_UTF8 = "application/json;charset=UTF-8";
+
+  /** The one way a handler answers 200 with a JSON body. */
+  static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(body.toBuffer());
+  }
 
   ApiHandler(Basics basics) {
     this.config = basics.config();

@@ -17,7 +17,6 @@ import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.temppass.IdentityHasher;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +32,6 @@ import java.util.Map;
  */
 final class DecisionsHandler extends ApiHandler {
   private static final String RESOURCES = "resources";
-  static final String JSON_UTF8 = "application/json;charset=UTF-8";
 
   /** No permit, no signing: the reply the token verticle would give, without the hop. */
   private static final Future<SignedTokens> NO_TOKENS =
@@ -91,16 +89,8 @@ final class DecisionsHandler extends ApiHandler {
                 ? tempPassPreauthorize(ctx, integration, deviceHash, resources)
                 : tempPass(ctx, integration, deviceHash, resources))
             : regular(ctx, integration, deviceHash, resources, preauthorize);
-    decisions.onComplete(
-        ar -> {
-          if (ar.succeeded()) {
-            ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
-                .end(new JsonObject().put("decisions", ar.result()).toBuffer());
-          } else {
-            replies.fail(ctx, "decision", ar.cause());
-          }
-        });
+    replies.json(
+        ctx, "decision", decisions, items -> json(ctx, new JsonObject().put("decisions", items)));
   }
 
   /**

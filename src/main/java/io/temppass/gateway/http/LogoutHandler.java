@@ -39,7 +39,7 @@ final class LogoutHandler extends ApiHandler {
               SessionsHandler.action(reply.actionName(), reply.actionType())
                   .put("mvpd", integration.mvpd());
           if (reply.url() != null) entry.put("url", reply.url());
-          SessionsHandler.json(
+          json(
               ctx,
               new JsonObject().put("logouts", new JsonObject().put(integration.mvpd(), entry)));
         });

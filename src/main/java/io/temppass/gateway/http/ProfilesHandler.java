@@ -11,7 +11,6 @@ import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.temppass.IdentityHasher;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -89,7 +88,7 @@ final class ProfilesHandler extends ApiHandler {
           for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
           if (profiles.isEmpty() && control.degradation(integration) == Degradation.AUTHN_ALL)
             profiles.put(integration.mvpd(), degraded(integration, deviceHash));
-          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+          json(ctx, new JsonObject().put("profiles", profiles));
         });
   }
 
@@ -116,7 +115,7 @@ final class ProfilesHandler extends ApiHandler {
               profiles.put(i.mvpd(), degraded(i, deviceHash));
             }
           }
-          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+          json(ctx, new JsonObject().put("profiles", profiles));
         });
   }
 
@@ -138,7 +137,7 @@ final class ProfilesHandler extends ApiHandler {
         reply -> {
           JsonObject profiles = new JsonObject();
           for (Profile p : reply.profiles()) profiles.put(p.mvpd(), regular(p));
-          SessionsHandler.json(ctx, new JsonObject().put("profiles", profiles));
+          json(ctx, new JsonObject().put("profiles", profiles));
         });
   }
 
@@ -206,9 +205,7 @@ final class ProfilesHandler extends ApiHandler {
                     .put("name", provider == null ? sp : provider.name())
                     .put("domains", domains)
                     .put("mvpds", mvpds));
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
-        .end(body.toBuffer());
+    json(ctx, body);
   }
 
   private static JsonObject profile(
@@ -222,12 +219,7 @@ final class ProfilesHandler extends ApiHandler {
   }
 
   private static void send(RoutingContext ctx, IntegrationConfig integration, JsonObject profile) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
-        .end(
-            new JsonObject()
-                .put("profiles", new JsonObject().put(integration.mvpd(), profile))
-                .toBuffer());
+    json(ctx, new JsonObject().put("profiles", new JsonObject().put(integration.mvpd(), profile)));
   }
 
   private static JsonObject plain(Object value) {

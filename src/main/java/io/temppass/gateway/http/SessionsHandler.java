@@ -198,10 +198,4 @@ final class SessionsHandler extends ApiHandler {
       return null;
     }
   }
-
-  static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, DecisionsHandler.JSON_UTF8)
-        .end(body.toBuffer());
-  }
 }
