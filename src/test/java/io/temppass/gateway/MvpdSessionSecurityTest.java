@@ -80,6 +80,13 @@ class MvpdSessionSecurityTest {
         .putHeader("AP-Device-Identifier", Api.fingerprint(device));
   }
 
+  /** The browser step's redirect to the MVPD, and the {@code state} it carries. */
+  String stateSentToTheMvpd(JsonObject session) throws Exception {
+    String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
+    return java.net.URLDecoder.decode(
+        toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static void assertError(HttpResponse<Buffer> r, int status, String code) {
     assertEquals(status, r.statusCode(), r.bodyAsString());
     assertEquals(code, r.bodyAsJsonObject().getString("code"), r.bodyAsString());
@@ -274,11 +281,7 @@ class MvpdSessionSecurityTest {
   @Test
   void a_long_mvpd_error_reaches_the_log_cleaned() throws Exception {
     JsonObject session = browser.createSession(SP, MVPD, "dev-log").await(10, TimeUnit.SECONDS);
-    String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
-    String state =
-        java.net.URLDecoder.decode(
-            toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"),
-            java.nio.charset.StandardCharsets.UTF_8);
+    String state = stateSentToTheMvpd(session);
     String forged = "x%0D%0AINFO%20forged%20line%20" + "y".repeat(80);
     try (io.temppass.gateway.support.LogCapture logs =
         new io.temppass.gateway.support.LogCapture()) {
@@ -302,11 +305,7 @@ class MvpdSessionSecurityTest {
   @Test
   void a_cancelled_sign_in_lands_on_the_redirect_url_without_a_profile() throws Exception {
     JsonObject session = browser.createSession(SP, MVPD, "dev-cancel").await(10, TimeUnit.SECONDS);
-    String toMvpd = await(browser.open(session.getString("url"))).getHeader("Location");
-    String state =
-        java.net.URLDecoder.decode(
-            toMvpd.replaceAll(".*[?&]state=([^&]*).*", "$1"),
-            java.nio.charset.StandardCharsets.UTF_8);
+    String state = stateSentToTheMvpd(session);
     HttpResponse<Buffer> cancelled =
         await(browser.open("/api/v2/authenticate/callback?error=access_denied&state=" + state));
     assertEquals(302, cancelled.statusCode());

@@ -132,23 +132,7 @@ class ConfigurationTest {
   void the_shipped_production_file_is_valid_once_its_secrets_are_provided(@TempDir Path dir)
       throws Exception {
     Path accessKey = Files.writeString(dir.resolve("access.pem"), AccessTokens.publicKeyPem());
-    Path mediaPriv =
-        Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
-    Path mediaPub =
-        Files.writeString(dir.resolve("media.pub"), TestGateway.MEDIA_KEY.publicKeyPem());
-    Path secret = Files.writeString(dir.resolve("secret"), TestGateway.HASH_SECRET + "\n");
-    Path profileKey = Files.writeString(dir.resolve("profile-key"), TestGateway.PROFILE_KEY + "\n");
-    Path mvpdSecret = Files.writeString(dir.resolve("mvpd-secret"), "client-secret\n");
-    GatewayConfig config =
-        ConfigLoader.load(
-            List.of(Path.of("conf/gateway.yaml")),
-            Map.of(
-                "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "[\"file:" + accessKey + "\"]",
-                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
-                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
-                "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
-                "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
-                "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
+    GatewayConfig config = shippedFile(dir, "[\"file:" + accessKey + "\"]");
     assertEquals(GatewayConfig.Mode.PRODUCTION, config.mode());
     assertEquals(TestGateway.HASH_SECRET, config.hashSecret());
     assertEquals(3, config.integrations().size());
@@ -168,6 +152,17 @@ class ConfigurationTest {
   void comma_separated_items_each_read_their_file(@TempDir Path dir) throws Exception {
     Path first = Files.writeString(dir.resolve("a.pem"), AccessTokens.publicKeyPem());
     Path second = Files.writeString(dir.resolve("b.pem"), AccessTokens.otherPublicKeyPem());
+    GatewayConfig config = shippedFile(dir, "file:" + first + ", file:" + second);
+    assertEquals(
+        List.of(AccessTokens.publicKeyPem(), AccessTokens.otherPublicKeyPem()),
+        config.accessTokens().publicKeys());
+  }
+
+  /**
+   * conf/gateway.yaml with its secrets as the Kubernetes manifests give them ({@code file:} paths
+   * in {@code TEMPPASS_*} variables), written into {@code dir}, and {@code publicKeys} as given.
+   */
+  private static GatewayConfig shippedFile(Path dir, String publicKeys) throws Exception {
     Path mediaPriv =
         Files.writeString(dir.resolve("media.key"), TestGateway.MEDIA_KEY.privateKeyPem());
     Path mediaPub =
@@ -175,19 +170,15 @@ class ConfigurationTest {
     Path secret = Files.writeString(dir.resolve("secret"), TestGateway.HASH_SECRET + "\n");
     Path profileKey = Files.writeString(dir.resolve("profile-key"), TestGateway.PROFILE_KEY + "\n");
     Path mvpdSecret = Files.writeString(dir.resolve("mvpd-secret"), "client-secret\n");
-    GatewayConfig config =
-        ConfigLoader.load(
-            List.of(Path.of("conf/gateway.yaml")),
-            Map.of(
-                "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", "file:" + first + ", file:" + second,
-                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
-                "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
-                "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
-                "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
-                "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
-    assertEquals(
-        List.of(AccessTokens.publicKeyPem(), AccessTokens.otherPublicKeyPem()),
-        config.accessTokens().publicKeys());
+    return ConfigLoader.load(
+        List.of(Path.of("conf/gateway.yaml")),
+        Map.of(
+            "TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS", publicKeys,
+            "TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY", "file:" + mediaPriv,
+            "TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY", "file:" + mediaPub,
+            "TEMPPASS_IDENTITY__HASH_SECRET", "file:" + secret,
+            "TEMPPASS_SESSIONS__ENCRYPTION_KEY", "file:" + profileKey,
+            "TEMPPASS_INTEGRATIONS__2__LOGIN__CLIENT_SECRET", "file:" + mvpdSecret));
   }
 
   @Test
