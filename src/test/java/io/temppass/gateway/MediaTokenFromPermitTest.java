@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.TestGateway;
-import io.temppass.gateway.token.MediaTokenKeys;
 import io.temppass.gateway.token.MediaTokenVerifier;
 import io.temppass.gateway.token.MediaTokenVerifier.Status;
 import io.vertx.core.Vertx;
@@ -60,11 +59,11 @@ class MediaTokenFromPermitTest {
                                         JsonObject decision = (JsonObject) pair[1];
                                         JsonObject token = decision.getJsonObject("token");
                                         String serialized = token.getString("serializedToken");
-                                        MediaTokenKeys keys = MediaTokenKeys.fromJwks(published);
+                                        com.nimbusds.jose.jwk.JWKSet keys =
+                                            com.nimbusds.jose.jwk.JWKSet.parse(published.encode());
 
                                         MediaTokenVerifier now =
-                                            new MediaTokenVerifier(
-                                                keys.jwkSet(), Clock.systemUTC());
+                                            new MediaTokenVerifier(keys, Clock.systemUTC());
                                         MediaTokenVerifier.Result valid =
                                             now.verify(serialized, "apasstest1", "REF30");
                                         assertEquals(
@@ -87,7 +86,7 @@ class MediaTokenFromPermitTest {
 
                                         MediaTokenVerifier later =
                                             new MediaTokenVerifier(
-                                                keys.jwkSet(),
+                                                keys,
                                                 Clock.fixed(
                                                     Instant.ofEpochMilli(
                                                         token.getLong("notAfter") + 1),

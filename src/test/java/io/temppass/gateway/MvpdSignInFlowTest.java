@@ -163,9 +163,8 @@ class MvpdSignInFlowTest {
                                         assertEquals(
                                             MediaTokenVerifier.Status.VALID_TOKEN,
                                             new MediaTokenVerifier(
-                                                    io.temppass.gateway.token.MediaTokenKeys
-                                                        .fromJwks(g.jwks())
-                                                        .jwkSet(),
+                                                    com.nimbusds.jose.jwk.JWKSet.parse(
+                                                        g.jwks().encode()),
                                                     java.time.Clock.systemUTC())
                                                 .verify(
                                                     token.getString("serializedToken"),

@@ -1,19 +1,15 @@
 package io.temppass.gateway.token;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,47 +41,6 @@ public final class MediaTokenKeys {
   }
 
   /**
-   * Key set for verification only, such as one read from a published JWKS, where no key signs.
-   *
-   * @throws IllegalArgumentException if kids are not unique and non-empty, the set is empty, or
-   *     more than one key is active
-   */
-  public static MediaTokenKeys verifyOnly(List<SigningKey> keys) {
-    List<SigningKey> copy = validated(keys);
-    if (copy.stream().filter(SigningKey::active).count() > 1) {
-      throw new IllegalArgumentException("at most one key may be active");
-    }
-    return new MediaTokenKeys(copy);
-  }
-
-  /**
-   * Reads a JWKS as produced by {@link #jwks()}. All keys come back verify-only.
-   *
-   * @throws IllegalArgumentException if a key is not an EC P-256 signing key
-   */
-  public static MediaTokenKeys fromJwks(JsonObject jwks) {
-    if (jwks == null || !(jwks.getValue("keys") instanceof JsonArray)) {
-      throw new IllegalArgumentException("JWKS has no \"keys\" array");
-    }
-    List<JWK> entries;
-    try {
-      entries = JWKSet.parse(jwks.encode()).getKeys();
-    } catch (ParseException e) {
-      throw new IllegalArgumentException("JWKS: " + e.getMessage(), e);
-    }
-    List<SigningKey> keys = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      try {
-        ECKey key = MediaTokenVerifier.requireMediaTokenKey(entries.get(i));
-        keys.add(new SigningKey(key.getKeyID(), null, key.toECPublicKey(), false));
-      } catch (JOSEException | RuntimeException e) {
-        throw new IllegalArgumentException("JWKS key #" + i + ": " + e.getMessage(), e);
-      }
-    }
-    return verifyOnly(keys);
-  }
-
-  /**
    * The key that signs new tokens.
    *
    * @throws IllegalStateException for a verify-only set without an active key
@@ -95,14 +50,6 @@ public final class MediaTokenKeys {
         .filter(SigningKey::active)
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("key set has no active signing key"));
-  }
-
-  public Optional<SigningKey> byKid(String kid) {
-    return keys.stream().filter(key -> key.kid().equals(kid)).findFirst();
-  }
-
-  public List<SigningKey> all() {
-    return keys;
   }
 
   /**
