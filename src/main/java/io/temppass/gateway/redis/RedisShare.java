@@ -4,6 +4,8 @@ import io.temppass.gateway.config.GatewayConfig.RedisSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.redis.client.Redis;
 import java.util.HashMap;
 import java.util.List;
@@ -46,10 +48,26 @@ public final class RedisShare {
   public synchronized Redis client(Vertx vertx) {
     Thread loop = Thread.currentThread();
     Held held = clients.get(loop);
-    Redis client =
-        held == null ? RedisFactory.create(vertx, settings, endpoints, poolSize) : held.client();
+    Redis client = held == null ? createOutsideDeployments(vertx) : held.client();
     clients.put(loop, new Held(client, held == null ? 1 : held.holders() + 1));
     return client;
+  }
+
+  /**
+   * Made on a context of the calling loop that belongs to no deployment. Vert.x closes what a
+   * deployment's contexts create when it is undeployed, and this client outlives the verticle that
+   * asked first: the others on the loop still hold it.
+   */
+  private Redis createOutsideDeployments(Vertx vertx) {
+    VertxInternal internal = (VertxInternal) vertx;
+    ContextInternal loop =
+        internal
+            .contextBuilder()
+            .withEventLoop(internal.getOrCreateContext().nettyEventLoop())
+            .build();
+    Redis[] made = new Redis[1];
+    loop.dispatch(v -> made[0] = RedisFactory.create(vertx, settings, endpoints, poolSize));
+    return made[0];
   }
 
   /** The runner requests are answered with: command timeout and replica acknowledgements set. */
