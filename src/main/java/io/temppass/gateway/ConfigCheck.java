@@ -38,7 +38,7 @@ final class ConfigCheck {
     Map<String, String> overrides = new java.util.HashMap<>();
     try {
       JsonObject tree = ConfigLoader.tree(files, env, overrides);
-      if ("development".equals(tree.getValue("mode"))) {
+      if ("development".equalsIgnoreCase(String.valueOf(tree.getValue("mode")))) {
         try {
           dev.prepare(tree);
         } catch (java.io.IOException | RuntimeException e) {

@@ -119,10 +119,12 @@ public final class AccessTokenVerifier {
     return verifier
         .refresh()
         .recover(
-            err ->
-                Future.failedFuture(
-                    new ConfigException(
-                        "accessTokens.jwks", "no usable key could be loaded: " + err.getMessage())))
+            err -> {
+              verifier.close();
+              return Future.failedFuture(
+                  new ConfigException(
+                      "accessTokens.jwks", "no usable key could be loaded: " + err.getMessage()));
+            })
         .map(
             v -> {
               verifier.timerId =

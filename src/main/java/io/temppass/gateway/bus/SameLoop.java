@@ -68,6 +68,10 @@ public final class SameLoop {
             failed(msg, address, e, log);
             return;
           }
+          if (reply == null) {
+            failed(msg, address, new IllegalStateException("the service returned no future"), log);
+            return;
+          }
           reply.onComplete(
               ar -> {
                 if (ar.succeeded()) {

@@ -39,7 +39,7 @@ public final class DevEnvironment {
   public void prepare(JsonObject tree) throws IOException {
     JsonObject redisConf = section(tree, "redis");
     if (redisConf != null
-        && Boolean.TRUE.equals(redisConf.getValue("embedded"))
+        && "true".equalsIgnoreCase(String.valueOf(redisConf.getValue("embedded")))
         && unset(redisConf.getValue("endpoints"))) {
       int port = freePort();
       redis =
@@ -91,9 +91,14 @@ public final class DevEnvironment {
     JsonObject server = section(tree, "server");
     if (!wanted || server == null) return;
     Object portValue = server.getValue("port", 8080);
-    if (!(portValue instanceof Number) && !String.valueOf(portValue).matches("\\d{1,5}")) return;
+    String portText =
+        portValue instanceof Integer || portValue instanceof Long || portValue instanceof String
+            ? String.valueOf(portValue)
+            : "";
+    // Anything but a whole number of 0–65535 is left for the binder to name.
+    if (!portText.matches("\\d{1,5}") || Integer.parseInt(portText) > 65_535) return;
     tree.put("server", server);
-    int port = Integer.parseInt(String.valueOf(portValue));
+    int port = Integer.parseInt(portText);
     if (port == 0) {
       port = freePort();
       server.put("port", port);

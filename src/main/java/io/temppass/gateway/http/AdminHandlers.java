@@ -7,7 +7,6 @@ import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -102,14 +101,12 @@ public final class AdminHandlers extends ApiHandler {
     }
     if (ctx.request().method() == HttpMethod.GET) {
       Degradation rule = control.degradation(integration);
-      ctx.response()
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(
-              new JsonObject()
-                  .put("serviceProvider", integration.serviceProvider())
-                  .put("mvpd", integration.mvpd())
-                  .put("rule", rule == null ? null : rule.wireName)
-                  .toBuffer());
+      json(
+          ctx,
+          new JsonObject()
+              .put("serviceProvider", integration.serviceProvider())
+              .put("mvpd", integration.mvpd())
+              .put("rule", rule == null ? null : rule.wireName));
       return;
     }
     Degradation rule = null;
