@@ -2,6 +2,7 @@ package io.temppass.gateway;
 
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.dev.DevMode;
 import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
@@ -18,7 +19,8 @@ import sun.misc.Signal;
  * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config
  * [--check-redis]]}. The files default to {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml};
  * later files merge over earlier ones, and {@code --dev} is short for {@code --config
- * conf/gateway.yaml --config conf/dev.yaml}. Exits with status 2 and the setting's name when the
+ * conf/gateway.yaml --config conf/dev.yaml} with text logs; {@code mode: development} without
+ * {@code --dev} is refused ({@link DevMode}). Exits with status 2 and the setting's name when the
  * configuration is invalid; {@code --check-config} only validates (every problem, not just the
  * first) and exits 0 or 2.
  */
@@ -31,7 +33,25 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    String logFormat = env.getOrDefault("TEMPPASS_LOG_FORMAT", "json");
+    List<Path> files = new ArrayList<>();
+    boolean devFlag = false;
+    boolean checkConfig = false;
+    boolean checkRedis = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--dev" -> {
+          devFlag = true;
+          files.addAll(DevMode.FILES);
+        }
+        case "--config" ->
+            files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
+        case "--check-config" -> checkConfig = true;
+        case "--check-redis" -> checkRedis = true;
+        default -> usage("unknown argument '" + args[i] + "'");
+      }
+    }
+    String logFormat =
+        env.getOrDefault("TEMPPASS_LOG_FORMAT", devFlag ? DevMode.LOG_FORMAT : "json");
     if (!logFormat.equalsIgnoreCase("json") && !logFormat.equalsIgnoreCase("text")) {
       System.err.println(
           "invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '"
@@ -42,23 +62,15 @@ public final class Main {
     // Logs go to standard output, one record per line, flushed at once; standard error is kept for
     // what must stop an operator (a failed start-up), so that anything there is worth reading.
     Logs.toStandardOutput(logFormat.equalsIgnoreCase("json"));
-    List<Path> files = new ArrayList<>();
-    boolean checkConfig = false;
-    boolean checkRedis = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--dev" ->
-            files.addAll(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")));
-        case "--config" ->
-            files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
-        case "--check-config" -> checkConfig = true;
-        case "--check-redis" -> checkRedis = true;
-        default -> usage("unknown argument '" + args[i] + "'");
-      }
-    }
     if (checkRedis && !checkConfig) usage("--check-redis goes with --check-config");
     if (files.isEmpty())
       files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
+    String refusal = devFlag ? null : DevMode.refusalWithoutFlag(files, env);
+    if (refusal != null) {
+      // Before anything starts: no embedded Redis, no reference MVPD, no generated key.
+      System.err.println("invalid configuration: " + refusal);
+      System.exit(2);
+    }
     if (checkConfig) System.exit(ConfigCheck.run(files, env, checkRedis, System.out, System.err));
     DevEnvironment dev = new DevEnvironment();
     GatewayConfig config = ConfigCheck.load(files, env, dev, System.err);
