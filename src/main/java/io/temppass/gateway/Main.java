@@ -1,6 +1,7 @@
 package io.temppass.gateway;
 
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.dev.DevBanner;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.dev.DevMode;
 import io.temppass.gateway.logging.Logs;
@@ -96,8 +97,7 @@ public final class Main {
         new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
-    if (dev.accessToken() != null) printCurl(gateway.port(), dev.accessToken(), config);
-    if (dev.accessToken() != null && dev.mvpd() != null) printMvpdWalkthrough(gateway.port(), dev);
+    if (devFlag) System.out.println(DevBanner.text(gateway.port(), dev, config));
   }
 
   /**
@@ -159,73 +159,6 @@ public final class Main {
               "temppass-shutdown");
       thread.start();
     }
-  }
-
-  private static void printCurl(int port, String token, GatewayConfig config) {
-    String sp =
-        config.integrations().isEmpty() ? "REF30" : config.integrations().get(0).serviceProvider();
-    String mvpd =
-        config.integrations().isEmpty() ? "Cablevision" : config.integrations().get(0).mvpd();
-    System.out.println(
-        "\nDevelopment access token (24 h):\n"
-            + token
-            + "\n\nTry:\n"
-            + "curl -s -X POST http://127.0.0.1:"
-            + port
-            + "/api/v2/"
-            + sp
-            + "/decisions/authorize/"
-            + mvpd
-            + " \\\n"
-            + "  -H 'Authorization: Bearer "
-            + token
-            + "' \\\n"
-            + "  -H 'Content-Type: application/json' \\\n"
-            + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
-            + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
-            + "  -d '{\"resources\":[\"REF30\"]}'\n");
-  }
-
-  /**
-   * The regular-MVPD path with curl alone (README "Development walk-through"), with this run's
-   * ports and token.
-   */
-  private static void printMvpdWalkthrough(int port, DevEnvironment dev) {
-    String base = "http://127.0.0.1:" + port;
-    System.out.println(
-        "The regular-MVPD path (REF30/Cablevision, signing in with the reference MVPD):\n"
-            + "TOKEN='"
-            + dev.accessToken()
-            + "'\n"
-            + "DEVICE='AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi'\n"
-            + "# 1. a session (note its code)\n"
-            + "curl -s -X POST "
-            + base
-            + "/api/v2/REF30/sessions -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-            + "  --data-urlencode mvpd=Cablevision --data-urlencode domainName=127.0.0.1 \\\n"
-            + "  --data-urlencode redirectUrl="
-            + dev.mvpd().appPage("signed-in")
-            + "\n"
-            + "CODE=...   # the session's code\n"
-            + "# 2. the browser's part: gateway -> MVPD sign-in (no form) -> gateway -> the app's page\n"
-            + "curl -sL "
-            + base
-            + "/api/v2/authenticate/REF30/$CODE\n"
-            + "# 3. the profile the sign-in produced\n"
-            + "curl -s "
-            + base
-            + "/api/v2/REF30/profiles/code/$CODE -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n"
-            + "# 4. Adobe's sample 1: source mvpd, authorized true; 5. a title outside the package: REF30-premium\n"
-            + "curl -s -X POST "
-            + base
-            + "/api/v2/REF30/decisions/authorize/Cablevision -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-            + "  -H 'Content-Type: application/json' -d '{\"resources\":[\"REF30\",\"REF30-premium\"]}'\n"
-            + "# 6. logout, then the same decision is authenticated_profile_missing\n"
-            + "curl -s '"
-            + base
-            + "/api/v2/REF30/logout/Cablevision?redirectUrl="
-            + dev.mvpd().appPage("signed-out")
-            + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
   }
 
   private static String usage(String problem) {
