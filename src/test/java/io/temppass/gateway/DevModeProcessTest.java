@@ -222,6 +222,35 @@ class DevModeProcessTest {
         }) assertTrue(answers.contains(expected), expected + " in:\n" + answers);
   }
 
+  /**
+   * A stop signalled to the whole process group, as Ctrl-C at a terminal or a supervisor's stop
+   * does: the embedded Redis keeps answering while the gateway drains and is stopped after it, so
+   * the control-plane poll never meets "Connection refused"; the process exits 0 and leaves no
+   * Redis behind. Caught breakage: the embedded Redis in the gateway's process group
+   * (DevEnvironment without inOwnSession), which took the signal and stopped first.
+   */
+  @Test
+  @Order(6)
+  void a_stop_signal_to_the_group_stops_the_gateway_before_its_redis() throws Exception {
+    assumeTrue(setsid(), "needs setsid to give the gateway a process group of its own");
+    assertTrue(ping(redisPort), "the embedded Redis answers before the stop");
+    Process kill =
+        new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+    assertEquals(0, kill.waitFor());
+    // SIGTERM drains for server.shutdownReadinessDelay (5 s in conf/gateway.yaml) before stopping.
+    await(o -> o.contains("shutting down: readiness off"));
+    assertTrue(ping(redisPort), "the embedded Redis still answers while the gateway drains");
+    if (!process.waitFor(BOUND_SECONDS, TimeUnit.SECONDS))
+      fail("did not stop: " + Files.readString(log));
+    String output = Files.readString(log);
+    assertEquals(0, process.exitValue(), output);
+    assertTrue(output.contains("temppass-gateway stopped"), output);
+    assertFalse(output.contains("Connection refused"), output);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ping(redisPort) && System.nanoTime() < deadline) Thread.sleep(100);
+    assertFalse(ping(redisPort), "the embedded Redis is stopped with the gateway");
+  }
+
   private static HttpRequest.Builder api(String url) {
     return HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(30))
