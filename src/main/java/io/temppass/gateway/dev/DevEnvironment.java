@@ -8,11 +8,15 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -160,10 +164,9 @@ public final class DevEnvironment {
   static List<String> inOwnSession(List<String> command) {
     String path = System.getenv("PATH");
     if (path == null) return command;
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty()
-          && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "setsid"))) {
-        List<String> wrapped = new java.util.ArrayList<>();
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "setsid"))) {
+        List<String> wrapped = new ArrayList<>();
         // The bare name: embedded-redis runs the process in the directory of the command's first
         // word when it has one, and /usr/bin is no working directory for a server.
         wrapped.add("setsid");
