@@ -267,6 +267,27 @@ class StartupFailureProcessTest {
   }
 
   /**
+   * {@code --dev} logs text for the person at the terminal, and JSON when {@code
+   * TEMPPASS_LOG_FORMAT=json} asks for it (checked on {@code --dev --check-config}, which starts
+   * and stops the development parts and logs that it did). Caught breakage: the default not
+   * following {@code --dev} (JSON, as before), or the variable no longer overriding it.
+   */
+  @Test
+  void dev_logs_text_unless_the_log_format_says_json() throws Exception {
+    String started = "development: started an embedded Redis";
+    Run text = main(Map.of(), "--dev", "--check-config");
+    assertEquals(0, text.status(), text.output());
+    assertTrue(
+        text.output().lines().anyMatch(l -> l.contains(" WARN  ") && l.contains(started)),
+        text.output());
+    Run json = main(Map.of("TEMPPASS_LOG_FORMAT", "json"), "--dev", "--check-config");
+    assertEquals(0, json.status(), json.output());
+    assertTrue(
+        json.output().lines().anyMatch(l -> l.startsWith("{\"ts\":") && l.contains(started)),
+        json.output());
+  }
+
+  /**
    * The "keep" rule at start-up: {@code ttl: 0} still loads, and the log says so once, naming the
    * setting. Only the log line is awaited; the process is then stopped.
    */
