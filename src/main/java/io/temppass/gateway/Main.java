@@ -1,7 +1,9 @@
 package io.temppass.gateway;
 
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.dev.DevBanner;
 import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.dev.DevMode;
 import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
@@ -18,7 +20,8 @@ import sun.misc.Signal;
  * {@code java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config
  * [--check-redis]]}. The files default to {@code $TEMPPASS_CONFIG}, else {@code conf/gateway.yaml};
  * later files merge over earlier ones, and {@code --dev} is short for {@code --config
- * conf/gateway.yaml --config conf/dev.yaml}. Exits with status 2 and the setting's name when the
+ * conf/gateway.yaml --config conf/dev.yaml} with text logs; {@code mode: development} without
+ * {@code --dev} is refused ({@link DevMode}). Exits with status 2 and the setting's name when the
  * configuration is invalid; {@code --check-config} only validates (every problem, not just the
  * first) and exits 0 or 2.
  */
@@ -31,7 +34,25 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = System.getenv();
-    String logFormat = env.getOrDefault("TEMPPASS_LOG_FORMAT", "json");
+    List<Path> files = new ArrayList<>();
+    boolean devFlag = false;
+    boolean checkConfig = false;
+    boolean checkRedis = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--dev" -> {
+          devFlag = true;
+          files.addAll(DevMode.FILES);
+        }
+        case "--config" ->
+            files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
+        case "--check-config" -> checkConfig = true;
+        case "--check-redis" -> checkRedis = true;
+        default -> usage("unknown argument '" + args[i] + "'");
+      }
+    }
+    String logFormat =
+        env.getOrDefault("TEMPPASS_LOG_FORMAT", devFlag ? DevMode.LOG_FORMAT : "json");
     if (!logFormat.equalsIgnoreCase("json") && !logFormat.equalsIgnoreCase("text")) {
       System.err.println(
           "invalid configuration: TEMPPASS_LOG_FORMAT: must be json or text, got '"
@@ -42,23 +63,15 @@ public final class Main {
     // Logs go to standard output, one record per line, flushed at once; standard error is kept for
     // what must stop an operator (a failed start-up), so that anything there is worth reading.
     Logs.toStandardOutput(logFormat.equalsIgnoreCase("json"));
-    List<Path> files = new ArrayList<>();
-    boolean checkConfig = false;
-    boolean checkRedis = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--dev" ->
-            files.addAll(List.of(Path.of("conf/gateway.yaml"), Path.of("conf/dev.yaml")));
-        case "--config" ->
-            files.add(Path.of(i + 1 < args.length ? args[++i] : usage("--config needs a file")));
-        case "--check-config" -> checkConfig = true;
-        case "--check-redis" -> checkRedis = true;
-        default -> usage("unknown argument '" + args[i] + "'");
-      }
-    }
     if (checkRedis && !checkConfig) usage("--check-redis goes with --check-config");
     if (files.isEmpty())
       files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
+    String refusal = devFlag ? null : DevMode.refusalWithoutFlag(files, env);
+    if (refusal != null) {
+      // Before anything starts: no embedded Redis, no reference MVPD, no generated key.
+      System.err.println("invalid configuration: " + refusal);
+      System.exit(2);
+    }
     if (checkConfig) System.exit(ConfigCheck.run(files, env, checkRedis, System.out, System.err));
     DevEnvironment dev = new DevEnvironment();
     GatewayConfig config = ConfigCheck.load(files, env, dev, System.err);
@@ -84,8 +97,7 @@ public final class Main {
         new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
-    if (dev.accessToken() != null) printCurl(gateway.port(), dev.accessToken(), config);
-    if (dev.accessToken() != null && dev.mvpd() != null) printMvpdWalkthrough(gateway.port(), dev);
+    if (devFlag) System.out.println(DevBanner.text(gateway.port(), dev, config));
   }
 
   /**
@@ -147,73 +159,6 @@ public final class Main {
               "temppass-shutdown");
       thread.start();
     }
-  }
-
-  private static void printCurl(int port, String token, GatewayConfig config) {
-    String sp =
-        config.integrations().isEmpty() ? "REF30" : config.integrations().get(0).serviceProvider();
-    String mvpd =
-        config.integrations().isEmpty() ? "Cablevision" : config.integrations().get(0).mvpd();
-    System.out.println(
-        "\nDevelopment access token (24 h):\n"
-            + token
-            + "\n\nTry:\n"
-            + "curl -s -X POST http://127.0.0.1:"
-            + port
-            + "/api/v2/"
-            + sp
-            + "/decisions/authorize/"
-            + mvpd
-            + " \\\n"
-            + "  -H 'Authorization: Bearer "
-            + token
-            + "' \\\n"
-            + "  -H 'Content-Type: application/json' \\\n"
-            + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
-            + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
-            + "  -d '{\"resources\":[\"REF30\"]}'\n");
-  }
-
-  /**
-   * The regular-MVPD path with curl alone (README "Development walk-through"), with this run's
-   * ports and token.
-   */
-  private static void printMvpdWalkthrough(int port, DevEnvironment dev) {
-    String base = "http://127.0.0.1:" + port;
-    System.out.println(
-        "The regular-MVPD path (REF30/Cablevision, signing in with the reference MVPD):\n"
-            + "TOKEN='"
-            + dev.accessToken()
-            + "'\n"
-            + "DEVICE='AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi'\n"
-            + "# 1. a session (note its code)\n"
-            + "curl -s -X POST "
-            + base
-            + "/api/v2/REF30/sessions -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-            + "  --data-urlencode mvpd=Cablevision --data-urlencode domainName=127.0.0.1 \\\n"
-            + "  --data-urlencode redirectUrl="
-            + dev.mvpd().appPage("signed-in")
-            + "\n"
-            + "CODE=...   # the session's code\n"
-            + "# 2. the browser's part: gateway -> MVPD sign-in (no form) -> gateway -> the app's page\n"
-            + "curl -sL "
-            + base
-            + "/api/v2/authenticate/REF30/$CODE\n"
-            + "# 3. the profile the sign-in produced\n"
-            + "curl -s "
-            + base
-            + "/api/v2/REF30/profiles/code/$CODE -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n"
-            + "# 4. Adobe's sample 1: source mvpd, authorized true; 5. a title outside the package: REF30-premium\n"
-            + "curl -s -X POST "
-            + base
-            + "/api/v2/REF30/decisions/authorize/Cablevision -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\" \\\n"
-            + "  -H 'Content-Type: application/json' -d '{\"resources\":[\"REF30\",\"REF30-premium\"]}'\n"
-            + "# 6. logout, then the same decision is authenticated_profile_missing\n"
-            + "curl -s '"
-            + base
-            + "/api/v2/REF30/logout/Cablevision?redirectUrl="
-            + dev.mvpd().appPage("signed-out")
-            + "' -H \"Authorization: Bearer $TOKEN\" -H \"$DEVICE\"\n");
   }
 
   private static String usage(String problem) {

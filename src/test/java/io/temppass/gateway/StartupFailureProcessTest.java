@@ -233,6 +233,61 @@ class StartupFailureProcessTest {
   }
 
   /**
+   * {@code TEMPPASS_MODE=development} on the shipped production file used to start with exit 0, an
+   * embedded Redis and a reference MVPD that every TV-provider sign-in went to. Development
+   * behaviour needs {@code --dev}: without it the process exits 2 naming the setting and the
+   * variable, before it starts anything. Breakage caught: Main without the {@code
+   * DevMode.refusalWithoutFlag} check (the process then serves and fails the time bound).
+   */
+  @Test
+  void development_mode_from_the_environment_is_refused_without_dev() throws Exception {
+    Run r = main(Map.of("TEMPPASS_MODE", "development"), "--config", "conf/gateway.yaml");
+    assertNamesWithoutStackTrace(
+        r, "invalid configuration: mode: development is refused without --dev");
+    assertTrue(r.output().contains("(set by TEMPPASS_MODE)"), r.output());
+    // DevEnvironment logs "development: started an embedded Redis", "… the reference MVPD".
+    assertFalse(r.output().contains("development: "), "nothing started:\n" + r.output());
+  }
+
+  /**
+   * {@code mode: development} written in a configuration file: refused at start-up and by {@code
+   * --check-config} alike, naming the file. Breakage caught: as above.
+   */
+  @Test
+  void development_mode_in_a_file_is_refused_without_dev() throws Exception {
+    Path file = config(keys.valid().replace("mode: production", "mode: development"));
+    String expected =
+        "invalid configuration: mode: development is refused without --dev: it starts an embedded"
+            + " Redis";
+    Run start = main(Map.of(), "--config", file.toString());
+    assertNamesWithoutStackTrace(start, expected);
+    assertTrue(start.output().contains("(set in " + file + ")"), start.output());
+    assertNamesWithoutStackTrace(
+        main(Map.of(), "--check-config", "--config", file.toString()), expected);
+  }
+
+  /**
+   * {@code --dev} logs text for the person at the terminal, and JSON when {@code
+   * TEMPPASS_LOG_FORMAT=json} asks for it (checked on {@code --dev --check-config}, which starts
+   * and stops the development parts and logs that it did). Caught breakage: the default not
+   * following {@code --dev} (JSON, as before), or the variable no longer overriding it.
+   */
+  @Test
+  void dev_logs_text_unless_the_log_format_says_json() throws Exception {
+    String started = "development: started an embedded Redis";
+    Run text = main(Map.of(), "--dev", "--check-config");
+    assertEquals(0, text.status(), text.output());
+    assertTrue(
+        text.output().lines().anyMatch(l -> l.contains(" WARN  ") && l.contains(started)),
+        text.output());
+    Run json = main(Map.of("TEMPPASS_LOG_FORMAT", "json"), "--dev", "--check-config");
+    assertEquals(0, json.status(), json.output());
+    assertTrue(
+        json.output().lines().anyMatch(l -> l.startsWith("{\"ts\":") && l.contains(started)),
+        json.output());
+  }
+
+  /**
    * The "keep" rule at start-up: {@code ttl: 0} still loads, and the log says so once, naming the
    * setting. Only the log line is awaited; the process is then stopped.
    */

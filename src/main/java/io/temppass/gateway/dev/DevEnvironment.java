@@ -8,12 +8,17 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import redis.embedded.RedisServer;
 
@@ -42,13 +47,14 @@ public final class DevEnvironment {
         && "true".equalsIgnoreCase(String.valueOf(redisConf.getValue("embedded")))
         && unset(redisConf.getValue("endpoints"))) {
       int port = freePort();
-      redis =
+      List<String> command =
           RedisServer.newRedisServer()
               .port(port)
               .bind("127.0.0.1")
               .setting("save \"\"")
               .setting("appendonly no")
-              .build();
+              .buildCommandArgs();
+      redis = new RedisServer(port, inOwnSession(command), false);
       redis.start();
       redisConf.put("endpoints", new JsonArray().add("redis://127.0.0.1:" + port));
       tree.put("redis", redisConf);
@@ -148,6 +154,30 @@ public final class DevEnvironment {
   }
 
   /**
+   * The Redis command run through {@code setsid} where there is one (util-linux, so Linux): in a
+   * session of its own, the server no longer receives the signal a terminal's Ctrl-C (or a
+   * supervisor's stop) sends to the gateway's whole process group, so it stops after the gateway,
+   * from {@link #stop()}, instead of at once while the gateway still drains and its control-plane
+   * poll meets "Connection refused". Without {@code setsid} (macOS) the command is unchanged. A
+   * gateway that exits otherwise still stops it: embedded-redis adds a JVM shutdown hook.
+   */
+  static List<String> inOwnSession(List<String> command) {
+    String path = System.getenv("PATH");
+    if (path == null) return command;
+    for (String dir : path.split(File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "setsid"))) {
+        List<String> wrapped = new ArrayList<>();
+        // The bare name: embedded-redis runs the process in the directory of the command's first
+        // word when it has one, and /usr/bin is no working directory for a server.
+        wrapped.add("setsid");
+        wrapped.addAll(command);
+        return wrapped;
+      }
+    }
+    return command;
+  }
+
+  /**
    * {@code key}'s mapping in {@code parent} (a new one when absent), or null when not a mapping.
    */
   private static JsonObject section(JsonObject parent, String key) {
@@ -173,6 +203,10 @@ public final class DevEnvironment {
     return accessToken;
   }
 
+  /**
+   * Stops what development mode started, in dependency order: called once the gateway, which uses
+   * both, has stopped; the reference MVPD first, the Redis last.
+   */
   public void stop() {
     if (mvpdVertx != null) {
       try {

@@ -377,9 +377,14 @@ public final class ReferenceMvpd {
     return server.actualPort();
   }
 
+  /** {@code http://host:port}, where the issuer and the app pages live. */
+  public String origin() {
+    return "http://" + options.host() + ":" + server.actualPort();
+  }
+
   /** A page that stands in for the app's own {@code redirectUrl} target in development. */
   public String appPage(String name) {
-    return "http://" + options.host() + ":" + server.actualPort() + APP_PATH + "/" + name;
+    return origin() + APP_PATH + "/" + name;
   }
 
   public Options options() {

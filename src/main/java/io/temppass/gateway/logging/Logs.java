@@ -75,6 +75,23 @@ public final class Logs {
   }
 
   /**
+   * Installs {@link VertxGaugeWarnings} once on the logging context, whoever configured the
+   * appenders (this class or an operator's own Logback file): the warning is wrong in both.
+   */
+  public static void dropVertxGaugeReRegistrationWarnings() {
+    LoggerContext context = context();
+    synchronized (context) {
+      boolean present =
+          context.getTurboFilterList().stream().anyMatch(f -> f instanceof VertxGaugeWarnings);
+      if (present) return;
+      VertxGaugeWarnings filter = new VertxGaugeWarnings();
+      filter.setContext(context);
+      filter.start();
+      context.addTurboFilter(filter);
+    }
+  }
+
+  /**
    * Keeps {@code name} at INFO however low the root level goes (for loggers whose debug lines would
    * quote requests).
    */

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temppass.gateway.logging.Logs;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -155,6 +156,9 @@ public final class GatewayMetrics {
             .addDisabledMetricsCategory("redis")
             .setEnabled(true);
     if (!httpServerSeries) options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+    // The HTTP client series of the MVPD calls stay on; their gauges are registered once per
+    // endpoint by design, which Micrometer would report as a lost registration (it is not).
+    Logs.dropVertxGaugeReRegistrationWarnings();
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(
