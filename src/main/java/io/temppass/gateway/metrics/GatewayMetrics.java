@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  *   <li>{@code temppass_redis_errors_total{command}}
  *   <li>{@code temppass_eventbus_timeouts_total{address}}
  *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}
+ *   <li>{@code temppass_trials_started_total{integration}}: TempPass trials whose clock a decision
+ *       started
  *   <li>{@code temppass_mvpd_signins_total{integration,outcome}}: started, completed, refused,
  *       failed ({@link SignIn})
  *   <li>{@code temppass_mvpd_request_duration_seconds{integration,call,outcome}}: histogram of the
@@ -313,6 +315,14 @@ public final class GatewayMetrics {
     Matcher m = REPLIED_ADDRESS.matcher(detail == null ? "" : detail);
     String address = m.find() && !m.group(1).startsWith("__vertx") ? m.group(1) : "unknown";
     registry.counter("temppass_eventbus_timeouts", "address", address).increment();
+  }
+
+  /**
+   * A TempPass decision started a trial's clock (a device's first use, or the first in a new
+   * period). Lock-outs are the decisions denied with {@code temporary_access_*_limit_exceeded}.
+   */
+  public void trialStarted(String integration) {
+    registry.counter("temppass_trials_started", "integration", integration).increment();
   }
 
   /** The steps of a viewer's sign-in at an MVPD, the {@code outcome} label. */
