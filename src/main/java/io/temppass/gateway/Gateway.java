@@ -120,7 +120,7 @@ public final class Gateway {
             new KeySchema(config.redis().keyPrefix()),
             config.admin().pollInterval());
     List<String> deployments = new ArrayList<>();
-    MvpdConnectors connectors = MvpdConnectors.create(vertx, config);
+    MvpdConnectors connectors = MvpdConnectors.create(vertx, config, metrics);
     IdentityHasher hasher = new IdentityHasher(config.hashSecret());
     JsonObject jwks = mediaKeys.jwks();
     AtomicBoolean draining = new AtomicBoolean();

@@ -97,7 +97,7 @@ class KubernetesManifestsTest {
     try (Stream<Path> walk = Files.walk(K8S)) {
       files =
           walk.filter(Files::isRegularFile)
-              .filter(KubernetesManifestsTest::isYaml)
+              .filter(KubernetesManifestsTest::isManifest)
               .sorted()
               .toList();
     }
@@ -140,7 +140,9 @@ class KubernetesManifestsTest {
           assertTrue(
               doc.path("apiVersion").asText().startsWith("kustomize.config.k8s.io/"),
               file + ": apiVersion");
-          assertEquals("Kustomization", doc.path("kind").asText(), file + ": kind");
+          assertTrue(
+              Set.of("Kustomization", "Component").contains(doc.path("kind").asText()),
+              file + ": kind");
         } else {
           for (String field : List.of("apiVersion", "kind")) {
             assertFalse(doc.path(field).asText().isBlank(), file + ": " + field + " is missing");
@@ -174,7 +176,40 @@ class KubernetesManifestsTest {
             Files.isRegularFile(dir.resolve(patch)),
             kustomization + ": patch " + patch + " does not exist");
       }
+      for (String component : texts(k.path("components"))) {
+        assertTrue(
+            Files.isRegularFile(dir.resolve(component).resolve("kustomization.yaml")),
+            kustomization + ": component " + component + " has no kustomization.yaml");
+      }
+      for (String generated : generatedFiles(k)) {
+        assertTrue(
+            Files.isRegularFile(dir.resolve(generated)),
+            kustomization + ": generator file " + generated + " does not exist");
+      }
     }
+  }
+
+  /**
+   * The example overlay deploys the observability component: the dashboard ConfigMap that Grafana's
+   * sidecar imports (label {@code grafana_dashboard}) with the dashboard file as its data, and the
+   * PrometheusRule. Breakage caught: the component dropped from the overlay, the label or the file
+   * of the generator renamed.
+   */
+  @Test
+  void the_example_overlay_deploys_the_dashboard_and_the_alert_rules() throws IOException {
+    Map<String, JsonNode> objects = objectsOf(K8S.resolve("overlays").resolve("example"));
+    JsonNode dashboard = objects.get("ConfigMap/temppass-gateway-dashboard");
+    assertNotNull(
+        dashboard, "the example overlay renders no dashboard ConfigMap: " + objects.keySet());
+    assertEquals(
+        "1", dashboard.path("metadata").path("labels").path("grafana_dashboard").asText(), "label");
+    assertEquals(
+        new ObjectMapper().readTree(K8S.resolve("observability/grafana-dashboard.json").toFile()),
+        new ObjectMapper().readTree(dashboard.path("data").path("grafana-dashboard.json").asText()),
+        "the ConfigMap holds the dashboard file");
+    assertTrue(
+        objects.containsKey("PrometheusRule/temppass-gateway"),
+        "the example overlay renders no PrometheusRule: " + objects.keySet());
   }
 
   @Test
@@ -191,6 +226,7 @@ class KubernetesManifestsTest {
         for (Path file : list.filter(KubernetesManifestsTest::isYaml).toList()) {
           String name = file.getFileName().toString();
           if (name.equals("kustomization.yaml") || name.equals(SECRET_TEMPLATE)) continue;
+          if (!isManifest(file)) continue;
           assertTrue(
               referenced.contains(file.normalize()),
               file + " is not listed in " + kustomization + " (forgotten?)");
@@ -741,7 +777,34 @@ class KubernetesManifestsTest {
         for (JsonNode doc : documents(target)) objects.put(new Manifest(target, doc).key(), doc);
       }
     }
+    for (String component : texts(k.path("components"))) {
+      Path target = dir.resolve(component).normalize();
+      if (Files.isRegularFile(target.resolve("kustomization.yaml")))
+        objects.putAll(objectsOf(target));
+    }
+    // What a configMapGenerator renders: the named ConfigMap, its labels, one key per file.
+    for (JsonNode generator : k.path("configMapGenerator")) {
+      com.fasterxml.jackson.databind.node.ObjectNode configMap = YAML.createObjectNode();
+      configMap.put("apiVersion", "v1").put("kind", "ConfigMap");
+      configMap.putObject("metadata").put("name", generator.path("name").asText());
+      ((com.fasterxml.jackson.databind.node.ObjectNode) configMap.path("metadata"))
+          .set("labels", generator.path("options").path("labels"));
+      com.fasterxml.jackson.databind.node.ObjectNode data = configMap.putObject("data");
+      for (String file : texts(generator.path("files"))) {
+        Path source = dir.resolve(file);
+        if (Files.isRegularFile(source))
+          data.put(source.getFileName().toString(), Files.readString(source));
+      }
+      objects.put("ConfigMap/" + generator.path("name").asText(), configMap);
+    }
     return objects;
+  }
+
+  private static List<String> generatedFiles(JsonNode kustomization) {
+    List<String> files = new ArrayList<>();
+    for (JsonNode generator : kustomization.path("configMapGenerator"))
+      files.addAll(texts(generator.path("files")));
+    return files;
   }
 
   private static List<Path> kustomizations() {
@@ -854,6 +917,14 @@ class KubernetesManifestsTest {
   private static boolean isYaml(Path p) {
     String n = p.getFileName().toString();
     return n.endsWith(".yaml") || n.endsWith(".yml");
+  }
+
+  /**
+   * A YAML file that holds Kubernetes objects: every one under k8s/ but the plain Prometheus rules
+   * file ({@code *.rules.yaml}, for Prometheus without the operator; ObservabilityTest checks it).
+   */
+  private static boolean isManifest(Path p) {
+    return isYaml(p) && !p.getFileName().toString().endsWith(".rules.yaml");
   }
 
   private static boolean isKustomization(Path p) {

@@ -1,9 +1,12 @@
 package io.temppass.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,6 +31,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +46,16 @@ import java.util.regex.Pattern;
  *   <li>{@code temppass_redis_errors_total{command}}
  *   <li>{@code temppass_eventbus_timeouts_total{address}}
  *   <li>{@code temppass_throttle_rejections_total}, {@code temppass_throttle_fail_open_total}
+ *   <li>{@code temppass_trials_started_total{integration}}: TempPass trials whose clock a decision
+ *       started
+ *   <li>{@code temppass_mvpd_signins_total{integration,outcome}}: started, completed, refused,
+ *       failed ({@link SignIn})
+ *   <li>{@code temppass_mvpd_request_duration_seconds{integration,call,outcome}}: histogram of the
+ *       calls to an MVPD
+ *   <li>{@code temppass_mvpd_breaker_open{integration}}: 1 while the MVPD's circuit breaker is not
+ *       closed
+ *   <li>{@code jvm_memory_*} and {@code jvm_gc_*} (Micrometer's JVM binders) on the process
+ *       registry of {@link #vertxWithMetrics}
  * </ul>
  *
  * Vert.x's own {@code vertx_http_server_*} series (requests, bytes, active requests and response
@@ -62,6 +76,13 @@ public final class GatewayMetrics {
         Duration.ofMillis(25),
     Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
         Duration.ofSeconds(1)
+  };
+
+  /** MVPD calls are slower than Redis: their deadline is seconds, not milliseconds. */
+  private static final Duration[] MVPD_BUCKETS = {
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+    Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+    Duration.ofSeconds(5), Duration.ofSeconds(10)
   };
 
   /**
@@ -159,11 +180,15 @@ public final class GatewayMetrics {
     // The HTTP client series of the MVPD calls stay on; their gauges are registered once per
     // endpoint by design, which Micrometer would report as a lost registration (it is not).
     Logs.dropVertxGaugeReRegistrationWarnings();
+    MeterRegistry registry = bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    // Heap and GC pauses of the process (the operator dashboard's JVM panels). Bound here, on the
+    // one registry of the process, rather than per gateway: the GC binder leaves a listener on the
+    // JVM's collectors that keeps its registry reachable.
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(
-            new MicrometerMetricsFactory(
-                bounded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }
 
@@ -294,6 +319,74 @@ public final class GatewayMetrics {
     Matcher m = REPLIED_ADDRESS.matcher(detail == null ? "" : detail);
     String address = m.find() && !m.group(1).startsWith("__vertx") ? m.group(1) : "unknown";
     registry.counter("temppass_eventbus_timeouts", "address", address).increment();
+  }
+
+  /**
+   * A TempPass decision started a trial's clock (a device's first use, or the first in a new
+   * period). Lock-outs are the decisions denied with {@code temporary_access_*_limit_exceeded}.
+   */
+  public void trialStarted(String integration) {
+    registry.counter("temppass_trials_started", "integration", integration).increment();
+  }
+
+  /** The steps of a viewer's sign-in at an MVPD, the {@code outcome} label. */
+  public enum SignIn {
+    /** The browser was sent to the MVPD's sign-in page. */
+    STARTED,
+    /** The MVPD signed the viewer in and the profile is stored. */
+    COMPLETED,
+    /** The MVPD (or the viewer) said no: an error or no code on the redirect back. */
+    REFUSED,
+    /**
+     * The gateway could not finish: the MVPD's sign-in page or token answer was unusable, or
+     * storing the profile failed.
+     */
+    FAILED;
+
+    final String label = name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Registers the integration's sign-in counters at zero, so that a ratio over them exists before
+   * the first failure.
+   */
+  public void signInsOf(String integration) {
+    for (SignIn step : SignIn.values()) signIn(integration, step, 0);
+  }
+
+  public void signIn(String integration, SignIn step) {
+    signIn(integration, step, 1);
+  }
+
+  private void signIn(String integration, SignIn step, double amount) {
+    registry
+        .counter("temppass_mvpd_signins", "integration", integration, "outcome", step.label)
+        .increment(amount);
+  }
+
+  /**
+   * One call to an MVPD ({@code call}: {@code authorization}, or {@code token} for the sign-in's
+   * code exchange and user lookup), failed or not.
+   */
+  public void mvpdCall(String integration, String call, long nanos, boolean failed) {
+    Timer.builder("temppass_mvpd_request_duration")
+        .tag("integration", integration)
+        .tag("call", call)
+        .tag("outcome", failed ? "error" : "ok")
+        .serviceLevelObjectives(MVPD_BUCKETS)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * 1 while the integration's circuit breaker is open or half-open (calls answered without asking
+   * the MVPD, or only a trial call let through), else 0; read at each scrape.
+   */
+  public void mvpdBreaker(String integration, BooleanSupplier open) {
+    Gauge.builder("temppass_mvpd_breaker_open", open, o -> o.getAsBoolean() ? 1 : 0)
+        .tag("integration", integration)
+        .strongReference(true)
+        .register(registry);
   }
 
   public void throttleRejected() {

@@ -2,8 +2,10 @@ package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,14 +21,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class GuardedAuthorizer implements MvpdAuthorizer {
   private final MvpdAuthorizer connector;
+  private final String name;
+  private final GatewayMetrics metrics;
   private final CircuitBreaker breaker;
   private final int maxConcurrency;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** {@code limits}: the integration's {@code authorization} settings, for the three bounds. */
+  /**
+   * {@code limits}: the integration's {@code authorization} settings, for the three bounds; {@code
+   * name} the integration's id, also its label in the metrics.
+   */
   public GuardedAuthorizer(
-      Vertx vertx, String name, MvpdAuthorizer connector, MvpdSettings.Authorization limits) {
+      Vertx vertx,
+      String name,
+      MvpdAuthorizer connector,
+      MvpdSettings.Authorization limits,
+      GatewayMetrics metrics) {
     this.connector = connector;
+    this.name = name;
+    this.metrics = metrics;
     this.maxConcurrency = limits.maxConcurrency();
     this.breaker =
         CircuitBreaker.create(
@@ -36,6 +49,7 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
                 .setMaxFailures(limits.breakerFailures())
                 .setTimeout(-1)
                 .setResetTimeout(limits.breakerResetTimeout().toMillis()));
+    metrics.mvpdBreaker(name, () -> breaker.state() != CircuitBreakerState.CLOSED);
   }
 
   /**
@@ -59,8 +73,16 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
     Future<Verdict> call =
         breaker
             .<Verdict>execute(
-                promise ->
-                    connector.authorize(userId, resource, clientIp, requestor).onComplete(promise))
+                promise -> {
+                  long start = System.nanoTime();
+                  connector
+                      .authorize(userId, resource, clientIp, requestor)
+                      .onComplete(
+                          ar ->
+                              metrics.mvpdCall(
+                                  name, "authorization", System.nanoTime() - start, ar.failed()))
+                      .onComplete(promise);
+                })
             .andThen(ar -> inFlight.decrementAndGet());
     return call.timeout(deadlineMillis, TimeUnit.MILLISECONDS)
         .recover(

@@ -3,6 +3,7 @@ package io.temppass.gateway.mvpd;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -22,15 +23,18 @@ public final class MvpdConnectors {
   private final Map<String, GuardedAuthorizer> authorizers = new HashMap<>();
   private final Map<String, WebClient> clients = new HashMap<>();
   private final SecretBox box;
+  private final GatewayMetrics metrics;
   final Map<String, io.vertx.core.Future<?>> inFlight = new ConcurrentHashMap<>();
 
-  private MvpdConnectors(SecretBox box) {
+  private MvpdConnectors(SecretBox box, GatewayMetrics metrics) {
     this.box = box;
+    this.metrics = metrics;
   }
 
-  public static MvpdConnectors create(Vertx vertx, GatewayConfig config) {
+  public static MvpdConnectors create(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     byte[] key = config.sessions().encryptionKey();
-    MvpdConnectors connectors = new MvpdConnectors(key == null ? null : new SecretBox(key));
+    MvpdConnectors connectors =
+        new MvpdConnectors(key == null ? null : new SecretBox(key), metrics);
     for (IntegrationConfig integration : config.integrations()) {
       if (integration.type() != IntegrationConfig.Type.REGULAR) continue;
       MvpdSettings.Authorization authz = integration.authorization();
@@ -48,7 +52,10 @@ public final class MvpdConnectors {
                   .setKeepAlive(true),
               new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
       connectors.clients.put(integration.id(), web);
-      if (login != null) connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
+      if (login != null) {
+        connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
+        metrics.signInsOf(integration.id());
+      }
       if (authz != null) {
         JsonAuthorizer json =
             new JsonAuthorizer(
@@ -58,7 +65,7 @@ public final class MvpdConnectors {
                 login == null ? null : login.clientSecret(),
                 authz.readTimeout().toMillis());
         connectors.authorizers.put(
-            integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz));
+            integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz, metrics));
       }
     }
     return connectors;
@@ -76,6 +83,10 @@ public final class MvpdConnectors {
 
   SecretBox box() {
     return box;
+  }
+
+  GatewayMetrics metrics() {
+    return metrics;
   }
 
   public void close() {

@@ -20,6 +20,7 @@ import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.metrics.GatewayMetrics.SignIn;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -231,9 +232,14 @@ record SessionService(
                                       Randoms.s256(verifier),
                                       nonce,
                                       config.sessions().callbackUrl())
-                                  .map(url -> new BrowserReply(url, 302, null))
+                                  .map(
+                                      url -> {
+                                        signIn(integration, SignIn.STARTED);
+                                        return new BrowserReply(url, 302, null);
+                                      })
                                   .recover(
                                       err -> {
+                                        signIn(integration, SignIn.FAILED);
                                         warn("MVPD sign-in unavailable", integration, err);
                                         return page(
                                             503,
@@ -265,6 +271,7 @@ record SessionService(
               MvpdLogin login = integration == null ? null : connectors.login(integration);
               String mvpdCode = r.query().get("code");
               if (login == null || mvpdCode == null || r.query().get("error") != null) {
+                if (login != null) signIn(integration, SignIn.REFUSED);
                 LOG.log(
                     System.Logger.Level.INFO,
                     "MVPD sign-in ended without a login: " + safe(r.query().get("error")));
@@ -272,12 +279,22 @@ record SessionService(
                     .finish(code, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
               }
+              long start = System.nanoTime();
               return login
                   .complete(
                       mvpdCode,
                       session.get("ver"),
                       session.get("non"),
                       config.sessions().callbackUrl())
+                  .andThen(
+                      ar ->
+                          connectors
+                              .metrics()
+                              .mvpdCall(
+                                  integration.id(),
+                                  "token",
+                                  System.nanoTime() - start,
+                                  ar.failed()))
                   .compose(
                       identity -> {
                         long now = System.currentTimeMillis();
@@ -291,9 +308,14 @@ record SessionService(
                                 generation,
                                 identity)
                             .compose(v -> sessions.finish(code, true, generation))
-                            .map(v -> new BrowserReply(redirectUrl, 302, null))
+                            .map(
+                                v -> {
+                                  signIn(integration, SignIn.COMPLETED);
+                                  return new BrowserReply(redirectUrl, 302, null);
+                                })
                             // Redis failed mid-way: give the code back so the viewer can try again,
                             // and answer the error.
+                            .onFailure(err -> signIn(integration, SignIn.FAILED))
                             .recover(
                                 err ->
                                     sessions
@@ -301,6 +323,7 @@ record SessionService(
                                         .transform(ignored -> Future.failedFuture(err)));
                       },
                       err -> {
+                        signIn(integration, SignIn.FAILED);
                         warn("MVPD sign-in refused", integration, err);
                         return sessions
                             .finish(code, false, null)
@@ -547,6 +570,10 @@ record SessionService(
       long notAfter) {
     return new SessionReply(
         null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
+  }
+
+  private void signIn(IntegrationConfig integration, SignIn step) {
+    connectors.metrics().signIn(integration.id(), step);
   }
 
   private static Future<SessionReply> error(ErrorCode code) {

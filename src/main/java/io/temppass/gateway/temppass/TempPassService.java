@@ -85,6 +85,7 @@ public final class TempPassService implements TempPassApi {
           .map(
               reply -> {
                 Pass pass = Pass.from(reply);
+                countStart(integration, pass);
                 if (pass.state() != STATE_VALID)
                   return denyAll(
                       request.resources(), ErrorCode.TEMPORARY_ACCESS_DURATION_LIMIT_EXCEEDED);
@@ -98,6 +99,16 @@ public final class TempPassService implements TempPassApi {
           denyAll(request.resources(), ErrorCode.INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS));
     }
     return promotionalDecision(integration, generation, request, 0, "");
+  }
+
+  /**
+   * Counts a trial whose clock this decision started: the counting scripts set the start to their
+   * own Redis time, so a valid pass that starts at the reply's time was started by this call (a
+   * second decision for the same trial within the same millisecond would count it again).
+   */
+  private void countStart(IntegrationConfig integration, Pass pass) {
+    if (pass.state() == STATE_VALID && pass.startMs() == pass.nowMs())
+      scripts.metrics().trialStarted(integration.id());
   }
 
   /**
@@ -138,6 +149,7 @@ public final class TempPassService implements TempPassApi {
                             .compose(
                                 response -> {
                                   PromoReply reply = PromoReply.from(response);
+                                  if (!reply.revoked()) countStart(integration, reply.pass());
                                   return reply.revoked()
                                       ? promotionalDecision(
                                           integration,
