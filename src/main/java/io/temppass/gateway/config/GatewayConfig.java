@@ -45,7 +45,8 @@ public record GatewayConfig(
     ThrottleSettings throttle,
     List<IntegrationConfig> integrations,
     List<MvpdSettings.ServiceProvider> serviceProviders,
-    MvpdSettings.Sessions sessions) {
+    MvpdSettings.Sessions sessions,
+    Logging logging) {
 
   public GatewayConfig {
     hashSecret = hashSecret == null ? null : hashSecret.strip();
@@ -125,6 +126,9 @@ public record GatewayConfig(
       if (jwks != null && jwks.isBlank()) jwks = null;
     }
   }
+
+  /** {@code requests}: one log line per request (http/RequestLog); off by default. */
+  public record Logging(boolean requests) {}
 
   /**
    * Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect.

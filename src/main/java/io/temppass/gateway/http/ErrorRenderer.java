@@ -62,12 +62,22 @@ public final class ErrorRenderer {
 
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
   public Future<Void> topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
+    return topLevel(response, error, requestId, null);
+  }
+
+  /**
+   * As {@link #topLevel(HttpServerResponse, ErrorCode, String)}, with {@code details} (when not
+   * null): what exactly was wrong, in words the client's developer can act on. Never a secret and
+   * never the access token: callers build it from the gateway's own words and the setting names.
+   */
+  public Future<Void> topLevel(
+      HttpServerResponse response, ErrorCode error, String requestId, String details) {
     if (response.ended() || response.closed()) return Future.succeededFuture();
     if (response.headWritten()) {
       response.reset();
       return Future.succeededFuture();
     }
-    JsonObject body = item(error).put("trace", requestId);
+    JsonObject body = item(error, details).put("trace", requestId);
     response.setStatusCode(error.status);
     if (error.status == 401)
       response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
