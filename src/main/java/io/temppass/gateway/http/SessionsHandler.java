@@ -128,7 +128,9 @@ final class SessionsHandler extends ApiHandler {
     replies.browser(
         ctx,
         "mvpd login start",
-        mvpd.loginStart(new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code"))),
+        mvpd.loginStart(
+            new LoginStart(
+                ctx.pathParam("serviceProvider"), ctx.pathParam("code"), errors.requestId(ctx))),
         reply -> browser(ctx, reply));
   }
 
@@ -145,7 +147,7 @@ final class SessionsHandler extends ApiHandler {
     replies.browser(
         ctx,
         "mvpd login complete",
-        mvpd.loginComplete(new LoginComplete(Map.copyOf(query))),
+        mvpd.loginComplete(new LoginComplete(Map.copyOf(query), errors.requestId(ctx))),
         reply -> browser(ctx, reply));
   }
 

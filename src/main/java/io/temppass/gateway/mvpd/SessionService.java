@@ -20,6 +20,7 @@ import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authentication half of the regular-MVPD path (authn digest §2, §3, §5): sessions and their
@@ -42,7 +45,7 @@ record SessionService(
     MvpdConnectors connectors,
     ControlPlane control)
     implements MvpdSessionsApi {
-  private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
   private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
@@ -234,7 +237,11 @@ record SessionService(
                                   .map(url -> new BrowserReply(url, 302, null))
                                   .recover(
                                       err -> {
-                                        warn("MVPD sign-in unavailable", integration, err);
+                                        warn(
+                                            "MVPD sign-in unavailable",
+                                            integration,
+                                            err,
+                                            r.requestId());
                                         return page(
                                             503,
                                             "The TV provider's sign-in is unavailable right now; try again later.");
@@ -265,9 +272,9 @@ record SessionService(
               MvpdLogin login = integration == null ? null : connectors.login(integration);
               String mvpdCode = r.query().get("code");
               if (login == null || mvpdCode == null || r.query().get("error") != null) {
-                LOG.log(
-                    System.Logger.Level.INFO,
-                    "MVPD sign-in ended without a login: " + safe(r.query().get("error")));
+                LOG.atInfo()
+                    .addKeyValue(Logs.REQUEST_ID, r.requestId())
+                    .log("MVPD sign-in ended without a login: {}", safe(r.query().get("error")));
                 return sessions
                     .finish(code, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -301,7 +308,7 @@ record SessionService(
                                         .transform(ignored -> Future.failedFuture(err)));
                       },
                       err -> {
-                        warn("MVPD sign-in refused", integration, err);
+                        warn("MVPD sign-in refused", integration, err, r.requestId());
                         return sessions
                             .finish(code, false, null)
                             .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -417,7 +424,7 @@ record SessionService(
               .logoutUrl(r.redirectUrl())
               .otherwise(
                   err -> {
-                    warn("MVPD end-session endpoint unavailable", integration, err);
+                    warn("MVPD end-session endpoint unavailable", integration, err, r.requestId());
                     return null;
                   })
               .map(
@@ -475,10 +482,16 @@ record SessionService(
     return missing;
   }
 
-  /** An MVPD step that failed, named with its integration; the viewer gets a page or a retry. */
-  private static void warn(String what, IntegrationConfig integration, Throwable err) {
-    LOG.log(
-        System.Logger.Level.WARNING, what + " for " + integration.id() + ": " + err.getMessage());
+  /**
+   * An MVPD step that failed, named with its integration; the viewer gets a page or a retry. The
+   * line carries the request id that page (or the API's error) shows, so a viewer's reference finds
+   * it.
+   */
+  private static void warn(
+      String what, IntegrationConfig integration, Throwable err, String requestId) {
+    LOG.atWarn()
+        .addKeyValue(Logs.REQUEST_ID, requestId)
+        .log("{} for {}: {}", what, integration.id(), err.getMessage());
   }
 
   /** The shortcut's reply when there is one, else what {@code login} answers. */
