@@ -306,6 +306,10 @@ class BrokenConfigurationTest {
             Map.of("TEMPPASS_INTEGRATIONS__99__TTL", "3m"),
             "TEMPPASS_INTEGRATIONS__99__TTL: integrations has 3 items (indexes 0 to 2)"),
         env(
+            "help url that is not a URL",
+            Map.of("TEMPPASS_SERVER__HELP_URL", "docs/errors"),
+            "server.helpUrl: must be an http:// or https:// URL, got 'docs/errors'"),
+        env(
             "override with a malformed value",
             Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"),
             "redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)"),

@@ -272,6 +272,7 @@ public record GatewayConfig(
         s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0,
         "server.shutdownReadinessDelay",
         "must be at least 0 and shorter than server.shutdownGracePeriod");
+    if (s.helpUrl() != null) MvpdSettings.httpUrl(p, s.helpUrl(), "server.helpUrl");
   }
 
   private static void check(Problems p, RedisSettings r, boolean dev) {

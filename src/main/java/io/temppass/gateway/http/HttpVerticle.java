@@ -137,7 +137,7 @@ public final class HttpVerticle extends VerticleBase {
     this.shared = shared;
     this.config = shared.config();
     this.metrics = shared.metrics();
-    this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
+    this.errors = new HttpErrors(new ErrorRenderer(ErrorRenderer.helpUrl(config, shared.port())));
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
     this.tokens = new AccessTokenSteps(shared.accessTokens(), errors, config);
     this.requestLog = new RequestLog(config.logging().requests());
@@ -251,6 +251,9 @@ public final class HttpVerticle extends VerticleBase {
     errors
         .endpoint(router, Endpoints.OPENAPI, "openapi", HttpMethod.GET)
         .handler(document("application/yaml", null, OPENAPI_DOCUMENT));
+    errors
+        .endpoint(router, Endpoints.ERRORS, "errors", HttpMethod.GET)
+        .handler(ErrorReference::serve);
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
     // the public.
     if (config.server().managementPort() == null)
