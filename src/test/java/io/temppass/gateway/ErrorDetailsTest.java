@@ -176,6 +176,25 @@ class ErrorDetailsTest {
   }
 
   /**
+   * An error a service answers with its code alone (here the MVPD sessions service: an unknown
+   * session code) still carries details saying what the code means. Breakage caught: HttpErrors
+   * failing without ErrorDetails' fallback.
+   */
+  @Test
+  void an_error_from_a_service_still_has_details() throws Exception {
+    Api api = start(config());
+    HttpResponse<Buffer> res =
+        api.raw()
+            .get(port, "127.0.0.1", "/api/v2/" + SP + "/sessions/ABCDEFGH")
+            .putHeader("Authorization", AccessTokens.bearer())
+            .putHeader("AP-Device-Identifier", Api.fingerprint("details-device"))
+            .send()
+            .await(10, TimeUnit.SECONDS);
+    JsonObject body = error(res, 400, "invalid_authentication_session");
+    assertTrue(body.getString("details").contains("sessions.codeTtl"), body.encode());
+  }
+
+  /**
    * With {@code logging.requests} on, every request gets one line naming its method, route, status,
    * request id and client id, and an error's code and details; off (the default), none. Breakage
    * caught: the end handler not calling the request log, or the log ignoring the setting.

@@ -26,7 +26,8 @@ final class ErrorDetails {
               + " or a subdomain of one";
       case INVALID_PARAMETER_MVPD -> HttpVerticle.ID_RULE;
       case INVALID_INTEGRATION ->
-          "no active integration of this service provider and mvpd is configured (integrations)";
+          "no active integration of this service provider and mvpd is configured (integrations),"
+              + " or it has no MVPD sign-in (login)";
       case INVALID_HEADER_IDENTITY_FOR_TEMPORARY_ACCESS ->
           "AP-TempPass-Identity must be Base64 of a JSON object holding the integration's"
               + " identityKey as a non-empty string";
