@@ -16,6 +16,7 @@ import java.net.BindException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,35 +33,60 @@ final class ConfigCheck {
 
   private ConfigCheck() {}
 
+  /**
+   * What the reading stages found: the configuration as far as it could be read (null when nothing
+   * binds; never to be served when there are problems), and every problem, each followed by the
+   * variable that set its setting when one did.
+   */
+  private record Loaded(GatewayConfig config, List<String> problems) {}
+
+  /**
+   * Files and variables, development helpers, binding and the rules across settings. A stage's
+   * problems do not stop the next one: a duplicate key in a file must not hide a bad Redis URL, nor
+   * a variable that cannot be applied everything else.
+   */
+  private static Loaded read(List<Path> files, Map<String, String> env, DevEnvironment dev) {
+    Map<String, String> overrides = new HashMap<>();
+    List<String> problems = new ArrayList<>();
+    JsonObject tree = ConfigLoader.tree(files, env, overrides, problems);
+    if ("development".equalsIgnoreCase(String.valueOf(tree.getValue("mode")))) {
+      try {
+        dev.prepare(tree);
+      } catch (java.io.IOException | RuntimeException e) {
+        // Development mode's helpers (embedded Redis, reference MVPD) could not start.
+        problems.add("mode: development helpers could not start: " + e.getMessage());
+      }
+    }
+    GatewayConfig config = GatewayConfig.bindAll(tree, GatewayConfig::readFile, problems);
+    return new Loaded(
+        config, problems.stream().map(p -> ConfigLoader.withOrigin(p, overrides)).toList());
+  }
+
+  private static void print(PrintStream err, List<String> problems) {
+    for (String problem : problems) err.println("invalid configuration: " + problem);
+  }
+
+  /** Whether none of {@code problems} concerns a setting under {@code section}. */
+  private static boolean none(List<String> problems, String section) {
+    return problems.stream().noneMatch(p -> p.startsWith(section));
+  }
+
   /** The validated configuration, or null after printing every problem to {@code err}. */
   static GatewayConfig load(
       List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
-    Map<String, String> overrides = new java.util.HashMap<>();
-    try {
-      JsonObject tree = ConfigLoader.tree(files, env, overrides);
-      if ("development".equalsIgnoreCase(String.valueOf(tree.getValue("mode")))) {
-        try {
-          dev.prepare(tree);
-        } catch (java.io.IOException | RuntimeException e) {
-          // Development mode's helpers (embedded Redis, reference MVPD) could not start.
-          err.println(
-              "invalid configuration: mode: development helpers could not start: "
-                  + e.getMessage());
-          return null;
-        }
-      }
-      return GatewayConfig.from(tree, GatewayConfig::readFile);
-    } catch (ConfigException e) {
-      for (String problem : e.problems())
-        err.println("invalid configuration: " + ConfigLoader.withOrigin(problem, overrides));
-      return null;
-    }
+    Loaded loaded = read(files, env, dev);
+    if (loaded.problems().isEmpty()) return loaded.config();
+    print(err, loaded.problems());
+    return null;
   }
 
   /**
    * {@code --check-config}: everything that can be checked without serving (files, keys, types,
    * cross-setting rules), plus with {@code checkRedis} a PING of every Redis endpoint. Prints
-   * {@code configuration OK} and returns 0, or prints every problem and returns 2.
+   * {@code configuration OK} and returns 0, or prints every problem and returns 2. Every stage runs
+   * on what the stages before it could read, so one run reports every problem it can find; a stage
+   * is skipped only for a section already known to be wrong (the keys are not parsed again when
+   * {@code mediaTokens} has a problem, Redis is not pinged when {@code redis} has one).
    */
   static int run(
       List<Path> files,
@@ -70,22 +96,27 @@ final class ConfigCheck {
       PrintStream err) {
     DevEnvironment dev = new DevEnvironment();
     try {
-      GatewayConfig config = load(files, env, dev, err);
-      if (config == null) return INVALID;
+      Loaded loaded = read(files, env, dev);
+      GatewayConfig config = loaded.config();
+      List<String> problems = new ArrayList<>(loaded.problems());
+      if (problems.isEmpty())
+        for (String warning : config.warnings()) err.println("warning: " + warning);
       // The media-token keys, parsed as start-up parses them (the configuration only reads them).
-      if (!config.mediaTokens().keys().isEmpty()) {
+      if (config != null
+          && !config.mediaTokens().keys().isEmpty()
+          && none(problems, "mediaTokens")) {
         try {
           Gateway.mediaTokenKeys(config);
         } catch (ConfigException e) {
-          for (String problem : e.problems()) err.println("invalid configuration: " + problem);
-          return INVALID;
+          problems.addAll(e.problems());
         }
       }
-      for (String warning : config.warnings()) err.println("warning: " + warning);
-      if (checkRedis) {
-        List<String> unreachable = pingRedis(config);
-        for (String problem : unreachable) err.println("invalid configuration: " + problem);
-        if (!unreachable.isEmpty()) return INVALID;
+      if (checkRedis && config != null && none(problems, "redis")) {
+        problems.addAll(pingRedis(config));
+      }
+      if (!problems.isEmpty()) {
+        print(err, problems);
+        return INVALID;
       }
       out.println("configuration OK (" + config.summary() + ")");
       return OK;

@@ -5,6 +5,7 @@ import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
+import io.temppass.gateway.http.ErrorRenderer;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.logging.Logs;
@@ -173,7 +174,7 @@ public final class Gateway {
                                   new ManagementVerticle(
                                       config.server().host(),
                                       management,
-                                      config.server().helpUrl(),
+                                      ErrorRenderer.helpUrl(config, port),
                                       metrics));
                         })
                     .map(

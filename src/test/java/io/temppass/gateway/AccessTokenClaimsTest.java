@@ -99,6 +99,29 @@ class AccessTokenClaimsTest {
   }
 
   /**
+   * A token whose scopes are in the standard OAuth {@code scope} claim (RFC 9068) is accepted like
+   * one with Adobe's {@code scopes}; the standard claim as an array (the wrong type) is 401 saying
+   * so. Breakage caught: AccessTokenVerifier reading only {@code scopes} (the first got 401).
+   */
+  @Test
+  void the_standard_scope_claim_is_accepted() throws Exception {
+    Api api = start(config());
+    JsonObject standard = AccessTokens.claims();
+    standard.remove("scopes");
+    standard.put("scope", "openid api:client:v2");
+    HttpResponse<Buffer> ok =
+        send(api, AccessTokens.rs256(standard, AccessTokens.KEY.getPrivate()));
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+
+    standard.put("scope", new JsonArray().add("api:client:v2"));
+    HttpResponse<Buffer> wrongType =
+        send(api, AccessTokens.rs256(standard, AccessTokens.KEY.getPrivate()));
+    assert401(wrongType);
+    assertTrue(
+        wrongType.bodyAsJsonObject().getString("details").startsWith("the scope claim must be"));
+  }
+
+  /**
    * RFC 7515 §4.1.11: the gateway understands no JWS extension, so any {@code crit} header is
    * refused.
    */

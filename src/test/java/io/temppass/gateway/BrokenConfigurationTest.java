@@ -306,6 +306,10 @@ class BrokenConfigurationTest {
             Map.of("TEMPPASS_INTEGRATIONS__99__TTL", "3m"),
             "TEMPPASS_INTEGRATIONS__99__TTL: integrations has 3 items (indexes 0 to 2)"),
         env(
+            "help url that is not a URL",
+            Map.of("TEMPPASS_SERVER__HELP_URL", "docs/errors"),
+            "server.helpUrl: must be an http:// or https:// URL, got 'docs/errors'"),
+        env(
             "override with a malformed value",
             Map.of("TEMPPASS_REDIS__POOL_SIZE", "many"),
             "redis.poolSize: must be an integer, got 'many' (set by TEMPPASS_REDIS__POOL_SIZE)"),
@@ -481,6 +485,59 @@ class BrokenConfigurationTest {
           r.err().contains("invalid configuration: " + setting),
           setting + " missing from:\n" + r.err());
     }
+    assertNoStackTrace(r);
+  }
+
+  /**
+   * One run of --check-config reports every stage's problems: a duplicate key (read stage) does not
+   * hide a bad Redis URL and two active keys (bind and rule stages), and a variable whose index is
+   * beyond its list does not hide everything else. Breakage caught: ConfigLoader throwing on the
+   * first file or variable problem, or ConfigCheck returning before binding (the run before this
+   * printed only the duplicate, or only the variable).
+   */
+  @Test
+  void every_stage_reports_in_one_run() throws Exception {
+    String yaml =
+        replace("redis://127.0.0.1:6379", "redis://127.0.0.1:notaport")
+                .andThen(replace("      active: true", "      active: false"))
+                .apply(valid())
+            + "server:\n  port: 9090\n";
+    Result r =
+        check(
+            List.of(Files.writeString(dir.resolve("stages.yaml"), yaml)),
+            Map.of("TEMPPASS_INTEGRATIONS__99__TTL", "10m", "TEMPPASS_SERVER__PORT", "many"));
+    assertEquals(2, r.status());
+    for (String problem :
+        List.of(
+            "server: duplicate key in ",
+            "TEMPPASS_INTEGRATIONS__99__TTL: ",
+            "redis.endpoints[0]:",
+            "mediaTokens.keys: exactly one key must be active",
+            "server.port: ")) {
+      assertTrue(
+          r.err().contains("invalid configuration: " + problem),
+          problem + " missing from:\n" + r.err());
+    }
+    assertTrue(r.err().contains("(set by TEMPPASS_SERVER__PORT)"), r.err());
+    assertNoStackTrace(r);
+  }
+
+  /**
+   * An empty file (or comments only) is named as empty, not read as "every setting at its default"
+   * and then refused for a dozen missing settings with no word about the file.
+   */
+  @Test
+  void an_empty_configuration_file_is_named_as_empty() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing here\n");
+    Result r = check(List.of(empty), Map.of());
+    assertEquals(2, r.status());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "invalid configuration: "
+                    + empty
+                    + ": is empty: a configuration file holds a YAML mapping of settings"),
+        r.err());
     assertNoStackTrace(r);
   }
 

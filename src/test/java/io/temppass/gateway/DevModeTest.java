@@ -1,6 +1,7 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,16 @@ class DevModeTest {
               throw new IllegalStateException("no files in dev");
             });
     assertNotNull(dev.accessToken());
+    // A person trying requests by hand sees why each one failed: the request log is on in --dev
+    // (conf/dev.yaml) and off in production (defaults and conf/gateway.yaml).
+    assertTrue(config.logging().requests());
+    assertFalse(
+        GatewayConfig.bindAll(
+                ConfigLoader.tree(List.of(Path.of("conf/gateway.yaml")), Map.of()),
+                p -> "",
+                new java.util.ArrayList<>())
+            .logging()
+            .requests());
     Gateway.start(vertx, config)
         .onComplete(
             ctx.succeeding(

@@ -1,6 +1,7 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.temppass.gateway.support.AccessTokens;
@@ -74,9 +75,17 @@ class RequestValidationTest {
                       assertEquals(status, res.statusCode(), res.bodyAsString());
                       assertTrue(res.getHeader("Content-Type").startsWith("application/json"));
                       JsonObject body = res.bodyAsJsonObject();
+                      // Every 4xx says what exactly was wrong (details); a 5xx has nothing to
+                      // tell the client beyond its trace.
                       assertEquals(
-                          Set.of("status", "code", "message", "helpUrl", "action", "trace"),
+                          status < 500
+                              ? Set.of(
+                                  "status", "code", "message", "helpUrl", "action", "trace",
+                                  "details")
+                              : Set.of("status", "code", "message", "helpUrl", "action", "trace"),
                           body.fieldNames());
+                      if (status < 500)
+                        assertFalse(body.getString("details").isBlank(), body.encode());
                       assertEquals(status, body.getInteger("status"));
                       assertEquals(code, body.getString("code"));
                       assertEquals(res.getHeader("X-Request-Id"), body.getString("trace"));

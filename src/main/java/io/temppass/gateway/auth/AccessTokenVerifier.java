@@ -53,6 +53,20 @@ import java.util.Set;
 public final class AccessTokenVerifier {
   private static final System.Logger LOG = System.getLogger(AccessTokenVerifier.class.getName());
 
+  /**
+   * Why a token was refused, in words a client's developer can act on: it never quotes the token,
+   * and what it quotes from the token's claims is cut short and stripped to printable ASCII.
+   */
+  public static final class Rejected extends RuntimeException {
+    Rejected(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  private static <T> Future<T> rejected(String reason) {
+    return Future.failedFuture(new Rejected(reason));
+  }
+
   private record KeySet(JWTAuth jwt, Set<String> kids) {}
 
   /** A verified token, valid for the key set that verified it and until its own exp. */
@@ -143,10 +157,10 @@ public final class AccessTokenVerifier {
   public Future<JsonObject> verify(String authorizationHeader) {
     return verifySignature(authorizationHeader)
         .compose(
-            claims ->
-                hasScope(claims, settings.requiredScope())
-                    ? Future.succeededFuture(claims)
-                    : Future.failedFuture("missing scope " + settings.requiredScope()));
+            claims -> {
+              String problem = scopeProblem(claims, settings.requiredScope());
+              return problem == null ? Future.succeededFuture(claims) : rejected(problem);
+            });
   }
 
   /**
@@ -154,10 +168,10 @@ public final class AccessTokenVerifier {
    * their own scope), or a failed future with a reason fit for logs (never the token itself).
    */
   public Future<JsonObject> verifySignature(String authorizationHeader) {
-    if (authorizationHeader == null
-        || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Future.failedFuture("missing bearer token");
-    }
+    if (authorizationHeader == null || authorizationHeader.isBlank())
+      return rejected("the Authorization header is missing: send Authorization: Bearer <token>");
+    if (!authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7))
+      return rejected("the Authorization header is not a Bearer token: send Bearer <token>");
     String token = authorizationHeader.substring(7).trim();
     // A token verified before passed the checks below with the same header (it is part of the
     // token), so a cache hit skips decoding it again.
@@ -167,25 +181,71 @@ public final class AccessTokenVerifier {
     // JWT library would make of it (left without a usable key, it runs "unsecured").
     int signature = token.lastIndexOf('.') + 1;
     if (signature == 0 || signature == token.length())
-      return Future.failedFuture("missing signature");
+      return rejected("the bearer token is not a signed JWT (header.payload.signature)");
     JsonObject header = header(token);
-    Object alg = header == null ? null : header.getValue("alg");
+    if (header == null) return rejected("the bearer token's JWT header is not Base64url JSON");
+    Object alg = header.getValue("alg");
     if (!(alg instanceof String) || !algorithms.contains(alg))
-      return Future.failedFuture("algorithm not allowed");
+      return rejected(
+          "the JWT algorithm "
+              + quoted(alg)
+              + " is not accepted (accessTokens.algorithms: "
+              + settings.algorithms()
+              + ")");
     if (header.containsKey("crit"))
-      return Future.failedFuture("critical header extension not understood");
-    String malformed = malformedTimeClaim(token);
-    if (malformed != null) return Future.failedFuture(malformed);
+      return rejected("the JWT header has crit: no JWS extension is understood");
+    JsonObject claims = part(token, 1);
+    if (claims == null) return rejected("the bearer token's JWT payload is not Base64url JSON");
+    String malformed = malformedTimeClaim(claims);
+    if (malformed != null) return rejected(malformed);
+    String invalid = invalidClaims(claims);
+    if (invalid != null) return rejected(invalid);
     Object kid = header.getValue("kid");
     if (settings.jwks() != null && kid instanceof String k && !keys.kids().contains(k)) {
+      // A failed JWKS read is the gateway's trouble, not the client's: it is logged by refresh and
+      // the client is told only that the key is unknown.
       return refreshForUnknownKid()
-          .compose(
+          .transform(
               v ->
                   keys.kids().contains(k)
                       ? authenticate(token)
-                      : Future.failedFuture("unknown kid"));
+                      : rejected("the JWT kid " + quoted(k) + " names no trusted key"));
     }
     return authenticate(token);
+  }
+
+  /**
+   * What the JWT library would refuse in the claims, checked first so that the reason can be
+   * precise: expired (with the time), not yet valid, another issuer, no exp. The library checks
+   * them again once the signature is verified.
+   */
+  private String invalidClaims(JsonObject claims) {
+    long now = System.currentTimeMillis();
+    long leeway = settings.leeway().toMillis();
+    if (!(claims.getValue("exp") instanceof Number exp))
+      return "the token has no exp claim: access tokens must expire";
+    if (exp.longValue() * 1000 + leeway < now)
+      return "the token expired at "
+          + java.time.Instant.ofEpochSecond(exp.longValue())
+          + " (accessTokens.leeway "
+          + settings.leeway().toSeconds()
+          + "s); get a new one";
+    if (claims.getValue("nbf") instanceof Number nbf && nbf.longValue() * 1000 - leeway > now)
+      return "the token is not valid before " + java.time.Instant.ofEpochSecond(nbf.longValue());
+    if (settings.issuer() != null && !settings.issuer().equals(claims.getValue("iss")))
+      return "the token's issuer "
+          + quoted(claims.getValue("iss"))
+          + " is not the accepted issuer '"
+          + settings.issuer()
+          + "'";
+    return null;
+  }
+
+  /** A claim's value for a message: at most 64 printable ASCII characters, quoted. */
+  private static String quoted(Object value) {
+    if (value == null) return "(none)";
+    String s = String.valueOf(value).replaceAll("[^\\x20-\\x7e]", "?");
+    return "'" + (s.length() > 64 ? s.substring(0, 64) + "…" : s) + "'";
   }
 
   /**
@@ -201,26 +261,54 @@ public final class AccessTokenVerifier {
   }
 
   /**
-   * {@code scopes} as Adobe sends it (a string separated by spaces or commas) or as a JSON array.
+   * Whether the token grants {@code scope}: in Adobe's {@code scopes} (a string separated by spaces
+   * or commas, or a JSON array) or in the standard {@code scope} claim (RFC 9068 §2.2.3: one string
+   * of space-separated scopes).
    */
   public static boolean hasScope(JsonObject claims, String scope) {
-    Object scopes = claims.getValue("scopes");
-    if (scopes instanceof String s) return containsScope(s, scope);
-    if (scopes instanceof JsonArray a) return a.contains(scope);
-    return false;
+    return scopeProblem(claims, scope) == null;
   }
 
   /**
-   * Whether {@code scope} is one of the space- or comma-separated words of {@code scopes}, without
-   * compiling a regex per request.
+   * Why the token does not grant {@code scope}, in words for the developer of the client, or null
+   * when it does. A scope claim of the wrong type is a problem even when the other claim grants the
+   * scope: a token that breaks the format is refused rather than read half.
    */
-  private static boolean containsScope(String scopes, String scope) {
-    if (scope.isEmpty()) return List.of(scopes.split("[ ,]+")).contains(scope);
+  public static String scopeProblem(JsonObject claims, String scope) {
+    Object scopes = claims.getValue("scopes");
+    Object standard = claims.getValue("scope");
+    if (scopes != null && !(scopes instanceof String) && !(scopes instanceof JsonArray))
+      return "the scopes claim must be a string or an array of strings, got " + kind(scopes);
+    if (standard != null && !(standard instanceof String))
+      return "the scope claim must be a string of space-separated scopes (RFC 9068), got "
+          + kind(standard);
+    if (scopes instanceof String s && containsScope(s, scope, true)) return null;
+    if (scopes instanceof JsonArray a && a.contains(scope)) return null;
+    if (standard instanceof String s && containsScope(s, scope, false)) return null;
+    return scopes == null && standard == null
+        ? "the token has no scope or scopes claim; it needs the scope '" + scope + "'"
+        : "the token's scope claims do not include '" + scope + "'";
+  }
+
+  private static String kind(Object value) {
+    return value instanceof Number
+        ? "a number"
+        : value instanceof Boolean
+            ? "a boolean"
+            : value instanceof JsonObject ? "an object" : "an array";
+  }
+
+  /**
+   * Whether {@code scope} is one of the space-separated (and, with {@code commas}, comma-separated)
+   * words of {@code scopes}, without compiling a regex per request.
+   */
+  private static boolean containsScope(String scopes, String scope, boolean commas) {
+    if (scope.isEmpty()) return List.of(scopes.split(commas ? "[ ,]+" : " +")).contains(scope);
     int n = scopes.length();
     int start = 0;
     while (start <= n) {
       int end = start;
-      while (end < n && scopes.charAt(end) != ' ' && scopes.charAt(end) != ',') end++;
+      while (end < n && scopes.charAt(end) != ' ' && !(commas && scopes.charAt(end) == ',')) end++;
       if (end - start == scope.length() && scopes.regionMatches(start, scope, 0, scope.length()))
         return true;
       start = end + 1;
@@ -255,16 +343,24 @@ public final class AccessTokenVerifier {
     } catch (RuntimeException e) {
       // The library throws, rather than failing its future, on some malformed claims: a bad token,
       // not a server error.
-      return Future.failedFuture("malformed token: " + e.getClass().getSimpleName());
+      return rejected("the bearer token is not a well-formed JWT");
     }
-    return user.compose(
-        u -> {
+    return user.transform(
+        ar -> {
+          if (ar.failed())
+            return rejected(
+                "the token's signature does not verify with any trusted key"
+                    + " (accessTokens.publicKeys or accessTokens.jwks)");
+          io.vertx.ext.auth.User u = ar.result();
           // vertx-auth-jwt keeps the decoded claims in the "accessToken" attribute.
           JsonObject claims = u.attributes().getJsonObject("accessToken", u.principal());
           if (!(claims.getValue("exp") instanceof Number exp))
-            return Future.failedFuture("token has no exp");
+            return rejected("the token has no exp claim: access tokens must expire");
           if (settings.audience() != null && !hasAudience(claims, settings.audience()))
-            return Future.failedFuture("audience not accepted");
+            return rejected(
+                "the token's aud does not name the accepted audience '"
+                    + settings.audience()
+                    + "'");
           long leeway = settings.leeway().toMillis();
           long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() * 1000 - leeway : 0;
           // A key set swapped by a JWKS refresh invalidates every entry verified with the old one.
@@ -285,12 +381,11 @@ public final class AccessTokenVerifier {
    * A reason when {@code exp}, {@code nbf} or {@code iat} is present but not a number; null
    * otherwise.
    */
-  private static String malformedTimeClaim(String token) {
-    JsonObject claims = part(token, 1);
-    if (claims == null) return "malformed token";
+  private static String malformedTimeClaim(JsonObject claims) {
     for (String name : List.of("exp", "nbf", "iat")) {
       Object value = claims.getValue(name);
-      if (value != null && !(value instanceof Number)) return name + " is not a number";
+      if (value != null && !(value instanceof Number))
+        return "the " + name + " claim must be a number of seconds (NumericDate)";
     }
     return null;
   }

@@ -59,11 +59,14 @@ public final class MvpdMessages {
       long notAfter)
       implements Answer {}
 
-  /** The browser step {@code GET /api/v2/authenticate/{sp}/{code}}. */
-  public record LoginStart(String serviceProvider, String code) {}
+  /**
+   * The browser step {@code GET /api/v2/authenticate/{sp}/{code}}; {@code requestId} is the one its
+   * error page shows, which the MVPD side's log lines carry.
+   */
+  public record LoginStart(String serviceProvider, String code, String requestId) {}
 
-  /** The MVPD's redirect back: every query parameter it sent. */
-  public record LoginComplete(Map<String, String> query) {}
+  /** The MVPD's redirect back: every query parameter it sent; {@code requestId} as above. */
+  public record LoginComplete(Map<String, String> query, String requestId) {}
 
   /**
    * A browser-facing answer: a redirect to {@code location}, or an HTML error page with {@code
@@ -113,7 +116,7 @@ public final class MvpdMessages {
   public record AuthorizeReply(List<MvpdItem> items) {}
 
   public record LogoutRequest(
-      IntegrationConfig integration, String deviceHash, String redirectUrl) {}
+      IntegrationConfig integration, String deviceHash, String redirectUrl, String requestId) {}
 
   /**
    * Adobe's logout answer for one mvpd; {@code url} only for {@code logout}/{@code interactive}.

@@ -66,21 +66,37 @@ public final class ConfigLoader {
    */
   public static JsonObject tree(
       List<Path> files, Map<String, String> env, Map<String, String> overrides) {
-    JsonObject tree = new JsonObject();
     List<String> problems = new ArrayList<>();
+    JsonObject tree = tree(files, env, overrides, problems);
+    if (!problems.isEmpty()) throw ConfigException.of(problems);
+    return tree;
+  }
+
+  /**
+   * As {@link #tree(List, Map, Map)}, but a problem does not stop the reading: it is added to
+   * {@code problems} and the rest is read all the same (a file with a duplicate key is still read,
+   * keeping the second value as YAML does; a variable that cannot be applied is skipped), so that
+   * {@code --check-config} can go on to bind and check everything else and report it in the same
+   * run.
+   */
+  public static JsonObject tree(
+      List<Path> files,
+      Map<String, String> env,
+      Map<String, String> overrides,
+      List<String> problems) {
+    JsonObject tree = new JsonObject();
     for (Path file : files) {
       try {
-        tree.mergeIn(read(file), true);
+        tree.mergeIn(read(file, problems), true);
       } catch (ConfigException e) {
         problems.addAll(e.problems());
       }
     }
-    if (!problems.isEmpty()) throw ConfigException.of(problems);
-    overrides.putAll(applyEnvironment(tree, env));
+    overrides.putAll(applyEnvironment(tree, env, problems));
     return tree;
   }
 
-  private static JsonObject read(Path file) {
+  private static JsonObject read(Path file, List<String> problems) {
     if (Files.isDirectory(file))
       throw new ConfigException(
           file.toString(), "is a directory; --config and TEMPPASS_CONFIG name a YAML file");
@@ -98,10 +114,13 @@ public final class ConfigLoader {
                   : e.getClass().getSimpleName()));
     }
     try {
-      List<String> duplicates = duplicateKeys(file, bytes);
-      if (!duplicates.isEmpty()) throw ConfigException.of(duplicates);
+      problems.addAll(duplicateKeys(file, bytes));
       JsonNode parsed = YAML.readTree(bytes);
-      if (parsed.isMissingNode() || parsed.isNull()) return new JsonObject();
+      // An empty file (or one of comments only) is a mistake, not a wish for every default: a
+      // ConfigMap mounted from the wrong key, a secret not rendered.
+      if (parsed.isMissingNode() || parsed.isNull())
+        throw new ConfigException(
+            file.toString(), "is empty: a configuration file holds a YAML mapping of settings");
       if (!parsed.isObject())
         throw new ConfigException(file.toString(), "must be a YAML mapping of settings");
       return new JsonObject(YAML.convertValue(parsed, MAP));
@@ -191,12 +210,26 @@ public final class ConfigLoader {
    * Applies the overrides; returns each overridden setting's path with the variable that set it.
    */
   static Map<String, String> applyEnvironment(JsonObject tree, Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> overridden = applyEnvironment(tree, env, problems);
+    if (!problems.isEmpty()) throw ConfigException.of(problems);
+    return overridden;
+  }
+
+  /** As above, each variable that cannot be applied added to {@code problems} and skipped. */
+  static Map<String, String> applyEnvironment(
+      JsonObject tree, Map<String, String> env, List<String> problems) {
     Map<String, String> overridden = new HashMap<>();
     // Sorted so that the outcome never depends on the environment's iteration order.
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       if (!e.getKey().startsWith(ENV_PREFIX) || PROCESS_VARIABLES.contains(e.getKey())) continue;
       String[] segments = e.getKey().substring(ENV_PREFIX.length()).split("__");
-      overridden.put(set(tree, segments, parseValue(e.getValue()), e.getKey()), e.getKey());
+      try {
+        overridden.put(set(tree, segments, parseValue(e.getValue()), e.getKey()), e.getKey());
+      } catch (ConfigException refused) {
+        // This variable is left out; the others still apply.
+        problems.addAll(refused.problems());
+      }
     }
     return overridden;
   }

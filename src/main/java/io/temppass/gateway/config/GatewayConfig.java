@@ -45,7 +45,8 @@ public record GatewayConfig(
     ThrottleSettings throttle,
     List<IntegrationConfig> integrations,
     List<MvpdSettings.ServiceProvider> serviceProviders,
-    MvpdSettings.Sessions sessions) {
+    MvpdSettings.Sessions sessions,
+    Logging logging) {
 
   public GatewayConfig {
     hashSecret = hashSecret == null ? null : hashSecret.strip();
@@ -126,6 +127,9 @@ public record GatewayConfig(
     }
   }
 
+  /** {@code requests}: one log line per request (http/RequestLog); off by default. */
+  public record Logging(boolean requests) {}
+
   /**
    * Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect.
    */
@@ -189,10 +193,24 @@ public record GatewayConfig(
    * problem, each naming its setting. {@code files} reads the {@code file:} values.
    */
   public static GatewayConfig from(JsonObject tree, Function<String, String> files) {
-    Problems problems = new Problems();
-    GatewayConfig config = ConfigBinder.bind(tree, files, problems);
-    if (config != null) config.check(problems, ConfigBinder.nodes(tree));
-    problems.throwIfAny();
+    List<String> problems = new ArrayList<>();
+    GatewayConfig config = bindAll(tree, files, problems);
+    if (!problems.isEmpty()) throw ConfigException.of(problems);
+    return config;
+  }
+
+  /**
+   * As {@link #from}, but every problem is added to {@code problems} and the configuration is
+   * returned as far as it binds (a bad value replaced by its default), so that {@code
+   * --check-config} can go on to the stages after this one. Such a configuration is for checking
+   * only, never for serving. Null when nothing binds.
+   */
+  public static GatewayConfig bindAll(
+      JsonObject tree, Function<String, String> files, List<String> problems) {
+    Problems found = new Problems();
+    GatewayConfig config = ConfigBinder.bind(tree, files, found);
+    if (config != null) config.check(found, ConfigBinder.nodes(tree));
+    problems.addAll(found.lines());
     return config;
   }
 
@@ -254,6 +272,7 @@ public record GatewayConfig(
         s.shutdownReadinessDelay().compareTo(s.shutdownGracePeriod()) < 0,
         "server.shutdownReadinessDelay",
         "must be at least 0 and shorter than server.shutdownGracePeriod");
+    if (s.helpUrl() != null) MvpdSettings.httpUrl(p, s.helpUrl(), "server.helpUrl");
   }
 
   private static void check(Problems p, RedisSettings r, boolean dev) {

@@ -254,7 +254,7 @@ public final class MvpdSettings {
     return value == null || value.isBlank() ? null : value.strip();
   }
 
-  private static void httpUrl(Problems p, String value, String setting) {
+  static void httpUrl(Problems p, String value, String setting) {
     URI uri;
     try {
       uri = new URI(value);

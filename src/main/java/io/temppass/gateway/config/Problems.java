@@ -85,8 +85,9 @@ final class Problems {
       add(line.substring(0, line.indexOf(": ")), line.substring(line.indexOf(": ") + 2));
   }
 
-  void throwIfAny() {
-    if (!lines.isEmpty()) throw ConfigException.of(lines);
+  /** Every problem recorded, in order. */
+  List<String> lines() {
+    return List.copyOf(lines);
   }
 
   private static boolean within(String path, String outer) {

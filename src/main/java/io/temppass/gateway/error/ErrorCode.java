@@ -165,7 +165,7 @@ public enum ErrorCode {
       "The service is temporarily unable to answer; retry later."),
 
   // The HTTP layer's own answers, before any API rule applies (docs/ERRORS.md), by status.
-  BAD_REQUEST(400, "bad_request", "none", "The request could not be parsed as HTTP."),
+  BAD_REQUEST(400, "bad_request", "none", "The request could not be parsed."),
   NOT_FOUND(404, "not_found", "none", "The requested path does not exist."),
   METHOD_NOT_ALLOWED(
       405, "method_not_allowed", "none", "The HTTP method is not allowed for the requested path."),

@@ -25,6 +25,7 @@ final class AccessTokenSteps {
   private final AccessTokenVerifier tokens;
   private final HttpErrors errors;
   private final String clientIdClaim;
+  private final String adminScope;
 
   /** Fields, not lambdas made per request: a step's check costs no allocation. */
   private final BiPredicate<JsonObject, RoutingContext> mayCallProvider;
@@ -35,7 +36,7 @@ final class AccessTokenSteps {
     this.tokens = tokens;
     this.errors = errors;
     this.clientIdClaim = config.accessTokens().clientIdClaim();
-    String adminScope = config.admin().requiredScope();
+    this.adminScope = config.admin().requiredScope();
     this.mayCallProvider =
         (claims, ctx) -> tokens.mayCall(claims, HttpVerticle.serviceProvider(ctx));
     this.hasAdminScope = (claims, ctx) -> AccessTokenVerifier.hasScope(claims, adminScope);
@@ -69,6 +70,14 @@ final class AccessTokenSteps {
         "unknown");
   }
 
+  private String deniedDetails(RoutingContext ctx, ErrorCode denied) {
+    return denied == ErrorCode.INSUFFICIENT_SCOPE
+        ? "admin calls need a token with the scope '" + adminScope + "' (admin.requiredScope)"
+        : "the token's client is not registered for the service provider '"
+            + HttpVerticle.serviceProvider(ctx)
+            + "' (accessTokens.clientServiceProviders)";
+  }
+
   private void check(
       RoutingContext ctx,
       Future<JsonObject> verified,
@@ -79,12 +88,15 @@ final class AccessTokenSteps {
     verified.onComplete(
         ar -> {
           if (ar.failed()) {
-            errors
-                .about(ctx, LOG.atDebug())
-                .log("access token rejected: {}", ar.cause().getMessage());
-            errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION);
+            // The verifier's own reasons are written for the client; anything else (a bug) is not.
+            String details =
+                ar.cause() instanceof AccessTokenVerifier.Rejected
+                    ? ar.cause().getMessage()
+                    : "the access token could not be verified";
+            errors.about(ctx, LOG.atDebug()).log("access token rejected: {}", details);
+            errors.fail(ctx, ErrorCode.INVALID_ACCESS_TOKEN_CLIENT_APPLICATION, details);
           } else if (!allowed.test(ar.result(), ctx)) {
-            errors.fail(ctx, denied);
+            errors.fail(ctx, denied, deniedDetails(ctx, denied));
           } else {
             Object client = ar.result().getValue(clientIdClaim);
             ctx.put(clientKey, client == null ? noClient : String.valueOf(client));

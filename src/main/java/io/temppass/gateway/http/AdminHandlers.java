@@ -55,7 +55,12 @@ public final class AdminHandlers extends ApiHandler {
     if (integration == null) return;
     if (!integration.isTempPass()
         || (generic && integration.type() != IntegrationConfig.Type.TEMPPASS_PROMOTIONAL)) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_INTEGRATION,
+          generic
+              ? "a generic reset applies to promotional TempPass integrations only"
+              : "a reset applies to TempPass integrations only");
       return;
     }
     String target = ctx.queryParams().get(generic ? "key" : "device_id");
@@ -63,7 +68,11 @@ public final class AdminHandlers extends ApiHandler {
     if (target == null || target.isEmpty() || target.equals(ALL)) {
       request = new ResetRequest(integration, ResetScope.ALL, null);
     } else if (target.isBlank() || target.length() > 2048) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESET);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_PARAMETER_RESET,
+          (generic ? "key" : "device_id")
+              + " must not be only whitespace nor longer than 2048 characters");
       return;
     } else if (generic) {
       request = new ResetRequest(integration, ResetScope.IDENTITY, hasher.identity(target));
@@ -96,7 +105,8 @@ public final class AdminHandlers extends ApiHandler {
         integration(ctx, ctx.pathParam("serviceProvider"), ctx.pathParam("mvpd"));
     if (integration == null) return;
     if (integration.isTempPass()) {
-      errors.fail(ctx, ErrorCode.DEGRADATION_ON_TEMPPASS);
+      errors.fail(
+          ctx, ErrorCode.DEGRADATION_ON_TEMPPASS, integration.id() + " is a TempPass integration");
       return;
     }
     if (ctx.request().method() == HttpMethod.GET) {
@@ -113,7 +123,10 @@ public final class AdminHandlers extends ApiHandler {
     if (ctx.request().method() == HttpMethod.PUT) {
       rule = parseRule(ctx);
       if (rule == null) {
-        errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RULE);
+        errors.fail(
+            ctx,
+            ErrorCode.INVALID_PARAMETER_RULE,
+            "send a JSON body {\"rule\":\"AuthNAll\"}, AuthZAll or AuthZNone");
         return;
       }
     }
@@ -161,15 +174,19 @@ public final class AdminHandlers extends ApiHandler {
 
   private IntegrationConfig integration(RoutingContext ctx, String sp, String mvpd) {
     if (!RequestRules.validId(sp)) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER, HttpVerticle.ID_RULE);
       return null;
     }
     if (!RequestRules.validId(mvpd)) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD);
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD, HttpVerticle.ID_RULE);
       return null;
     }
     IntegrationConfig integration = config.integration(sp, mvpd);
-    if (integration == null) errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+    if (integration == null)
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_INTEGRATION,
+          "the integration " + sp + "/" + mvpd + " is not configured (integrations)");
     return integration;
   }
 }

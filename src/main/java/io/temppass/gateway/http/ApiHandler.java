@@ -53,7 +53,14 @@ abstract class ApiHandler {
     IntegrationConfig integration =
         config.integration(HttpVerticle.serviceProvider(ctx), HttpVerticle.mvpd(ctx));
     if (integration == null || !integration.active()) {
-      errors.fail(ctx, ErrorCode.INVALID_INTEGRATION);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_INTEGRATION,
+          "the integration "
+              + HttpVerticle.serviceProvider(ctx)
+              + "/"
+              + HttpVerticle.mvpd(ctx)
+              + (integration == null ? " is not configured (integrations)" : " is inactive"));
       return null;
     }
     return integration;

@@ -56,17 +56,26 @@ final class DecisionsHandler extends ApiHandler {
     Future<Buffer> body = ctx.get(HttpVerticle.BODY);
     body.onComplete(
         ar -> {
-          List<String> resources =
-              ar.succeeded()
-                  ? RequestRules.resources(ar.result(), config.server().maxResourceLength())
-                  : null;
-          if (resources == null) {
-            errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
-          } else if (resources.size()
-              > (preauthorize
+          RequestRules.Resources read =
+              RequestRules.readResources(
+                  ar.succeeded() ? ar.result() : null, config.server().maxResourceLength());
+          List<String> resources = read.list();
+          int limit =
+              preauthorize
                   ? config.server().maxPreauthorizeResources()
-                  : config.server().maxResourcesPerRequest())) {
-            errors.fail(ctx, ErrorCode.TOO_MANY_RESOURCES);
+                  : config.server().maxResourcesPerRequest();
+          if (resources == null) {
+            errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES, read.problem());
+          } else if (resources.size() > limit) {
+            errors.fail(
+                ctx,
+                ErrorCode.TOO_MANY_RESOURCES,
+                resources.size()
+                    + " resources; at most "
+                    + limit
+                    + " per request (server."
+                    + (preauthorize ? "maxPreauthorizeResources" : "maxResourcesPerRequest")
+                    + ")");
           } else {
             ctx.put(RESOURCES, resources);
             ctx.next();

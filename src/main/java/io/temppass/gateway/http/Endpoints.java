@@ -22,5 +22,11 @@ public final class Endpoints {
    */
   public static final String OPENAPI = "/openapi.yaml";
 
+  /**
+   * The error reference (docs/ERRORS.md, packaged on the class path, rendered as HTML): where every
+   * Enhanced Error's {@code helpUrl} points unless {@code server.helpUrl} says otherwise.
+   */
+  public static final String ERRORS = "/docs/errors";
+
   private Endpoints() {}
 }

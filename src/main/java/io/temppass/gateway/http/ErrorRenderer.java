@@ -1,5 +1,6 @@
 package io.temppass.gateway.http;
 
+import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -14,6 +15,22 @@ public final class ErrorRenderer {
 
   public ErrorRenderer(String helpUrl) {
     this.helpUrl = helpUrl;
+  }
+
+  /**
+   * The base of every {@code helpUrl}: {@code server.helpUrl} when set; else the gateway's own
+   * error reference ({@link Endpoints#ERRORS}) at {@code sessions.publicUrl} when set (where
+   * browsers reach the gateway), else at {@code server.host} and the port it listens on ({@code
+   * localhost} for a wildcard host), which is right for a gateway tried on one's own machine.
+   */
+  public static String helpUrl(GatewayConfig config, int port) {
+    if (config.server().helpUrl() != null) return config.server().helpUrl();
+    String publicUrl = config.sessions() == null ? null : config.sessions().publicUrl();
+    if (publicUrl != null) return publicUrl + Endpoints.ERRORS;
+    String host = config.server().host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) host = "localhost";
+    else if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+    return "http://" + host + ":" + port + Endpoints.ERRORS;
   }
 
   /** The item-level error object of a deny decision (no trace: the response carries it). */
@@ -62,12 +79,22 @@ public final class ErrorRenderer {
 
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
   public Future<Void> topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
+    return topLevel(response, error, requestId, null);
+  }
+
+  /**
+   * As {@link #topLevel(HttpServerResponse, ErrorCode, String)}, with {@code details} (when not
+   * null): what exactly was wrong, in words the client's developer can act on. Never a secret and
+   * never the access token: callers build it from the gateway's own words and the setting names.
+   */
+  public Future<Void> topLevel(
+      HttpServerResponse response, ErrorCode error, String requestId, String details) {
     if (response.ended() || response.closed()) return Future.succeededFuture();
     if (response.headWritten()) {
       response.reset();
       return Future.succeededFuture();
     }
-    JsonObject body = item(error).put("trace", requestId);
+    JsonObject body = item(error, details).put("trace", requestId);
     response.setStatusCode(error.status);
     if (error.status == 401)
       response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");

@@ -24,6 +24,11 @@ public final class HttpErrors {
 
   static final String REQUEST_ID = "requestId";
 
+  /** The routing-context keys of a failed request's code and details, for the request log. */
+  static final String ERROR_CODE = "errorCode";
+
+  static final String DETAILS = "errorDetails";
+
   private final ErrorRenderer renderer;
 
   public HttpErrors(ErrorRenderer renderer) {
@@ -64,7 +69,22 @@ public final class HttpErrors {
   }
 
   public void fail(RoutingContext ctx, ErrorCode error) {
-    renderer.topLevel(ctx.response(), error, requestId(ctx));
+    fail(ctx, error, ErrorDetails.of(error));
+  }
+
+  /**
+   * Fails the request with {@code details} in the Enhanced Error (see {@link
+   * ErrorRenderer#topLevel(io.vertx.core.http.HttpServerResponse, ErrorCode, String, String)}):
+   * every 4xx says what exactly was wrong. The request log repeats the code and details.
+   */
+  public void fail(RoutingContext ctx, ErrorCode error, String details) {
+    remember(ctx, error, details);
+    renderer.topLevel(ctx.response(), error, requestId(ctx), details);
+  }
+
+  private static void remember(RoutingContext ctx, ErrorCode error, String details) {
+    ctx.put(ERROR_CODE, error.code);
+    if (details != null) ctx.put(DETAILS, details);
   }
 
   /**
@@ -72,10 +92,13 @@ public final class HttpErrors {
    * cannot be trusted or is not wanted (a request that timed out still trickling its body). {@code
    * Connection: close} alone does not close a connection whose request is still being read.
    */
-  public void failAndClose(RoutingContext ctx, ErrorCode error) {
+  public void failAndClose(RoutingContext ctx, ErrorCode error, String details) {
+    remember(ctx, error, details);
     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = ctx.request().connection();
-    renderer.topLevel(ctx.response(), error, requestId(ctx)).onComplete(ar -> connection.close());
+    renderer
+        .topLevel(ctx.response(), error, requestId(ctx), details)
+        .onComplete(ar -> connection.close());
   }
 
   /**
@@ -109,13 +132,12 @@ public final class HttpErrors {
         return;
       }
     }
-    ctx.response()
-        .putHeader(
-            HttpHeaders.ALLOW,
-            Arrays.stream(allowed)
-                .map(HttpMethod::name)
-                .sorted()
-                .collect(Collectors.joining(", ")));
-    fail(ctx, ErrorCode.METHOD_NOT_ALLOWED);
+    String allow =
+        Arrays.stream(allowed).map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+    ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+    fail(
+        ctx,
+        ErrorCode.METHOD_NOT_ALLOWED,
+        ctx.request().method().name() + " is not served on this path (Allow: " + allow + ")");
   }
 }

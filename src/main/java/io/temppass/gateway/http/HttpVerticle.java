@@ -87,6 +87,11 @@ public final class HttpVerticle extends VerticleBase {
                           .replace(":mvpd", "[^/]*")))
           .toList();
 
+  /** What a path parameter must be (RequestRules.validId), for the error's details. */
+  static final String ID_RULE = "path parameters are 1 to 128 characters of [A-Za-z0-9_.-]";
+
+  static final String NO_SUCH_PATH = "no such path; the API is described at " + Endpoints.OPENAPI;
+
   static final String BODY = "body";
   static final String DEVICE = "deviceHash";
   static final String CLIENT = "clientId";
@@ -121,6 +126,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpErrors errors;
   private final TrustedProxies proxies;
   private final AccessTokenSteps tokens;
+  private final RequestLog requestLog;
   private Throttle throttle;
   private Redis throttleRedis;
   private HealthChecks readiness;
@@ -131,9 +137,10 @@ public final class HttpVerticle extends VerticleBase {
     this.shared = shared;
     this.config = shared.config();
     this.metrics = shared.metrics();
-    this.errors = new HttpErrors(new ErrorRenderer(config.server().helpUrl()));
+    this.errors = new HttpErrors(new ErrorRenderer(ErrorRenderer.helpUrl(config, shared.port())));
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
     this.tokens = new AccessTokenSteps(shared.accessTokens(), errors, config);
+    this.requestLog = new RequestLog(config.logging().requests());
   }
 
   @Override
@@ -244,6 +251,9 @@ public final class HttpVerticle extends VerticleBase {
     errors
         .endpoint(router, Endpoints.OPENAPI, "openapi", HttpMethod.GET)
         .handler(document("application/yaml", null, OPENAPI_DOCUMENT));
+    errors
+        .endpoint(router, Endpoints.ERRORS, "errors", HttpMethod.GET)
+        .handler(ErrorReference::serve);
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
     // the public.
     if (config.server().managementPort() == null)
@@ -265,9 +275,19 @@ public final class HttpVerticle extends VerticleBase {
         .handler(admin::degradation);
     router.route().handler(this::notFound);
     this.router = router;
-    router.errorHandler(408, ctx -> errors.failAndClose(ctx, ErrorCode.REQUEST_TIMEOUT));
-    router.errorHandler(413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
-    router.errorHandler(400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST));
+    router.errorHandler(
+        408,
+        ctx ->
+            errors.failAndClose(
+                ctx,
+                ErrorCode.REQUEST_TIMEOUT,
+                "the request was not received completely within server.requestTimeout ("
+                    + config.server().requestTimeout().toMillis()
+                    + " ms)"));
+    router.errorHandler(
+        413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the body is too large for this path"));
+    router.errorHandler(
+        400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the request could not be read"));
     router.errorHandler(
         500,
         ctx -> {
@@ -411,13 +431,25 @@ public final class HttpVerticle extends VerticleBase {
                 : cause instanceof TooLongHttpLineException
                     ? ErrorCode.URI_TOO_LONG
                     : ErrorCode.BAD_REQUEST;
+    // The gateway's own reasons and Netty's size messages are fit for the client; other decoder
+    // messages may quote the request line, so only their kind is said.
+    String details =
+        cause instanceof StrictRequestDecoder.Refused
+                || cause instanceof TooLongHttpHeaderException
+                || cause instanceof TooLongHttpLineException
+            ? cause.getMessage()
+            : "not a valid HTTP/1.1 request";
     String id = Ids.randomUuid();
     LOG.atDebug()
         .addKeyValue(Logs.REQUEST_ID, id)
         .log("request refused: {} ({})", error.code, cause == null ? "?" : cause.getMessage());
+    requestLog.refused(req, error, details, id);
     req.response().putHeader(HeaderNames.REQUEST_ID, id).putHeader(HttpHeaders.CONNECTION, "close");
     HttpConnection connection = req.connection();
-    errors.renderer().topLevel(req.response(), error, id).onComplete(ar -> connection.close());
+    errors
+        .renderer()
+        .topLevel(req.response(), error, id, details)
+        .onComplete(ar -> connection.close());
   }
 
   // ---- shared steps ----------------------------------------------------------------------
@@ -427,11 +459,11 @@ public final class HttpVerticle extends VerticleBase {
     errors.assignRequestId(ctx);
     long started = System.nanoTime();
     ctx.addEndHandler(
-        v ->
-            metrics.request(
-                ctx.get(HttpErrors.ROUTE),
-                ctx.response().getStatusCode(),
-                System.nanoTime() - started));
+        v -> {
+          long nanos = System.nanoTime() - started;
+          metrics.request(ctx.get(HttpErrors.ROUTE), ctx.response().getStatusCode(), nanos);
+          requestLog.answered(ctx, nanos);
+        });
     ctx.next();
   }
 
@@ -487,7 +519,14 @@ public final class HttpVerticle extends VerticleBase {
               if (ar.result()) {
                 ctx.next();
               } else {
-                errors.fail(ctx, ErrorCode.TOO_MANY_REQUESTS);
+                errors.fail(
+                    ctx,
+                    ErrorCode.TOO_MANY_REQUESTS,
+                    "this client address is over its budget of "
+                        + config.throttle().ratePerSecond()
+                        + " requests a second (burst "
+                        + config.throttle().burst()
+                        + "); retry after a second");
               }
             });
   }
@@ -511,9 +550,9 @@ public final class HttpVerticle extends VerticleBase {
 
   private void validatePath(RoutingContext ctx) {
     if (!RequestRules.validId(serviceProvider(ctx))) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER, ID_RULE);
     } else if (mvpd(ctx) != null && !RequestRules.validId(mvpd(ctx))) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD);
+      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD, ID_RULE);
     } else {
       ctx.next();
     }
@@ -536,15 +575,29 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerRequest req = ctx.request();
     byte[] device = RequestRules.deviceIdentifier(req.getHeader(HeaderNames.DEVICE_IDENTIFIER));
     if (device == null) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER,
+          req.getHeader(HeaderNames.DEVICE_IDENTIFIER) == null
+              ? HeaderNames.DEVICE_IDENTIFIER + " header missing"
+              : HeaderNames.DEVICE_IDENTIFIER
+                  + " must be 'fingerprint <Base64>' of 1 to 256 bytes");
     } else if (!RequestRules.validDeviceInfo(req.getHeader(HeaderNames.DEVICE_INFO))) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO);
+      errors.fail(
+          ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO, HeaderNames.DEVICE_INFO + " is not Base64");
     } else if (jsonBody
         && req.method() == HttpMethod.POST
         && !RequestRules.jsonContentType(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_RESOURCES);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_PARAMETER_RESOURCES,
+          RequestRules.contentTypeProblem(
+              req.getHeader(HttpHeaders.CONTENT_TYPE), "application/json"));
     } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
-      errors.fail(ctx, ErrorCode.INVALID_HEADER_ACCEPT);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_HEADER_ACCEPT,
+          "Accept names neither application/json nor a wildcard; the API answers JSON only");
     } else {
       ctx.put(DEVICE, shared.hasher().device(device));
       ctx.next();
@@ -587,10 +640,11 @@ public final class HttpVerticle extends VerticleBase {
             ctx,
             !RequestRules.validId(m.group("serviceProvider"))
                 ? ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER
-                : ErrorCode.INVALID_PARAMETER_MVPD);
+                : ErrorCode.INVALID_PARAMETER_MVPD,
+            "a path segment is empty; " + ID_RULE);
         return;
       }
     }
-    errors.fail(ctx, ErrorCode.NOT_FOUND);
+    errors.fail(ctx, ErrorCode.NOT_FOUND, NO_SUCH_PATH);
   }
 }

@@ -33,7 +33,9 @@ final class LogoutHandler extends ApiHandler {
     replies.json(
         ctx,
         "mvpd logout",
-        mvpd.logout(new LogoutRequest(integration, ctx.get(HttpVerticle.DEVICE), redirectUrl)),
+        mvpd.logout(
+            new LogoutRequest(
+                integration, ctx.get(HttpVerticle.DEVICE), redirectUrl, errors.requestId(ctx))),
         reply -> {
           JsonObject entry =
               SessionsHandler.action(reply.actionName(), reply.actionType())

@@ -46,7 +46,7 @@ public final class ManagementVerticle extends VerticleBase {
               ctx.next();
             });
     mountMetrics(router, errors, metrics);
-    router.route().handler(ctx -> errors.fail(ctx, ErrorCode.NOT_FOUND));
+    router.route().handler(ctx -> errors.fail(ctx, ErrorCode.NOT_FOUND, HttpVerticle.NO_SUCH_PATH));
     server =
         vertx
             .createHttpServer(

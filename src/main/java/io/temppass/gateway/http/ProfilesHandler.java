@@ -183,7 +183,10 @@ final class ProfilesHandler extends ApiHandler {
       }
     }
     if (mvpds.isEmpty()) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER);
+      errors.fail(
+          ctx,
+          ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER,
+          "no active integration of the service provider " + sp + " is configured");
       return;
     }
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);

@@ -1,7 +1,9 @@
 package io.temppass.gateway.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.temppass.gateway.temppass.IdentityHasher;
@@ -108,6 +110,17 @@ public final class RequestRules {
     return mediaType(header).equals("application/json");
   }
 
+  /**
+   * What is wrong with a {@code Content-Type} that is not {@code expected}, for an error's details:
+   * missing, or the media type it names (cut short, printable ASCII only).
+   */
+  public static String contentTypeProblem(String header, String expected) {
+    if (header == null || header.isBlank()) return "Content-Type missing: send " + expected;
+    String type = mediaType(header).replaceAll("[^\\x21-\\x7e]", "?");
+    if (type.length() > 64) type = type.substring(0, 64) + "…";
+    return "Content-Type must be " + expected + ", got '" + type + "'";
+  }
+
   /** Absent, a wildcard, or a list naming JSON. */
   public static boolean acceptsJson(String header) {
     if (header == null || header.isBlank()) return true;
@@ -128,11 +141,26 @@ public final class RequestRules {
    * Redis and the media token as a different string than the client sent.
    */
   public static List<String> resources(Buffer body, int maxLength) {
-    if (body == null || body.length() == 0) return null;
+    return readResources(body, maxLength).list();
+  }
+
+  /** A decisions body read: its resources, or (list null) what is wrong with it in words. */
+  public record Resources(List<String> list, String problem) {
+    static Resources wrong(String problem) {
+      return new Resources(null, problem);
+    }
+  }
+
+  /** {@link #resources}, with the reason when the body is refused. */
+  public static Resources readResources(Buffer body, int maxLength) {
+    if (body == null) return Resources.wrong("the body is larger than server.maxBodyBytes");
+    if (body.length() == 0)
+      return Resources.wrong("the body is empty; send {\"resources\":[\"<resource id>\"]}");
     byte[] bytes = body.getBytes();
-    if (!wellFormedUtf8(bytes)) return null;
+    if (!wellFormedUtf8(bytes)) return Resources.wrong("the body is not well-formed UTF-8");
     try (JsonParser p = JSON.createParser(bytes)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) return null;
+      if (p.nextToken() != JsonToken.START_OBJECT)
+        return Resources.wrong(at(p, "the body must be a JSON object"));
       List<String> resources = null;
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -142,20 +170,55 @@ public final class RequestRules {
           p.skipChildren();
           continue;
         }
-        if (value != JsonToken.START_ARRAY || resources != null) return null;
+        if (resources != null) return Resources.wrong(at(p, "resources is given twice"));
+        if (value != JsonToken.START_ARRAY)
+          return Resources.wrong(at(p, "resources must be an array of strings"));
         resources = new ArrayList<>();
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-          if (t != JsonToken.VALUE_STRING) return null;
+          if (t != JsonToken.VALUE_STRING)
+            return Resources.wrong(at(p, "resources must hold only strings"));
           String r = p.getText();
-          if (r.isEmpty() || r.length() > maxLength || !wellFormedUtf16(r)) return null;
+          if (r.isEmpty()) return Resources.wrong(at(p, "a resource is an empty string"));
+          if (r.length() > maxLength)
+            return Resources.wrong(
+                at(p, "a resource is longer than server.maxResourceLength (" + maxLength + ")"));
+          if (!wellFormedUtf16(r))
+            return Resources.wrong(at(p, "a resource holds an unpaired surrogate"));
           resources.add(r);
         }
       }
-      if (t != JsonToken.END_OBJECT || p.nextToken() != null) return null;
-      return resources == null || resources.isEmpty() ? null : resources;
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null)
+        return Resources.wrong(at(p, "the body holds more than one JSON object"));
+      if (resources == null)
+        return Resources.wrong(
+            "the body has no resources: send {\"resources\":[\"<resource id>\"]}");
+      if (resources.isEmpty()) return Resources.wrong("resources is an empty array");
+      return new Resources(resources, null);
+    } catch (JsonProcessingException e) {
+      // The parser's own words with its position, without the body it quotes.
+      JsonLocation where = e.getLocation();
+      return Resources.wrong(
+          "the JSON body at line "
+              + (where == null ? "?" : where.getLineNr())
+              + " column "
+              + (where == null ? "?" : where.getColumnNr())
+              + ": "
+              + firstLine(e.getOriginalMessage()));
     } catch (IOException | RuntimeException e) {
-      return null;
+      return Resources.wrong("the body is not valid JSON");
     }
+  }
+
+  private static String at(JsonParser p, String problem) {
+    JsonLocation where = p.currentTokenLocation();
+    return problem + " (line " + where.getLineNr() + " column " + where.getColumnNr() + ")";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "not valid JSON";
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 160 ? line.substring(0, 160) + "…" : line;
   }
 
   /**

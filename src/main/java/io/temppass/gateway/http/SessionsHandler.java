@@ -30,6 +30,7 @@ import java.util.UUID;
  */
 final class SessionsHandler extends ApiHandler {
   private static final int MAX_FORM_PARAMETERS = 16;
+  private static final String FORM = "application/x-www-form-urlencoded";
   private static final int MAX_CALLBACK_PARAMETERS = 16;
 
   private final MvpdApi mvpd;
@@ -50,7 +51,8 @@ final class SessionsHandler extends ApiHandler {
           Map<String, String> form = ar.succeeded() ? form(ctx, ar.result()) : null;
           if (form == null) {
             // Not a form at all: nothing to read the parameters from.
-            errors.fail(ctx, ErrorCode.BAD_REQUEST);
+            errors.fail(
+                ctx, ErrorCode.BAD_REQUEST, formProblem(ctx, ar.succeeded() ? ar.result() : null));
             return;
           }
           SessionRequest request =
@@ -126,7 +128,9 @@ final class SessionsHandler extends ApiHandler {
     replies.browser(
         ctx,
         "mvpd login start",
-        mvpd.loginStart(new LoginStart(ctx.pathParam("serviceProvider"), ctx.pathParam("code"))),
+        mvpd.loginStart(
+            new LoginStart(
+                ctx.pathParam("serviceProvider"), ctx.pathParam("code"), errors.requestId(ctx))),
         reply -> browser(ctx, reply));
   }
 
@@ -143,7 +147,7 @@ final class SessionsHandler extends ApiHandler {
     replies.browser(
         ctx,
         "mvpd login complete",
-        mvpd.loginComplete(new LoginComplete(Map.copyOf(query))),
+        mvpd.loginComplete(new LoginComplete(Map.copyOf(query), errors.requestId(ctx))),
         reply -> browser(ctx, reply));
   }
 
@@ -168,6 +172,17 @@ final class SessionsHandler extends ApiHandler {
 
   static Caller caller(RoutingContext ctx) {
     return new Caller(ctx.get(HttpVerticle.DEVICE), ctx.get(HttpVerticle.CLIENT));
+  }
+
+  /** Why {@link #form} found no form, for the error's details. */
+  private static String formProblem(RoutingContext ctx, Buffer body) {
+    if (body == null) return "the body is larger than server.maxBodyBytes";
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null
+        || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded"))
+      return RequestRules.contentTypeProblem(type, FORM)
+          + ": the sessions API reads mvpd, domainName and redirectUrl as form fields";
+    return "the body is not valid " + FORM + " (a % must be followed by two hex digits)";
   }
 
   /**

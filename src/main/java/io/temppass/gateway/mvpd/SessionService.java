@@ -20,6 +20,7 @@ import io.temppass.gateway.config.IntegrationConfig.Degradation;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics.SignIn;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authentication half of the regular-MVPD path (authn digest §2, §3, §5): sessions and their
@@ -43,7 +46,7 @@ record SessionService(
     MvpdConnectors connectors,
     ControlPlane control)
     implements MvpdSessionsApi {
-  private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
   private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
@@ -240,7 +243,11 @@ record SessionService(
                                   .recover(
                                       err -> {
                                         signIn(integration, SignIn.FAILED);
-                                        warn("MVPD sign-in unavailable", integration, err);
+                                        warn(
+                                            "MVPD sign-in unavailable",
+                                            integration,
+                                            err,
+                                            r.requestId());
                                         return page(
                                             503,
                                             "The TV provider's sign-in is unavailable right now; try again later.");
@@ -272,9 +279,9 @@ record SessionService(
               String mvpdCode = r.query().get("code");
               if (login == null || mvpdCode == null || r.query().get("error") != null) {
                 if (login != null) signIn(integration, SignIn.REFUSED);
-                LOG.log(
-                    System.Logger.Level.INFO,
-                    "MVPD sign-in ended without a login: " + safe(r.query().get("error")));
+                LOG.atInfo()
+                    .addKeyValue(Logs.REQUEST_ID, r.requestId())
+                    .log("MVPD sign-in ended without a login: {}", safe(r.query().get("error")));
                 return sessions
                     .finish(code, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -324,7 +331,7 @@ record SessionService(
                       },
                       err -> {
                         signIn(integration, SignIn.FAILED);
-                        warn("MVPD sign-in refused", integration, err);
+                        warn("MVPD sign-in refused", integration, err, r.requestId());
                         return sessions
                             .finish(code, false, null)
                             .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -440,7 +447,7 @@ record SessionService(
               .logoutUrl(r.redirectUrl())
               .otherwise(
                   err -> {
-                    warn("MVPD end-session endpoint unavailable", integration, err);
+                    warn("MVPD end-session endpoint unavailable", integration, err, r.requestId());
                     return null;
                   })
               .map(
@@ -498,10 +505,16 @@ record SessionService(
     return missing;
   }
 
-  /** An MVPD step that failed, named with its integration; the viewer gets a page or a retry. */
-  private static void warn(String what, IntegrationConfig integration, Throwable err) {
-    LOG.log(
-        System.Logger.Level.WARNING, what + " for " + integration.id() + ": " + err.getMessage());
+  /**
+   * An MVPD step that failed, named with its integration; the viewer gets a page or a retry. The
+   * line carries the request id that page (or the API's error) shows, so a viewer's reference finds
+   * it.
+   */
+  private static void warn(
+      String what, IntegrationConfig integration, Throwable err, String requestId) {
+    LOG.atWarn()
+        .addKeyValue(Logs.REQUEST_ID, requestId)
+        .log("{} for {}: {}", what, integration.id(), err.getMessage());
   }
 
   /** The shortcut's reply when there is one, else what {@code login} answers. */
