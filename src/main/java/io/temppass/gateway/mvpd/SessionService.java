@@ -43,7 +43,6 @@ record SessionService(
     ControlPlane control)
     implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
-  private static final int MAX_PARAMETER_CHARS = 2048;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -435,9 +434,7 @@ record SessionService(
     if (mvpd != null && !MVPD_ID.matcher(mvpd).matches()) return ErrorCode.INVALID_PARAMETER_MVPD;
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
     if (domainName != null
-        && (domainName.length() > MAX_PARAMETER_CHARS
-            || provider == null
-            || !provider.ownsHost(domainName.strip()))) {
+        && (!HostNames.valid(domainName) || provider == null || !provider.ownsHost(domainName))) {
       return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
     }
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl)))
