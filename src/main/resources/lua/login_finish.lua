@@ -7,5 +7,5 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0
 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'gen', ARGV[2])
-redis.call('HDEL', KEYS[1], 'ver', 'non')
+redis.call('HDEL', KEYS[1], 'ver', 'non', 'cu')
 return 1

@@ -110,7 +110,8 @@ public final class MvpdSettings {
    * The MVPD's OAuth 2.0 authorization-code login. With {@code issuer}, the endpoints come from
    * OpenID Connect discovery and the ID token is validated (signature, issuer, audience, nonce,
    * expiry); without it, the explicit endpoints are used and the user comes from the user-info
-   * endpoint.
+   * endpoint. {@code timeout} bounds the MVPD's side of completing a sign-in (token exchange,
+   * user-info): past it the sign-in ends as refused and the code may try again.
    */
   public record Login(
       String issuer,
@@ -122,7 +123,8 @@ public final class MvpdSettings {
       @JsonDeserialize(using = ConfigBinder.FileSetting.class) String clientSecret,
       List<String> scopes,
       String userIdClaim,
-      Map<String, String> attributeClaims) {
+      Map<String, String> attributeClaims,
+      @Positive Duration timeout) {
     public Login {
       issuer = url(issuer);
       authorizationEndpoint = url(authorizationEndpoint);

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,6 +44,7 @@ record SessionService(
     ControlPlane control)
     implements MvpdSessionsApi {
   private static final System.Logger LOG = System.getLogger(SessionService.class.getName());
+  private static final long CLAIM_MARGIN_MILLIS = 2_000;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -219,7 +221,7 @@ record SessionService(
               String verifier = Randoms.token(32);
               String nonce = Randoms.token(16);
               return sessions
-                  .startLogin(code, state, verifier, nonce)
+                  .startLogin(code, state, verifier, nonce, System.currentTimeMillis())
                   .compose(
                       started ->
                           started != 1
@@ -254,8 +256,9 @@ record SessionService(
     if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot)))
       return page(400, "The sign-in response is invalid.");
     String code = state.substring(0, dot);
+    long claimedUntil = System.currentTimeMillis() + longestLogin();
     return sessions
-        .claim(code, state)
+        .claim(code, state, claimedUntil)
         .compose(
             session -> {
               String redirectUrl = session.get("ru");
@@ -271,12 +274,15 @@ record SessionService(
                     .finish(code, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
               }
+              // An MVPD that never answers must not hold the code: past the login's timeout the
+              // sign-in ends as refused and the session is open for another attempt.
               return login
                   .complete(
                       mvpdCode,
                       session.get("ver"),
                       session.get("non"),
                       config.sessions().callbackUrl())
+                  .timeout(integration.login().timeout().toMillis(), TimeUnit.MILLISECONDS)
                   .compose(
                       identity -> {
                         long now = System.currentTimeMillis();
@@ -315,6 +321,18 @@ record SessionService(
                             ? "This authentication session has already been used."
                             : "The sign-in response is invalid or has expired.")
                     : Future.failedFuture(err));
+  }
+
+  /**
+   * How long a claimed sign-in may take at most: the longest login timeout, and a margin for the
+   * profile write after it. A claim older than this was abandoned (its gateway stopped mid-way),
+   * and the browser step may start another.
+   */
+  private long longestLogin() {
+    long longest = 0;
+    for (IntegrationConfig i : config.integrations())
+      if (i.login() != null) longest = Math.max(longest, i.login().timeout().toMillis());
+    return longest + CLAIM_MARGIN_MILLIS;
   }
 
   // ---- profiles and logout ----------------------------------------------------------------

@@ -18,9 +18,9 @@ import java.util.Map;
  *
  * <p>Fields: {@code sp}, {@code mvpd}, {@code dn} (domainName), {@code ru} (redirectUrl), {@code
  * dev} (device hash), {@code cli} (client id), {@code info} (X-Device-Info as sent), {@code
- * nb}/{@code na} (the code's window), {@code status} (new, claimed, done), {@code st}/{@code
- * ver}/{@code non} (the current sign-in's state, PKCE verifier and nonce), {@code gen} (the profile
- * the login produced).
+ * nb}/{@code na} (the code's window), {@code status} (new, claimed, done), {@code cu} (until when a
+ * claim holds), {@code st}/{@code ver}/{@code non} (the current sign-in's state, PKCE verifier and
+ * nonce), {@code gen} (the profile the login produced).
  */
 final class SessionStore {
   private static final LuaScript CREATE = LuaScript.load("session_create");
@@ -75,19 +75,26 @@ final class SessionStore {
         .map(SessionStore::fields);
   }
 
-  /** 1 recorded, 0 none, -2 completed (login_start.lua). */
-  Future<Integer> startLogin(String code, String state, String verifier, String nonce) {
+  /** 1 recorded, 0 none, -2 completed or completing (login_start.lua). */
+  Future<Integer> startLogin(
+      String code, String state, String verifier, String nonce, long nowMillis) {
     return redis
-        .run(LOGIN_START, List.of(keys.session(code)), List.of(state, verifier, nonce))
+        .run(
+            LOGIN_START,
+            List.of(keys.session(code)),
+            List.of(state, verifier, nonce, String.valueOf(nowMillis)))
         .map(Response::toInteger);
   }
 
   /**
    * The claimed session's fields; or a failed future with {@link ClaimRefused} (login_claim.lua).
    */
-  Future<Map<String, String>> claim(String code, String state) {
+  Future<Map<String, String>> claim(String code, String state, long claimedUntilMillis) {
     return redis
-        .run(LOGIN_CLAIM, List.of(keys.session(code)), List.of(state))
+        .run(
+            LOGIN_CLAIM,
+            List.of(keys.session(code)),
+            List.of(state, String.valueOf(claimedUntilMillis)))
         .compose(
             r -> {
               if (r.type() == io.vertx.redis.client.ResponseType.NUMBER)
