@@ -83,6 +83,8 @@ record SessionService(
                               code, r.caller().deviceHash(), r.caller().clientId(), parameters(r))
                           .compose(
                               updated -> {
+                                if (updated == SessionStore.TOO_LARGE)
+                                  return Future.succeededFuture(tooLarge(r));
                                 if (updated != 1)
                                   return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
                                 return Future.succeededFuture(
@@ -107,7 +109,7 @@ record SessionService(
           Map<String, String> fields = parameters(r);
           fields.put("sp", r.serviceProvider());
           fields.put("dev", r.caller().deviceHash());
-          fields.put("cli", r.caller().clientId());
+          fields.put("cli", SessionStore.clientTag(r.caller().clientId()));
           if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS)
             fields.put("info", r.deviceInfo());
           fields.put("nb", String.valueOf(now));
@@ -117,14 +119,16 @@ record SessionService(
               .create(fields, notAfter - now)
               .map(
                   code ->
-                      next(
-                          "resume",
-                          r.serviceProvider(),
-                          code,
-                          r.mvpd(),
-                          missing(r.mvpd(), r.domainName(), r.redirectUrl()),
-                          now,
-                          notAfter));
+                      code == null
+                          ? tooLarge(r)
+                          : next(
+                              "resume",
+                              r.serviceProvider(),
+                              code,
+                              r.mvpd(),
+                              missing(r.mvpd(), r.domainName(), r.redirectUrl()),
+                              now,
+                              notAfter));
         });
   }
 
@@ -461,6 +465,18 @@ record SessionService(
   }
 
   /**
+   * The app's parameters do not fit a session (SessionStore.APP_BUDGET_BYTES): the redirect URL,
+   * the one of them without a bound of its own below that budget, is named; without one, the domain
+   * name.
+   */
+  private static SessionReply tooLarge(SessionRequest r) {
+    return errorReply(
+        r.redirectUrl() != null
+            ? ErrorCode.INVALID_PARAMETER_REDIRECT_URL
+            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
+  }
+
+  /**
    * The session stored under {@code code} when it was opened by this service provider, device and
    * client; null when it is missing or expired, and when it is someone else's, so that a guessed
    * code tells the guesser nothing.
@@ -474,7 +490,7 @@ record SessionService(
                 stored != null
                         && serviceProvider.equals(stored.get("sp"))
                         && caller.deviceHash().equals(stored.get("dev"))
-                        && caller.clientId().equals(stored.get("cli"))
+                        && SessionStore.clientTag(caller.clientId()).equals(stored.get("cli"))
                     ? stored
                     : null);
   }
@@ -565,8 +581,11 @@ record SessionService(
   }
 
   private static Future<SessionReply> error(ErrorCode code) {
-    return Future.succeededFuture(
-        new SessionReply(code, null, null, null, null, null, null, null, 0, 0));
+    return Future.succeededFuture(errorReply(code));
+  }
+
+  private static SessionReply errorReply(ErrorCode code) {
+    return new SessionReply(code, null, null, null, null, null, null, null, 0, 0);
   }
 
   private static SessionInfoReply infoError(ErrorCode code) {
