@@ -7,8 +7,9 @@
 --          login_start.lua may open the session again
 -- Reply: the session's fields (field, value, ...) once claimed; 0 no such session; -1 the state is
 -- not the session's current one (tampered, or an older attempt); -2 already completed or completing.
-local stored = redis.call('GET', KEYS[1])
-if not stored then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return 0
 end
 local session = cmsgpack.unpack(stored)

@@ -3,8 +3,9 @@
 -- KEYS[1]  session  <prefix>:s:{<CODE>}
 -- ARGV[1]  status: done | new     ARGV[2] profile generation ('' when none)
 -- Reply: 1 recorded; 0 the session expired meanwhile.
-local stored = redis.call('GET', KEYS[1])
-if not stored then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return 0
 end
 local session = cmsgpack.unpack(stored)

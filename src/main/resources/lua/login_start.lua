@@ -6,8 +6,9 @@
 -- KEYS[1]  session  <prefix>:s:{<CODE>}
 -- ARGV[1]  state   ARGV[2] PKCE verifier   ARGV[3] nonce   ARGV[4] now (ms)
 -- Reply: 1 recorded; 0 no such session; -2 its login already completed or is completing.
-local stored = redis.call('GET', KEYS[1])
-if not stored then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return 0
 end
 local session = cmsgpack.unpack(stored)

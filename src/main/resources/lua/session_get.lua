@@ -2,8 +2,9 @@
 -- would answer for a hash.
 -- KEYS[1]  session  <prefix>:s:{<CODE>}
 -- Reply: field, value, field, value, ...; empty when the code is unknown or expired.
-local stored = redis.call('GET', KEYS[1])
-if not stored then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return {}
 end
 local fields = {}

@@ -9,8 +9,9 @@
 -- ARGV[4..] field, value, field, value, ...
 -- Reply: 1 updated; 0 no such session (never created, or expired); -1 created by another device or
 -- client; -2 its login already completed; -3 too large.
-local stored = redis.call('GET', KEYS[1])
-if not stored then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return 0
 end
 local session = cmsgpack.unpack(stored)

@@ -173,4 +173,40 @@ class SessionMemoryTest {
         info.getJsonObject("existingParameters").getString("redirectUrl"),
         info.encode());
   }
+
+  /**
+   * A session written as a hash by an earlier release (a rolling upgrade) reads as an unknown code,
+   * the documented {@code invalid_authentication_session}, on every route, rather than failing the
+   * scripts with WRONGTYPE (a 5xx) until it expires.
+   */
+  @Test
+  void a_session_stored_as_a_hash_by_an_earlier_release_reads_as_unknown() throws Exception {
+    String code = "HASHED23";
+    await(
+        redis.send(
+            Command.HSET, prefix + ":s:{" + code + "}", "sp", SP, "dev", "x", "status", "new"));
+    for (io.vertx.core.http.HttpMethod method :
+        new io.vertx.core.http.HttpMethod[] {
+          io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST
+        }) {
+      var request =
+          browser
+              .browser()
+              .request(method, pods.port(0), "127.0.0.1", "/api/v2/" + SP + "/sessions/" + code)
+              .putHeader("Authorization", AccessTokens.bearer())
+              .putHeader("AP-Device-Identifier", Api.fingerprint("dev-hash"));
+      HttpResponse<Buffer> r =
+          await(
+              method == io.vertx.core.http.HttpMethod.GET
+                  ? request.send()
+                  : request.sendForm(MultiMap.caseInsensitiveMultiMap().add("mvpd", MVPD)));
+      assertEquals(400, r.statusCode(), method + " " + r.bodyAsString());
+      assertEquals(
+          "invalid_authentication_session",
+          r.bodyAsJsonObject().getString("code"),
+          r.bodyAsString());
+    }
+    HttpResponse<Buffer> page = await(browser.open("/api/v2/authenticate/" + SP + "/" + code));
+    assertEquals(400, page.statusCode(), page.bodyAsString());
+  }
 }
