@@ -1,15 +1,27 @@
 -- The browser step: records the OAuth state, PKCE verifier and nonce of a new sign-in attempt on
--- the session. A later attempt replaces an earlier one's state, so only the newest redirect can
--- complete.
--- KEYS[1]  session hash  <prefix>:s:{<CODE>}
--- ARGV[1]  state   ARGV[2] PKCE verifier   ARGV[3] nonce
+-- the session (session_create.lua). A later attempt replaces an earlier one's state, so only the
+-- newest redirect can complete. A claim past its deadline was abandoned (the gateway completing it
+-- stopped, or its MVPD never answered): the session is open again rather than stuck until the code
+-- expires.
+-- KEYS[1]  session  <prefix>:s:{<CODE>}
+-- ARGV[1]  state   ARGV[2] PKCE verifier   ARGV[3] nonce   ARGV[4] now (ms)
 -- Reply: 1 recorded; 0 no such session; -2 its login already completed or is completing.
-if redis.call('EXISTS', KEYS[1]) == 0 then
+-- pcall: a key of another type (a hash written by an earlier release) reads as no session.
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) ~= 'string' then
   return 0
 end
-local status = redis.call('HGET', KEYS[1], 'status')
-if status == 'done' or status == 'claimed' then
+local session = cmsgpack.unpack(stored)
+if session.status == 'done' then
   return -2
 end
-redis.call('HSET', KEYS[1], 'st', ARGV[1], 'ver', ARGV[2], 'non', ARGV[3])
+if session.status == 'claimed' and tonumber(session.cu or '0') > tonumber(ARGV[4]) then
+  return -2
+end
+session.status = 'new'
+session.cu = nil
+session.st = ARGV[1]
+session.ver = ARGV[2]
+session.non = ARGV[3]
+redis.call('SET', KEYS[1], cmsgpack.pack(session), 'KEEPTTL')
 return 1

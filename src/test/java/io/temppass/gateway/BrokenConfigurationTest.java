@@ -400,6 +400,13 @@ class BrokenConfigurationTest {
             after("  poolSize: 16", "  embedded: true"),
             "redis.embedded: an embedded Redis is only for mode: development"),
         yaml(
+            "login timeout of zero",
+            after(
+                REGULAR,
+                "    login: {issuer: \"https://mvpd.example\", clientId: c, clientSecret: s,"
+                    + " timeout: 0s}"),
+            "integrations[2].login.timeout: must be positive"),
+        yaml(
             "sessions key of the wrong length",
             s -> s + "sessions:\n  encryptionKey: c2hvcnQ=\n",
             "sessions.encryptionKey: must be 32 bytes in Base64"),

@@ -46,10 +46,13 @@ public final class MvpdSettings {
 
     /**
      * An absolute http(s) URL on one of the domains, without user info: the gateway never redirects
-     * a browser elsewhere.
+     * a browser elsewhere. Only printable ASCII is accepted (RFC 3986 URLs are ASCII; anything else
+     * is percent-encoded by the app): a non-ASCII character would pass {@link URI} and then leave
+     * in the {@code Location} header as other bytes than were checked, and a space or control
+     * character has no place in a URL at all.
      */
     public boolean allowsRedirect(String url) {
-      if (url == null || url.length() > MAX_REDIRECT_CHARS) return false;
+      if (url == null || url.length() > MAX_REDIRECT_CHARS || !printableAscii(url)) return false;
       try {
         URI uri = new URI(url);
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -59,6 +62,14 @@ public final class MvpdSettings {
       } catch (java.net.URISyntaxException e) {
         return false;
       }
+    }
+
+    private static boolean printableAscii(String url) {
+      for (int i = 0; i < url.length(); i++) {
+        char c = url.charAt(i);
+        if (c <= ' ' || c >= 0x7f) return false;
+      }
+      return true;
     }
 
     /** True when {@code host} is one of the domains or a subdomain of one (case-insensitive). */
@@ -99,7 +110,8 @@ public final class MvpdSettings {
    * The MVPD's OAuth 2.0 authorization-code login. With {@code issuer}, the endpoints come from
    * OpenID Connect discovery and the ID token is validated (signature, issuer, audience, nonce,
    * expiry); without it, the explicit endpoints are used and the user comes from the user-info
-   * endpoint.
+   * endpoint. {@code timeout} bounds the MVPD's side of completing a sign-in (token exchange,
+   * user-info): past it the sign-in ends as refused and the code may try again.
    */
   public record Login(
       String issuer,
@@ -111,7 +123,8 @@ public final class MvpdSettings {
       @JsonDeserialize(using = ConfigBinder.FileSetting.class) String clientSecret,
       List<String> scopes,
       String userIdClaim,
-      Map<String, String> attributeClaims) {
+      Map<String, String> attributeClaims,
+      @Positive Duration timeout) {
     public Login {
       issuer = url(issuer);
       authorizationEndpoint = url(authorizationEndpoint);

@@ -11,6 +11,9 @@ import io.vertx.core.json.JsonObject;
  * The one place that turns an {@link ErrorCode} into an Enhanced Error, top-level or item-level.
  */
 public final class ErrorRenderer {
+  /** What the sign-in pages may load and who may frame them: nothing and no one. */
+  static final String PAGE_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
   private final String helpUrl;
 
   public ErrorRenderer(String helpUrl) {
@@ -69,6 +72,11 @@ public final class ErrorRenderer {
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        // The page is a heading and two paragraphs: no script, style, image or frame of its own,
+        // so it needs nothing from any source and may appear in no one's frame (clickjacking);
+        // nosniff keeps a browser from reading it as anything but HTML.
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", PAGE_POLICY)
         .end(
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Sign-in error</title></head><body><h1>Sign-in error</h1><p>"
                 + text

@@ -543,8 +543,11 @@ public final class HttpVerticle extends VerticleBase {
 
   private long maxMvpdDeadline() {
     long max = 0;
-    for (var i : config.integrations())
+    for (var i : config.integrations()) {
       if (i.authorization() != null) max = Math.max(max, i.authorization().deadline().toMillis());
+      // Completing a sign-in waits on the MVPD for up to the login's timeout.
+      if (i.login() != null) max = Math.max(max, i.login().timeout().toMillis());
+    }
     return max;
   }
 

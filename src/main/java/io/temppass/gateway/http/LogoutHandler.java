@@ -24,7 +24,8 @@ final class LogoutHandler extends ApiHandler {
   void logout(RoutingContext ctx) {
     IntegrationConfig integration = activeIntegration(ctx);
     if (integration == null) return;
-    String redirectUrl = ctx.queryParams().get("redirectUrl");
+    // '&' alone separates query fields (WHATWG): a ';' belongs to the redirect URL.
+    String redirectUrl = ctx.request().params(true).get("redirectUrl");
     MvpdSettings.ServiceProvider provider = config.serviceProvider(integration.serviceProvider());
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl))) {
       errors.fail(ctx, ErrorCode.INVALID_PARAMETER_REDIRECT_URL);

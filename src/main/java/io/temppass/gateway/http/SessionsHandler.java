@@ -203,7 +203,10 @@ final class SessionsHandler extends ApiHandler {
               body.toString(StandardCharsets.UTF_8),
               StandardCharsets.UTF_8,
               false,
-              MAX_FORM_PARAMETERS);
+              MAX_FORM_PARAMETERS,
+              // WHATWG URL-encoded forms separate fields with '&' only: a ';' is part of a value
+              // (redirectUrl=http://host/a;b), not the start of another field.
+              true);
       for (Map.Entry<String, List<String>> e : decoder.parameters().entrySet()) {
         String value = e.getValue().isEmpty() ? null : e.getValue().get(0);
         if (value != null && !value.isBlank()) out.put(e.getKey(), value.strip());

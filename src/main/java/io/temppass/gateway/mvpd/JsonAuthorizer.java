@@ -54,7 +54,10 @@ public final class JsonAuthorizer implements MvpdAuthorizer {
             .put("environment", new JsonObject().put("clientIp", clientIp))
             .put("requestor", requestor);
     var request =
-        web.postAbs(url).idleTimeout(readTimeoutMillis).putHeader("Accept", "application/json");
+        web.postAbs(url)
+            .idleTimeout(readTimeoutMillis)
+            .as(CappedBody.MVPD_ANSWER)
+            .putHeader("Accept", "application/json");
     if (basicAuthorization != null) request.putHeader("Authorization", basicAuthorization);
     return request
         .sendJsonObject(query)

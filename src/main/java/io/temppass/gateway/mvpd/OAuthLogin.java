@@ -140,6 +140,7 @@ public final class OAuthLogin implements MvpdLogin {
       return Future.failedFuture(
           new LoginFailedException("the token endpoint returned no access token"));
     return web.getAbs(settings.userInfoEndpoint())
+        .as(CappedBody.MVPD_ANSWER)
         .bearerTokenAuthentication(accessToken)
         .putHeader("Accept", "application/json")
         .send()
@@ -197,6 +198,7 @@ public final class OAuthLogin implements MvpdLogin {
       } else {
         endSessionEndpoint =
             web.getAbs(settings.issuer() + "/.well-known/openid-configuration")
+                .as(CappedBody.MVPD_ANSWER)
                 .send()
                 .map(
                     r ->

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ record SessionService(
     ControlPlane control)
     implements MvpdSessionsApi {
   private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
-  private static final int MAX_PARAMETER_CHARS = 2048;
+  private static final long CLAIM_MARGIN_MILLIS = 2_000;
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -86,6 +87,8 @@ record SessionService(
                               code, r.caller().deviceHash(), r.caller().clientId(), parameters(r))
                           .compose(
                               updated -> {
+                                if (updated == SessionStore.TOO_LARGE)
+                                  return Future.succeededFuture(tooLarge(r));
                                 if (updated != 1)
                                   return error(ErrorCode.INVALID_AUTHENTICATION_SESSION);
                                 return Future.succeededFuture(
@@ -110,7 +113,7 @@ record SessionService(
           Map<String, String> fields = parameters(r);
           fields.put("sp", r.serviceProvider());
           fields.put("dev", r.caller().deviceHash());
-          fields.put("cli", r.caller().clientId());
+          fields.put("cli", SessionStore.clientTag(r.caller().clientId()));
           if (r.deviceInfo() != null && r.deviceInfo().length() <= MAX_DEVICE_INFO_CHARS)
             fields.put("info", r.deviceInfo());
           fields.put("nb", String.valueOf(now));
@@ -120,14 +123,16 @@ record SessionService(
               .create(fields, notAfter - now)
               .map(
                   code ->
-                      next(
-                          "resume",
-                          r.serviceProvider(),
-                          code,
-                          r.mvpd(),
-                          missing(r.mvpd(), r.domainName(), r.redirectUrl()),
-                          now,
-                          notAfter));
+                      code == null
+                          ? tooLarge(r)
+                          : next(
+                              "resume",
+                              r.serviceProvider(),
+                              code,
+                              r.mvpd(),
+                              missing(r.mvpd(), r.domainName(), r.redirectUrl()),
+                              now,
+                              notAfter));
         });
   }
 
@@ -224,7 +229,7 @@ record SessionService(
               String verifier = Randoms.token(32);
               String nonce = Randoms.token(16);
               return sessions
-                  .startLogin(code, state, verifier, nonce)
+                  .startLogin(code, state, verifier, nonce, System.currentTimeMillis())
                   .compose(
                       started ->
                           started != 1
@@ -268,8 +273,9 @@ record SessionService(
     if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot)))
       return page(400, "The sign-in response is invalid.");
     String code = state.substring(0, dot);
+    long claimedUntil = System.currentTimeMillis() + longestLogin();
     return sessions
-        .claim(code, state)
+        .claim(code, state, claimedUntil)
         .compose(
             session -> {
               String redirectUrl = session.get("ru");
@@ -286,6 +292,8 @@ record SessionService(
                     .finish(code, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
               }
+              // An MVPD that never answers must not hold the code: past the login's timeout the
+              // sign-in ends as refused and the session is open for another attempt.
               long start = System.nanoTime();
               return login
                   .complete(
@@ -293,6 +301,7 @@ record SessionService(
                       session.get("ver"),
                       session.get("non"),
                       config.sessions().callbackUrl())
+                  .timeout(integration.login().timeout().toMillis(), TimeUnit.MILLISECONDS)
                   .andThen(
                       ar ->
                           connectors
@@ -346,6 +355,18 @@ record SessionService(
                             ? "This authentication session has already been used."
                             : "The sign-in response is invalid or has expired.")
                     : Future.failedFuture(err));
+  }
+
+  /**
+   * How long a claimed sign-in may take at most: the longest login timeout, and a margin for the
+   * profile write after it. A claim older than this was abandoned (its gateway stopped mid-way),
+   * and the browser step may start another.
+   */
+  private long longestLogin() {
+    long longest = 0;
+    for (IntegrationConfig i : config.integrations())
+      if (i.login() != null) longest = Math.max(longest, i.login().timeout().toMillis());
+    return longest + CLAIM_MARGIN_MILLIS;
   }
 
   // ---- profiles and logout ----------------------------------------------------------------
@@ -465,14 +486,24 @@ record SessionService(
     if (mvpd != null && !MVPD_ID.matcher(mvpd).matches()) return ErrorCode.INVALID_PARAMETER_MVPD;
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
     if (domainName != null
-        && (domainName.length() > MAX_PARAMETER_CHARS
-            || provider == null
-            || !provider.ownsHost(domainName.strip()))) {
+        && (!HostNames.valid(domainName) || provider == null || !provider.ownsHost(domainName))) {
       return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
     }
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl)))
       return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
     return null;
+  }
+
+  /**
+   * The app's parameters do not fit a session (SessionStore.APP_BUDGET_BYTES): the redirect URL,
+   * the one of them without a bound of its own below that budget, is named; without one, the domain
+   * name.
+   */
+  private static SessionReply tooLarge(SessionRequest r) {
+    return errorReply(
+        r.redirectUrl() != null
+            ? ErrorCode.INVALID_PARAMETER_REDIRECT_URL
+            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
   }
 
   /**
@@ -489,7 +520,7 @@ record SessionService(
                 stored != null
                         && serviceProvider.equals(stored.get("sp"))
                         && caller.deviceHash().equals(stored.get("dev"))
-                        && caller.clientId().equals(stored.get("cli"))
+                        && SessionStore.clientTag(caller.clientId()).equals(stored.get("cli"))
                     ? stored
                     : null);
   }
@@ -590,8 +621,11 @@ record SessionService(
   }
 
   private static Future<SessionReply> error(ErrorCode code) {
-    return Future.succeededFuture(
-        new SessionReply(code, null, null, null, null, null, null, null, 0, 0));
+    return Future.succeededFuture(errorReply(code));
+  }
+
+  private static SessionReply errorReply(ErrorCode code) {
+    return new SessionReply(code, null, null, null, null, null, null, null, 0, 0);
   }
 
   private static SessionInfoReply infoError(ErrorCode code) {
