@@ -10,6 +10,8 @@
 # a writable /tmp).
 
 # ---- build: the fat jar, exactly as README's "mvn package" builds it ----------------------------
+# Runs on the image's platform, so an arm64 image (docker buildx build --platform linux/arm64 .)
+# bundles Corretto's aarch64 library (pom.xml, profile corretto-aarch64).
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
 # pom.xml first: dependencies are resolved in their own layer and reused while only sources change.

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# One-command benchmark of temppass-gateway against the work floor and the floor (see load-tests/README.md).
+# One-command benchmark of temppass-gateway against its work floor (see load-tests/README.md).
 #
-#   load-tests/bench/run.sh                      gateway, work floor and floor with wrk, interleaved over
-#                                                ROUNDS rounds after a warm-up: req/s, latency, server CPU per
-#                                                request, ratios; then latency at a fixed arrival rate (half
-#                                                the gateway's saturation), gateway and work floor interleaved;
-#                                                Redis memory, heap
+#   load-tests/bench/run.sh                      gateway and work floor (load-tests/floor/WorkFloor.java)
+#                                                with wrk, interleaved over ROUNDS rounds after a warm-up:
+#                                                req/s, latency, server CPU per request, ratios; then latency
+#                                                at a fixed arrival rate (half the gateway's saturation),
+#                                                gateway and work floor interleaved; Redis memory, heap.
+#                                                With SHARED set, also the independent floors of
+#                                                $SHARED/bench/floor (its work floor and its bare floor)
 #   load-tests/bench/run.sh scale                the gateway with SCALE_SMALL (10^4) and SCALE_LARGE (10^6)
 #                                                trials in Redis, interleaved: req/s, p99, CPU, bytes per trial
 #   load-tests/bench/run.sh gatling-open RATE    Redis + gateway, Gatling open model at RATE users/s
@@ -30,16 +32,18 @@
 #                   gateway throttles by default); auto: as on, but a gateway that does not know
 #                   the throttle: setting yet runs with bench.yaml alone (with a warning)
 #   STATUS_HOOK [1] 0 = no per-response wrk hook (statuses/429s then not itemised)
-#   SKIP_BUILD [0]  1 = reuse $ROOT/target/temppass-gateway.jar and the floor jar of an earlier run
-#   GATEWAY_HEAP [256m]  GATEWAY_JAVA_OPTS []  extra JVM options of the gateway
-#   SHARED [$ROOT/../shared]  where bench/floor lives
+#   SKIP_BUILD [0]  1 = reuse $ROOT/target/temppass-gateway.jar and the shared floor jar of an earlier run
+#   GATEWAY_HEAP [256m]  GATEWAY_JAVA_OPTS []  extra JVM options of the gateway (GATEWAY_HEAP also sizes
+#                   the floors)
+#   SHARED []       optional: a directory holding bench/floor (an independent implementation of the work
+#                   floor and a bare floor); when set, both run as extra targets, a cross-check of ours
 #   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
 #   MVPD_DEVICES [1000]  devices signed in for the mvpd mode
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SHARED=${SHARED:-$ROOT/../shared}
+SHARED=${SHARED:-}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 ROUNDS=${ROUNDS:-2}
@@ -272,22 +276,38 @@ start_floor() {
   log "floor on port $FLOOR_PORT (pid $FLOOR_PID)"
 }
 
-# The work-matched floor (shared/bench/floor's WorkFloorServer): the same request mix as the gateway
-# (it answers gateway.lua unchanged) doing only the necessary work (throttle script, TempPass scripts,
-# one ES256 signature per permit, JSON), on bare Vert.x.
+# A work floor answers the same request mix as the gateway (gateway.lua unchanged) doing only the
+# necessary work (throttle script, TempPass scripts, one ES256 signature per permit, JSON) on bare
+# Vert.x. work_floor_ok PORT: a decision answered 200.
 work_floor_ok() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 2 -X POST -H 'Content-Type: application/json' \
     -H 'AP-Device-Identifier: fingerprint cHJvYmU=' -H 'X-Forwarded-For: 10.255.0.2' -d '{"resources":["REF30"]}' \
-    "http://127.0.0.1:$WORK_FLOOR_PORT/api/v2/$SP/decisions/authorize/DummyMvpd" | grep -q '^200$'
+    "http://127.0.0.1:$1/api/v2/$SP/decisions/authorize/DummyMvpd" | grep -q '^200$'
 }
 
+# The project's own work floor, load-tests/floor/WorkFloor.java: run from source on the gateway jar's
+# class path, with the gateway's own Lua scripts, so it needs no build of its own.
 start_work_floor() {
   WORK_FLOOR_PORT=$(free_port)
-  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$WORK_FLOOR_PORT" \
-    -Dlua="$SHARED/bench/floor" -cp "$FLOOR_JAR" floor.WorkFloorServer >"$WORK/work-floor.log" 2>&1 &
+  local throttle=on
+  case "$THROTTLE" in off | none) throttle=off ;; esac
+  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$WORK_FLOOR_PORT" -Dthrottle="$throttle" \
+    -cp "$GATEWAY_JAR" "$ROOT/load-tests/floor/WorkFloor.java" >"$WORK/work-floor.log" 2>&1 &
   WORK_FLOOR_PID=$!; PIDS+=("$WORK_FLOOR_PID")
-  wait_for work-floor "$WORK_FLOOR_PID" "$WORK/work-floor.log" 60 work_floor_ok || die "work floor did not start"
-  log "work floor on port $WORK_FLOOR_PORT (pid $WORK_FLOOR_PID); $(grep -m1 -o 'signing with .*' "$WORK/work-floor.log" || true)"
+  wait_for work-floor "$WORK_FLOOR_PID" "$WORK/work-floor.log" 90 work_floor_ok "$WORK_FLOOR_PORT" || die "work floor did not start"
+  log "work floor on port $WORK_FLOOR_PORT (pid $WORK_FLOOR_PID, throttle $throttle); $(grep -m1 -o 'signing with .*' "$WORK/work-floor.log" || true)"
+}
+
+# The independent cross-check (SHARED set): $SHARED/bench/floor's WorkFloorServer, written apart from
+# this repository with its own simplified scripts.
+start_shared_work_floor() {
+  SHARED_WORK_FLOOR_PORT=$(free_port)
+  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$SHARED_WORK_FLOOR_PORT" \
+    -Dlua="$SHARED/bench/floor" -cp "$FLOOR_JAR" floor.WorkFloorServer >"$WORK/shared-work-floor.log" 2>&1 &
+  SHARED_WORK_FLOOR_PID=$!; PIDS+=("$SHARED_WORK_FLOOR_PID")
+  wait_for shared-work-floor "$SHARED_WORK_FLOOR_PID" "$WORK/shared-work-floor.log" 60 work_floor_ok "$SHARED_WORK_FLOOR_PORT" \
+    || die "shared work floor did not start"
+  log "shared work floor on port $SHARED_WORK_FLOOR_PORT (pid $SHARED_WORK_FLOOR_PID); $(grep -m1 -o 'signing with .*' "$WORK/shared-work-floor.log" || true)"
 }
 
 # The reference MVPD of development mode, on its own (mvpd mode).
@@ -469,7 +489,7 @@ esac
 WORK=$(mktemp -d /tmp/temppass-bench.XXXXXX)
 log "mode $MODE; root $ROOT; work dir $WORK"
 build
-[ "$MODE" = bench ] && build_floor
+[ "$MODE" = bench ] && [ -n "$SHARED" ] && build_floor
 make_keys
 start_redis
 [ "$MODE" = mvpd ] && start_reference_mvpd
@@ -554,16 +574,22 @@ case "$MODE" in
     ;;
   bench)
     start_work_floor
-    start_floor
-    export FLOOR_POST_LUA=$SHARED/bench/floor/post.lua
-    FLOOR_URL=http://127.0.0.1:$FLOOR_PORT/api/v2/REF30/decisions/authorize/x
     WF_URL=http://127.0.0.1:$WORK_FLOOR_PORT
-    # name, wrk script, URL, pid: the gateway and the work floor answer the same script.
+    # name, wrk script, URL, pid: the gateway and the work floors answer the same script.
     TARGETS=("gateway $HERE/gateway.lua $GW_URL $GATEWAY_PID"
-      "work_floor $HERE/gateway.lua $WF_URL $WORK_FLOOR_PID"
-      "floor $HERE/floor.lua $FLOOR_URL $FLOOR_PID")
+      "work_floor $HERE/gateway.lua $WF_URL $WORK_FLOOR_PID")
+    NAMES="gateway work_floor"
+    if [ -n "$SHARED" ]; then
+      start_shared_work_floor
+      start_floor
+      export FLOOR_POST_LUA=$SHARED/bench/floor/post.lua
+      FLOOR_URL=http://127.0.0.1:$FLOOR_PORT/api/v2/REF30/decisions/authorize/x
+      TARGETS+=("shared_work_floor $HERE/gateway.lua http://127.0.0.1:$SHARED_WORK_FLOOR_PORT $SHARED_WORK_FLOOR_PID"
+        "floor $HERE/floor.lua $FLOOR_URL $FLOOR_PID")
+      NAMES+=" shared_work_floor floor"
+    fi
     if [ "$WARMUP" != 0 ]; then
-      log "warm-up: $WARMUP each (wrk -t$THREADS -c$CONNECTIONS): gateway, work floor, floor"
+      log "warm-up: $WARMUP each (wrk -t$THREADS -c$CONNECTIONS): $NAMES"
       for t in "${TARGETS[@]}"; do
         read -r name script url pid <<<"$t"
         wrk_run "$name-warmup" "$script" "$url" "$WARMUP" quiet >&2
@@ -571,7 +597,7 @@ case "$MODE" in
     fi
     ALL=""
     for ((round = 1; round <= ROUNDS; round++)); do
-      log "round $round of $ROUNDS: wrk -t$THREADS -c$CONNECTIONS -d$DURATION each, gateway, work floor, floor ($DEVICES devices, throttle $THROTTLE)"
+      log "round $round of $ROUNDS: wrk -t$THREADS -c$CONNECTIONS -d$DURATION each, $NAMES ($DEVICES devices, throttle $THROTTLE)"
       for t in "${TARGETS[@]}"; do
         read -r name script url pid <<<"$t"
         line="$(measure "$name" "$script" "$url" "$pid" "$DURATION") round=$round"
@@ -600,20 +626,25 @@ case "$MODE" in
     echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds after $WARMUP warm-up each, throttle $THROTTLE)"
     grep '^RESULT ' <<<"$ALL"
     check_clean "$ALL"
-    printf '%-11s %10s %9s %9s %14s\n' server req/s p50_ms p99_ms cpu_us/request
-    for name in gateway work_floor floor; do
-      printf '%-11s %10s %9s %9s %14s\n' "$name" "$(mean_field rps "$name" "$ALL")" "$(mean_field p50_ms "$name" "$ALL")" \
+    printf '%-17s %10s %9s %9s %14s\n' server req/s p50_ms p99_ms cpu_us/request
+    for name in $NAMES; do
+      printf '%-17s %10s %9s %9s %14s\n' "$name" "$(mean_field rps "$name" "$ALL")" "$(mean_field p50_ms "$name" "$ALL")" \
         "$(mean_field p99_ms "$name" "$ALL")" "$(mean_field cpu_us_per_request "$name" "$ALL")"
     done
+    # ratios LINES: the gateway against every other target of LINES, requests/s and CPU per request.
+    ratios() {
+      local g gc name out=""
+      g=$(mean_field rps gateway "$1"); gc=$(mean_field cpu_us_per_request gateway "$1")
+      for name in ${NAMES#gateway }; do
+        out+=" gateway_rps/${name}_rps=$(ratio "$g" "$(mean_field rps "$name" "$1")")"
+        out+=" gateway_cpu/${name}_cpu=$(ratio "$gc" "$(mean_field cpu_us_per_request "$name" "$1")")"
+      done
+      echo "${out# }"
+    }
     for ((round = 1; round <= ROUNDS; round++)); do
-      R=$(grep " round=$round\$" <<<"$ALL")
-      g=$(mean_field rps gateway "$R"); w=$(mean_field rps work_floor "$R"); f=$(mean_field rps floor "$R")
-      gc=$(mean_field cpu_us_per_request gateway "$R"); wc=$(mean_field cpu_us_per_request work_floor "$R"); fc=$(mean_field cpu_us_per_request floor "$R")
-      echo "RATIO round=$round gateway_rps/work_floor_rps=$(ratio "$g" "$w") gateway_cpu/work_floor_cpu=$(ratio "$gc" "$wc") gateway_rps/floor_rps=$(ratio "$g" "$f") gateway_cpu/floor_cpu=$(ratio "$gc" "$fc")"
+      echo "RATIO round=$round $(ratios "$(grep " round=$round\$" <<<"$ALL")")"
     done
-    g=$(mean_field rps gateway "$ALL"); w=$(mean_field rps work_floor "$ALL"); f=$(mean_field rps floor "$ALL")
-    gc=$(mean_field cpu_us_per_request gateway "$ALL"); wc=$(mean_field cpu_us_per_request work_floor "$ALL"); fc=$(mean_field cpu_us_per_request floor "$ALL")
-    echo "RATIO mean gateway_rps/work_floor_rps=$(ratio "$g" "$w") gateway_cpu/work_floor_cpu=$(ratio "$gc" "$wc") gateway_rps/floor_rps=$(ratio "$g" "$f") gateway_cpu/floor_cpu=$(ratio "$gc" "$fc") (budget: rps >= 0.8 x work floor, cpu <= 1.25 x work floor)"
+    echo "RATIO mean $(ratios "$ALL") (budget: rps >= 0.8 x work floor, cpu <= 1.25 x work floor)"
     if [ -n "$LAT" ]; then
       grep '^RESULT ' <<<"$LAT" | sed 's/^RESULT /FIXED_RATE /'
       check_clean "$LAT"
@@ -625,6 +656,9 @@ case "$MODE" in
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     jvm_memory "$GATEWAY_PID" gateway
     echo "JVM_MEMORY work_floor pid=$WORK_FLOOR_PID rss_kib=$(ps -o rss= -p "$WORK_FLOOR_PID" | tr -d ' ')"
-    echo "JVM_MEMORY floor pid=$FLOOR_PID rss_kib=$(ps -o rss= -p "$FLOOR_PID" | tr -d ' ')"
+    if [ -n "$SHARED" ]; then
+      echo "JVM_MEMORY shared_work_floor pid=$SHARED_WORK_FLOOR_PID rss_kib=$(ps -o rss= -p "$SHARED_WORK_FLOOR_PID" | tr -d ' ')"
+      echo "JVM_MEMORY floor pid=$FLOOR_PID rss_kib=$(ps -o rss= -p "$FLOOR_PID" | tr -d ' ')"
+    fi
     ;;
 esac

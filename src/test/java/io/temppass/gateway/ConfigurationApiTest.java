@@ -15,7 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * digest §9: the configuration answer carries device, clientType, os, the requestor's domains and
- * each mvpd's logo, and Adobe's trailing-slash spelling works.
+ * each mvpd's logo, and Adobe's trailing-slash spelling works. Adobe's answers show {@code logoUrl}
+ * on every mvpd, so one configured without a logo gets an empty {@code logoUrl} rather than none
+ * (caught: the field left out when the setting is absent).
  */
 @ExtendWith(VertxExtension.class)
 class ConfigurationApiTest {
@@ -96,6 +98,7 @@ class ConfigurationApiTest {
                                             new JsonObject()
                                                 .put("id", "TempPass_TEST40")
                                                 .put("displayName", "TempPass_TEST40")
+                                                .put("logoUrl", "")
                                                 .put("isTempPass", true),
                                             requestor.getJsonArray("mvpds").getJsonObject(1));
                                         ctx.completeNow();

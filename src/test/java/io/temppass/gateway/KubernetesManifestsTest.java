@@ -52,6 +52,8 @@ class KubernetesManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final Path BASE = K8S.resolve("base");
   private static final Path REDIS_CLUSTER = K8S.resolve("redis-cluster");
+  private static final Path EXAMPLE = K8S.resolve("overlays").resolve("example");
+  private static final Path PROMETHEUS_OPERATOR = K8S.resolve("components/prometheus-operator");
   private static final String SECRET_TEMPLATE = "secret-template.yaml";
   private static final String GATEWAY = "temppass-gateway";
   private static final String GATEWAY_CONTAINER = "gateway";
@@ -94,13 +96,22 @@ class KubernetesManifestsTest {
     assertTrue(
         Files.isDirectory(K8S),
         "run from the project root: " + K8S.toAbsolutePath() + " is missing");
+    List<Path> yaml;
     try (Stream<Path> walk = Files.walk(K8S)) {
-      files =
+      yaml =
           walk.filter(Files::isRegularFile)
               .filter(KubernetesManifestsTest::isManifest)
               .sorted()
               .toList();
     }
+    // Files a configMapGenerator reads are data (the gateway's configuration), not manifests.
+    Set<Path> generated = new TreeSet<>();
+    for (Path k : yaml.stream().filter(KubernetesManifestsTest::isKustomization).toList()) {
+      for (GeneratedConfigMap g : generators(k)) {
+        for (Path f : g.files().values()) generated.add(f.normalize());
+      }
+    }
+    files = yaml.stream().filter(f -> !generated.contains(f.normalize())).toList();
     manifests = new ArrayList<>();
     for (Path file : files) {
       for (JsonNode doc : documents(file)) manifests.add(new Manifest(file, doc));
@@ -181,10 +192,12 @@ class KubernetesManifestsTest {
             Files.isRegularFile(dir.resolve(component).resolve("kustomization.yaml")),
             kustomization + ": component " + component + " has no kustomization.yaml");
       }
-      for (String generated : generatedFiles(k)) {
-        assertTrue(
-            Files.isRegularFile(dir.resolve(generated)),
-            kustomization + ": generator file " + generated + " does not exist");
+      for (GeneratedConfigMap g : generators(kustomization)) {
+        for (Path f : g.files().values()) {
+          assertTrue(
+              Files.isRegularFile(f),
+              kustomization + ": configMapGenerator " + g.name() + " reads " + f + ", missing");
+        }
       }
     }
   }
@@ -373,7 +386,7 @@ class KubernetesManifestsTest {
   void the_config_env_points_at_the_mounted_configmap_file() {
     String configured = env(gatewayContainer()).get("TEMPPASS_CONFIG");
     assertNotNull(configured, "TEMPPASS_CONFIG is not set");
-    Manifest configMap = base("ConfigMap");
+    GeneratedConfigMap configMap = configMap();
     String volume = volumeFor("configMap", configMap.name());
     String mountPath = mountPath(volume);
     String key = configured.substring(configured.lastIndexOf('/') + 1);
@@ -382,8 +395,29 @@ class KubernetesManifestsTest {
         configured,
         "TEMPPASS_CONFIG must be the ConfigMap mount path + its file name");
     assertTrue(
-        configMap.doc().path("data").has(key),
-        "ConfigMap " + configMap.name() + " has no key " + key);
+        configMap.files().containsKey(key), "ConfigMap " + configMap.name() + " has no key " + key);
+  }
+
+  /**
+   * The gateway reads its configuration once, at start-up. A plain ConfigMap can change under
+   * running pods without anything restarting them (they go on with the old file, new pods get the
+   * new one); a generated ConfigMap's name carries a hash of its content, so a change renames it
+   * and changes the Deployment's pod template, and applying the overlay rolls the pods. Caught: the
+   * configuration shipped as a plain ConfigMap resource.
+   */
+  @Test
+  void the_configuration_is_a_generated_configmap_so_a_change_rolls_the_pods() throws IOException {
+    for (Manifest m : manifests) {
+      assertFalse(
+          m.kind().equals("ConfigMap") && m.file().startsWith(BASE),
+          m + ": the configuration must come from the base's configMapGenerator, not a resource");
+    }
+    GeneratedConfigMap configMap = configMap();
+    assertNotNull(volumeFor("configMap", configMap.name()));
+    JsonNode k = documents(BASE.resolve("kustomization.yaml")).get(0);
+    assertFalse(
+        k.path("generatorOptions").path("disableNameSuffixHash").asBoolean(false),
+        "disableNameSuffixHash would keep the ConfigMap's name, and the pods, across changes");
   }
 
   @Test
@@ -645,6 +679,219 @@ class KubernetesManifestsTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Ingress, network policy, monitoring
+
+  /**
+   * Browsers must reach sessions.publicUrl (MVPD sign-in pages and the callback registered with
+   * each MVPD), so the example overlay publishes it: an Ingress for exactly that host, with TLS for
+   * it, to the gateway Service's public port. Caught: no Ingress, a host other than publicUrl's, a
+   * publicUrl that is not https, TLS that does not cover the host, a backend that is not the
+   * gateway Service or names a port the Service does not have.
+   */
+  @Test
+  void the_example_ingress_serves_the_public_url_over_tls_to_the_gateway_service()
+      throws IOException {
+    JsonObject sessions = configTree(overlayEnvironment()).getJsonObject("sessions");
+    assertNotNull(sessions, "the ConfigMap has no sessions: nothing for browsers to reach");
+    java.net.URI publicUrl = java.net.URI.create(sessions.getString("publicUrl"));
+    assertEquals("https", publicUrl.getScheme(), "sessions.publicUrl must be https");
+    String host = publicUrl.getHost();
+    Manifest service = base("Service");
+    Set<String> servicePorts = new TreeSet<>();
+    for (JsonNode port : service.doc().path("spec").path("ports")) {
+      servicePorts.add(port.path("name").asText());
+      servicePorts.add(port.path("port").asText());
+    }
+    List<JsonNode> ingresses = objectsOfKind(EXAMPLE, "Ingress");
+    assertEquals(1, ingresses.size(), EXAMPLE + " must deploy one Ingress");
+    JsonNode ingress = ingresses.get(0);
+    assertEquals("networking.k8s.io/v1", ingress.path("apiVersion").asText());
+    JsonNode spec = ingress.path("spec");
+    boolean tls = false;
+    for (JsonNode t : spec.path("tls")) {
+      if (texts(t.path("hosts")).contains(host)) {
+        tls = true;
+        assertFalse(t.path("secretName").asText().isBlank(), "tls for " + host + ": secretName");
+      }
+    }
+    assertTrue(tls, "the Ingress has no TLS for " + host);
+    List<String> hosts = new ArrayList<>();
+    for (JsonNode rule : spec.path("rules")) {
+      hosts.add(rule.path("host").asText());
+      for (JsonNode path : rule.path("http").path("paths")) {
+        JsonNode backend = path.path("backend").path("service");
+        assertEquals(service.name(), backend.path("name").asText(), "Ingress backend service");
+        String port =
+            backend.path("port").has("name")
+                ? backend.path("port").path("name").asText()
+                : backend.path("port").path("number").asText();
+        assertTrue(servicePorts.contains(port), "Ingress backend port " + port + " not in Service");
+      }
+    }
+    assertEquals(List.of(host), hosts, "Ingress hosts must be the host of sessions.publicUrl");
+  }
+
+  /**
+   * The gateway's NetworkPolicy admits the ingress controller to the public port and Prometheus to
+   * the management port, nothing else, and lets the gateway reach Redis, DNS and the MVPDs (443).
+   * Caught: no policy for the gateway pods, a port that is not a container port (the policy would
+   * silently admit nothing), another port open, or a needed egress missing (the pods would lose
+   * Redis, names or the MVPDs once the CNI enforces it).
+   */
+  @Test
+  void the_gateway_network_policy_admits_the_proxy_and_prometheus_and_reaches_redis_dns_and_mvpds()
+      throws IOException {
+    JsonNode podLabels =
+        deployment().doc().path("spec").path("template").path("metadata").path("labels");
+    List<JsonNode> policies = new ArrayList<>();
+    for (JsonNode p : objectsOfKind(EXAMPLE, "NetworkPolicy")) {
+      if (selects(p.path("spec").path("podSelector").path("matchLabels"), podLabels))
+        policies.add(p);
+    }
+    assertEquals(1, policies.size(), "one NetworkPolicy must select the gateway pods");
+    JsonNode spec = policies.get(0).path("spec");
+    assertEquals(Set.of("Ingress", "Egress"), new TreeSet<>(texts(spec.path("policyTypes"))));
+
+    Set<String> admitted = new TreeSet<>();
+    for (JsonNode rule : spec.path("ingress")) {
+      assertFalse(rule.path("from").isEmpty(), "an ingress rule without 'from' admits everyone");
+      assertFalse(rule.path("ports").isEmpty(), "an ingress rule without ports admits every port");
+      for (JsonNode port : rule.path("ports")) {
+        String name = port.path("port").asText();
+        JsonNode containerPort = namedPort(name.matches("\\d+") ? portName(port) : name);
+        admitted.add(containerPort.path("name").asText());
+      }
+    }
+    assertEquals(Set.of("http", "management"), admitted, "ports open to other pods");
+
+    JsonNode redisLabels =
+        one(REDIS_CLUSTER, "StatefulSet")
+            .doc()
+            .path("spec")
+            .path("template")
+            .path("metadata")
+            .path("labels");
+    boolean redis = false;
+    boolean dnsUdp = false;
+    boolean dnsTcp = false;
+    boolean https = false;
+    for (JsonNode rule : spec.path("egress")) {
+      for (JsonNode port : rule.path("ports")) {
+        int number = port.path("port").asInt();
+        String protocol = port.path("protocol").asText("TCP");
+        for (JsonNode to : rule.path("to")) {
+          if (number == 6379
+              && selects(to.path("podSelector").path("matchLabels"), redisLabels)
+              && !to.has("namespaceSelector")) redis = true;
+        }
+        if (number == 53 && protocol.equals("UDP")) dnsUdp = true;
+        if (number == 53 && protocol.equals("TCP")) dnsTcp = true;
+        if (number == 443 && protocol.equals("TCP")) {
+          for (JsonNode to : rule.path("to")) {
+            if (to.path("ipBlock").path("cidr").asText().equals("0.0.0.0/0")) https = true;
+          }
+        }
+      }
+    }
+    assertTrue(redis, "no egress to the Redis pods on 6379");
+    assertTrue(dnsUdp && dnsTcp, "no egress to DNS on 53 (UDP and TCP)");
+    assertTrue(https, "no egress to the MVPDs (0.0.0.0/0 on 443)");
+
+    // And the Redis side admits the gateway pods.
+    JsonNode redisPolicy = one(REDIS_CLUSTER, "NetworkPolicy").doc().path("spec");
+    boolean admitsGateway = false;
+    for (JsonNode rule : redisPolicy.path("ingress")) {
+      for (JsonNode from : rule.path("from")) {
+        if (selects(from.path("podSelector").path("matchLabels"), podLabels)) admitsGateway = true;
+      }
+    }
+    assertTrue(admitsGateway, "the Redis NetworkPolicy does not admit the gateway pods");
+  }
+
+  /**
+   * With the Prometheus Operator, the optional component scrapes the gateway pods' /metrics on the
+   * management port. Caught: a selector that misses the pods, a port name that is not the
+   * container's management port, a wrong path, or the PodMonitor moved into the base (clusters
+   * without the operator's CRDs would refuse the whole overlay).
+   */
+  @Test
+  void the_prometheus_operator_component_scrapes_metrics_on_the_management_port()
+      throws IOException {
+    JsonNode k = documents(PROMETHEUS_OPERATOR.resolve("kustomization.yaml")).get(0);
+    assertEquals("Component", k.path("kind").asText(), "an optional component, not a base");
+    List<JsonNode> monitors = objectsOfKind(PROMETHEUS_OPERATOR, "PodMonitor");
+    assertEquals(1, monitors.size(), "one PodMonitor in " + PROMETHEUS_OPERATOR);
+    JsonNode spec = monitors.get(0).path("spec");
+    assertSelects(spec.path("selector").path("matchLabels"), "PodMonitor selector");
+    JsonNode endpoint = spec.path("podMetricsEndpoints").get(0);
+    assertNotNull(endpoint, "the PodMonitor has no podMetricsEndpoints");
+    assertEquals(
+        namedPort("management").path("name").asText(), endpoint.path("port").asText(), "port");
+    assertEquals(Endpoints.METRICS, endpoint.path("path").asText(), "path");
+    for (Manifest m : manifests) {
+      assertFalse(
+          m.doc().path("apiVersion").asText().startsWith("monitoring.coreos.com/")
+              && !inComponent(m.file()),
+          m + ": Prometheus Operator objects belong in an optional component");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rendered by kustomize itself (when a kubectl with kustomize v4+ is installed)
+
+  /**
+   * What kubectl apply -k would send: the overlay renders, the Deployment mounts the generated
+   * ConfigMap under its hashed name, the Ingress and NetworkPolicy are there; a change to the
+   * configuration file renames the ConfigMap in the Deployment's pod template (so the pods roll);
+   * the overlay with the Prometheus Operator component renders its PodMonitor. Skipped without a
+   * kubectl whose kustomize understands this tree (Debian 12's kubectl 1.20 embeds kustomize v2).
+   */
+  @Test
+  void kustomize_renders_the_overlay_and_a_configuration_change_renames_the_mounted_configmap(
+      @TempDir Path tmp) throws Exception {
+    assumeTrue(kustomizeAvailable(), "no kubectl with kustomize v4 or later on the PATH");
+    Path copy = tmp.resolve("k8s");
+    copyTree(K8S, copy);
+    List<JsonNode> rendered = kustomize(copy.resolve("overlays/example"));
+    String mounted = mountedConfigMap(rendered);
+    assertTrue(
+        mounted.matches(Pattern.quote(configMap().name()) + "-[a-z0-9]{6,}"),
+        "the Deployment mounts " + mounted + ", not the generated ConfigMap");
+    assertTrue(
+        rendered.stream()
+            .anyMatch(
+                d ->
+                    d.path("kind").asText().equals("ConfigMap")
+                        && d.path("metadata").path("name").asText().equals(mounted)),
+        "the rendered overlay has no ConfigMap " + mounted);
+    for (String kind : List.of("Ingress", "NetworkPolicy")) {
+      assertTrue(
+          rendered.stream().anyMatch(d -> d.path("kind").asText().equals(kind)),
+          "the rendered overlay has no " + kind);
+    }
+
+    Path config = copy.resolve(K8S.relativize(configMap().files().get("gateway.yaml")));
+    String text = Files.readString(config);
+    assertTrue(text.contains("poolSize: 32"), "test premise: redis.poolSize 32 in the ConfigMap");
+    Files.writeString(config, text.replace("poolSize: 32", "poolSize: 33"));
+    String changed = mountedConfigMap(kustomize(copy.resolve("overlays/example")));
+    assertFalse(
+        changed.equals(mounted), "a changed configuration kept the ConfigMap name " + mounted);
+
+    Path monitored = copy.resolve("overlays/monitored");
+    Files.createDirectories(monitored);
+    Files.writeString(
+        monitored.resolve("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+            + "kind: Kustomization\n"
+            + "resources: [../example]\n"
+            + "components: [../../components/prometheus-operator]\n");
+    assertTrue(
+        kustomize(monitored).stream().anyMatch(d -> d.path("kind").asText().equals("PodMonitor")),
+        "the overlay with the component has no PodMonitor");
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Helpers: finding objects
 
   private static Manifest one(Path dir, String kind) {
@@ -800,11 +1047,50 @@ class KubernetesManifestsTest {
     return objects;
   }
 
-  private static List<String> generatedFiles(JsonNode kustomization) {
-    List<String> files = new ArrayList<>();
-    for (JsonNode generator : kustomization.path("configMapGenerator"))
-      files.addAll(texts(generator.path("files")));
-    return files;
+  /** Whether the file lies in a folder whose kustomization is an optional Component. */
+  private static boolean inComponent(Path file) throws IOException {
+    Path k = file.getParent().resolve("kustomization.yaml");
+    return Files.isRegularFile(k) && documents(k).get(0).path("kind").asText().equals("Component");
+  }
+
+  private static List<JsonNode> objectsOfKind(Path dir, String kind) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : objectsOf(dir).entrySet()) {
+      if (e.getKey().startsWith(kind + "/")) out.add(e.getValue());
+    }
+    return out;
+  }
+
+  /** Whether a label selector (matchLabels) selects an object with these labels. */
+  private static boolean selects(JsonNode matchLabels, JsonNode labels) {
+    if (matchLabels.isEmpty()) return false;
+    var it = matchLabels.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) return false;
+    }
+    return true;
+  }
+
+  /** The gateway container port with the given number, as a name. */
+  private static String portName(JsonNode policyPort) {
+    for (JsonNode p : gatewayContainer().path("ports")) {
+      if (p.path("containerPort").asInt() == policyPort.path("port").asInt())
+        return p.path("name").asText();
+    }
+    throw new AssertionError(
+        "port " + policyPort.path("port") + " is not a gateway container port");
+  }
+
+  /** The base's environment with the example overlay's env patch applied. */
+  private static Map<String, String> overlayEnvironment() throws IOException {
+    Map<String, String> env = new HashMap<>(baseEnvironment());
+    for (JsonNode doc : documents(EXAMPLE.resolve("deployment-env-patch.yaml"))) {
+      for (JsonNode c : doc.path("spec").path("template").path("spec").path("containers")) {
+        if (c.path("name").asText().equals(GATEWAY_CONTAINER)) env.putAll(env(c));
+      }
+    }
+    return env;
   }
 
   private static List<Path> kustomizations() {
@@ -828,9 +1114,43 @@ class KubernetesManifestsTest {
     String configured = baseEnvironment().get("TEMPPASS_CONFIG");
     assertNotNull(configured, "TEMPPASS_CONFIG is not set");
     String key = configured.substring(configured.lastIndexOf('/') + 1);
-    String text = base("ConfigMap").doc().path("data").path(key).asText(null);
-    assertNotNull(text, "the ConfigMap has no " + key);
-    return text;
+    Path file = configMap().files().get(key);
+    assertNotNull(file, "the ConfigMap has no " + key);
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A ConfigMap of a kustomization's configMapGenerator: its name and, per key, the file. */
+  record GeneratedConfigMap(String name, Map<String, Path> files) {}
+
+  /** The gateway's configuration ConfigMap, generated by the base. */
+  private static GeneratedConfigMap configMap() {
+    List<GeneratedConfigMap> found;
+    try {
+      found = generators(BASE.resolve("kustomization.yaml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    assertEquals(1, found.size(), "expected one configMapGenerator entry in " + BASE);
+    return found.get(0);
+  }
+
+  private static List<GeneratedConfigMap> generators(Path kustomization) throws IOException {
+    List<GeneratedConfigMap> out = new ArrayList<>();
+    for (JsonNode g : documents(kustomization).get(0).path("configMapGenerator")) {
+      Map<String, Path> files = new LinkedHashMap<>();
+      for (String entry : texts(g.path("files"))) {
+        int eq = entry.indexOf('=');
+        String path = eq < 0 ? entry : entry.substring(eq + 1);
+        String key = eq < 0 ? Path.of(path).getFileName().toString() : entry.substring(0, eq);
+        files.put(key, kustomization.getParent().resolve(path));
+      }
+      out.add(new GeneratedConfigMap(g.path("name").asText(), files));
+    }
+    return out;
   }
 
   /**
@@ -890,6 +1210,74 @@ class KubernetesManifestsTest {
         return (Duration) c.getAccessor().invoke(config.server());
     }
     return DEFAULT_SHUTDOWN_GRACE;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers: kustomize
+
+  private static boolean kustomizeAvailable() {
+    try {
+      Process p =
+          new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return false;
+      }
+      Matcher m = Pattern.compile("Kustomize Version: v(\\d+)").matcher(out);
+      return p.exitValue() == 0 && m.find() && Integer.parseInt(m.group(1)) >= 4;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static List<JsonNode> kustomize(Path dir) throws Exception {
+    Path out = Files.createTempFile("kustomize", ".yaml");
+    Path err = Files.createTempFile("kustomize", ".err");
+    try {
+      Process p =
+          new ProcessBuilder("kubectl", "kustomize", dir.toString())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
+      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        fail("kubectl kustomize " + dir + " did not finish within 120 s");
+      }
+      assertEquals(
+          0, p.exitValue(), "kubectl kustomize " + dir + ": " + Files.readString(err).strip());
+      return documents(out);
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Name of the ConfigMap that the rendered gateway Deployment mounts as its configuration. */
+  private static String mountedConfigMap(List<JsonNode> rendered) {
+    String volume = volumeFor("configMap", configMap().name());
+    for (JsonNode d : rendered) {
+      if (!d.path("kind").asText().equals("Deployment")
+          || !d.path("metadata").path("name").asText().equals(GATEWAY)) continue;
+      for (JsonNode v : d.path("spec").path("template").path("spec").path("volumes")) {
+        if (v.path("name").asText().equals(volume))
+          return v.path("configMap").path("name").asText();
+      }
+    }
+    throw new AssertionError("the rendered Deployment has no volume " + volume);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path source : walk.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
+        if (Files.isDirectory(source)) Files.createDirectories(target);
+        else Files.copy(source, target);
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

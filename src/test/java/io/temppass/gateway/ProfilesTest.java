@@ -320,12 +320,14 @@ class ProfilesTest {
                               new JsonObject()
                                   .put("id", "TempPass_TEST40")
                                   .put("displayName", "Adobe Temp Pass Test 3 min")
+                                  .put("logoUrl", "")
                                   .put("isTempPass", true),
                               mvpds.getJsonObject(0));
                           assertEquals(
                               new JsonObject()
                                   .put("id", "Cablevision")
                                   .put("displayName", "Optimum")
+                                  .put("logoUrl", "")
                                   .put("isTempPass", false),
                               mvpds.getJsonObject(5));
                           ctx.completeNow();

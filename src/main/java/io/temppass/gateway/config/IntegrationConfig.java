@@ -33,6 +33,8 @@ public record IntegrationConfig(
 
   public IntegrationConfig {
     if (displayName == null) displayName = mvpd;
+    // Adobe's configuration answers show logoUrl on every mvpd; without a logo it is empty.
+    if (logoUrl == null) logoUrl = "";
   }
 
   /** Adobe's degradation rules for a regular mvpd (SPEC 4.4). */

@@ -177,9 +177,12 @@ final class ProfilesHandler extends ApiHandler {
     JsonArray mvpds = new JsonArray();
     for (IntegrationConfig i : config.integrations()) {
       if (i.serviceProvider().equals(sp) && i.active()) {
-        JsonObject m = new JsonObject().put("id", i.mvpd()).put("displayName", i.displayName());
-        if (i.logoUrl() != null) m.put("logoUrl", i.logoUrl());
-        mvpds.add(m.put("isTempPass", i.isTempPass()));
+        mvpds.add(
+            new JsonObject()
+                .put("id", i.mvpd())
+                .put("displayName", i.displayName())
+                .put("logoUrl", i.logoUrl())
+                .put("isTempPass", i.isTempPass()));
       }
     }
     if (mvpds.isEmpty()) {

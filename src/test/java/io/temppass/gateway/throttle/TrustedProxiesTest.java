@@ -24,6 +24,20 @@ class TrustedProxiesTest {
     assertEquals("198.51.100.7", proxies.clientIp("10.0.0.2", "203.0.113.9, 198.51.100.7"));
   }
 
+  /**
+   * What k8s/README.md and the shipped ConfigMap tell operators: a proxy may append to
+   * X-Forwarded-For or overwrite it, and the viewer gets the same bucket either way. Caught: a rule
+   * that reads the left-most entry (an appending proxy would then throttle whatever the client
+   * wrote) or that needs a single entry.
+   */
+  @Test
+  void appending_and_overwriting_proxies_give_the_same_client() {
+    String appended = proxies.clientIp("10.0.0.2", "203.0.113.9, 198.51.100.7");
+    String overwritten = proxies.clientIp("10.0.0.2", "198.51.100.7");
+    assertEquals("198.51.100.7", overwritten);
+    assertEquals(overwritten, appended);
+  }
+
   @Test
   void untrusted_peers_and_garbage_fall_back_to_a_trusted_hop() {
     assertEquals(
