@@ -5,6 +5,7 @@ import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.RedisFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -116,7 +117,10 @@ final class ConfigCheck {
         } catch (Exception e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           problems.add(
-              "redis.endpoints[" + i + "]: Redis did not answer PING (" + cause.getMessage() + ")");
+              "redis.endpoints["
+                  + i
+                  + "]: Redis did not answer PING: "
+                  + RedisFailures.describe(cause, config.redis()));
         }
       }
     } finally {
