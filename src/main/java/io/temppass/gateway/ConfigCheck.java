@@ -104,7 +104,9 @@ final class ConfigCheck {
     List<String> problems = new ArrayList<>();
     try {
       List<String> endpoints = config.redis().endpoints();
-      long bound = Math.max(2000, 3 * config.redis().commandTimeout().toMillis());
+      // At least 10 s: the first TLS handshake of a fresh JVM (loading and initialising its
+      // security providers) alone can take seconds on a busy machine.
+      long bound = Math.max(10_000, 3 * config.redis().commandTimeout().toMillis());
       for (int i = 0; i < endpoints.size(); i++) {
         Redis redis = RedisFactory.create(vertx, config.redis(), List.of(endpoints.get(i)), 1);
         Future<?> ping =
