@@ -133,6 +133,12 @@ public final class TlsRedis implements AutoCloseable {
    */
   public static TlsRedis start(Pki pki, Path cert, Path key, boolean clientCertificates)
       throws IOException, InterruptedException {
+    return start(pki, cert, key, clientCertificates, List.of("--dir", pki.dir().toString()));
+  }
+
+  private static TlsRedis start(
+      Pki pki, Path cert, Path key, boolean clientCertificates, List<String> extra)
+      throws IOException, InterruptedException {
     int port = TestRedis.freePort();
     Path log = Files.createTempFile(pki.dir(), "redis-" + port, ".log");
     List<String> command =
@@ -159,10 +165,9 @@ public final class TlsRedis implements AutoCloseable {
                 "",
                 "--appendonly",
                 "no",
-                "--dir",
-                pki.dir().toString(),
                 "--logfile",
                 ""));
+    command.addAll(extra);
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     TlsRedis redis = new TlsRedis(process, port, log);
@@ -175,6 +180,82 @@ public final class TlsRedis implements AutoCloseable {
       Thread.sleep(20);
     }
     return redis;
+  }
+
+  /**
+   * A TLS-only Redis Cluster of {@code primaries} nodes (no replicas) on 127.0.0.1, password {@link
+   * #PASSWORD}, the cluster bus over TLS too, formed with {@code redis-cli --cluster create} and
+   * returned once every node reports {@code cluster_state:ok}.
+   */
+  public static List<TlsRedis> cluster(Pki pki, int primaries)
+      throws IOException, InterruptedException {
+    List<TlsRedis> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < primaries; i++) {
+        Path node = Files.createTempDirectory(pki.dir(), "node");
+        nodes.add(
+            start(
+                pki,
+                pki.serverCert(),
+                pki.serverKey(),
+                false,
+                List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-port",
+                    Integer.toString(TestRedis.freePort()),
+                    "--cluster-config-file",
+                    node.resolve("nodes.conf").toString(),
+                    "--dir",
+                    node.toString(),
+                    "--tls-cluster",
+                    "yes",
+                    "--tls-replication",
+                    "yes",
+                    "--masterauth",
+                    PASSWORD)));
+      }
+      List<String> create =
+          new ArrayList<>(List.of("--tls", "--cacert", pki.ca().toString(), "--cluster", "create"));
+      for (TlsRedis n : nodes) create.add("127.0.0.1:" + n.port());
+      create.add("--cluster-yes");
+      cli(create);
+      long deadline = System.currentTimeMillis() + 30_000;
+      for (TlsRedis n : nodes) {
+        List<String> info =
+            List.of(
+                "--tls",
+                "--cacert",
+                pki.ca().toString(),
+                "-p",
+                Integer.toString(n.port()),
+                "cluster",
+                "info");
+        while (!cli(info).contains("cluster_state:ok")) {
+          if (System.currentTimeMillis() > deadline)
+            throw new IllegalStateException("the TLS cluster did not form: " + cli(info));
+          Thread.sleep(50);
+        }
+      }
+      return nodes;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      for (TlsRedis n : nodes) n.close();
+      throw e;
+    }
+  }
+
+  /** redis-cli (Debian's, beside the server) with the password in its environment. */
+  private static String cli(List<String> args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(binary()).resolveSibling("redis-cli").toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("REDISCLI_AUTH", PASSWORD);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+      throw new IllegalStateException("redis-cli " + args + " failed:\n" + out);
+    return out;
   }
 
   public int port() {
