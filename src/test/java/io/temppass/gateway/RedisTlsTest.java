@@ -1,9 +1,12 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.support.Api;
+import io.temppass.gateway.support.GatewayProcess;
 import io.temppass.gateway.support.LogCapture;
 import io.temppass.gateway.support.TestGateway;
 import io.temppass.gateway.support.TlsRedis;
@@ -16,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -195,6 +199,98 @@ class RedisTlsTest {
                       .put("keyFile", pki.clientKey().toString())));
       assertEquals(0, with.status(), with.err());
     }
+  }
+
+  /**
+   * The TLS files are read at start-up: a missing trust file, a file that holds no certificate, a
+   * certificate without its key, and TLS settings with no rediss:// endpoint each stop it, naming
+   * the setting.
+   */
+  @Test
+  void tls_settings_are_checked_at_start_up() throws Exception {
+    Path notPem = Files.writeString(dir.resolve("not.pem"), "hello\n");
+    Map<JsonObject, String> cases = new LinkedHashMap<>();
+    cases.put(trusting(dir.resolve("missing.pem")), "redis.tls.trustFile: cannot read");
+    cases.put(trusting(notPem), "redis.tls.trustFile: " + notPem + " holds no PEM certificate");
+    cases.put(
+        trusting(pki.ca()).put("certFile", pki.clientCert().toString()),
+        "redis.tls.keyFile: is required with redis.tls.certFile");
+    cases.put(
+        trusting(pki.ca())
+            .put("certFile", pki.clientCert().toString())
+            .put("keyFile", pki.clientCert().toString()),
+        "redis.tls.keyFile: " + pki.clientCert() + " holds no PEM private key");
+    for (Map.Entry<JsonObject, String> c : cases.entrySet()) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> TestGateway.parse(config(redis.url("localhost"), c.getKey())));
+      assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " in: " + e.getMessage());
+    }
+    ConfigException plain =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                TestGateway.parse(config("redis://localhost:" + redis.port(), trusting(pki.ca()))));
+    assertTrue(
+        plain.getMessage().startsWith("redis.tls: applies to rediss:// endpoints only"),
+        plain.getMessage());
+  }
+
+  /**
+   * The issue's own case: no redis.tls.trustFile, the CA in the JVM's trust store (given with
+   * {@code -Djavax.net.ssl.trustStore}); and without it there, the line says the JVM's trust store
+   * decided.
+   */
+  @Test
+  void without_a_trust_file_the_jvm_trust_store_decides() throws Exception {
+    Path store = dir.resolve("truststore.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "test-ca",
+                "-file",
+                pki.ca().toString(),
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    String made = new String(keytool.getInputStream().readAllBytes());
+    assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, made);
+    JsonObject config = config(redis.url("localhost"), new JsonObject());
+    Path file = Files.writeString(dir.resolve("jvm-trust.yaml"), config.encodePrettily());
+
+    String trusted =
+        checkInProcess(
+            file,
+            "-Djavax.net.ssl.trustStore=" + store + " -Djavax.net.ssl.trustStorePassword=changeit");
+    assertTrue(trusted.startsWith("0\n"), trusted);
+    String untrusted = checkInProcess(file, "");
+    assertTrue(untrusted.startsWith("2\n"), untrusted);
+    assertOneLineNaming(
+        untrusted, "redis.tls.trustFile is unset, so the JVM's trust store decides");
+  }
+
+  /**
+   * {@code --check-config --check-redis} in a JVM of its own: its status, a newline, its output.
+   */
+  private static String checkInProcess(Path file, String javaOptions) throws Exception {
+    ProcessBuilder builder =
+        GatewayProcess.builder("--check-config", "--check-redis", "--config", file.toString())
+            .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
+    builder.environment().put("JAVA_TOOL_OPTIONS", javaOptions);
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
+    return p.exitValue() + "\n" + out;
   }
 
   static void assertOneLineNaming(String output, String setting) {
