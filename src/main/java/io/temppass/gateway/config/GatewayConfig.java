@@ -137,7 +137,8 @@ public record GatewayConfig(
    * TLS of {@code rediss://} endpoints: {@code trustFile}, a PEM bundle of the CAs that sign the
    * servers' certificates (unset: the JVM's trust store); {@code hostnameVerification}, whether the
    * certificate must name the endpoint's host; {@code certFile} and {@code keyFile}, a client
-   * certificate for servers that require one (mutual TLS). Paths, read when a connection opens.
+   * certificate for servers that require one (mutual TLS). Paths, checked at start-up ({@link
+   * RedisTlsFiles}) and read by each Redis client as it is made.
    */
   public record RedisTls(
       String trustFile, boolean hostnameVerification, String certFile, String keyFile) {
