@@ -5,6 +5,7 @@ import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.redis.RedisFactory;
+import io.temppass.gateway.redis.RedisFailures;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -134,7 +135,9 @@ final class ConfigCheck {
     List<String> problems = new ArrayList<>();
     try {
       List<String> endpoints = config.redis().endpoints();
-      long bound = Math.max(2000, 3 * config.redis().commandTimeout().toMillis());
+      // At least 10 s: the first TLS handshake of a fresh JVM (loading and initialising its
+      // security providers) alone can take seconds on a busy machine.
+      long bound = Math.max(10_000, 3 * config.redis().commandTimeout().toMillis());
       for (int i = 0; i < endpoints.size(); i++) {
         Redis redis = RedisFactory.create(vertx, config.redis(), List.of(endpoints.get(i)), 1);
         Future<?> ping =
@@ -147,7 +150,10 @@ final class ConfigCheck {
         } catch (Exception e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           problems.add(
-              "redis.endpoints[" + i + "]: Redis did not answer PING (" + cause.getMessage() + ")");
+              "redis.endpoints["
+                  + i
+                  + "]: Redis did not answer PING: "
+                  + RedisFailures.describe(cause, config.redis()));
         }
       }
     } finally {

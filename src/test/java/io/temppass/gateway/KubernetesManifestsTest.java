@@ -133,7 +133,9 @@ class KubernetesManifestsTest {
             "profile-key",
             java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n",
             "mvpd-cablevision-secret",
-            "client-secret-of-the-mvpd\n");
+            "client-secret-of-the-mvpd\n",
+            "redis-password",
+            "0123456789abcdef0123456789abcdef\n");
   }
 
   // ---------------------------------------------------------------------------------------------

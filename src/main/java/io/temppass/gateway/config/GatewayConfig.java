@@ -97,6 +97,10 @@ public record GatewayConfig(
       List<String> trustedProxies,
       @Range(min = 1, max = 128) int ipv6PrefixLength) {}
 
+  /**
+   * {@code username} and {@code password} (inline or {@code file:}) apply to every endpoint whose
+   * URL carries none; blank means unset. {@code tls} applies to {@code rediss://} endpoints.
+   */
   public record RedisSettings(
       RedisType type,
       List<String> endpoints,
@@ -106,7 +110,44 @@ public record GatewayConfig(
       @Positive Duration commandTimeout,
       String keyPrefix,
       @Range(min = 0, max = 16) int replicaAcks,
-      @Positive Duration replicaAckTimeout) {}
+      @Positive Duration replicaAckTimeout,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String username,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String password,
+      RedisTls tls) {
+    public RedisSettings {
+      username = username == null || username.isBlank() ? null : username.strip();
+      password = password == null || password.isBlank() ? null : password.strip();
+      if (tls == null) tls = new RedisTls(null, true, null, null);
+    }
+
+    /** The password and every URL password replaced by {@code ***} (for messages and logs). */
+    @Override
+    public String toString() {
+      return RedisSecrets.masked(
+          "RedisSettings[type="
+              + type
+              + ", endpoints="
+              + endpoints
+              + ", password="
+              + (password == null ? "unset" : RedisSecrets.MASK)
+              + "]");
+    }
+  }
+
+  /**
+   * TLS of {@code rediss://} endpoints: {@code trustFile}, a PEM bundle of the CAs that sign the
+   * servers' certificates (unset: the JVM's trust store); {@code hostnameVerification}, whether the
+   * certificate must name the endpoint's host; {@code certFile} and {@code keyFile}, a client
+   * certificate for servers that require one (mutual TLS). Paths, checked at start-up ({@link
+   * RedisTlsFiles}) and read by each Redis client as it is made.
+   */
+  public record RedisTls(
+      String trustFile, boolean hostnameVerification, String certFile, String keyFile) {
+    /** Whether any setting differs from plain server-authenticated TLS with the JVM's CAs. */
+    boolean configured() {
+      return trustFile != null || !hostnameVerification || certFile != null || keyFile != null;
+    }
+  }
 
   /** No {@code algorithms} means RS256; a blank {@code jwks} means none. */
   public record AccessTokens(
@@ -286,6 +327,15 @@ public record GatewayConfig(
       if (r.endpoints().get(i) != null)
         redisEndpoint(p, r.endpoints().get(i), "redis.endpoints[" + i + "]");
     }
+    RedisTlsFiles.check(p, r);
+    p.check(
+        r.password() == null || r.endpoints().stream().noneMatch(RedisSecrets::hasPassword),
+        "redis.password",
+        "is set, and an endpoint URL carries a password too: keep it in one place (redis.password, which takes file:)");
+    p.check(
+        r.username() == null || r.password() != null,
+        "redis.username",
+        "needs redis.password (Redis ACL users sign in with both)");
     p.check(
         r.replicaAckTimeout().compareTo(r.commandTimeout()) < 0,
         "redis.replicaAckTimeout",
@@ -502,14 +552,18 @@ public record GatewayConfig(
     if (!p.check(
         uri != null && ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())),
         setting,
-        "must be a redis:// or rediss:// URL such as redis://host:6379, got '" + endpoint + "'")) {
+        "must be a redis:// or rediss:// URL such as redis://host:6379, got '"
+            + RedisSecrets.maskedUrl(endpoint)
+            + "'")) {
       return;
     }
     // A port that is not a number leaves URI with a registry authority and no host.
     if (!p.check(
         uri.getHost() != null && !uri.getHost().isEmpty(),
         setting,
-        "needs a host and, if any, a port from 1 to 65535, got '" + endpoint + "'")) return;
+        "needs a host and, if any, a port from 1 to 65535, got '"
+            + RedisSecrets.maskedUrl(endpoint)
+            + "'")) return;
     p.check(
         uri.getPort() != 0 && uri.getPort() <= 65535,
         setting,
@@ -547,6 +601,10 @@ public record GatewayConfig(
    */
   public List<String> warnings() {
     List<String> out = new ArrayList<>();
+    if (!redis.tls().hostnameVerification()) {
+      out.add(
+          "redis.tls.hostnameVerification: false: any certificate from a trusted CA is accepted for every Redis host, so whoever holds one can stand in for Redis; name the hosts in the servers' certificates and set it to true");
+    }
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
       if (!ic.isTempPass() || ic.tempPassUsable()) continue;

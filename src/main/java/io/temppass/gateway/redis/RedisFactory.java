@@ -1,9 +1,12 @@
 package io.temppass.gateway.redis;
 
 import io.temppass.gateway.config.GatewayConfig.RedisSettings;
+import io.temppass.gateway.config.GatewayConfig.RedisTls;
 import io.temppass.gateway.config.GatewayConfig.RedisType;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -31,10 +34,33 @@ public final class RedisFactory {
             .setMaxPoolWaiting(settings.poolWaiting())
             .setMaxWaitingHandlers(Math.max(2048, settings.poolWaiting()))
             .setNetClientOptions(
-                new NetClientOptions()
-                    .setConnectTimeout(timeout)
-                    .setTcpNoDelay(true)
-                    .setTcpKeepAlive(true));
+                tls(
+                    settings.tls(),
+                    new NetClientOptions()
+                        .setConnectTimeout(timeout)
+                        .setTcpNoDelay(true)
+                        .setTcpKeepAlive(true)));
+    // An endpoint's own user and password, when its URL has them, win over these (and cluster
+    // nodes found through CLUSTER SLOTS get the seed's URL credentials or these).
+    if (settings.username() != null) options.setUser(settings.username());
+    if (settings.password() != null) options.setPassword(settings.password());
     return Redis.createClient(vertx, options);
+  }
+
+  /**
+   * The TLS side of {@code rediss://} endpoints. SSL stays off on the client itself: the Redis
+   * client upgrades each {@code rediss://} connection with these options, and a client with SSL on
+   * would refuse {@code redis://} endpoints. The host name is checked as HTTPS does (RFC 2818);
+   * without an algorithm set, Vert.x refuses every TLS connection ("Missing hostname verification
+   * algorithm").
+   */
+  private static NetClientOptions tls(RedisTls tls, NetClientOptions net) {
+    net.setHostnameVerificationAlgorithm(tls.hostnameVerification() ? "HTTPS" : "");
+    if (tls.trustFile() != null)
+      net.setTrustOptions(new PemTrustOptions().addCertPath(tls.trustFile()));
+    if (tls.certFile() != null)
+      net.setKeyCertOptions(
+          new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
+    return net;
   }
 }

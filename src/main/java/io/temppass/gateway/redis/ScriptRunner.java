@@ -101,9 +101,14 @@ public record ScriptRunner(Redis redis, GatewayMetrics metrics, RedisSettings se
         redis.send(request).timeout(timeoutMillis(), TimeUnit.MILLISECONDS));
   }
 
+  /**
+   * Timed, and a failure in the operator's words: a TLS or sign-in failure names its setting, and
+   * no failure carries a password on to the logs ({@link RedisFailures}).
+   */
   private Future<Response> measured(String command, long start, Future<Response> reply) {
-    return reply.andThen(
-        ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()));
+    return reply
+        .andThen(ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()))
+        .recover(err -> Future.failedFuture(RedisFailures.explained(err, settings)));
   }
 
   /**
