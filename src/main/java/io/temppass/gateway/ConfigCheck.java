@@ -76,6 +76,7 @@ final class ConfigCheck {
       if (!config.mediaTokens().keys().isEmpty()) {
         try {
           Gateway.mediaTokenKeys(config);
+          Gateway.statementKeys(config);
         } catch (ConfigException e) {
           for (String problem : e.problems()) err.println("invalid configuration: " + problem);
           return INVALID;

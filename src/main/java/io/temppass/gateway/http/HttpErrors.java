@@ -67,6 +67,11 @@ public final class HttpErrors {
     renderer.topLevel(ctx.response(), error, requestId(ctx));
   }
 
+  /** {@link #fail(RoutingContext, ErrorCode)} with {@code details} saying what to fix. */
+  public void fail(RoutingContext ctx, ErrorCode error, String details) {
+    renderer.topLevel(ctx.response(), error, requestId(ctx), details);
+  }
+
   /**
    * Fails the request and then closes its connection: for errors after which the rest of the stream
    * cannot be trusted or is not wanted (a request that timed out still trickling its body). {@code
