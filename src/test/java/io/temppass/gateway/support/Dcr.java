@@ -66,11 +66,15 @@ public final class Dcr {
   }
 
   public static HttpResponse<Buffer> register(Api api, JsonObject body) throws Exception {
+    return registering(api, body).await(10, TimeUnit.SECONDS);
+  }
+
+  /** {@link #register(Api, JsonObject)} without waiting, for an event-loop caller. */
+  public static Future<HttpResponse<Buffer>> registering(Api api, JsonObject body) {
     return api.raw()
         .post("/o/client/register")
         .putHeader("Content-Type", "application/json")
-        .sendBuffer(body.toBuffer())
-        .await(10, TimeUnit.SECONDS);
+        .sendBuffer(body.toBuffer());
   }
 
   public static HttpResponse<Buffer> register(Api api, String statement) throws Exception {
