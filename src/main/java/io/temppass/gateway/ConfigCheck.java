@@ -72,7 +72,8 @@ final class ConfigCheck {
     try {
       GatewayConfig config = load(files, env, dev, err);
       if (config == null) return INVALID;
-      // The media-token keys, parsed as start-up parses them (the configuration only reads them).
+      // The media-token and statement keys, parsed as start-up parses them (the configuration only
+      // reads them).
       if (!config.mediaTokens().keys().isEmpty()) {
         try {
           Gateway.mediaTokenKeys(config);
