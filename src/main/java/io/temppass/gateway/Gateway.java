@@ -4,6 +4,7 @@ import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.client.Applications;
 import io.temppass.gateway.client.ClientRegistration;
+import io.temppass.gateway.client.DeclaredApplications;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
@@ -81,10 +82,12 @@ public final class Gateway {
         config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
     MediaTokenKeys mediaKeys;
     MediaTokenKeys statementKeys;
+    DeclaredApplications declared;
     int port;
     try {
       mediaKeys = mediaTokenKeys(config);
       statementKeys = statementKeys(config);
+      declared = DeclaredApplications.of(config);
       port =
           config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
     } catch (ConfigException e) {
@@ -147,6 +150,14 @@ public final class Gateway {
         .onSuccess(verifier::set)
         .onSuccess(v -> v.trust(clients == null ? null : clients.accessTokens()))
         .compose(accessTokens -> control.start(vertx).map(accessTokens))
+        .compose(
+            accessTokens ->
+                clients == null
+                    ? Future.succeededFuture(accessTokens)
+                    : declared
+                        .createMissing(
+                            clients.applications(), control.healthy(System.currentTimeMillis()))
+                        .map(accessTokens))
         .map(
             accessTokens ->
                 new HttpVerticle.Shared(

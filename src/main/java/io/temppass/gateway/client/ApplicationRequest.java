@@ -52,6 +52,32 @@ public final class ApplicationRequest {
         nowMillis);
   }
 
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /**
+   * An application declared in the configuration, its fields checked as the admin API checks them.
+   *
+   * @throws IllegalArgumentException naming the field at fault
+   */
+  public static Application declared(
+      String id, JsonObject fields, long nowMillis, String defaultScope) {
+    if (id == null || !UUID.matcher(id).matches())
+      throw new IllegalArgumentException("id must be a lower-case UUID");
+    return parse(fields, id, nowMillis, defaultScope);
+  }
+
+  /** Whether two records describe the same application, whatever their state and age. */
+  public static boolean sameFields(Application a, Application b) {
+    return a.name().equals(b.name())
+        && a.version().equals(b.version())
+        && a.serviceProviders().equals(b.serviceProviders())
+        && a.platforms().equals(b.platforms())
+        && a.domains().equals(b.domains())
+        && a.customSchemes().equals(b.customSchemes())
+        && a.scopes().equals(b.scopes());
+  }
+
   private static String text(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (!(value instanceof String s) || !TEXT.matcher(s).matches())

@@ -161,11 +161,28 @@ public record GatewayConfig(
       String issuer,
       @Positive Duration accessTokenLifetime,
       List<MediaTokenKey> statementKeys,
-      boolean generateDevelopmentKey) {
+      boolean generateDevelopmentKey,
+      List<DeclaredApplication> applications) {
     public Dcr {
       if (issuer != null && issuer.isBlank()) issuer = null;
+      if (applications == null) applications = List.of();
     }
   }
+
+  /**
+   * A registered application declared in the configuration (GitOps): created at start-up when no
+   * application has its {@code id}, never overwritten (a difference is a WARNING; the admin API
+   * changes it). The fields are those of {@code POST /admin/v1/applications}, checked the same way.
+   */
+  public record DeclaredApplication(
+      String id,
+      String name,
+      String version,
+      List<String> serviceProviders,
+      List<String> platforms,
+      List<String> domains,
+      List<String> customSchemes,
+      List<String> scopes) {}
 
   /** The {@code iss} of software statements and of the gateway's client access tokens. */
   public String dcrIssuer() {
@@ -395,6 +412,10 @@ public record GatewayConfig(
             || d.statementKeys().stream().filter(k -> k != null && k.active()).count() == 1,
         "dcr.statementKeys",
         "exactly one key must be active");
+    p.check(
+        d.applications().isEmpty() || !d.statementKeys().isEmpty() || d.generateDevelopmentKey(),
+        "dcr.applications",
+        "needs dcr.statementKeys: without a statement key no application can register");
   }
 
   private static void check(Problems p, ThrottleSettings t) {
