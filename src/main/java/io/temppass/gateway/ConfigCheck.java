@@ -102,12 +102,20 @@ final class ConfigCheck {
       List<String> problems = new ArrayList<>(loaded.problems());
       if (problems.isEmpty())
         for (String warning : config.warnings()) err.println("warning: " + warning);
-      // The media-token keys, parsed as start-up parses them (the configuration only reads them).
+      // The media-token and statement keys, parsed as start-up parses them (the configuration only
+      // reads them).
       if (config != null
           && !config.mediaTokens().keys().isEmpty()
           && none(problems, "mediaTokens")) {
         try {
           Gateway.mediaTokenKeys(config);
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+        }
+      }
+      if (config != null && none(problems, "dcr")) {
+        try {
+          Gateway.statementKeys(config);
         } catch (ConfigException e) {
           problems.addAll(e.problems());
         }

@@ -2,6 +2,9 @@ package io.temppass.gateway;
 
 import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.LocalCodec;
+import io.temppass.gateway.client.Applications;
+import io.temppass.gateway.client.ClientRegistration;
+import io.temppass.gateway.client.DeclaredApplications;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
@@ -79,9 +82,13 @@ public final class Gateway {
     java.security.Provider provider =
         config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
     MediaTokenKeys mediaKeys;
+    MediaTokenKeys statementKeys;
+    DeclaredApplications declared;
     int port;
     try {
       mediaKeys = mediaTokenKeys(config);
+      statementKeys = statementKeys(config);
+      declared = DeclaredApplications.of(config);
       port =
           config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
     } catch (ConfigException e) {
@@ -128,13 +135,34 @@ public final class Gateway {
     // Closed again if a later step fails (its JWKS refresh timer would outlive the failed start).
     AtomicReference<AccessTokenVerifier> verifier = new AtomicReference<>();
 
+    ClientRegistration clients =
+        statementKeys == null
+            ? null
+            : new ClientRegistration(
+                new Applications(control),
+                statementKeys,
+                config.dcrIssuer(),
+                config.dcr().accessTokenLifetime(),
+                config.accessTokens().leeway(),
+                config.hashSecret(),
+                System::currentTimeMillis);
+
     return AccessTokenVerifier.create(vertx, config.accessTokens())
         .onSuccess(verifier::set)
+        .onSuccess(v -> v.trust(clients == null ? null : clients.accessTokens()))
         .compose(accessTokens -> control.start(vertx).map(accessTokens))
+        .compose(
+            accessTokens ->
+                clients == null
+                    ? Future.succeededFuture(accessTokens)
+                    : declared
+                        .createMissing(
+                            clients.applications(), control.healthy(System.currentTimeMillis()))
+                        .map(accessTokens))
         .map(
             accessTokens ->
                 new HttpVerticle.Shared(
-                    config, hasher, control, accessTokens, metrics, jwks, draining, port))
+                    config, hasher, control, accessTokens, metrics, jwks, draining, port, clients))
         .compose(
             shared ->
                 vertx
@@ -225,25 +253,56 @@ public final class Gateway {
   }
 
   static MediaTokenKeys mediaTokenKeys(GatewayConfig config) {
+    MediaTokenKeys keys =
+        signingKeys(
+            config.mediaTokens().keys(),
+            config.mediaTokens().generateDevelopmentKey(),
+            "mediaTokens",
+            "keys");
+    if (keys == null) throw new ConfigException("mediaTokens.keys", "at least one key is required");
+    return keys;
+  }
+
+  /**
+   * The software-statement keys (they also sign the gateway's client access tokens), or null when
+   * none is configured: Dynamic Client Registration is then off.
+   */
+  static MediaTokenKeys statementKeys(GatewayConfig config) {
+    return signingKeys(
+        config.dcr().statementKeys(),
+        config.dcr().generateDevelopmentKey(),
+        "dcr",
+        "statementKeys");
+  }
+
+  /**
+   * A rotating ES256 key set from configuration ({@code <section>.<list>}), a throw-away one when
+   * the list is empty and {@code <section>.generateDevelopmentKey} is on, else null.
+   */
+  private static MediaTokenKeys signingKeys(
+      List<GatewayConfig.MediaTokenKey> configured, boolean generate, String section, String list) {
+    String setting = section + "." + list;
     List<SigningKey> keys = new ArrayList<>();
-    for (int i = 0; i < config.mediaTokens().keys().size(); i++) {
-      GatewayConfig.MediaTokenKey k = config.mediaTokens().keys().get(i);
+    for (int i = 0; i < configured.size(); i++) {
+      GatewayConfig.MediaTokenKey k = configured.get(i);
       try {
         keys.add(SigningKey.fromPem(k.kid(), k.privateKeyPem(), k.publicKeyPem(), k.active()));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("mediaTokens.keys[" + i + "]", e.getMessage());
+        throw new ConfigException(setting + "[" + i + "]", e.getMessage());
       }
     }
-    if (keys.isEmpty() && config.mediaTokens().generateDevelopmentKey()) {
+    if (keys.isEmpty() && generate) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "mediaTokens: generating a throw-away development signing key; never do this in production");
+          section
+              + ": generating a throw-away development signing key; never do this in production");
       keys.add(SigningKey.generate("dev-" + Long.toHexString(System.currentTimeMillis())));
     }
+    if (keys.isEmpty()) return null;
     try {
       return MediaTokenKeys.of(keys);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("mediaTokens.keys", e.getMessage());
+      throw new ConfigException(setting, e.getMessage());
     }
   }
 
@@ -268,6 +327,11 @@ public final class Gateway {
 
   public GatewayMetrics metrics() {
     return shared.metrics();
+  }
+
+  /** Dynamic Client Registration, or null without {@code dcr.statementKeys}. */
+  public ClientRegistration clients() {
+    return shared.clients();
   }
 
   /**

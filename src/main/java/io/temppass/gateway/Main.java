@@ -1,6 +1,7 @@
 package io.temppass.gateway;
 
 import io.temppass.gateway.config.GatewayConfig;
+import io.temppass.gateway.dev.DevApplications;
 import io.temppass.gateway.dev.DevBanner;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.dev.DevMode;
@@ -98,6 +99,57 @@ public final class Main {
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
     if (devFlag) System.out.println(DevBanner.text(gateway.port(), dev, config));
+    if (devFlag && gateway.clients() != null) printClientRegistration(gateway, config);
+  }
+
+  /**
+   * Development mode's registered applications, their statements printed as the development token
+   * is, and an app's first calls (README "Client registration") with curl and jq.
+   */
+  private static void printClientRegistration(Gateway gateway, GatewayConfig config) {
+    DevApplications.Statements statements;
+    try {
+      statements = DevApplications.create(gateway.clients(), config).await();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "development applications not created: " + e);
+      return;
+    }
+    String base = "http://127.0.0.1:" + gateway.port();
+    String sp =
+        config.integrations().isEmpty() ? "REF30" : config.integrations().get(0).serviceProvider();
+    String mvpd =
+        config.integrations().isEmpty() ? "Cablevision" : config.integrations().get(0).mvpd();
+    System.out.println(
+        "\nDevelopment software statement (app):\n"
+            + statements.app()
+            + "\nDevelopment software statement (operator):\n"
+            + statements.operator()
+            + "\n\nAn app's first calls (Dynamic Client Registration):\n"
+            + "STATEMENT='"
+            + statements.app()
+            + "'\n"
+            + "CLIENT=$(curl -s -X POST "
+            + base
+            + "/o/client/register -H 'Content-Type: application/json' \\\n"
+            + "  -d \"{\\\"software_statement\\\":\\\"$STATEMENT\\\"}\")\n"
+            + "TOKEN=$(curl -s -X POST "
+            + base
+            + "/o/client/token \\\n"
+            + "  --data-urlencode client_id=$(echo \"$CLIENT\" | jq -r .client_id) \\\n"
+            + "  --data-urlencode client_secret=$(echo \"$CLIENT\" | jq -r .client_secret) \\\n"
+            + "  --data-urlencode grant_type=client_credentials | jq -r .access_token)\n"
+            + "curl -s -X POST "
+            + base
+            + "/api/v2/"
+            + sp
+            + "/decisions/authorize/"
+            + mvpd
+            + " -H \"Authorization: Bearer $TOKEN\" \\\n"
+            + "  -H 'AP-Device-Identifier: fingerprint YmEyM2QxNDEtZDcxNS01NjFjLTk0ZjQtZTllNGM5NjZiMWVi' \\\n"
+            + "  -H 'AP-TempPass-Identity: eyJlbWFpbCI6ImZvb0BiYXIuY29tIn0=' \\\n"
+            + "  -H 'Content-Type: application/json' -d '{\"resources\":[\""
+            + sp
+            + "\"]}'\n");
   }
 
   /**

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
+import io.temppass.gateway.client.ClientAccessTokens;
+import io.temppass.gateway.client.Refused;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig.AccessTokens;
 import io.temppass.gateway.config.PublicKeyPems;
@@ -92,6 +94,9 @@ public final class AccessTokenVerifier {
   private HttpClient http;
   private long timerId = -1;
 
+  /** The gateway's own client tokens (Dynamic Client Registration), or null when it issues none. */
+  private volatile ClientAccessTokens gatewayTokens;
+
   private AccessTokenVerifier(Vertx vertx, AccessTokens settings, int cacheLimit) {
     this.vertx = vertx;
     this.settings = settings;
@@ -153,6 +158,16 @@ public final class AccessTokenVerifier {
     if (http != null) http.close();
   }
 
+  /**
+   * Trusts, beside the configured issuers, the access tokens the gateway issues itself ({@code
+   * /o/client/token}), recognised by a {@code kid} of {@code dcr.statementKeys}; such a token is
+   * accepted only while its registered application is approved, and may act only for the
+   * application's service providers ({@link #mayCall}).
+   */
+  public void trust(ClientAccessTokens tokens) {
+    this.gatewayTokens = tokens;
+  }
+
   /** Claims of a valid client access token (carrying {@code accessTokens.requiredScope}). */
   public Future<JsonObject> verify(String authorizationHeader) {
     return verifySignature(authorizationHeader)
@@ -168,6 +183,18 @@ public final class AccessTokenVerifier {
    * their own scope), or a failed future with a reason fit for logs (never the token itself).
    */
   public Future<JsonObject> verifySignature(String authorizationHeader) {
+    Future<JsonObject> verified = verifyBearer(authorizationHeader);
+    ClientAccessTokens gateway = gatewayTokens;
+    if (gateway == null) return verified;
+    // Checked on every request, cached token or not: a revocation must end tokens already issued.
+    return verified.compose(
+        claims -> {
+          String refusal = gateway.refusal(claims);
+          return refusal == null ? Future.succeededFuture(claims) : rejected(refusal);
+        });
+  }
+
+  private Future<JsonObject> verifyBearer(String authorizationHeader) {
     if (authorizationHeader == null || authorizationHeader.isBlank())
       return rejected("the Authorization header is missing: send Authorization: Bearer <token>");
     if (!authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -184,6 +211,9 @@ public final class AccessTokenVerifier {
       return rejected("the bearer token is not a signed JWT (header.payload.signature)");
     JsonObject header = header(token);
     if (header == null) return rejected("the bearer token's JWT header is not Base64url JSON");
+    ClientAccessTokens gateway = gatewayTokens;
+    if (gateway != null && header.getValue("kid") instanceof String kid && gateway.signedByUs(kid))
+      return ownToken(gateway, token);
     Object alg = header.getValue("alg");
     if (!(alg instanceof String) || !algorithms.contains(alg))
       return rejected(
@@ -212,6 +242,27 @@ public final class AccessTokenVerifier {
                       : rejected("the JWT kid " + quoted(k) + " names no trusted key"));
     }
     return authenticate(token);
+  }
+
+  /** A token the gateway issued, verified by its own rules and then cached like any other. */
+  private Future<JsonObject> ownToken(ClientAccessTokens gateway, String token) {
+    JsonObject claims;
+    try {
+      claims = gateway.verify(token, System.currentTimeMillis());
+    } catch (Refused e) {
+      return rejected("the gateway-issued token is refused: " + e.getMessage());
+    } catch (ClassCastException e) {
+      return rejected("the gateway-issued token has a claim of the wrong type");
+    }
+    long leeway = settings.leeway().toMillis();
+    verified.put(
+        token,
+        new Verified(
+            keys,
+            claims,
+            claims.getLong("nbf", 0L) * 1000 - leeway,
+            claims.getLong("exp") * 1000 + leeway));
+    return Future.succeededFuture(claims);
   }
 
   /**
@@ -249,10 +300,15 @@ public final class AccessTokenVerifier {
   }
 
   /**
-   * When {@code accessTokens.clientServiceProviders} maps clients to providers, whether this
-   * token's client (claim {@code accessTokens.clientIdClaim}) may call {@code serviceProvider}.
+   * Whether a gateway-issued token's application may act for {@code serviceProvider}; for other
+   * tokens, when {@code accessTokens.clientServiceProviders} maps clients to providers, whether
+   * this token's client (claim {@code accessTokens.clientIdClaim}) may call {@code
+   * serviceProvider}.
    */
   public boolean mayCall(JsonObject claims, String serviceProvider) {
+    ClientAccessTokens gateway = gatewayTokens;
+    Boolean application = gateway == null ? null : gateway.mayActFor(claims, serviceProvider);
+    if (application != null) return application;
     if (settings.clientServiceProviders().isEmpty()) return true;
     Object client = claims.getValue(settings.clientIdClaim());
     List<String> allowed =

@@ -46,7 +46,8 @@ public record GatewayConfig(
     List<IntegrationConfig> integrations,
     List<MvpdSettings.ServiceProvider> serviceProviders,
     MvpdSettings.Sessions sessions,
-    Logging logging) {
+    Logging logging,
+    Dcr dcr) {
 
   public GatewayConfig {
     hashSecret = hashSecret == null ? null : hashSecret.strip();
@@ -195,6 +196,48 @@ public record GatewayConfig(
       String signingProvider) {}
 
   /**
+   * Dynamic Client Registration (README "Client registration"): the keys that sign software
+   * statements and the gateway's own client access tokens, which rotate as media-token keys do.
+   * Without a key, registration refuses every statement and the admin API cannot create
+   * applications. A blank {@code issuer} means {@code sessions.publicUrl}, else {@code
+   * temppass-gateway}.
+   */
+  public record Dcr(
+      String issuer,
+      @Positive Duration accessTokenLifetime,
+      List<MediaTokenKey> statementKeys,
+      boolean generateDevelopmentKey,
+      List<DeclaredApplication> applications) {
+    public Dcr {
+      if (issuer != null && issuer.isBlank()) issuer = null;
+      if (applications == null) applications = List.of();
+    }
+  }
+
+  /**
+   * A registered application declared in the configuration (GitOps): created at start-up when no
+   * application has its {@code id}, never overwritten (a difference is a WARNING; the admin API
+   * changes it). The fields are those of {@code POST /admin/v1/applications}, checked the same way.
+   */
+  public record DeclaredApplication(
+      String id,
+      String name,
+      String version,
+      List<String> serviceProviders,
+      List<String> platforms,
+      List<String> domains,
+      List<String> customSchemes,
+      List<String> scopes) {}
+
+  /** The {@code iss} of software statements and of the gateway's client access tokens. */
+  public String dcrIssuer() {
+    if (dcr.issuer() != null) return dcr.issuer();
+    return sessions != null && sessions.publicUrl() != null
+        ? sessions.publicUrl()
+        : "temppass-gateway";
+  }
+
+  /**
    * The {@code identity} section, which holds one setting: read into {@link
    * GatewayConfig#hashSecret}.
    */
@@ -263,6 +306,7 @@ public record GatewayConfig(
     check(p, redis, dev);
     check(p, accessTokens, dev);
     check(p, mediaTokens, dev);
+    check(p, dcr, dev);
     if (p.check(
         hashSecret != null && !hashSecret.isBlank(),
         "identity.hashSecret",
@@ -392,19 +436,7 @@ public record GatewayConfig(
   }
 
   private static void check(Problems p, MediaTokens m, boolean dev) {
-    Set<String> kids = new HashSet<>();
-    for (int i = 0; i < m.keys().size(); i++) {
-      MediaTokenKey k = m.keys().get(i);
-      if (k == null) continue;
-      p.check(
-          k.kid() != null && !k.kid().isBlank(), "mediaTokens.keys[" + i + "].kid", "is required");
-      p.check(
-          k.publicKeyPem() != null && !k.publicKeyPem().isBlank(),
-          "mediaTokens.keys[" + i + "].publicKey",
-          "is required");
-      if (k.kid() != null)
-        p.check(kids.add(k.kid()), "mediaTokens.keys", "duplicate kid '" + k.kid() + "'");
-    }
+    checkKeys(p, m.keys(), "mediaTokens.keys");
     p.check(
         !m.generateDevelopmentKey() || dev,
         "mediaTokens.generateDevelopmentKey",
@@ -421,6 +453,38 @@ public record GatewayConfig(
         m.signingProvider().equals("auto") || m.signingProvider().equals("jdk"),
         "mediaTokens.signingProvider",
         "must be auto or jdk, got '" + m.signingProvider() + "'");
+  }
+
+  /** Each key of a rotating ES256 key set names its kid, once, and its public half. */
+  private static void checkKeys(Problems p, List<MediaTokenKey> keys, String setting) {
+    Set<String> kids = new HashSet<>();
+    for (int i = 0; i < keys.size(); i++) {
+      MediaTokenKey k = keys.get(i);
+      if (k == null) continue;
+      p.check(k.kid() != null && !k.kid().isBlank(), setting + "[" + i + "].kid", "is required");
+      p.check(
+          k.publicKeyPem() != null && !k.publicKeyPem().isBlank(),
+          setting + "[" + i + "].publicKey",
+          "is required");
+      if (k.kid() != null) p.check(kids.add(k.kid()), setting, "duplicate kid '" + k.kid() + "'");
+    }
+  }
+
+  private static void check(Problems p, Dcr d, boolean dev) {
+    checkKeys(p, d.statementKeys(), "dcr.statementKeys");
+    p.check(
+        !d.generateDevelopmentKey() || dev,
+        "dcr.generateDevelopmentKey",
+        "only allowed in mode: development");
+    p.check(
+        d.statementKeys().isEmpty()
+            || d.statementKeys().stream().filter(k -> k != null && k.active()).count() == 1,
+        "dcr.statementKeys",
+        "exactly one key must be active");
+    p.check(
+        d.applications().isEmpty() || !d.statementKeys().isEmpty() || d.generateDevelopmentKey(),
+        "dcr.applications",
+        "needs dcr.statementKeys: without a statement key no application can register");
   }
 
   private static void check(Problems p, ThrottleSettings t) {

@@ -104,6 +104,21 @@ public final class ControlPlane {
     return write("incr", GENERATION + keys.integrationId(integration), "");
   }
 
+  /**
+   * The whole control hash as of the last poll: other packages keep run-time records here
+   * (registered applications, {@code client/Applications}) so they reach every process through the
+   * same poll. Each poll replaces the immutable map whole, so a caller can keep what it parsed from
+   * one map until it sees another.
+   */
+  public Map<String, String> snapshot() {
+    return snapshot;
+  }
+
+  /** Stores one record field (see {@link #snapshot()}); this process sees it on return. */
+  public Future<Void> putRecord(String field, String value) {
+    return write("set", field, value);
+  }
+
   /** Whether the last poll succeeded recently; readiness uses it to report a lost Redis. */
   public boolean healthy(long nowMillis) {
     return nowMillis - lastSuccessfulPoll < Math.max(2_000, 3 * pollInterval.toMillis());

@@ -74,6 +74,11 @@ public enum ErrorCode {
       400, "invalid_parameter_rule", "none", "The rule parameter value is missing or invalid."),
   INVALID_PARAMETER_RESET(
       400, "invalid_parameter_reset", "none", "The reset parameters are missing or invalid."),
+  INVALID_PARAMETER_APPLICATION(
+      400,
+      "invalid_parameter_application",
+      "none",
+      "The registered application's fields are missing or invalid."),
   TOO_MANY_RESOURCES(
       403,
       "too_many_resources",

@@ -85,6 +85,20 @@ public final class ErrorRenderer {
                 + "</p></body></html>");
   }
 
+  /**
+   * The errors of Adobe's DCR API ({@code /o/client/*}), which are OAuth's, not Enhanced Errors:
+   * status 400 and {@code {"error": code}}, with RFC 6749's {@code error_description} saying what
+   * to fix.
+   */
+  public void oauth(HttpServerResponse response, String code, String description) {
+    if (response.ended() || response.closed()) return;
+    response
+        .setStatusCode(400)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(new JsonObject().put("error", code).put("error_description", description).toBuffer());
+  }
+
   /** Ends the response with a top-level Enhanced Error: the body is the error object itself. */
   public Future<Void> topLevel(HttpServerResponse response, ErrorCode error, String requestId) {
     return topLevel(response, error, requestId, null);

@@ -8,6 +8,7 @@ import io.temppass.gateway.auth.AccessTokenVerifier;
 import io.temppass.gateway.bus.MvpdApi;
 import io.temppass.gateway.bus.TempPassApi;
 import io.temppass.gateway.bus.TokenApi;
+import io.temppass.gateway.client.ClientRegistration;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.error.ErrorCode;
@@ -107,8 +108,8 @@ public final class HttpVerticle extends VerticleBase {
    * What every HTTP verticle instance of one gateway shares, all thread-safe: the configuration,
    * the device-id hasher, the control plane, the access-token verifier, the metrics, the published
    * media-token keys (served at {@link Endpoints#JWKS}), the flag set when shutdown begins
-   * (readiness then fails at once) and the one port every instance listens on (Vert.x spreads
-   * connections over them).
+   * (readiness then fails at once), the one port every instance listens on (Vert.x spreads
+   * connections over them) and Dynamic Client Registration (null without statement keys).
    */
   public record Shared(
       GatewayConfig config,
@@ -118,7 +119,8 @@ public final class HttpVerticle extends VerticleBase {
       GatewayMetrics metrics,
       JsonObject jwks,
       AtomicBoolean draining,
-      int port) {}
+      int port,
+      ClientRegistration clients) {}
 
   private final Shared shared;
   private final GatewayConfig config;
@@ -201,6 +203,17 @@ public final class HttpVerticle extends VerticleBase {
         .route()
         .handler(TimeoutHandler.create(config.server().requestTimeout().toMillis(), 408))
         .handler(this::observe);
+    // Client registration: CORS for browser apps, then the V2 API's throttle (Adobe throttles
+    // /o/client/* with it), its own routes, and the admin API of registered applications.
+    Cors cors = new Cors(shared.clients() == null ? null : shared.clients().applications());
+    router.route("/api/v2/*").handler(cors);
+    router.route(ClientRegistrationRoutes.PREFIX).handler(cors);
+    router
+        .route(ClientRegistrationRoutes.PREFIX)
+        .handler(this::collectBody)
+        .handler(this::throttle);
+    new ClientRegistrationRoutes(shared.clients(), errors).mount(router);
+    new ApplicationAdminRoutes(basics, shared.clients(), tokens).mount(router);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
     // The browser's side of a sign-in: no access token, HTML errors (UA).
     errors
