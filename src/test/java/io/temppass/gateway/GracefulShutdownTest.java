@@ -241,14 +241,15 @@ class GracefulShutdownTest {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       long start = System.nanoTime();
       gateway =
-          launch(taken.getLocalPort(), "shutdownReadinessDelay: 5s, shutdownGracePeriod: 20s", "");
-      assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "still running");
+          launch(taken.getLocalPort(), "shutdownReadinessDelay: 30s, shutdownGracePeriod: 60s", "");
+      assertTrue(gateway.waitFor(120, TimeUnit.SECONDS), "still running");
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(2, gateway.exitValue());
       assertTrue(stderr().startsWith("start-up failed: "), stderr());
       assertTrue(stderr().toLowerCase().contains("address already in use"), stderr());
-      // JVM start and key loading included; the former exit waited out a 20 s grace period first.
-      assertTrue(millis < 12_000, "exited " + millis + " ms after launch");
+      // JVM start and key loading included (up to 15 s seen on a loaded 2-core machine); the former
+      // exit waited out the readiness delay and the grace period first, 90 s here.
+      assertTrue(millis < 30_000, "exited " + millis + " ms after launch");
     }
   }
 
