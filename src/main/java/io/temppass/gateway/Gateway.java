@@ -5,6 +5,7 @@ import io.temppass.gateway.bus.LocalCodec;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
+import io.temppass.gateway.http.ErrorReference;
 import io.temppass.gateway.http.ErrorRenderer;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
@@ -26,9 +27,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -80,11 +83,14 @@ public final class Gateway {
         config.mediaTokens().signingProvider().equals("jdk") ? null : CryptoProviders.install();
     MediaTokenKeys mediaKeys;
     int port;
+    Buffer errorReference;
     try {
+      // Rendered here, before anything is deployed: a jar without docs/ERRORS.md fails to start.
+      errorReference = ErrorReference.page();
       mediaKeys = mediaTokenKeys(config);
       port =
           config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
-    } catch (ConfigException e) {
+    } catch (ConfigException | IllegalStateException | UncheckedIOException e) {
       return Future.failedFuture(e);
     } catch (IOException e) {
       return Future.failedFuture(
@@ -134,7 +140,15 @@ public final class Gateway {
         .map(
             accessTokens ->
                 new HttpVerticle.Shared(
-                    config, hasher, control, accessTokens, metrics, jwks, draining, port))
+                    config,
+                    hasher,
+                    control,
+                    accessTokens,
+                    metrics,
+                    jwks,
+                    draining,
+                    port,
+                    errorReference))
         .compose(
             shared ->
                 vertx

@@ -312,6 +312,47 @@ class StartupFailureProcessTest {
   }
 
   /**
+   * A jar without docs/ERRORS.md (the error reference served at {@code /docs/errors}) fails at
+   * start-up, with exit 2 and the file's name, instead of serving and failing at the first {@code
+   * GET /docs/errors} on an event loop. Run on a copy of the gateway's classes without the file.
+   * Caught breakage: the page rendered when its class loads, at the first request (the process then
+   * serves and this test fails on the time bound).
+   */
+  @Test
+  void a_jar_without_the_error_reference_fails_at_start_up() throws Exception {
+    Path classes = Path.of("target", "classes").toAbsolutePath();
+    Path copy = dir.resolve("classes-without-errors");
+    try (var walk = Files.walk(classes)) {
+      for (Path from : (Iterable<Path>) walk::iterator) {
+        Path to = copy.resolve(classes.relativize(from).toString());
+        if (Files.isDirectory(from)) Files.createDirectories(to);
+        else if (!from.getFileName().toString().equals("ERRORS.md")) Files.copy(from, to);
+      }
+    }
+    String classPath =
+        System.getProperty("java.class.path")
+            .replace(classes.toString(), copy.toString())
+            .replace("target/classes", copy.toString());
+    assertTrue(classPath.contains(copy.toString()), classPath);
+    Path log = Files.createTempFile(dir, "no-errors", ".log");
+    ProcessBuilder builder =
+        GatewayProcess.builder(
+                "--config", config(serving("127.0.0.1", TestRedis.freePort())).toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.command().set(2, classPath);
+    builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
+    Process p = builder.start();
+    if (!p.waitFor(BOUND_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail("the gateway started without ERRORS.md: " + Files.readString(log));
+    }
+    assertNamesWithoutStackTrace(
+        new Run(p.exitValue(), Files.readString(log)),
+        "start-up failed: ERRORS.md is not on the class path");
+  }
+
+  /**
    * {@code --dev} logs text for the person at the terminal, and JSON when {@code
    * TEMPPASS_LOG_FORMAT=json} asks for it (checked on {@code --dev --check-config}, which starts
    * and stops the development parts and logs that it did). Caught breakage: the default not

@@ -107,8 +107,9 @@ public final class HttpVerticle extends VerticleBase {
    * What every HTTP verticle instance of one gateway shares, all thread-safe: the configuration,
    * the device-id hasher, the control plane, the access-token verifier, the metrics, the published
    * media-token keys (served at {@link Endpoints#JWKS}), the flag set when shutdown begins
-   * (readiness then fails at once) and the one port every instance listens on (Vert.x spreads
-   * connections over them).
+   * (readiness then fails at once), the one port every instance listens on (Vert.x spreads
+   * connections over them) and the error reference page ({@link ErrorReference#page()}, rendered
+   * once at start-up).
    */
   public record Shared(
       GatewayConfig config,
@@ -118,7 +119,8 @@ public final class HttpVerticle extends VerticleBase {
       GatewayMetrics metrics,
       JsonObject jwks,
       AtomicBoolean draining,
-      int port) {}
+      int port,
+      Buffer errorReference) {}
 
   private final Shared shared;
   private final GatewayConfig config;
@@ -253,7 +255,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(document("application/yaml", null, OPENAPI_DOCUMENT));
     errors
         .endpoint(router, Endpoints.ERRORS, "errors", HttpMethod.GET)
-        .handler(ErrorReference::serve);
+        .handler(ctx -> ErrorReference.serve(ctx, shared.errorReference()));
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
     // the public.
     if (config.server().managementPort() == null)
