@@ -4,6 +4,7 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.dev.DevMode;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.RedisFailures;
 import io.vertx.core.Future;
@@ -44,13 +45,20 @@ final class ConfigCheck {
   /**
    * Files and variables, development helpers, binding and the rules across settings. A stage's
    * problems do not stop the next one: a duplicate key in a file must not hide a bad Redis URL, nor
-   * a variable that cannot be applied everything else.
+   * a variable that cannot be applied everything else. {@code mode: development} starts the
+   * development helpers only with {@code devFlag} ({@code --dev}); without it, it is refused
+   * ({@link DevMode}) and reported with every other problem.
    */
-  private static Loaded read(List<Path> files, Map<String, String> env, DevEnvironment dev) {
+  private static Loaded read(
+      List<Path> files, Map<String, String> env, DevEnvironment dev, boolean devFlag) {
     Map<String, String> overrides = new HashMap<>();
     List<String> problems = new ArrayList<>();
     JsonObject tree = ConfigLoader.tree(files, env, overrides, problems);
-    if ("development".equalsIgnoreCase(String.valueOf(tree.getValue("mode")))) {
+    String refusal = devFlag ? null : DevMode.refusal(files, tree, overrides);
+    if (refusal != null) {
+      // Nothing of development mode starts: no embedded Redis, no reference MVPD, no generated key.
+      problems.add(0, refusal);
+    } else if ("development".equalsIgnoreCase(String.valueOf(tree.getValue("mode")))) {
       try {
         dev.prepare(tree);
       } catch (java.io.IOException | RuntimeException e) {
@@ -74,8 +82,12 @@ final class ConfigCheck {
 
   /** The validated configuration, or null after printing every problem to {@code err}. */
   static GatewayConfig load(
-      List<Path> files, Map<String, String> env, DevEnvironment dev, PrintStream err) {
-    Loaded loaded = read(files, env, dev);
+      List<Path> files,
+      Map<String, String> env,
+      boolean devFlag,
+      DevEnvironment dev,
+      PrintStream err) {
+    Loaded loaded = read(files, env, dev, devFlag);
     if (loaded.problems().isEmpty()) return loaded.config();
     print(err, loaded.problems());
     return null;
@@ -92,12 +104,13 @@ final class ConfigCheck {
   static int run(
       List<Path> files,
       Map<String, String> env,
+      boolean devFlag,
       boolean checkRedis,
       PrintStream out,
       PrintStream err) {
     DevEnvironment dev = new DevEnvironment();
     try {
-      Loaded loaded = read(files, env, dev);
+      Loaded loaded = read(files, env, dev, devFlag);
       GatewayConfig config = loaded.config();
       List<String> problems = new ArrayList<>(loaded.problems());
       if (problems.isEmpty())

@@ -8,6 +8,7 @@ import io.temppass.gateway.client.DeclaredApplications;
 import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
+import io.temppass.gateway.http.ErrorReference;
 import io.temppass.gateway.http.ErrorRenderer;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
@@ -29,9 +30,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -85,13 +88,16 @@ public final class Gateway {
     MediaTokenKeys statementKeys;
     DeclaredApplications declared;
     int port;
+    Buffer errorReference;
     try {
+      // Rendered here, before anything is deployed: a jar without docs/ERRORS.md fails to start.
+      errorReference = ErrorReference.page();
       mediaKeys = mediaTokenKeys(config);
       statementKeys = statementKeys(config);
       declared = DeclaredApplications.of(config);
       port =
           config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
-    } catch (ConfigException e) {
+    } catch (ConfigException | IllegalStateException | UncheckedIOException e) {
       return Future.failedFuture(e);
     } catch (IOException e) {
       return Future.failedFuture(
@@ -162,7 +168,16 @@ public final class Gateway {
         .map(
             accessTokens ->
                 new HttpVerticle.Shared(
-                    config, hasher, control, accessTokens, metrics, jwks, draining, port, clients))
+                    config,
+                    hasher,
+                    control,
+                    accessTokens,
+                    metrics,
+                    jwks,
+                    draining,
+                    port,
+                    clients,
+                    errorReference))
         .compose(
             shared ->
                 vertx

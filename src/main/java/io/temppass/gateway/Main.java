@@ -67,15 +67,11 @@ public final class Main {
     if (checkRedis && !checkConfig) usage("--check-redis goes with --check-config");
     if (files.isEmpty())
       files.add(Path.of(env.getOrDefault("TEMPPASS_CONFIG", "conf/gateway.yaml")));
-    String refusal = devFlag ? null : DevMode.refusalWithoutFlag(files, env);
-    if (refusal != null) {
-      // Before anything starts: no embedded Redis, no reference MVPD, no generated key.
-      System.err.println("invalid configuration: " + refusal);
-      System.exit(2);
-    }
-    if (checkConfig) System.exit(ConfigCheck.run(files, env, checkRedis, System.out, System.err));
+    // mode: development without --dev is refused there, before anything of it starts.
+    if (checkConfig)
+      System.exit(ConfigCheck.run(files, env, devFlag, checkRedis, System.out, System.err));
     DevEnvironment dev = new DevEnvironment();
-    GatewayConfig config = ConfigCheck.load(files, env, dev, System.err);
+    GatewayConfig config = ConfigCheck.load(files, env, devFlag, dev, System.err);
     if (config == null) {
       dev.stop();
       System.exit(2);

@@ -1,7 +1,6 @@
 package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +63,13 @@ class KubernetesRedisPasswordTest {
     assertTrue(template.has(KEY), "secret-template.yaml lists " + KEY);
   }
 
+  /**
+   * The StatefulSet's start-up script, run on a real redis-server with the Secret's password in
+   * {@code REDISCLI_AUTH}: the server comes up (its log says it is ready and PING with the password
+   * answers PONG) and a PING without the password is refused with {@code NOAUTH}. Caught breakage:
+   * a script that drops {@code --requirepass}; and, in the test itself, a refusal that was only a
+   * server that never started (a connection refused is not PONG either).
+   */
   @Test
   void the_redis_start_up_script_requires_the_password() throws Exception {
     JsonNode redis =
@@ -93,8 +99,13 @@ class KubernetesRedisPasswordTest {
       while (!Files.readString(dir.resolve("redis.log")).contains("Ready to accept")
           && server.isAlive()
           && System.currentTimeMillis() < deadline) Thread.sleep(20);
-      assertFalse(ping(port, null).contains("PONG"), "PING without the password must be refused");
-      assertTrue(ping(port, password).contains("PONG"), "PING with the Secret's password");
+      String log = Files.readString(dir.resolve("redis.log"));
+      assertTrue(
+          server.isAlive() && log.contains("Ready to accept"), "redis-server started:\n" + log);
+      String withPassword = ping(port, password);
+      assertTrue(withPassword.contains("PONG"), "PING with the Secret's password: " + withPassword);
+      String without = ping(port, null);
+      assertTrue(without.contains("NOAUTH"), "PING without the password is refused: " + without);
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();

@@ -108,6 +108,7 @@ class RedisTlsTest {
         ConfigCheck.run(
             List.of(file),
             Map.of(),
+            false,
             true,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,8 +237,8 @@ class StartupFailureProcessTest {
    * {@code TEMPPASS_MODE=development} on the shipped production file used to start with exit 0, an
    * embedded Redis and a reference MVPD that every TV-provider sign-in went to. Development
    * behaviour needs {@code --dev}: without it the process exits 2 naming the setting and the
-   * variable, before it starts anything. Breakage caught: Main without the {@code
-   * DevMode.refusalWithoutFlag} check (the process then serves and fails the time bound).
+   * variable, before it starts anything. Breakage caught: the configuration check without the
+   * {@code DevMode.refusal} (the process then serves and fails the time bound).
    */
   @Test
   void development_mode_from_the_environment_is_refused_without_dev() throws Exception {
@@ -264,6 +265,91 @@ class StartupFailureProcessTest {
     assertTrue(start.output().contains("(set in " + file + ")"), start.output());
     assertNamesWithoutStackTrace(
         main(Map.of(), "--check-config", "--config", file.toString()), expected);
+  }
+
+  /**
+   * {@code mode: development} beside a problem of the reading stage (a duplicate key in the file, a
+   * {@code TEMPPASS_} variable that cannot be applied), without {@code --dev}, at start-up and in
+   * {@code --check-config}: refused naming {@code mode} and where it was set, with the other
+   * problem, and nothing of development mode started. Caught breakage: the refusal read on the
+   * strict tree, which gave up on any reading problem, so the lenient reading that followed saw
+   * {@code mode: development} and started the embedded Redis, the generated keys and the reference
+   * MVPD without {@code --dev}, and exited 2 without a word about the mode.
+   */
+  @Test
+  void development_mode_is_refused_without_dev_beside_a_reading_problem() throws Exception {
+    String development = keys.valid().replace("mode: production", "mode: development");
+    Path duplicate = config(development + "\nidentity:\n  hashSecret: again\n");
+    Map<String, String> unusable = Map.of("TEMPPASS_INTEGRATIONS__7__TTL", "1m");
+    Path file = config(development);
+    record Case(Map<String, String> env, Path file, String other, String origin) {}
+    for (Case c :
+        new Case[] {
+          new Case(Map.of(), duplicate, "identity: duplicate key", "(set in " + duplicate + ")"),
+          new Case(unusable, file, "TEMPPASS_INTEGRATIONS__7__TTL: ", "(set in " + file + ")"),
+          new Case(
+              Map.of("TEMPPASS_MODE", "development", "TEMPPASS_INTEGRATIONS__7__TTL", "1m"),
+              config(keys.valid()),
+              "TEMPPASS_INTEGRATIONS__7__TTL: ",
+              "(set by TEMPPASS_MODE)")
+        }) {
+      for (String[] args :
+          List.of(
+              new String[] {"--config", c.file().toString()},
+              new String[] {"--check-config", "--config", c.file().toString()})) {
+        Run r = main(c.env(), args);
+        String refusal = "invalid configuration: mode: development is refused without --dev";
+        assertNamesWithoutStackTrace(r, refusal);
+        String line = r.output().lines().filter(l -> l.startsWith(refusal)).findFirst().get();
+        assertTrue(line.endsWith(c.origin()), "where mode was set, in:\n" + r.output());
+        assertTrue(r.output().contains(c.other()), "the other problem too, in:\n" + r.output());
+        // DevEnvironment logs each part it starts: "development: started an embedded Redis",
+        // "... generated a throw-away access-token key", "... the reference MVPD".
+        assertFalse(r.output().contains("development: "), "nothing started:\n" + r.output());
+        assertFalse(r.output().contains("Development"), "no banner:\n" + r.output());
+      }
+    }
+  }
+
+  /**
+   * A jar without docs/ERRORS.md (the error reference served at {@code /docs/errors}) fails at
+   * start-up, with exit 2 and the file's name, instead of serving and failing at the first {@code
+   * GET /docs/errors} on an event loop. Run on a copy of the gateway's classes without the file.
+   * Caught breakage: the page rendered when its class loads, at the first request (the process then
+   * serves and this test fails on the time bound).
+   */
+  @Test
+  void a_jar_without_the_error_reference_fails_at_start_up() throws Exception {
+    Path classes = Path.of("target", "classes").toAbsolutePath();
+    Path copy = dir.resolve("classes-without-errors");
+    try (var walk = Files.walk(classes)) {
+      for (Path from : (Iterable<Path>) walk::iterator) {
+        Path to = copy.resolve(classes.relativize(from).toString());
+        if (Files.isDirectory(from)) Files.createDirectories(to);
+        else if (!from.getFileName().toString().equals("ERRORS.md")) Files.copy(from, to);
+      }
+    }
+    String classPath =
+        System.getProperty("java.class.path")
+            .replace(classes.toString(), copy.toString())
+            .replace("target/classes", copy.toString());
+    assertTrue(classPath.contains(copy.toString()), classPath);
+    Path log = Files.createTempFile(dir, "no-errors", ".log");
+    ProcessBuilder builder =
+        GatewayProcess.builder(
+                "--config", config(serving("127.0.0.1", TestRedis.freePort())).toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.command().set(2, classPath);
+    builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
+    Process p = builder.start();
+    if (!p.waitFor(BOUND_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+      fail("the gateway started without ERRORS.md: " + Files.readString(log));
+    }
+    assertNamesWithoutStackTrace(
+        new Run(p.exitValue(), Files.readString(log)),
+        "start-up failed: ERRORS.md is not on the class path");
   }
 
   /**

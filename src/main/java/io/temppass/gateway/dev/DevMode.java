@@ -1,9 +1,9 @@
 package io.temppass.gateway.dev;
 
-import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,26 +28,21 @@ public final class DevMode {
 
   /**
    * The refusal of {@code mode: development} in a start without {@code --dev}, naming the setting
-   * and where it came from, or null when the configuration does not ask for development mode. A
-   * configuration that cannot be read gives null too: its problems are reported by the validation
-   * that follows, with every other one.
+   * and the file that set it, or null when the configuration does not ask for development mode.
+   * {@code tree} is the configuration as far as it could be read (a duplicate key or a variable
+   * that cannot be applied does not hide the mode), and {@code overrides} the settings variables
+   * set: when {@code TEMPPASS_MODE} set it, the caller names the variable as for any setting.
    */
-  public static String refusalWithoutFlag(List<Path> files, Map<String, String> env) {
-    Map<String, String> overrides = new HashMap<>();
-    JsonObject tree;
-    try {
-      tree = ConfigLoader.tree(files, env, overrides);
-    } catch (ConfigException e) {
-      return null;
-    }
+  public static String refusal(List<Path> files, JsonObject tree, Map<String, String> overrides) {
     if (!isDevelopment(tree)) return null;
     String problem =
         "mode: development is refused without --dev: it starts an embedded Redis, generates keys and"
             + " sends every TV-provider sign-in to a reference MVPD. Run java -jar"
             + " temppass-gateway.jar --dev on a developer's machine; a production configuration"
             + " says mode: production";
-    String origin = ConfigLoader.withOrigin(problem, overrides);
-    return origin.equals(problem) ? problem + " (set in " + fileSetting(files) + ")" : origin;
+    return overrides.containsKey("mode")
+        ? problem
+        : problem + " (set in " + fileSetting(files) + ")";
   }
 
   /** Whether a raw configuration tree asks for development mode, read as the binder reads it. */
@@ -59,11 +54,10 @@ public final class DevMode {
   private static Path fileSetting(List<Path> files) {
     Path last = files.get(files.size() - 1);
     for (Path file : files) {
-      try {
-        if (isDevelopment(ConfigLoader.tree(List.of(file), Map.of()))) last = file;
-      } catch (ConfigException e) {
-        // Read whole a moment ago; a file that changed since is named by the validation.
-      }
+      // Read as the configuration was: a file's own problems are reported with the others.
+      JsonObject tree =
+          ConfigLoader.tree(List.of(file), Map.of(), new HashMap<>(), new ArrayList<>());
+      if (isDevelopment(tree)) last = file;
     }
     return last;
   }

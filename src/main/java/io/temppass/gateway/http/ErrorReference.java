@@ -17,27 +17,32 @@ import org.commonmark.renderer.html.HtmlRenderer;
  * {@code GET /docs/errors}: the error reference, docs/ERRORS.md (packaged on the class path, one
  * copy in the repository) rendered as one HTML page by CommonMark, so that every Enhanced Error's
  * {@code helpUrl} leads somewhere by default. Each code's row carries the anchor {@code #<code>}
- * (the {@code <a id>} in the file). Rendered once, when the class loads: a jar without the file
- * fails at start-up, not at the first request.
+ * (the {@code <a id>} in the file). Rendered once by {@link #page()}, which the gateway's start-up
+ * calls before it deploys anything: a jar without the file fails at start-up, not at the first
+ * request (nor on an event loop).
  */
-final class ErrorReference {
+public final class ErrorReference {
   private static final String SOURCE = "ERRORS.md";
 
   /** The page's own CSS is inline; nothing else may load, and no site may frame it. */
   private static final String POLICY =
       "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
-  private static final Buffer PAGE = Buffer.buffer(render(markdown()));
-
   private ErrorReference() {}
 
-  static void serve(RoutingContext ctx) {
+  /** The page, rendered from the packaged file; fails when the file is not on the class path. */
+  public static Buffer page() {
+    return Buffer.buffer(render(markdown()));
+  }
+
+  /** Serves {@code page}, from {@link #page()}. */
+  static void serve(RoutingContext ctx, Buffer page) {
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Content-Security-Policy", POLICY)
-        .end(PAGE);
+        .end(page);
   }
 
   static String render(String markdown) {

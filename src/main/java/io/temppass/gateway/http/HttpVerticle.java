@@ -109,7 +109,8 @@ public final class HttpVerticle extends VerticleBase {
    * the device-id hasher, the control plane, the access-token verifier, the metrics, the published
    * media-token keys (served at {@link Endpoints#JWKS}), the flag set when shutdown begins
    * (readiness then fails at once), the one port every instance listens on (Vert.x spreads
-   * connections over them) and Dynamic Client Registration (null without statement keys).
+   * connections over them), Dynamic Client Registration (null without statement keys) and the error
+   * reference page ({@link ErrorReference#page()}, rendered once at start-up).
    */
   public record Shared(
       GatewayConfig config,
@@ -120,7 +121,8 @@ public final class HttpVerticle extends VerticleBase {
       JsonObject jwks,
       AtomicBoolean draining,
       int port,
-      ClientRegistration clients) {}
+      ClientRegistration clients,
+      Buffer errorReference) {}
 
   private final Shared shared;
   private final GatewayConfig config;
@@ -266,7 +268,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(document("application/yaml", null, OPENAPI_DOCUMENT));
     errors
         .endpoint(router, Endpoints.ERRORS, "errors", HttpMethod.GET)
-        .handler(ErrorReference::serve);
+        .handler(ctx -> ErrorReference.serve(ctx, shared.errorReference()));
     // With server.managementPort set, /metrics is served there only (ManagementVerticle), not to
     // the public.
     if (config.server().managementPort() == null)
