@@ -48,7 +48,10 @@ record SessionService(
     ControlPlane control)
     implements MvpdSessionsApi {
   private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
-  private static final long CLAIM_MARGIN_MILLIS = 2_000;
+
+  /** The Redis calls of a claimed sign-in: the claim's reply, the profile write, the finish. */
+  private static final int CLAIM_REDIS_CALLS = 3;
+
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -229,7 +232,7 @@ record SessionService(
               String verifier = Randoms.token(32);
               String nonce = Randoms.token(16);
               return sessions
-                  .startLogin(code, state, verifier, nonce, System.currentTimeMillis())
+                  .startLogin(code, state, verifier, nonce)
                   .compose(
                       started ->
                           started != 1
@@ -273,9 +276,11 @@ record SessionService(
     if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot)))
       return page(400, "The sign-in response is invalid.");
     String code = state.substring(0, dot);
-    long claimedUntil = System.currentTimeMillis() + longestLogin();
+    // One id per claim: only this completion may end it (login_finish.lua), even after its
+    // deadline passed and another attempt took the session.
+    String claimId = Randoms.token(9);
     return sessions
-        .claim(code, state, claimedUntil)
+        .claim(code, state, claimHold(), claimId)
         .compose(
             session -> {
               String redirectUrl = session.get("ru");
@@ -289,7 +294,7 @@ record SessionService(
                     .addKeyValue(Logs.REQUEST_ID, r.requestId())
                     .log("MVPD sign-in ended without a login: {}", safe(r.query().get("error")));
                 return sessions
-                    .finish(code, false, null)
+                    .finish(code, claimId, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
               }
               // An MVPD that never answers must not hold the code: past the login's timeout the
@@ -323,7 +328,7 @@ record SessionService(
                                 now + integration.authenticationTtl().toMillis(),
                                 generation,
                                 identity)
-                            .compose(v -> sessions.finish(code, true, generation))
+                            .compose(v -> sessions.finish(code, claimId, true, generation))
                             .map(
                                 v -> {
                                   signIn(integration, SignIn.COMPLETED);
@@ -335,14 +340,14 @@ record SessionService(
                             .recover(
                                 err ->
                                     sessions
-                                        .finish(code, false, null)
+                                        .finish(code, claimId, false, null)
                                         .transform(ignored -> Future.failedFuture(err)));
                       },
                       err -> {
                         signIn(integration, SignIn.FAILED);
                         warn("MVPD sign-in refused", integration, err, r.requestId());
                         return sessions
-                            .finish(code, false, null)
+                            .finish(code, claimId, false, null)
                             .map(v -> new BrowserReply(redirectUrl, 302, null));
                       });
             })
@@ -358,15 +363,17 @@ record SessionService(
   }
 
   /**
-   * How long a claimed sign-in may take at most: the longest login timeout, and a margin for the
-   * profile write after it. A claim older than this was abandoned (its gateway stopped mid-way),
-   * and the browser step may start another.
+   * How long a claim holds (Redis's time, login_claim.lua): what a claimed sign-in may take at
+   * most. The claim's reply reaching this gateway, the longest login timeout on the MVPD, the
+   * profile write and the finish: each Redis call is bounded by {@code redis.commandTimeout}. A
+   * claim older than this was abandoned (its gateway stopped mid-way), and the browser step may
+   * start another.
    */
-  private long longestLogin() {
+  private long claimHold() {
     long longest = 0;
     for (IntegrationConfig i : config.integrations())
       if (i.login() != null) longest = Math.max(longest, i.login().timeout().toMillis());
-    return longest + CLAIM_MARGIN_MILLIS;
+    return longest + CLAIM_REDIS_CALLS * config.redis().commandTimeout().toMillis();
   }
 
   // ---- profiles and logout ----------------------------------------------------------------
