@@ -59,9 +59,9 @@ record SessionService(
   /** Create ({@code code} null) or resume a session (CS, RS). */
   @Override
   public Future<SessionReply> session(SessionRequest r) {
-    ErrorCode invalid =
+    SessionReply invalid =
         invalidParameters(r.serviceProvider(), r.mvpd(), r.domainName(), r.redirectUrl());
-    if (invalid != null) return error(invalid);
+    if (invalid != null) return Future.succeededFuture(invalid);
     if (r.code() == null) return create(r);
     if (!Randoms.looksLikeSessionCode(r.code())) return error(ErrorCode.INVALID_PARAMETER_CODE);
     String code = r.code().toUpperCase(Locale.ROOT);
@@ -488,29 +488,41 @@ record SessionService(
 
   // ---- rules ------------------------------------------------------------------------------
 
-  /** The parameters' form and the service provider's domains (SPEC 4.6); null when acceptable. */
-  ErrorCode invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
-    if (mvpd != null && !MVPD_ID.matcher(mvpd).matches()) return ErrorCode.INVALID_PARAMETER_MVPD;
+  /**
+   * The parameters' form and the service provider's domains (SPEC 4.6): the error reply, with
+   * details when the code's usual meaning does not say what is wrong; null when acceptable.
+   */
+  SessionReply invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
+    if (mvpd != null && !MVPD_ID.matcher(mvpd).matches())
+      return errorReply(ErrorCode.INVALID_PARAMETER_MVPD);
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
-    if (domainName != null
-        && (!HostNames.valid(domainName) || provider == null || !provider.ownsHost(domainName))) {
-      return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
-    }
+    if (domainName != null && !HostNames.valid(domainName))
+      return errorReply(
+          ErrorCode.INVALID_PARAMETER_DOMAIN_NAME,
+          "domainName is not an RFC 1123 host name (labels of letters, digits and hyphens, 1-63"
+              + " characters each, 253 in all): "
+              + HostNames.quoted(domainName));
+    if (domainName != null && (provider == null || !provider.ownsHost(domainName)))
+      return errorReply(ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl)))
-      return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
+      return errorReply(ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
     return null;
   }
 
   /**
    * The app's parameters do not fit a session (SessionStore.APP_BUDGET_BYTES): the redirect URL,
    * the one of them without a bound of its own below that budget, is named; without one, the domain
-   * name.
+   * name. The details say why, since the code alone would point at the URL's form or domain.
    */
   private static SessionReply tooLarge(SessionRequest r) {
     return errorReply(
         r.redirectUrl() != null
             ? ErrorCode.INVALID_PARAMETER_REDIRECT_URL
-            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
+            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME,
+        "the app's parameters (mvpd, domainName, redirectUrl) exceed "
+            + SessionStore.APP_BUDGET_BYTES
+            + " bytes packed, all a session keeps of them: shorten "
+            + (r.redirectUrl() != null ? "redirectUrl" : "domainName"));
   }
 
   /**
@@ -620,7 +632,7 @@ record SessionService(
       long notBefore,
       long notAfter) {
     return new SessionReply(
-        null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
+        null, null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
   }
 
   private void signIn(IntegrationConfig integration, SignIn step) {
@@ -632,7 +644,12 @@ record SessionService(
   }
 
   private static SessionReply errorReply(ErrorCode code) {
-    return new SessionReply(code, null, null, null, null, null, null, null, 0, 0);
+    return errorReply(code, null);
+  }
+
+  /** {@code details} null: the code's usual meaning is what the 400 says. */
+  private static SessionReply errorReply(ErrorCode code, String details) {
+    return new SessionReply(code, details, null, null, null, null, null, null, null, 0, 0);
   }
 
   private static SessionInfoReply infoError(ErrorCode code) {
