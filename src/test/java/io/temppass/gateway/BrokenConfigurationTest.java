@@ -406,6 +406,15 @@ class BrokenConfigurationTest {
                 "    login: {issuer: \"https://mvpd.example\", clientId: c, clientSecret: s,"
                     + " timeout: 0s}"),
             "integrations[2].login.timeout: must be positive"),
+        // conf/gateway.yaml said "keep it under server.requestTimeout" and nothing checked it: the
+        // viewer got a 408 while the sign-in completed behind it
+        yaml(
+            "login timeout not under the request timeout",
+            after(
+                REGULAR,
+                "    login: {issuer: \"https://mvpd.example\", clientId: c, clientSecret: s,"
+                    + " timeout: 10s}"),
+            "integrations[2].login.timeout: must be shorter than server.requestTimeout (10000 ms)"),
         yaml(
             "sessions key of the wrong length",
             s -> s + "sessions:\n  encryptionKey: c2hvcnQ=\n",

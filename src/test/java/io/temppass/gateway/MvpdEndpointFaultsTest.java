@@ -261,12 +261,26 @@ class MvpdEndpointFaultsTest {
 
   /**
    * A claim whose gateway stopped mid-exchange (nothing left to time it out) holds the code only
-   * until the claim's deadline (the login timeout and a margin): then another gateway's browser
-   * step starts a new sign-in. Before the fix the code stayed {@code claimed} until it expired.
+   * until the claim's deadline (the login timeout and 3 x redis.commandTimeout, by Redis's clock):
+   * then another gateway's browser step starts a new sign-in. Before the fix the code stayed {@code
+   * claimed} until it expired.
+   *
+   * <p>The stopped gateway cannot free the code itself: its login timeout is longer than its
+   * stopping takes, and it does not wait for the in-flight redirect when it stops (a grace period
+   * of a millisecond), so a browser step right after the stop is refused and only the deadline
+   * opens the code. Catches a claim that never expires, and one that expires before the login
+   * timeout.
    */
   @Test
   void a_claim_abandoned_by_a_stopped_gateway_expires_with_its_deadline() throws Exception {
-    JsonObject first = config("1s");
+    long loginTimeout = 6_000;
+    long commandTimeout = 1_000;
+    JsonObject first = config(loginTimeout + "ms");
+    first
+        .getJsonObject("server")
+        .put("shutdownReadinessDelay", "0s")
+        .put("shutdownGracePeriod", "1s");
+    first.getJsonObject("redis").put("commandTimeout", commandTimeout + "ms");
     JsonObject second = first.copy();
     second.getJsonObject("server").put("port", io.temppass.gateway.support.TestRedis.freePort());
     pods = Pods.startEach(first, second);
@@ -277,20 +291,28 @@ class MvpdEndpointFaultsTest {
       JsonObject session = await(viaFirst.createSession(SP, MVPD, "dev-abandoned"));
       String state = state(viaFirst, session);
       tokenRequested = new CountDownLatch(1);
+      long beforeClaim = System.currentTimeMillis();
       viaFirst.open("/api/v2/authenticate/callback?code=mvpd-code&state=" + state);
       assertTrue(tokenRequested.await(30, TimeUnit.SECONDS), "the exchange reached the MVPD");
-      pods.vertx(0).close().await(10, TimeUnit.SECONDS);
-
       long claimed = System.currentTimeMillis();
+      pods.vertx(0).close().await(10, TimeUnit.SECONDS);
+      long stopped = System.currentTimeMillis();
+      assertTrue(
+          stopped - beforeClaim < loginTimeout,
+          "the first gateway stopped in "
+              + (stopped - beforeClaim)
+              + " ms, before its login timeout");
+
       HttpResponse<Buffer> step = await(viaSecond.open(session.getString("url")));
-      long deadline = claimed + 30_000;
+      assertEquals(400, step.statusCode(), "the claim holds right after the stop");
+      long deadline = claimed + loginTimeout + 3 * commandTimeout + 30_000;
       while (step.statusCode() != 302 && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
         step = await(viaSecond.open(session.getString("url")));
       }
-      assertEquals(302, step.statusCode(), step.bodyAsString());
+      assertEquals(302, step.statusCode(), "the claim's deadline opened the code");
       assertTrue(
-          System.currentTimeMillis() - claimed >= 1_000,
+          System.currentTimeMillis() - beforeClaim >= loginTimeout,
           "the claim held at least the login timeout");
     } finally {
       viaFirst.close();

@@ -126,6 +126,13 @@ class SessionMemoryTest {
           "invalid_parameter_redirect_url",
           r.bodyAsJsonObject().getString("code"),
           r.bodyAsString());
+      // The URL itself is well formed and in the domain: the details say it is the size.
+      assertTrue(
+          r.bodyAsJsonObject()
+              .getString("details")
+              .startsWith(
+                  "the app's parameters (mvpd, domainName, redirectUrl) exceed 760 bytes packed"),
+          r.bodyAsString());
     }
     assertTrue(accepted != null && length >= 290, "a redirectUrl of " + length + " characters");
 

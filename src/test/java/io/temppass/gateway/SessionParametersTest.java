@@ -205,7 +205,8 @@ class SessionParametersTest {
   /**
    * {@code domainName} must be an RFC 1123 host name before it is compared with the service
    * provider's domains. Before the fix each of these ended like {@code example.com} (or was too
-   * long to be a name at all) and was stored and echoed back.
+   * long to be a name at all) and was stored and echoed back; and then, once refused, its details
+   * spoke of the provider's domains, not of the name's form.
    */
   @Test
   void a_domain_name_must_be_a_host_name() throws Exception {
@@ -225,11 +226,28 @@ class SessionParametersTest {
       "café.example.com",
     };
     assertTrue(longName.length() > 253, "longer than a host name may be");
-    for (String name : refused)
-      assertError(
-          create("dev-domain", name, MvpdSignIn.REDIRECT_URL),
-          "invalid_parameter_domain_name",
-          name);
+    for (String name : refused) {
+      HttpResponse<Buffer> r = create("dev-domain", name, MvpdSignIn.REDIRECT_URL);
+      assertError(r, "invalid_parameter_domain_name", name);
+      // The details say what is wrong with the value (not the generic "one of the domains"), and
+      // quote it cut to 64 characters, printable ASCII only.
+      String details = r.bodyAsJsonObject().getString("details");
+      assertTrue(
+          details.startsWith("domainName is not an RFC 1123 host name"), name + ": " + details);
+      String shown = name.length() > 64 ? name.substring(0, 64) : name;
+      assertTrue(
+          details.contains("'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'"),
+          name + ": " + details);
+      assertTrue(details.length() < 250, "details of " + details.length() + " characters");
+      if (name.length() > 64)
+        assertTrue(details.endsWith("(" + name.length() + " characters)"), details);
+    }
+    HttpResponse<Buffer> foreign =
+        create("dev-domain", "tv.other.example", MvpdSignIn.REDIRECT_URL);
+    assertError(foreign, "invalid_parameter_domain_name", "a host name of another domain");
+    assertTrue(
+        foreign.bodyAsJsonObject().getString("details").contains("service provider's domains"),
+        foreign.bodyAsString());
     String longest = ("a".repeat(63) + ".").repeat(3) + "b".repeat(49) + ".example.com";
     assertEquals(253, longest.length());
     for (String name : new String[] {"example.com", "TV-1.Example.COM", "1.example.com", longest})

@@ -9,4 +9,12 @@ import io.temppass.gateway.error.ErrorCode;
 public interface Answer {
   /** Null when the reply carries its result. */
   ErrorCode error();
+
+  /**
+   * What exactly was wrong, for the error's {@code details}; null: the code's usual meaning says
+   * it.
+   */
+  default String details() {
+    return null;
+  }
 }

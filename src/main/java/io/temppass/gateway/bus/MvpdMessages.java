@@ -34,9 +34,13 @@ public final class MvpdMessages {
       String redirectUrl,
       String deviceInfo) {}
 
-  /** The sessions API's answer (Adobe's fields), or {@code error}. */
+  /**
+   * The sessions API's answer (Adobe's fields), or {@code error} with, when set, the {@code
+   * details} that say what exactly was refused.
+   */
   public record SessionReply(
       ErrorCode error,
+      String details,
       String actionName,
       String actionType,
       String reasonType,

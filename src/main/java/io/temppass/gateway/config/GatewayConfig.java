@@ -328,6 +328,15 @@ public record GatewayConfig(
       IntegrationConfig ic = integrations.get(i);
       if (ic == null) continue;
       check(p, ic, "integrations[" + i + "].", written.path("integrations").path(i));
+      // The MVPD's redirect back waits on the login: past server.requestTimeout the viewer would
+      // get a 408 while the sign-in completes behind it.
+      if (ic.login() != null && ic.login().timeout() != null && server.requestTimeout() != null)
+        p.check(
+            ic.login().timeout().compareTo(server.requestTimeout()) < 0,
+            "integrations[" + i + "].login.timeout",
+            "must be shorter than server.requestTimeout ("
+                + server.requestTimeout().toMillis()
+                + " ms), which bounds the MVPD's redirect back");
       if (ic.serviceProvider() != null && ic.mvpd() != null)
         p.check(
             seen.add(ic.id()), "integrations[" + i + "].mvpd", "duplicate integration " + ic.id());

@@ -42,7 +42,9 @@ final class BusReplies {
           if (ar.failed()) {
             fail(ctx, what, ar.cause(), false);
           } else if (ar.result().error() != null) {
-            errors.fail(ctx, ar.result().error());
+            String details = ar.result().details();
+            if (details == null) errors.fail(ctx, ar.result().error());
+            else errors.fail(ctx, ar.result().error(), details);
           } else {
             onResult.handle(ar.result());
           }

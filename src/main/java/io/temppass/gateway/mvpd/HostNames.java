@@ -11,6 +11,7 @@ package io.temppass.gateway.mvpd;
 final class HostNames {
   static final int MAX_CHARS = 253;
   private static final int MAX_LABEL_CHARS = 63;
+  private static final int QUOTED_CHARS = 64;
 
   private HostNames() {}
 
@@ -28,6 +29,23 @@ final class HostNames {
       }
     }
     return true;
+  }
+
+  /**
+   * A refused name for an error's details: quoted, cut to its first 64 characters (a name may be
+   * any length the form allowed), anything outside printable ASCII shown as {@code ?}.
+   */
+  static String quoted(String name) {
+    String cut = name.length() > QUOTED_CHARS ? name.substring(0, QUOTED_CHARS) : name;
+    StringBuilder out = new StringBuilder(cut.length() + 16).append('\'');
+    for (int i = 0; i < cut.length(); i++) {
+      char c = cut.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    out.append('\'');
+    if (cut.length() < name.length())
+      out.append("... (").append(name.length()).append(" characters)");
+    return out.toString();
   }
 
   private static boolean letterDigitHyphen(char c) {

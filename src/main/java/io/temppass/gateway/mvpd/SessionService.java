@@ -48,7 +48,10 @@ record SessionService(
     ControlPlane control)
     implements MvpdSessionsApi {
   private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
-  private static final long CLAIM_MARGIN_MILLIS = 2_000;
+
+  /** The Redis calls of a claimed sign-in: the claim's reply, the profile write, the finish. */
+  private static final int CLAIM_REDIS_CALLS = 3;
+
   private static final int MAX_DEVICE_INFO_CHARS = 2048;
 
   // ---- sessions ---------------------------------------------------------------------------
@@ -56,9 +59,9 @@ record SessionService(
   /** Create ({@code code} null) or resume a session (CS, RS). */
   @Override
   public Future<SessionReply> session(SessionRequest r) {
-    ErrorCode invalid =
+    SessionReply invalid =
         invalidParameters(r.serviceProvider(), r.mvpd(), r.domainName(), r.redirectUrl());
-    if (invalid != null) return error(invalid);
+    if (invalid != null) return Future.succeededFuture(invalid);
     if (r.code() == null) return create(r);
     if (!Randoms.looksLikeSessionCode(r.code())) return error(ErrorCode.INVALID_PARAMETER_CODE);
     String code = r.code().toUpperCase(Locale.ROOT);
@@ -229,7 +232,7 @@ record SessionService(
               String verifier = Randoms.token(32);
               String nonce = Randoms.token(16);
               return sessions
-                  .startLogin(code, state, verifier, nonce, System.currentTimeMillis())
+                  .startLogin(code, state, verifier, nonce)
                   .compose(
                       started ->
                           started != 1
@@ -273,9 +276,11 @@ record SessionService(
     if (dot < 0 || !Randoms.looksLikeSessionCode(state.substring(0, dot)))
       return page(400, "The sign-in response is invalid.");
     String code = state.substring(0, dot);
-    long claimedUntil = System.currentTimeMillis() + longestLogin();
+    // One id per claim: only this completion may end it (login_finish.lua), even after its
+    // deadline passed and another attempt took the session.
+    String claimId = Randoms.token(9);
     return sessions
-        .claim(code, state, claimedUntil)
+        .claim(code, state, claimHold(), claimId)
         .compose(
             session -> {
               String redirectUrl = session.get("ru");
@@ -289,7 +294,7 @@ record SessionService(
                     .addKeyValue(Logs.REQUEST_ID, r.requestId())
                     .log("MVPD sign-in ended without a login: {}", safe(r.query().get("error")));
                 return sessions
-                    .finish(code, false, null)
+                    .finish(code, claimId, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
               }
               // An MVPD that never answers must not hold the code: past the login's timeout the
@@ -323,7 +328,7 @@ record SessionService(
                                 now + integration.authenticationTtl().toMillis(),
                                 generation,
                                 identity)
-                            .compose(v -> sessions.finish(code, true, generation))
+                            .compose(v -> sessions.finish(code, claimId, true, generation))
                             .map(
                                 v -> {
                                   signIn(integration, SignIn.COMPLETED);
@@ -335,14 +340,14 @@ record SessionService(
                             .recover(
                                 err ->
                                     sessions
-                                        .finish(code, false, null)
+                                        .finish(code, claimId, false, null)
                                         .transform(ignored -> Future.failedFuture(err)));
                       },
                       err -> {
                         signIn(integration, SignIn.FAILED);
                         warn("MVPD sign-in refused", integration, err, r.requestId());
                         return sessions
-                            .finish(code, false, null)
+                            .finish(code, claimId, false, null)
                             .map(v -> new BrowserReply(redirectUrl, 302, null));
                       });
             })
@@ -358,15 +363,17 @@ record SessionService(
   }
 
   /**
-   * How long a claimed sign-in may take at most: the longest login timeout, and a margin for the
-   * profile write after it. A claim older than this was abandoned (its gateway stopped mid-way),
-   * and the browser step may start another.
+   * How long a claim holds (Redis's time, login_claim.lua): what a claimed sign-in may take at
+   * most. The claim's reply reaching this gateway, the longest login timeout on the MVPD, the
+   * profile write and the finish: each Redis call is bounded by {@code redis.commandTimeout}. A
+   * claim older than this was abandoned (its gateway stopped mid-way), and the browser step may
+   * start another.
    */
-  private long longestLogin() {
+  private long claimHold() {
     long longest = 0;
     for (IntegrationConfig i : config.integrations())
       if (i.login() != null) longest = Math.max(longest, i.login().timeout().toMillis());
-    return longest + CLAIM_MARGIN_MILLIS;
+    return longest + CLAIM_REDIS_CALLS * config.redis().commandTimeout().toMillis();
   }
 
   // ---- profiles and logout ----------------------------------------------------------------
@@ -481,29 +488,41 @@ record SessionService(
 
   // ---- rules ------------------------------------------------------------------------------
 
-  /** The parameters' form and the service provider's domains (SPEC 4.6); null when acceptable. */
-  ErrorCode invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
-    if (mvpd != null && !MVPD_ID.matcher(mvpd).matches()) return ErrorCode.INVALID_PARAMETER_MVPD;
+  /**
+   * The parameters' form and the service provider's domains (SPEC 4.6): the error reply, with
+   * details when the code's usual meaning does not say what is wrong; null when acceptable.
+   */
+  SessionReply invalidParameters(String sp, String mvpd, String domainName, String redirectUrl) {
+    if (mvpd != null && !MVPD_ID.matcher(mvpd).matches())
+      return errorReply(ErrorCode.INVALID_PARAMETER_MVPD);
     MvpdSettings.ServiceProvider provider = config.serviceProvider(sp);
-    if (domainName != null
-        && (!HostNames.valid(domainName) || provider == null || !provider.ownsHost(domainName))) {
-      return ErrorCode.INVALID_PARAMETER_DOMAIN_NAME;
-    }
+    if (domainName != null && !HostNames.valid(domainName))
+      return errorReply(
+          ErrorCode.INVALID_PARAMETER_DOMAIN_NAME,
+          "domainName is not an RFC 1123 host name (labels of letters, digits and hyphens, 1-63"
+              + " characters each, 253 in all): "
+              + HostNames.quoted(domainName));
+    if (domainName != null && (provider == null || !provider.ownsHost(domainName)))
+      return errorReply(ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
     if (redirectUrl != null && (provider == null || !provider.allowsRedirect(redirectUrl)))
-      return ErrorCode.INVALID_PARAMETER_REDIRECT_URL;
+      return errorReply(ErrorCode.INVALID_PARAMETER_REDIRECT_URL);
     return null;
   }
 
   /**
    * The app's parameters do not fit a session (SessionStore.APP_BUDGET_BYTES): the redirect URL,
    * the one of them without a bound of its own below that budget, is named; without one, the domain
-   * name.
+   * name. The details say why, since the code alone would point at the URL's form or domain.
    */
   private static SessionReply tooLarge(SessionRequest r) {
     return errorReply(
         r.redirectUrl() != null
             ? ErrorCode.INVALID_PARAMETER_REDIRECT_URL
-            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME);
+            : ErrorCode.INVALID_PARAMETER_DOMAIN_NAME,
+        "the app's parameters (mvpd, domainName, redirectUrl) exceed "
+            + SessionStore.APP_BUDGET_BYTES
+            + " bytes packed, all a session keeps of them: shorten "
+            + (r.redirectUrl() != null ? "redirectUrl" : "domainName"));
   }
 
   /**
@@ -613,7 +632,7 @@ record SessionService(
       long notBefore,
       long notAfter) {
     return new SessionReply(
-        null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
+        null, null, name, type, reason, missing, url, code, mvpd, notBefore, notAfter);
   }
 
   private void signIn(IntegrationConfig integration, SignIn step) {
@@ -625,7 +644,12 @@ record SessionService(
   }
 
   private static SessionReply errorReply(ErrorCode code) {
-    return new SessionReply(code, null, null, null, null, null, null, null, 0, 0);
+    return errorReply(code, null);
+  }
+
+  /** {@code details} null: the code's usual meaning is what the 400 says. */
+  private static SessionReply errorReply(ErrorCode code, String details) {
+    return new SessionReply(code, details, null, null, null, null, null, null, null, 0, 0);
   }
 
   private static SessionInfoReply infoError(ErrorCode code) {

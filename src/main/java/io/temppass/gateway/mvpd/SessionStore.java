@@ -20,8 +20,9 @@ import java.util.Map;
  * <p>Fields: {@code sp}, {@code mvpd}, {@code dn} (domainName), {@code ru} (redirectUrl), {@code
  * dev} (device hash), {@code cli} (client tag, {@link #clientTag}), {@code info} (X-Device-Info as
  * sent), {@code nb}/{@code na} (the code's window), {@code status} (new, claimed, done), {@code cu}
- * (until when a claim holds), {@code st}/{@code ver}/{@code non} (the current sign-in's state, PKCE
- * verifier and nonce), {@code gen} (the profile the login produced).
+ * (until when a claim holds, Redis's time), {@code ci} (the claim's id), {@code st}/{@code
+ * ver}/{@code non} (the current sign-in's state, PKCE verifier and nonce), {@code gen} (the profile
+ * the login produced).
  */
 final class SessionStore {
   /**
@@ -31,8 +32,8 @@ final class SessionStore {
   static final int MAX_PACKED_BYTES = 880;
 
   /**
-   * What a sign-in adds at most (state, PKCE verifier and nonce, or the claim's deadline and then
-   * the profile's generation): kept free when the app's parameters are stored.
+   * What a sign-in adds at most (state, PKCE verifier and nonce; or the claim's deadline and id,
+   * and then the profile's generation): kept free when the app's parameters are stored.
    */
   private static final int SIGN_IN_BYTES = 120;
 
@@ -120,25 +121,23 @@ final class SessionStore {
   }
 
   /** 1 recorded, 0 none, -2 completed or completing (login_start.lua). */
-  Future<Integer> startLogin(
-      String code, String state, String verifier, String nonce, long nowMillis) {
+  Future<Integer> startLogin(String code, String state, String verifier, String nonce) {
     return redis
-        .run(
-            LOGIN_START,
-            List.of(keys.session(code)),
-            List.of(state, verifier, nonce, String.valueOf(nowMillis)))
+        .run(LOGIN_START, List.of(keys.session(code)), List.of(state, verifier, nonce))
         .map(Response::toInteger);
   }
 
   /**
-   * The claimed session's fields; or a failed future with {@link ClaimRefused} (login_claim.lua).
+   * Claims the session for one completion: held for {@code holdMillis} of Redis's time under {@code
+   * claimId}. The claimed session's fields; or a failed future with {@link ClaimRefused}
+   * (login_claim.lua).
    */
-  Future<Map<String, String>> claim(String code, String state, long claimedUntilMillis) {
+  Future<Map<String, String>> claim(String code, String state, long holdMillis, String claimId) {
     return redis
         .run(
             LOGIN_CLAIM,
             List.of(keys.session(code)),
-            List.of(state, String.valueOf(claimedUntilMillis)))
+            List.of(state, String.valueOf(holdMillis), claimId))
         .compose(
             r -> {
               if (r.type() == io.vertx.redis.client.ResponseType.NUMBER)
@@ -147,13 +146,17 @@ final class SessionStore {
             });
   }
 
-  Future<Void> finish(String code, boolean completed, String generation) {
+  /**
+   * Ends the claim {@code claimId}: 1 recorded, 0 the session expired, -1 no longer this claim's
+   * (its deadline passed and another attempt took the session; nothing changed).
+   */
+  Future<Integer> finish(String code, String claimId, boolean completed, String generation) {
     return redis
         .run(
             LOGIN_FINISH,
             List.of(keys.session(code)),
-            List.of(completed ? "done" : "new", generation == null ? "" : generation))
-        .mapEmpty();
+            List.of(completed ? "done" : "new", generation == null ? "" : generation, claimId))
+        .map(Response::toInteger);
   }
 
   /**
