@@ -95,14 +95,15 @@ public final class Main {
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
     if (devFlag) System.out.println(DevBanner.text(gateway.port(), dev, config));
-    if (devFlag && gateway.clients() != null) printClientRegistration(gateway, config);
+    if (devFlag && gateway.clients() != null) printClientRegistration(gateway, dev, config);
   }
 
   /**
    * Development mode's registered applications, their statements printed as the development token
    * is, and an app's first calls (README "Client registration") with curl and jq.
    */
-  private static void printClientRegistration(Gateway gateway, GatewayConfig config) {
+  private static void printClientRegistration(
+      Gateway gateway, DevEnvironment dev, GatewayConfig config) {
     DevApplications.Statements statements;
     try {
       statements = DevApplications.create(gateway.clients(), config).await();
@@ -146,6 +147,15 @@ public final class Main {
             + "  -H 'Content-Type: application/json' -d '{\"resources\":[\""
             + sp
             + "\"]}'\n");
+    try {
+      System.out.println(
+          "The reference app (README \"Client registration\"), an app written only against"
+              + " Adobe's documents, using the app's statement:\n"
+              + dev.startReferenceApp(gateway.port(), statements.app())
+              + "\n");
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "reference app not started: " + e);
+    }
   }
 
   /**

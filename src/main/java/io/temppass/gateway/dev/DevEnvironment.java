@@ -36,6 +36,7 @@ public final class DevEnvironment {
   private String accessToken;
   private Vertx mvpdVertx;
   private ReferenceMvpd mvpd;
+  private Vertx appVertx;
 
   /**
    * Adjusts the raw configuration tree before it is validated. A value of the wrong shape is left
@@ -193,6 +194,22 @@ public final class DevEnvironment {
         || (value instanceof String text && text.isBlank());
   }
 
+  /**
+   * Serves the reference app ({@link ReferenceApp}) on {@code 127.0.0.1}, on the port two after the
+   * gateway's when free (any free port when it is taken, even between the check and the listen),
+   * with the development app's statement; returns the page's address.
+   */
+  public String startReferenceApp(int gatewayPort, String softwareStatement) throws Exception {
+    String host = "127.0.0.1";
+    String api = "http://" + host + ":" + gatewayPort;
+    appVertx = Vertx.vertx();
+    ReferenceApp app =
+        ReferenceApp.start(appVertx, host, portFreeOrAny(gatewayPort + 2), api, softwareStatement)
+            .recover(taken -> ReferenceApp.start(appVertx, host, 0, api, softwareStatement))
+            .await(30, java.util.concurrent.TimeUnit.SECONDS);
+    return app.url(host);
+  }
+
   /** The reference MVPD, or null when no integration signs in. */
   public ReferenceMvpd mvpd() {
     return mvpd;
@@ -205,17 +222,11 @@ public final class DevEnvironment {
 
   /**
    * Stops what development mode started, in dependency order: called once the gateway, which uses
-   * both, has stopped; the reference MVPD first, the Redis last.
+   * both, has stopped; the reference app and MVPD first, the Redis last.
    */
   public void stop() {
-    if (mvpdVertx != null) {
-      try {
-        mvpdVertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.log(
-            System.Logger.Level.WARNING, "reference MVPD did not stop cleanly: " + e.getMessage());
-      }
-    }
+    close(appVertx, "reference app");
+    close(mvpdVertx, "reference MVPD");
     if (redis != null) {
       try {
         redis.stop();
@@ -223,6 +234,15 @@ public final class DevEnvironment {
         LOG.log(
             System.Logger.Level.WARNING, "embedded Redis did not stop cleanly: " + e.getMessage());
       }
+    }
+  }
+
+  private static void close(Vertx vertx, String what) {
+    if (vertx == null) return;
+    try {
+      vertx.close().await(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, what + " did not stop cleanly: " + e.getMessage());
     }
   }
 
