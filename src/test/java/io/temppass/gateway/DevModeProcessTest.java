@@ -72,8 +72,12 @@ class DevModeProcessTest {
     builder.environment().keySet().removeIf(k -> k.startsWith("TEMPPASS_"));
     builder.environment().put("TEMPPASS_SERVER__PORT", Integer.toString(port));
     process = builder.start();
-    // The banner ends with the walk-through's last step.
-    String output = await(o -> o.contains("# 7. ") && o.endsWith("}'\n\n"));
+    // The banner is whole once the reference app's address, printed last, has its line: the
+    // walk-through's last step is followed by the client-registration lines, printed a moment
+    // later, so "ends with step 7" held only until they came.
+    Pattern lastLine =
+        Pattern.compile("\nThe reference app [^\n]*\nhttp://127\\.0\\.0\\.1:\\d+/\n");
+    String output = await(o -> o.contains("# 7. ") && lastLine.matcher(o).find());
     Matcher redis =
         Pattern.compile("started an embedded Redis on 127\\.0\\.0\\.1:(\\d+)").matcher(output);
     assertTrue(redis.find(), output);
