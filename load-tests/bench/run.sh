@@ -39,6 +39,9 @@
 #                   floor and a bare floor); when set, both run as extra targets, a cross-check of ours
 #   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
 #   MVPD_DEVICES [1000]  devices signed in for the mvpd mode
+#   TOKENS [external]  the access token of the load: external, an RS256 token of an outside issuer
+#                   (accessTokens.publicKeys); gateway, a token the gateway issues itself: dcr.yaml declares
+#                   an application, and the token comes from /o/client/register and /o/client/token
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,6 +61,8 @@ THREADS=${THREADS:-1}
 DEVICES=${DEVICES:-200000}
 THROTTLE=${THROTTLE:-auto}
 STATUS_HOOK=${STATUS_HOOK:-1}
+TOKENS=${TOKENS:-external}
+BENCH_APP=6f1c1d2e-7a3b-4c5d-8e9f-0a1b2c3d4e5f   # the application of dcr.yaml
 SKIP_BUILD=${SKIP_BUILD:-0}
 GATEWAY_HEAP=${GATEWAY_HEAP:-256m}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-}
@@ -158,15 +163,42 @@ make_keys() {
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$k/media.key" 2>/dev/null   # PKCS#8 PEM
   openssl pkey -in "$k/media.key" -pubout -out "$k/media.pub"                                        # SPKI PEM
   openssl rand -hex 24 | tr -d '\n' >"$k/hash-secret"                                                 # 48 characters
+  TOKEN=$(mint api:client:v2)
+  export TOKEN
+  if [ "$TOKENS" = gateway ]; then
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$k/dcr.key" 2>/dev/null
+    openssl pkey -in "$k/dcr.key" -pubout -out "$k/dcr.pub"
+    ADMIN_TOKEN=$(mint temppass:admin)
+  fi
+}
+
+# An RS256 access token of the outside issuer, with these scopes, valid for a day.
+mint() {
   local now header payload input sig
   now=$(date +%s)
   header=$(printf '%s' '{"alg":"RS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"sub":"temppass-bench","iss":"auth.adobe.com","scopes":"api:client:v2","iat":%d,"nbf":%d,"exp":%d}' \
-    "$now" "$now" $((now + 86400)) | b64url)
+  payload=$(printf '{"sub":"temppass-bench","iss":"auth.adobe.com","scopes":"%s","iat":%d,"nbf":%d,"exp":%d}' \
+    "$1" "$now" "$now" $((now + 86400)) | b64url)
   input="$header.$payload"
-  sig=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$k/access.key" -binary | b64url)
-  TOKEN="$input.$sig"
+  sig=$(printf '%s' "$input" | openssl dgst -sha256 -sign "$WORK/keys/access.key" -binary | b64url)
+  printf '%s' "$input.$sig"
+}
+
+# TOKENS=gateway: the declared application's statement (admin API), a client of it, and its token,
+# as an app registers (README "Client registration").
+gateway_token() {
+  local base=http://127.0.0.1:$GATEWAY_PORT statement client
+  command -v jq >/dev/null 2>&1 || die "TOKENS=gateway needs jq (apt-get install jq)"
+  statement=$(curl -sf --max-time 10 -X POST "$base/admin/v1/applications/$BENCH_APP/software-statement" \
+    -H "Authorization: Bearer $ADMIN_TOKEN" | jq -r .software_statement) || die "no software statement"
+  client=$(curl -sf --max-time 10 -X POST "$base/o/client/register" -H 'Content-Type: application/json' \
+    -d "{\"software_statement\":\"$statement\"}") || die "registration refused"
+  TOKEN=$(curl -sf --max-time 10 -X POST "$base/o/client/token" \
+    --data-urlencode "client_id=$(jq -r .client_id <<<"$client")" \
+    --data-urlencode "client_secret=$(jq -r .client_secret <<<"$client")" \
+    --data-urlencode grant_type=client_credentials | jq -r .access_token) || die "no access token"
   export TOKEN
+  log "tokens: the gateway's own (application $BENCH_APP, client $(jq -r .client_id <<<"$client"))"
 }
 
 # ---------------------------------------------------------------- redis, gateway, floor
@@ -228,6 +260,12 @@ start_gateway() {
   GATEWAY_PORT=$(free_port)
   local k=$WORK/keys
   local extra=()
+  local dcr=()
+  if [ "$TOKENS" = gateway ]; then
+    configs+=(--config "$HERE/dcr.yaml")
+    dcr=(TEMPPASS_DCR__STATEMENT_KEYS__0__PRIVATE_KEY="file:$k/dcr.key"
+      TEMPPASS_DCR__STATEMENT_KEYS__0__PUBLIC_KEY="file:$k/dcr.pub")
+  fi
   # scale: SCALE_SMALL devices are only 10^4 client IPs, which at this stack's rate see more than the
   # production 1 request/s each; a higher rate keeps the throttle's script on every request, without 429s.
   [ "$MODE" = scale ] && extra=(TEMPPASS_THROTTLE__RATE_PER_SECOND=1000)
@@ -240,7 +278,7 @@ start_gateway() {
       TEMPPASS_INTEGRATIONS__4__AUTHORIZATION__URL="http://127.0.0.1:$MVPD_PORT/mvpd/authorize-resource")
   fi
   # shellcheck disable=SC2086
-  env "${extra[@]}" TEMPPASS_SERVER__PORT="$GATEWAY_PORT" \
+  env "${extra[@]}" "${dcr[@]}" TEMPPASS_SERVER__PORT="$GATEWAY_PORT" \
     TEMPPASS_REDIS__ENDPOINTS="[\"redis://127.0.0.1:$REDIS_PORT\"]" \
     TEMPPASS_ACCESS_TOKENS__PUBLIC_KEYS="[\"file:$k/access.pub\"]" \
     TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY="file:$k/media.key" \
@@ -494,6 +532,7 @@ make_keys
 start_redis
 [ "$MODE" = mvpd ] && start_reference_mvpd
 start_gateway
+[ "$TOKENS" = gateway ] && gateway_token
 [ "$MODE" = mvpd ] || probe_and_memory
 GW_URL=http://127.0.0.1:$GATEWAY_PORT
 
