@@ -40,7 +40,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.redis.client.Redis;
 import java.util.List;
@@ -59,28 +58,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final String DECISIONS_PATH = "/api/v2/:serviceProvider/decisions/authorize/:mvpd";
-  private static final String PROFILES_PATH = "/api/v2/:serviceProvider/profiles/:mvpd";
-  private static final String PREAUTHORIZE_PATH =
-      "/api/v2/:serviceProvider/decisions/preauthorize/:mvpd";
-  private static final String LOGOUT_PATH = "/api/v2/:serviceProvider/logout/:mvpd";
-  private static final String CONFIGURATION_PATH = "/api/v2/:serviceProvider/configuration";
-
-  /** Adobe's own sample asks for the configuration with a trailing slash. */
-  private static final String CONFIGURATION_SLASH_PATH = CONFIGURATION_PATH + "/";
 
   /**
-   * The routes above with each parameter allowed empty, matched against the raw path: vertx-web
-   * matches on the normalised path, which collapses an empty segment, so these tell a missing path
-   * parameter from an unknown path ({@link #notFound}).
+   * The V2 API's routes ({@link V2ApiRoutes}) with each parameter allowed empty, matched against
+   * the raw path: vertx-web matches on the normalised path, which collapses an empty segment, so
+   * these tell a missing path parameter from an unknown path ({@link #notFound}).
    */
   private static final List<Pattern> EMPTY_PARAMETER_PATHS =
       Stream.of(
-              DECISIONS_PATH,
-              PREAUTHORIZE_PATH,
-              LOGOUT_PATH,
-              PROFILES_PATH,
-              CONFIGURATION_PATH + "/?")
+              V2ApiRoutes.DECISIONS_PATH,
+              V2ApiRoutes.PREAUTHORIZE_PATH,
+              V2ApiRoutes.LOGOUT_PATH,
+              V2ApiRoutes.PROFILES_PATH,
+              V2ApiRoutes.CONFIGURATION_PATH + "/?")
           .map(
               path ->
                   Pattern.compile(
@@ -217,45 +207,9 @@ public final class HttpVerticle extends VerticleBase {
     new ClientRegistrationRoutes(shared.clients(), errors).mount(router);
     new ApplicationAdminRoutes(basics, shared.clients(), tokens).mount(router);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
-    // The browser's side of a sign-in: no access token, HTML errors (UA).
-    errors
-        .endpoint(router, "/api/v2/authenticate/callback", "authenticate", HttpMethod.GET)
-        .handler(sessions::loginComplete);
-    errors
-        .endpoint(
-            router, "/api/v2/authenticate/:serviceProvider/:code", "authenticate", HttpMethod.GET)
-        .handler(sessions::loginStart);
-    api(router, "/api/v2/:serviceProvider/sessions", "sessions", HttpMethod.POST)
-        .handler(this::validateDevice)
-        .handler(sessions::session);
-    api(
-            router,
-            "/api/v2/:serviceProvider/sessions/:code",
-            "sessions",
-            HttpMethod.GET,
-            HttpMethod.POST)
-        .handler(this::validateDevice)
-        .handler(
-            ctx -> {
-              if (ctx.request().method() == HttpMethod.GET) sessions.info(ctx);
-              else sessions.session(ctx);
-            });
-    api(router, "/api/v2/:serviceProvider/profiles", "profiles", HttpMethod.GET)
-        .handler(this::validateHeaders)
-        .handler(profiles::allProfiles);
-    api(router, "/api/v2/:serviceProvider/profiles/code/:code", "profiles", HttpMethod.GET)
-        .handler(this::validateDevice)
-        .handler(profiles::codeProfile);
-    decisionRoute(router, PREAUTHORIZE_PATH, "preauthorize", decisions, true);
-    api(router, LOGOUT_PATH, "logout", HttpMethod.GET)
-        .handler(this::validateHeaders)
-        .handler(logout::logout);
-    decisionRoute(router, DECISIONS_PATH, "decisions", decisions, false);
-    api(router, PROFILES_PATH, "profiles", HttpMethod.GET)
-        .handler(this::validateHeaders)
-        .handler(profiles::profile);
-    for (String path : List.of(CONFIGURATION_PATH, CONFIGURATION_SLASH_PATH))
-      api(router, path, "configuration", HttpMethod.GET).handler(profiles::configuration);
+    new BrowserSignInRoutes(errors, sessions).mount(router);
+    new V2ApiRoutes(errors, tokens, shared.hasher(), sessions, profiles, decisions, logout)
+        .mount(router);
     errors
         .endpoint(router, Endpoints.JWKS, "jwks", HttpMethod.GET)
         .handler(document("application/json", "max-age=300", shared.jwks().toBuffer()));
@@ -273,21 +227,7 @@ public final class HttpVerticle extends VerticleBase {
     // the public.
     if (config.server().managementPort() == null)
       ManagementVerticle.mountMetrics(router, errors, metrics);
-    // Admin calls: the admin scope, never a client's (AccessTokenSteps#admin).
-    errors
-        .endpoint(router, AdminHandlers.RESET_PATH, "reset", HttpMethod.DELETE)
-        .handler(tokens::admin)
-        .handler(admin::reset);
-    errors
-        .endpoint(router, AdminHandlers.RESET_GENERIC_PATH, "reset", HttpMethod.DELETE)
-        .handler(tokens::admin)
-        .handler(admin::resetGeneric);
-    router
-        .route(AdminHandlers.DEGRADATION_PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(4096))
-        .handler(errors.begin("degradation", HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE))
-        .handler(tokens::admin)
-        .handler(admin::degradation);
+    new AdminRoutes(errors, tokens, admin).mount(router);
     router.route().handler(this::notFound);
     this.router = router;
     router.errorHandler(
@@ -339,29 +279,6 @@ public final class HttpVerticle extends VerticleBase {
    */
   public List<Route> routes() {
     return router == null ? List.of() : router.getRoutes();
-  }
-
-  /**
-   * An API route's first steps, in SPEC order after the throttle: the route's name and method
-   * check, the path parameters, then the access token.
-   */
-  private Route api(Router router, String path, String name, HttpMethod... allowed) {
-    return errors
-        .endpoint(router, path, name, allowed)
-        .handler(this::validatePath)
-        .handler(tokens::client);
-  }
-
-  /**
-   * Authorization and preauthorization take the same steps; the route tells the handler which it is
-   * (never a search of the raw path, which the router matched after normalising it).
-   */
-  private void decisionRoute(
-      Router router, String path, String name, DecisionsHandler decisions, boolean preauthorize) {
-    api(router, path, name, HttpMethod.POST)
-        .handler(this::validateHeaders)
-        .handler(ctx -> decisions.validateBody(ctx, preauthorize))
-        .handler(ctx -> decisions.decide(ctx, preauthorize));
   }
 
   /**
@@ -564,62 +481,6 @@ public final class HttpVerticle extends VerticleBase {
       if (i.login() != null) max = Math.max(max, i.login().timeout().toMillis());
     }
     return max;
-  }
-
-  private void validatePath(RoutingContext ctx) {
-    if (!RequestRules.validId(serviceProvider(ctx))) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_SERVICE_PROVIDER, ID_RULE);
-    } else if (mvpd(ctx) != null && !RequestRules.validId(mvpd(ctx))) {
-      errors.fail(ctx, ErrorCode.INVALID_PARAMETER_MVPD, ID_RULE);
-    } else {
-      ctx.next();
-    }
-  }
-
-  /**
-   * The session APIs: the device identifier (sessions are bound to the device), device information
-   * and {@code Accept}; their body, if any, is a form.
-   */
-  private void validateDevice(RoutingContext ctx) {
-    validateHeaders(ctx, false);
-  }
-
-  /** The decision, profile and logout APIs: as {@link #validateDevice}, and a JSON body on POST. */
-  private void validateHeaders(RoutingContext ctx) {
-    validateHeaders(ctx, true);
-  }
-
-  private void validateHeaders(RoutingContext ctx, boolean jsonBody) {
-    HttpServerRequest req = ctx.request();
-    byte[] device = RequestRules.deviceIdentifier(req.getHeader(HeaderNames.DEVICE_IDENTIFIER));
-    if (device == null) {
-      errors.fail(
-          ctx,
-          ErrorCode.INVALID_HEADER_DEVICE_IDENTIFIER,
-          req.getHeader(HeaderNames.DEVICE_IDENTIFIER) == null
-              ? HeaderNames.DEVICE_IDENTIFIER + " header missing"
-              : HeaderNames.DEVICE_IDENTIFIER
-                  + " must be 'fingerprint <Base64>' of 1 to 256 bytes");
-    } else if (!RequestRules.validDeviceInfo(req.getHeader(HeaderNames.DEVICE_INFO))) {
-      errors.fail(
-          ctx, ErrorCode.INVALID_HEADER_DEVICE_INFO, HeaderNames.DEVICE_INFO + " is not Base64");
-    } else if (jsonBody
-        && req.method() == HttpMethod.POST
-        && !RequestRules.jsonContentType(req.getHeader(HttpHeaders.CONTENT_TYPE))) {
-      errors.fail(
-          ctx,
-          ErrorCode.INVALID_PARAMETER_RESOURCES,
-          RequestRules.contentTypeProblem(
-              req.getHeader(HttpHeaders.CONTENT_TYPE), "application/json"));
-    } else if (!RequestRules.acceptsJson(req.getHeader(HttpHeaders.ACCEPT))) {
-      errors.fail(
-          ctx,
-          ErrorCode.INVALID_HEADER_ACCEPT,
-          "Accept names neither application/json nor a wildcard; the API answers JSON only");
-    } else {
-      ctx.put(DEVICE, shared.hasher().device(device));
-      ctx.next();
-    }
   }
 
   private void ready(RoutingContext ctx) {
