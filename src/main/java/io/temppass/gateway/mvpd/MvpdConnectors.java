@@ -53,7 +53,7 @@ public final class MvpdConnectors {
               new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
       connectors.clients.put(integration.id(), web);
       if (login != null) {
-        connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
+        connectors.logins.put(integration.id(), new OAuthLogin(login, web));
         metrics.signInsOf(integration.id());
       }
       if (authz != null) {
