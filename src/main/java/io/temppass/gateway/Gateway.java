@@ -9,7 +9,6 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.http.ErrorReference;
-import io.temppass.gateway.http.ErrorRenderer;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.logging.Logs;
@@ -213,12 +212,7 @@ public final class Gateway {
                           Integer management = config.server().managementPort();
                           return management == null
                               ? Future.succeededFuture(null)
-                              : vertx.deployVerticle(
-                                  new ManagementVerticle(
-                                      config.server().host(),
-                                      management,
-                                      ErrorRenderer.helpUrl(config, port),
-                                      metrics));
+                              : vertx.deployVerticle(new ManagementVerticle(shared, management));
                         })
                     .map(
                         id -> {
