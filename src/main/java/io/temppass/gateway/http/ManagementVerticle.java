@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
 
 /**
@@ -50,7 +51,12 @@ public final class ManagementVerticle extends VerticleBase {
     server =
         vertx
             .createHttpServer(
-                new HttpServerOptions().setHost(host).setPort(port).setIdleTimeout(60))
+                // Scrapes are not requests anyone follows: no spans, even with tracing on.
+                new HttpServerOptions()
+                    .setHost(host)
+                    .setPort(port)
+                    .setIdleTimeout(60)
+                    .setTracingPolicy(TracingPolicy.IGNORE))
             .requestHandler(router);
     return server.listen();
   }

@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -93,13 +94,15 @@ public final class OAuthLogin implements MvpdLogin {
     return provider()
         .compose(
             oauth ->
-                oauth
-                    .authenticate(
-                        new Oauth2Credentials()
-                            .setFlow(OAuth2FlowType.AUTH_CODE)
-                            .setCode(code)
-                            .setRedirectUri(redirectUri)
-                            .setCodeVerifier(codeVerifier))
+                Spans.around(
+                        "mvpd token",
+                        () ->
+                            oauth.authenticate(
+                                new Oauth2Credentials()
+                                    .setFlow(OAuth2FlowType.AUTH_CODE)
+                                    .setCode(code)
+                                    .setRedirectUri(redirectUri)
+                                    .setCodeVerifier(codeVerifier)))
                     .compose(
                         user -> claims(oauth, user, nonce).map(claims -> identity(user, claims))));
   }
@@ -139,11 +142,14 @@ public final class OAuthLogin implements MvpdLogin {
     if (accessToken == null)
       return Future.failedFuture(
           new LoginFailedException("the token endpoint returned no access token"));
-    return web.getAbs(settings.userInfoEndpoint())
-        .as(CappedBody.MVPD_ANSWER)
-        .bearerTokenAuthentication(accessToken)
-        .putHeader("Accept", "application/json")
-        .send()
+    return Spans.around(
+            "mvpd userinfo",
+            () ->
+                web.getAbs(settings.userInfoEndpoint())
+                    .as(CappedBody.MVPD_ANSWER)
+                    .bearerTokenAuthentication(accessToken)
+                    .putHeader("Accept", "application/json")
+                    .send())
         .compose(
             r -> {
               if (r.statusCode() != 200)
