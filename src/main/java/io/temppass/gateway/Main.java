@@ -36,6 +36,10 @@ public final class Main {
   private static final String USAGE =
       "usage: java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]";
 
+  /** Probes and scrapes: every few seconds from every kubelet and Prometheus, never traced. */
+  static final Set<String> UNSAMPLED_PATHS =
+      Set.of(Endpoints.LIVENESS, Endpoints.READINESS, Endpoints.METRICS);
+
   private Main() {}
 
   public static void main(String[] args) throws Exception {
@@ -84,11 +88,7 @@ public final class Main {
     }
     Tracing tracing;
     try {
-      tracing =
-          Tracing.start(
-              config.tracing(),
-              env,
-              Set.of(Endpoints.LIVENESS, Endpoints.READINESS, Endpoints.METRICS));
+      tracing = Tracing.start(config.tracing(), env, UNSAMPLED_PATHS);
     } catch (ConfigException e) {
       System.err.println("invalid configuration: " + String.join("; ", e.problems()));
       dev.stop();

@@ -21,7 +21,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +68,9 @@ class TracingTest {
     config.put("logging", new JsonObject().put("requests", true));
     GatewayConfig parsed = TestGateway.parse(config);
     // Batches leave every 50 ms instead of 5 s, through the standard variable.
-    tracing = Tracing.start(parsed.tracing(), Map.of("OTEL_BSP_SCHEDULE_DELAY", "50"), Set.of());
+    tracing =
+        Tracing.start(
+            parsed.tracing(), Map.of("OTEL_BSP_SCHEDULE_DELAY", "50"), Main.UNSAMPLED_PATHS);
     assertNotNull(tracing, "tracing.otlpEndpoint turns tracing on");
     gatewayVertx = tracing.install(Vertx.builder()).build();
     gateway = Gateway.start(gatewayVertx, parsed).await();
@@ -89,6 +90,9 @@ class TracingTest {
   void a_temppass_decision_is_one_trace_from_the_request_through_the_bus_to_each_script()
       throws Exception {
     Api api = new Api(outside, gateway.port());
+    // Probes start no trace (exported before the decision's spans, had they been sampled).
+    assertEquals(200, api.get("/health/live").await().statusCode());
+    assertEquals(200, api.get("/health/ready").await().statusCode());
     HttpResponse<Buffer> answer =
         api.decisions(SP, TEMPPASS, "device-trace-1")
             .sendJsonObject(Api.body("res-1", "res-2"))
@@ -132,6 +136,10 @@ class TracingTest {
     assertTrue(
         trace.stream().anyMatch(s -> s.name().equals("send temppass.decide")),
         "bus spans are named by their service:\n" + tree);
+    assertTrue(
+        receiver.spans().stream()
+            .noneMatch(s -> s.attributes().getOrDefault("url.path", "").startsWith("/health/")),
+        "probes are not traced:\n" + OtlpReceiver.tree(receiver.spans()));
     // Named by the script, never by its keys or arguments: no attribute holds a key of the test's
     // prefix, the device or the resources.
     String prefix = TestGateway.keyPrefix(config);
