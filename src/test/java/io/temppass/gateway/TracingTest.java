@@ -181,23 +181,23 @@ class TracingTest {
   }
 
   @Test
-  void the_trace_id_is_in_the_error_body_and_in_the_requests_log_line() throws Exception {
+  void the_trace_id_is_in_the_error_body_and_in_the_requests_log_lines() throws Exception {
     Api api = new Api(outside, gateway.port());
     HttpResponse<Buffer> refused;
     List<String> lines;
     try (JsonLogCapture logs = new JsonLogCapture(true)) {
       refused =
           api.decisions(SP, TEMPPASS, "device-trace-3")
-              .putHeader("AP-Device-Identifier", "not a fingerprint")
+              .putHeader("Authorization", "Bearer not-a-token")
               .sendJsonObject(Api.body("res-1"))
               .await();
       String requestId = refused.getHeader("X-Request-Id");
       long deadline = System.nanoTime() + ARRIVAL.toNanos();
-      while (logs.lines().stream().noneMatch(l -> l.contains(requestId))
+      while (logs.lines().stream().filter(l -> l.contains(requestId)).count() < 2
           && System.nanoTime() < deadline) Thread.sleep(20);
       lines = logs.lines().stream().filter(l -> l.contains(requestId)).toList();
     }
-    assertEquals(400, refused.statusCode(), refused.bodyAsString());
+    assertEquals(401, refused.statusCode(), refused.bodyAsString());
     String traceId = refused.bodyAsJsonObject().getString("traceId");
     assertNotNull(traceId, refused.bodyAsString());
     assertTrue(TRACE_ID.matcher(traceId).matches(), traceId);
@@ -205,9 +205,21 @@ class TracingTest {
         receiver.await(
             s -> s.traceId().equals(traceId) && s.attributes().containsKey("url.path"), ARRIVAL);
     assertEquals("", server.parentSpanId());
-    assertFalse(lines.isEmpty(), "the request log line");
-    for (String line : lines)
-      assertEquals(traceId, new JsonObject(line).getString("traceId"), line);
+    // The line written while the request is served (the token's rejection, at debug level) and
+    // the request log's line, written once it has been answered.
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("access token rejected")),
+        "the line logged during the request: " + lines);
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("io.temppass.gateway.requests")),
+        "the request log line: " + lines);
+    for (String line : lines) {
+      JsonObject fields = new JsonObject(line);
+      assertEquals(traceId, fields.getString("traceId"), line);
+      assertTrue(
+          fields.getString("spanId") == null || fields.getString("spanId").matches("[0-9a-f]{16}"),
+          line);
+    }
   }
 
   @Test
