@@ -25,6 +25,7 @@ import io.temppass.gateway.token.MediaTokenKeys;
 import io.temppass.gateway.token.MediaTokenSigner;
 import io.temppass.gateway.token.SigningKey;
 import io.temppass.gateway.token.TokenVerticle;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -176,7 +177,8 @@ public final class Gateway {
                     draining,
                     port,
                     clients,
-                    errorReference))
+                    errorReference,
+                    Spans.installed(vertx)))
         .compose(
             shared ->
                 vertx

@@ -47,7 +47,8 @@ public record GatewayConfig(
     List<MvpdSettings.ServiceProvider> serviceProviders,
     MvpdSettings.Sessions sessions,
     Logging logging,
-    Dcr dcr) {
+    Dcr dcr,
+    TracingSettings tracing) {
 
   public GatewayConfig {
     hashSecret = hashSecret == null ? null : hashSecret.strip();
@@ -171,6 +172,20 @@ public record GatewayConfig(
 
   /** {@code requests}: one log line per request (http/RequestLog); off by default. */
   public record Logging(boolean requests) {}
+
+  /**
+   * OpenTelemetry tracing (io.temppass.gateway.tracing.Tracing), off unless {@code otlpEndpoint} or
+   * one of the standard {@code OTEL_EXPORTER_OTLP_*ENDPOINT} variables is set; the other {@code
+   * OTEL_*} variables (headers, sampler, batching) override these and the SDK's defaults.
+   *
+   * @param otlpEndpoint the collector's OTLP/HTTP base URL; spans go to {@code /v1/traces} below it
+   * @param serviceName the {@code service.name} resource attribute ({@code OTEL_SERVICE_NAME} wins)
+   */
+  public record TracingSettings(String otlpEndpoint, String serviceName) {
+    public TracingSettings {
+      if (otlpEndpoint != null && otlpEndpoint.isBlank()) otlpEndpoint = null;
+    }
+  }
 
   /**
    * Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect.
@@ -323,6 +338,12 @@ public record GatewayConfig(
         "admin.pollInterval",
         "must be under 1s: every process must see an admin change within one second");
     check(p, throttle);
+    if (tracing.otlpEndpoint() != null)
+      MvpdSettings.httpUrl(p, tracing.otlpEndpoint(), "tracing.otlpEndpoint");
+    p.check(
+        tracing.serviceName() != null && !tracing.serviceName().isBlank(),
+        "tracing.serviceName",
+        "must not be empty (it names the gateway's spans in the tracing backend)");
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);

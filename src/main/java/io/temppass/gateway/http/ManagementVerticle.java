@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import org.slf4j.Logger;
@@ -97,10 +98,12 @@ public final class ManagementVerticle extends VerticleBase {
     server =
         vertx
             .createHttpServer(
+                // Scrapes are not requests anyone follows: no spans, even with tracing on.
                 new HttpServerOptions()
                     .setHost(config.server().host())
                     .setPort(port)
-                    .setIdleTimeout(60))
+                    .setIdleTimeout(60)
+                    .setTracingPolicy(TracingPolicy.IGNORE))
             .requestHandler(router);
     return server.listen();
   }

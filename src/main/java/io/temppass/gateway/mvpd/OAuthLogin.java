@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -76,7 +77,10 @@ public final class OAuthLogin implements MvpdLogin {
   public Future<Identity> complete(
       String code, String codeVerifier, String nonce, String redirectUri) {
     return tokenEndpoint()
-        .compose(endpoint -> exchange(endpoint, code, codeVerifier, redirectUri))
+        .compose(
+            endpoint ->
+                Spans.around(
+                    "mvpd token", () -> exchange(endpoint, code, codeVerifier, redirectUri)))
         .compose(tokens -> claims(tokens, nonce).map(claims -> identity(tokens, claims)));
   }
 
@@ -128,7 +132,8 @@ public final class OAuthLogin implements MvpdLogin {
   }
 
   private Future<JsonObject> claims(JsonObject tokens, String nonce) {
-    if (provider == null) return userInfo(tokens.getString("access_token"));
+    if (provider == null)
+      return Spans.around("mvpd userinfo", () -> userInfo(tokens.getString("access_token")));
     if (!(tokens.getValue("id_token") instanceof String idToken))
       return Future.failedFuture(
           new LoginFailedException("the token endpoint returned no ID token"));
