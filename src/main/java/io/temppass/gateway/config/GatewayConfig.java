@@ -699,6 +699,7 @@ public record GatewayConfig(
       out.add(
           "redis.tls.hostnameVerification: false: any certificate from a trusted CA is accepted for every Redis host, so whoever holds one can stand in for Redis; name the hosts in the servers' certificates and set it to true");
     }
+    xacmlWarnings(out);
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
       if (!ic.isTempPass() || ic.tempPassUsable()) continue;
@@ -717,6 +718,23 @@ public record GatewayConfig(
       }
     }
     return out;
+  }
+
+  /** XACML integrations that accept SHA-1 or unsigned answers: allowed, but said at start-up. */
+  private void xacmlWarnings(List<String> out) {
+    for (int i = 0; i < integrations.size(); i++) {
+      MvpdSettings.Authorization a = integrations.get(i).authorization();
+      if (a == null || !a.xacml() || integrations.get(i).isTempPass()) continue;
+      String at = "integrations[" + i + "].authorization.";
+      if (a.allowSha1())
+        out.add(
+            at
+                + "allowSha1: true: the MVPD's answers may be signed with SHA-1, which is no longer collision-resistant; ask the MVPD for RSA-SHA256");
+      if (!a.signed())
+        out.add(
+            at
+                + "signed: false: the MVPD's XACML answers are read without a signature; anyone who can answer at its URL decides");
+    }
   }
 
   /** For logs: never prints secrets or keys. */

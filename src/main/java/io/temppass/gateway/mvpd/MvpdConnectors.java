@@ -57,15 +57,28 @@ public final class MvpdConnectors {
         metrics.signInsOf(integration.id());
       }
       if (authz != null) {
-        JsonAuthorizer json =
-            new JsonAuthorizer(
-                web,
-                authz.url(),
-                login == null ? null : login.clientId(),
-                login == null ? null : login.clientSecret(),
-                authz.readTimeout().toMillis());
+        MvpdAuthorizer connector =
+            authz.xacml()
+                ? new XacmlAuthorizer(
+                    web,
+                    authz.url(),
+                    authz.issuer() != null
+                        ? authz.issuer()
+                        : config.sessions().publicUrl() != null
+                            ? config.sessions().publicUrl() + "/saml"
+                            : "temppass-gateway",
+                    authz.signer(),
+                    authz.answerPolicy(),
+                    authz.readTimeout().toMillis())
+                : new JsonAuthorizer(
+                    web,
+                    authz.url(),
+                    login == null ? null : login.clientId(),
+                    login == null ? null : login.clientSecret(),
+                    authz.readTimeout().toMillis());
         connectors.authorizers.put(
-            integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz, metrics));
+            integration.id(),
+            new GuardedAuthorizer(vertx, integration.id(), connector, authz, metrics));
       }
     }
     return connectors;
