@@ -113,6 +113,20 @@ class TracingConfigurationTest {
   }
 
   @Test
+  void grpc_is_refused_naming_the_variable() throws Exception {
+    Result r =
+        check(
+            keys.valid(),
+            Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317",
+                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
+    assertEquals(2, r.status(), r.out());
+    assertTrue(
+        r.err().startsWith("invalid configuration: tracing: OTEL_EXPORTER_OTLP_PROTOCOL=grpc"),
+        r.err());
+  }
+
+  @Test
   void a_valid_endpoint_passes_the_check() throws Exception {
     Result r =
         check(keys.valid(), Map.of("TEMPPASS_TRACING__OTLP_ENDPOINT", "http://collector:4318"));

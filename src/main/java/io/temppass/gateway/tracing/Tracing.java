@@ -71,6 +71,14 @@ public final class Tracing implements AutoCloseable {
   public static Tracing start(
       TracingSettings settings, Map<String, String> env, Set<String> unsampledPaths) {
     if (!wanted(settings, env)) return null;
+    for (String protocol :
+        List.of("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
+      if ("grpc".equalsIgnoreCase(env.getOrDefault(protocol, "").strip()))
+        throw new ConfigException(
+            "tracing",
+            protocol
+                + "=grpc is not supported: the gateway exports OTLP over HTTP (http/protobuf, the"
+                + " collector's port 4318)");
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.traces.exporter", "otlp");
     defaults.put("otel.metrics.exporter", "none");
@@ -93,7 +101,7 @@ public final class Tracing implements AutoCloseable {
       return new Tracing(sdk);
     } catch (RuntimeException e) {
       throw new ConfigException(
-          "tracing", "the OTEL_* variables or tracing.* settings are invalid: " + e.getMessage());
+          "tracing", "the OTEL_* variables or tracing.* settings are invalid: " + reason(e));
     }
   }
 
@@ -151,6 +159,14 @@ public final class Tracing implements AutoCloseable {
     public String getDescription() {
       return "Unsampled" + paths + "{" + sampler.getDescription() + "}";
     }
+  }
+
+  /** The SDK's own words, which a wrapping "unexpected configuration error" would hide. */
+  private static String reason(Throwable e) {
+    StringBuilder reason = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause())
+      if (cause.getMessage() != null) reason.append(": ").append(cause.getMessage());
+    return reason.toString();
   }
 
   private static boolean present(Map<String, String> env, String name) {
