@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.tracing.Spans;
 import io.temppass.gateway.xml.SigningCredential;
 import io.temppass.gateway.xml.XmlRejected;
 import io.temppass.gateway.xml.XmlSignatures;
@@ -86,13 +87,16 @@ public final class XacmlAuthorizer implements MvpdAuthorizer {
     }
     String queryId = "_" + Randoms.token(16);
     byte[] query = XacmlQuery.build(queryId, issuer, userId, attributes, clientIp, signer);
-    return web.postAbs(url)
-        .idleTimeout(readTimeoutMillis)
-        .as(CappedBody.MVPD_ANSWER)
-        .putHeader("Content-Type", "text/xml; charset=utf-8")
-        .putHeader("Accept", "text/xml")
-        .putHeader("SOAPAction", "\"\"")
-        .sendBuffer(Buffer.buffer(query))
+    return Spans.around(
+            "mvpd authorization",
+            () ->
+                web.postAbs(url)
+                    .idleTimeout(readTimeoutMillis)
+                    .as(CappedBody.MVPD_ANSWER)
+                    .putHeader("Content-Type", "text/xml; charset=utf-8")
+                    .putHeader("Accept", "text/xml")
+                    .putHeader("SOAPAction", "\"\"")
+                    .sendBuffer(Buffer.buffer(query)))
         .transform(
             ar -> {
               if (ar.failed()) return Future.failedFuture(JsonAuthorizer.classify(ar.cause()));
