@@ -39,6 +39,8 @@
 #                   floor and a bare floor); when set, both run as extra targets, a cross-check of ours
 #   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
 #   MVPD_DEVICES [1000]  devices signed in for the mvpd mode
+#   TRACING [off]   on: the gateway traces every request (OpenTelemetry, OTLP/HTTP) to otlp-sink.py, a local
+#                   endpoint that accepts and drops every export; the floors never trace
 #   TOKENS [external]  the access token of the load: external, an RS256 token of an outside issuer
 #                   (accessTokens.publicKeys); gateway, a token the gateway issues itself: dcr.yaml declares
 #                   an application, and the token comes from /o/client/register and /o/client/token
@@ -62,6 +64,7 @@ DEVICES=${DEVICES:-200000}
 THROTTLE=${THROTTLE:-auto}
 STATUS_HOOK=${STATUS_HOOK:-1}
 TOKENS=${TOKENS:-external}
+TRACING=${TRACING:-off}
 BENCH_APP=6f1c1d2e-7a3b-4c5d-8e9f-0a1b2c3d4e5f   # the application of dcr.yaml
 SKIP_BUILD=${SKIP_BUILD:-0}
 GATEWAY_HEAP=${GATEWAY_HEAP:-256m}
@@ -261,6 +264,13 @@ start_gateway() {
   local k=$WORK/keys
   local extra=()
   local dcr=()
+  if [ "$TRACING" = on ]; then
+    local sink_port; sink_port=$(free_port)
+    python3 "$HERE/otlp-sink.py" "$sink_port" >"$WORK/otlp-sink.log" 2>&1 &
+    PIDS+=($!)
+    extra+=(TEMPPASS_TRACING__OTLP_ENDPOINT="http://127.0.0.1:$sink_port")
+    log "tracing on: OTLP/HTTP to the sink on port $sink_port"
+  fi
   if [ "$TOKENS" = gateway ]; then
     configs+=(--config "$HERE/dcr.yaml")
     dcr=(TEMPPASS_DCR__STATEMENT_KEYS__0__PRIVATE_KEY="file:$k/dcr.key"
@@ -268,11 +278,11 @@ start_gateway() {
   fi
   # scale: SCALE_SMALL devices are only 10^4 client IPs, which at this stack's rate see more than the
   # production 1 request/s each; a higher rate keeps the throttle's script on every request, without 429s.
-  [ "$MODE" = scale ] && extra=(TEMPPASS_THROTTLE__RATE_PER_SECOND=1000)
+  [ "$MODE" = scale ] && extra+=(TEMPPASS_THROTTLE__RATE_PER_SECOND=1000)
   if [ "$MODE" = mvpd ]; then
     configs+=(--config "$HERE/mvpd.yaml")
     openssl rand -base64 32 | tr -d '\n' >"$k/profile-key"
-    extra=(TEMPPASS_SESSIONS__PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT"
+    extra+=(TEMPPASS_SESSIONS__PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT"
       TEMPPASS_SESSIONS__ENCRYPTION_KEY="file:$k/profile-key"
       TEMPPASS_INTEGRATIONS__4__LOGIN__ISSUER="http://127.0.0.1:$MVPD_PORT/mvpd"
       TEMPPASS_INTEGRATIONS__4__AUTHORIZATION__URL="http://127.0.0.1:$MVPD_PORT/mvpd/authorize-resource")
