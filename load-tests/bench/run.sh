@@ -26,6 +26,9 @@
 #   RATE [auto]     fixed arrival rate (requests/s) of the latency runs; auto = RATE_FRACTION of the
 #                   gateway's mean saturation throughput; 0 = no latency runs
 #   RATE_FRACTION [0.5]  RATE_DURATION [30s]  RATE_CONNECTIONS [64]
+#   LATENCY [open]  the fixed-rate runs' generator: open, load-tests/open/OpenLoop.java (open loop on
+#                   Vert.x: latency from each request's scheduled start, late slots counted, HdrHistogram);
+#                   wrk, paced.lua (wrk's latency leaves out the time a late slot waited)
 #   DEVICES [200000]  distinct devices / identities / client IPs of the load
 #   SCALE_SMALL [10000]  SCALE_LARGE [1000000]  trials in Redis for the scale mode
 #   THROTTLE [auto] on: bench.yaml + throttle.yaml; off: bench.yaml + throttle-off.yaml (the
@@ -56,6 +59,7 @@ RATE=${RATE:-auto}
 RATE_FRACTION=${RATE_FRACTION:-0.5}
 RATE_DURATION=${RATE_DURATION:-30s}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-64}
+LATENCY=${LATENCY:-open}
 SCALE_SMALL=${SCALE_SMALL:-10000}
 SCALE_LARGE=${SCALE_LARGE:-1000000}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -506,6 +510,23 @@ measure() {
     'BEGIN { printf "cpu_us_per_request=%.0f alloc_bytes_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0), (n > 0 ? (freed + u1 - u0) * 1024 / n : 0) }')"
 }
 
+# measure_open NAME URL PID: one fixed-rate run of the open-loop generator (RATE requests/s for
+# RATE_DURATION after 5 s unrecorded on the same timetable), with the server's CPU and heap per
+# request as measure() gives them.
+measure_open() {
+  local name=$1 url=$2 pid=$3 before after out used0 used1 lines0
+  used0=$(heap_used_kib "$pid"); lines0=$(gc_lines "$pid")
+  before=$(cpu_ticks "$pid")
+  out=$(BENCH_NAME=$name java -cp "$GATEWAY_JAR" "$ROOT/load-tests/open/OpenLoop.java" "$url" "$RATE" \
+    "${RATE_DURATION%s}" "$RATE_CONNECTIONS" 5 2>&1) || { echo "$out" >&2; die "OpenLoop failed on $name"; }
+  after=$(cpu_ticks "$pid")
+  used1=$(heap_used_kib "$pid")
+  out=$(grep '^RESULT ' <<<"$out") || die "OpenLoop printed no RESULT line for $name"
+  echo "$out $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests <<<"$out")" \
+    -v freed="$(young_drops_kib "$pid" "$lines0")" -v u0="${used0:-0}" -v u1="${used1:-0}" \
+    'BEGIN { printf "cpu_us_per_request=%.0f alloc_bytes_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0), (n > 0 ? (freed + u1 - u0) * 1024 / n : 0) }')"
+}
+
 # mean_field FIELD TARGET LINES: mean of FIELD over the RESULT lines of TARGET.
 mean_field() {
   grep "^RESULT target=$2 " <<<"$3" | tr ' ' '\n' | sed -n "s/^$1=//p" \
@@ -667,8 +688,14 @@ case "$MODE" in
     fi
     ALL=""
     for ((round = 1; round <= ROUNDS; round++)); do
-      log "round $round of $ROUNDS: wrk -t$THREADS -c$CONNECTIONS -d$DURATION each, $NAMES ($DEVICES devices, throttle $THROTTLE)"
-      for t in "${TARGETS[@]}"; do
+      # Every other round in the reverse order (ABC, CBA): no server always runs first or last.
+      order=("${TARGETS[@]}")
+      if ((round % 2 == 0)); then
+        order=()
+        for ((i = ${#TARGETS[@]} - 1; i >= 0; i--)); do order+=("${TARGETS[$i]}"); done
+      fi
+      log "round $round of $ROUNDS: wrk -t$THREADS -c$CONNECTIONS -d$DURATION each, $(for t in "${order[@]}"; do printf '%s ' "${t%% *}"; done)($DEVICES devices, throttle $THROTTLE)"
+      for t in "${order[@]}"; do
         read -r name script url pid <<<"$t"
         line="$(measure "$name" "$script" "$url" "$pid" "$DURATION") round=$round"
         echo "$line"
@@ -680,12 +707,22 @@ case "$MODE" in
     if [ "$RATE" != 0 ]; then
       grps=$(mean_field rps gateway "$ALL")
       [ "$RATE" = auto ] && RATE=$(awk -v r="$grps" -v f="$RATE_FRACTION" 'BEGIN { printf "%d", r * f }')
-      log "fixed arrival rate: $RATE requests/s ($RATE_FRACTION x the gateway's $grps), wrk -t$THREADS -c$RATE_CONNECTIONS -d$RATE_DURATION, paced.lua; gateway and work floor interleaved"
+      if [ "$LATENCY" = open ]; then
+        log "fixed arrival rate: $RATE requests/s ($RATE_FRACTION x the gateway's $grps), open loop (load-tests/open/OpenLoop.java) on $RATE_CONNECTIONS connections for $RATE_DURATION, latency from each scheduled start; gateway and work floor interleaved, the order reversed every other round"
+      else
+        log "fixed arrival rate: $RATE requests/s ($RATE_FRACTION x the gateway's $grps), wrk -t$THREADS -c$RATE_CONNECTIONS -d$RATE_DURATION, paced.lua; gateway and work floor interleaved, the order reversed every other round"
+      fi
       export PACED_SCRIPT=$HERE/gateway.lua PACED_RATE=$RATE PACED_THREADS=$THREADS
       for ((round = 1; round <= ROUNDS; round++)); do
-        for t in "${TARGETS[@]:0:2}"; do
+        order=("${TARGETS[@]:0:2}")
+        ((round % 2 == 0)) && order=("${TARGETS[1]}" "${TARGETS[0]}")
+        for t in "${order[@]}"; do
           read -r name script url pid <<<"$t"
-          line="$(WRK_CONNECTIONS=$RATE_CONNECTIONS measure "$name" "$HERE/paced.lua" "$url" "$pid" "$RATE_DURATION") round=$round rate=$RATE"
+          if [ "$LATENCY" = open ]; then
+            line="$(measure_open "$name" "$url" "$pid") round=$round rate=$RATE"
+          else
+            line="$(WRK_CONNECTIONS=$RATE_CONNECTIONS measure "$name" "$HERE/paced.lua" "$url" "$pid" "$RATE_DURATION") round=$round rate=$RATE"
+          fi
           echo "${line/RESULT /FIXED_RATE }"
           LAT+="$line"$'\n'
         done
@@ -721,9 +758,9 @@ case "$MODE" in
       grep '^RESULT ' <<<"$LAT" | sed 's/^RESULT /FIXED_RATE /'
       check_clean "$LAT"
       for name in gateway work_floor; do
-        echo "FIXED_RATE_MEAN target=$name rate=$RATE achieved_rps=$(mean_field rps "$name" "$LAT") p50_ms=$(mean_field p50_ms "$name" "$LAT") p99_ms=$(mean_field p99_ms "$name" "$LAT") p999_ms=$(mean_field p999_ms "$name" "$LAT") cpu_us_per_request=$(mean_field cpu_us_per_request "$name" "$LAT")"
+        echo "FIXED_RATE_MEAN target=$name rate=$RATE achieved_rps=$(mean_field rps "$name" "$LAT") p50_ms=$(mean_field p50_ms "$name" "$LAT") p99_ms=$(mean_field p99_ms "$name" "$LAT") p999_ms=$(mean_field p999_ms "$name" "$LAT") late_1ms=$(mean_field late_1ms "$name" "$LAT") late_5ms=$(mean_field late_5ms "$name" "$LAT") cpu_us_per_request=$(mean_field cpu_us_per_request "$name" "$LAT") alloc_bytes_per_request=$(mean_field alloc_bytes_per_request "$name" "$LAT")"
       done
-      echo "RATIO fixed_rate=$RATE gateway_p99/work_floor_p99=$(ratio "$(mean_field p99_ms gateway "$LAT")" "$(mean_field p99_ms work_floor "$LAT")") gateway_p50/work_floor_p50=$(ratio "$(mean_field p50_ms gateway "$LAT")" "$(mean_field p50_ms work_floor "$LAT")") (goal: p99 <= 1.25 x work floor)"
+      echo "RATIO fixed_rate=$RATE gateway_p99/work_floor_p99=$(ratio "$(mean_field p99_ms gateway "$LAT")" "$(mean_field p99_ms work_floor "$LAT")") gateway_p50/work_floor_p50=$(ratio "$(mean_field p50_ms gateway "$LAT")" "$(mean_field p50_ms work_floor "$LAT")") gateway_p999/work_floor_p999=$(ratio "$(mean_field p999_ms gateway "$LAT")" "$(mean_field p999_ms work_floor "$LAT")") gateway_cpu/work_floor_cpu=$(ratio "$(mean_field cpu_us_per_request gateway "$LAT")" "$(mean_field cpu_us_per_request work_floor "$LAT")") (same rate; goal: p99 <= 1.25 x work floor)"
     fi
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     jvm_memory "$GATEWAY_PID" gateway
