@@ -298,13 +298,19 @@ public final class ReferenceMvpd {
   private final JWTAuth jwt;
   private final ReferenceAuthorizationRules rules;
   private final HttpServer server;
+  private final io.temppass.gateway.xml.SigningCredential samlKey;
   private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
   private final Map<String, RedeemedCode> redeemedCodes = new ConcurrentHashMap<>();
   private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
 
   private ReferenceMvpd(
-      Vertx vertx, Options options, long codeLifetimeMillis, ReferenceSigningKey key) {
+      Vertx vertx,
+      Options options,
+      long codeLifetimeMillis,
+      ReferenceSigningKey key,
+      io.temppass.gateway.xml.SigningCredential samlKey) {
     this.options = options;
+    this.samlKey = samlKey;
     this.codeLifetimeMillis = codeLifetimeMillis;
     this.key = key;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
@@ -349,10 +355,21 @@ public final class ReferenceMvpd {
   static Future<ReferenceMvpd> start(Vertx vertx, Options options, long codeLifetimeMillis) {
     Objects.requireNonNull(options, "options");
     return vertx
-        .executeBlocking(ReferenceSigningKey::generate)
+        .executeBlocking(
+            () ->
+                new Object[] {
+                  ReferenceSigningKey.generate(),
+                  io.temppass.gateway.xml.SigningCredential.generate("reference-mvpd-saml-idp")
+                })
         .compose(
-            key -> {
-              ReferenceMvpd mvpd = new ReferenceMvpd(vertx, options, codeLifetimeMillis, key);
+            keys -> {
+              ReferenceMvpd mvpd =
+                  new ReferenceMvpd(
+                      vertx,
+                      options,
+                      codeLifetimeMillis,
+                      (ReferenceSigningKey) keys[0],
+                      (io.temppass.gateway.xml.SigningCredential) keys[1]);
               return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
             })
         .onSuccess(
@@ -375,6 +392,19 @@ public final class ReferenceMvpd {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /** The SAML IdP's metadata URL ({@code REF30/SAMLReference} in development mode). */
+  public String samlMetadataUrl() {
+    return origin() + ReferenceSamlIdp.PATH + "/metadata";
+  }
+
+  /**
+   * The JSON resource authorization endpoint for SAML integrations: the same rules, without the
+   * OAuth client credentials a SAML integration does not have.
+   */
+  public String samlAuthorizationEndpoint() {
+    return origin() + ReferenceSamlIdp.PATH + "/authorize-resource";
   }
 
   /** {@code http://host:port}, where the issuer and the app pages live. */
@@ -405,6 +435,17 @@ public final class ReferenceMvpd {
     router.get(BASE_PATH + "/userinfo").handler(this::userInfo);
     router.get(BASE_PATH + "/logout").handler(this::logout);
     router.post(BASE_PATH + "/authorize-resource").handler(body).handler(this::authorizeResource);
+    router
+        .post(ReferenceSamlIdp.PATH + "/authorize-resource")
+        .handler(body)
+        .handler(ctx -> authorizeResource(ctx, false));
+    new ReferenceSamlIdp(
+            samlKey,
+            this::origin,
+            options.subscriberId(),
+            options.subscriberClaims(),
+            this::redirectAllowed)
+        .mount(router);
     // Stands in for the programmer's own page that a session's redirectUrl names, so a walk-through
     // with curl -L ends somewhere that answers.
     router
@@ -777,8 +818,12 @@ public final class ReferenceMvpd {
    * decision.
    */
   private void authorizeResource(RoutingContext ctx) {
+    authorizeResource(ctx, true);
+  }
+
+  private void authorizeResource(RoutingContext ctx, boolean clientCredentials) {
     String[] basic = basicCredentials(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (basic == null || !clientMatches(basic[0], basic[1])) {
+    if (clientCredentials && (basic == null || !clientMatches(basic[0], basic[1]))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"reference-mvpd\"");
       json(ctx, 401, new JsonObject().put("error", "invalid_client"));
       return;
