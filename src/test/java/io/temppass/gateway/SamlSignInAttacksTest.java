@@ -120,6 +120,41 @@ class SamlSignInAttacksTest {
     assertNotNull(idp.profileOf(SP, MVPD, pending));
   }
 
+  @Test
+  void an_encrypted_signed_assertion_is_decrypted_with_the_sp_key_and_signs_in() throws Exception {
+    SamlTestIdp.Pending pending = idp.start(SP, MVPD);
+    Document response = signedAssertion(pending, "subscriber-9");
+    IdpMessages.encryptAssertion(response, idp.sp.certificate());
+    assertTrue(SecureXml.toString(response).contains("EncryptedAssertion"));
+    assertEquals(302, idp.post(response, pending.relayState()).statusCode());
+    JsonObject profile = idp.profileOf(SP, MVPD, pending);
+    assertEquals(
+        "subscriber-9",
+        profile.getJsonObject("attributes").getJsonObject("userID").getString("value"));
+  }
+
+  @Test
+  void an_assertion_encrypted_for_another_key_is_refused() throws Exception {
+    refused(
+        pending -> {
+          Document r = signedAssertion(pending, "subscriber-9");
+          IdpMessages.encryptAssertion(r, attacker.certificate());
+          return r;
+        },
+        "could not be decrypted");
+  }
+
+  @Test
+  void an_encrypted_unsigned_assertion_is_still_refused() throws Exception {
+    refused(
+        pending -> {
+          Document r = idp.response(pending, "subscriber-evil");
+          IdpMessages.encryptAssertion(r, idp.sp.certificate());
+          return r;
+        },
+        "is signed");
+  }
+
   // ---- signatures ----------------------------------------------------------------------------
 
   @Test

@@ -66,6 +66,8 @@ public final class IdpMessages {
         .setAttributeNS(null, "Value", Saml.SUCCESS);
 
     Element assertion = Saml.add(response, Saml.ASSERTION, "saml:Assertion", null);
+    // Declared on the assertion too, so that it stands alone once encrypted and decrypted.
+    Saml.declare(assertion, "saml:Assertion", Saml.ASSERTION);
     assertion.setAttributeNS(null, "ID", Saml.newId());
     assertion.setAttributeNS(null, "Version", "2.0");
     assertion.setAttributeNS(null, "IssueInstant", Saml.instant(spec.now()));
@@ -127,6 +129,38 @@ public final class IdpMessages {
         credential.certificate(),
         signatureAlgorithm,
         digest);
+  }
+
+  /**
+   * Replaces the response's (signed) assertion by a {@code saml:EncryptedAssertion} for the SP's
+   * certificate: AES-256-GCM content, the key transported with RSA-OAEP inside the EncryptedData.
+   */
+  public static void encryptAssertion(Document response, java.security.cert.X509Certificate sp) {
+    Element assertion = assertion(response);
+    try {
+      javax.crypto.KeyGenerator generator = javax.crypto.KeyGenerator.getInstance("AES");
+      generator.init(256);
+      javax.crypto.SecretKey key = generator.generateKey();
+      org.apache.xml.security.encryption.XMLCipher wrap =
+          org.apache.xml.security.encryption.XMLCipher.getInstance(
+              org.apache.xml.security.encryption.XMLCipher.RSA_OAEP);
+      wrap.init(org.apache.xml.security.encryption.XMLCipher.WRAP_MODE, sp.getPublicKey());
+      org.apache.xml.security.encryption.EncryptedKey encryptedKey = wrap.encryptKey(response, key);
+      org.apache.xml.security.encryption.XMLCipher cipher =
+          org.apache.xml.security.encryption.XMLCipher.getInstance(
+              org.apache.xml.security.encryption.XMLCipher.AES_256_GCM);
+      cipher.init(org.apache.xml.security.encryption.XMLCipher.ENCRYPT_MODE, key);
+      org.apache.xml.security.keys.KeyInfo info =
+          new org.apache.xml.security.keys.KeyInfo(response);
+      info.add(encryptedKey);
+      cipher.getEncryptedData().setKeyInfo(info);
+      Element wrapper = response.createElementNS(Saml.ASSERTION, "saml:EncryptedAssertion");
+      response.getDocumentElement().replaceChild(wrapper, assertion);
+      wrapper.appendChild(assertion);
+      cipher.doFinal(response, assertion, false);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot encrypt the assertion", e);
+    }
   }
 
   /** A LogoutResponse to {@code destination} answering {@code inResponseTo}, status Success. */
