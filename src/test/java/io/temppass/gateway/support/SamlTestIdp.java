@@ -42,6 +42,43 @@ public final class SamlTestIdp {
     Files.write(metadata, IdpMessages.metadata(ENTITY_ID, SSO_URL, SLO_URL, List.of(idp)));
   }
 
+  /** Rewrites the metadata file: these signing certificates, with or without single logout. */
+  public void writeMetadata(List<SigningCredential> signing, boolean singleLogout)
+      throws java.io.IOException {
+    Path next = metadata.resolveSibling("idp-metadata.next");
+    Files.write(
+        next, IdpMessages.metadata(ENTITY_ID, SSO_URL, singleLogout ? SLO_URL : null, signing));
+    Files.move(
+        next,
+        metadata,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The logout answer for {@code pending}'s device ({@code logouts.<mvpd>}). */
+  public JsonObject logout(String sp, String mvpd, Pending pending) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/api/v2/"
+                            + sp
+                            + "/logout/"
+                            + mvpd
+                            + "?redirectUrl="
+                            + URLEncoder.encode(MvpdSignIn.REDIRECT_URL, StandardCharsets.UTF_8)))
+                .header("Authorization", AccessTokens.bearer())
+                .header("AP-Device-Identifier", Api.fingerprint(pending.deviceId()))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200)
+      throw new IllegalStateException("logout: " + r.statusCode() + " " + r.body());
+    return new JsonObject(r.body()).getJsonObject("logouts").getJsonObject(mvpd);
+  }
+
   /** The integration entry: SAML login against this IdP, JSON authorization at {@code authzUrl}. */
   public JsonObject integration(String sp, String mvpd, String authzUrl) {
     return new JsonObject()
