@@ -52,6 +52,7 @@ class SamlSignInAttacksTest {
 
   Vertx vertx;
   Gateway gateway;
+  String prefix;
   SamlTestIdp idp;
   final SigningCredential attacker = SigningCredential.generate("idp.mvpd.example");
 
@@ -79,6 +80,7 @@ class SamlSignInAttacksTest {
                 TestGateway.config(),
                 idp.integration(SP, MVPD, "http://127.0.0.1:" + authzPort + "/authz")),
             SP);
+    prefix = TestGateway.keyPrefix(config);
     gateway =
         TestGateway.start(vertx, config)
             .toCompletionStage()
@@ -153,6 +155,47 @@ class SamlSignInAttacksTest {
           return r;
         },
         "is signed");
+  }
+
+  /**
+   * Memory per SAML sign-in, measured as for OIDC ({@code MEMORY USAGE … SAMPLES 0}): the session
+   * holds the same fields (state, nonce as the request ID), and the profile's sealed part adds the
+   * NameID, its format and the IdP's SessionIndex for single logout.
+   */
+  @Test
+  void a_saml_session_and_profile_each_take_at_most_one_kib() throws Exception {
+    io.temppass.gateway.support.RedisProbe redis =
+        new io.temppass.gateway.support.RedisProbe(vertx);
+    try {
+      SamlTestIdp.Pending pending = idp.start(SP, MVPD);
+      long session =
+          redis
+              .send(
+                  io.vertx.redis.client.Command.MEMORY,
+                  "USAGE",
+                  prefix + ":s:{" + pending.code() + "}",
+                  "SAMPLES",
+                  "0")
+              .await(10, TimeUnit.SECONDS)
+              .toLong();
+      assertTrue(session > 0 && session <= 1024, "session: " + session + " bytes");
+      assertEquals(
+          302,
+          idp.post(signedAssertion(pending, "subscriber-" + "x".repeat(64)), pending.relayState())
+              .statusCode());
+      long largest = 0;
+      for (String key : redis.keys(prefix + ":a:").await(10, TimeUnit.SECONDS)) {
+        long bytes =
+            redis
+                .send(io.vertx.redis.client.Command.MEMORY, "USAGE", key, "SAMPLES", "0")
+                .await(10, TimeUnit.SECONDS)
+                .toLong();
+        largest = Math.max(largest, bytes);
+      }
+      assertTrue(largest > 0 && largest <= 1024, "profile: " + largest + " bytes");
+    } finally {
+      redis.close();
+    }
   }
 
   // ---- signatures ----------------------------------------------------------------------------

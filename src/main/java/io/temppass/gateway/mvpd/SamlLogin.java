@@ -235,8 +235,13 @@ public final class SamlLogin implements MvpdLogin {
       attributes.put(
           e.getKey(), values.size() == 1 ? values.get(0) : new JsonArray(values).toString());
     }
-    JsonObject logout = new JsonObject().put("n", assertion.nameId());
-    if (assertion.nameIdFormat() != null && !assertion.nameIdFormat().isEmpty())
+    // What a LogoutRequest must name, kept short (a profile's Redis memory): the NameID only when
+    // it is not the userID, its format only when not persistent.
+    JsonObject logout = new JsonObject();
+    if (!assertion.nameId().equals(userId)) logout.put("n", assertion.nameId());
+    if (assertion.nameIdFormat() != null
+        && !assertion.nameIdFormat().isEmpty()
+        && !Saml.PERSISTENT.equals(assertion.nameIdFormat()))
       logout.put("f", assertion.nameIdFormat());
     if (assertion.sessionIndex() != null) logout.put("s", assertion.sessionIndex());
     return new Identity(userId, attributes, null, logout.encode());
@@ -269,8 +274,8 @@ public final class SamlLogin implements MvpdLogin {
                       id,
                       requester,
                       idp.singleLogoutUrl(),
-                      handle.getString("n"),
-                      handle.getString("f"),
+                      handle.getString("n", identity.userId()),
+                      handle.getString("f", Saml.PERSISTENT),
                       handle.getString("s"),
                       Instant.now()),
                   box.seal(relay.encode(), RELAY_BINDING),
