@@ -39,6 +39,8 @@
 #                   floor and a bare floor); when set, both run as extra targets, a cross-check of ours
 #   KEEP [0]        1 = keep the temporary directory (keys, logs) after a successful run
 #   MVPD_DEVICES [1000]  devices signed in for the mvpd mode
+#   TRACING [off]   on: the gateway traces every request (OpenTelemetry, OTLP/HTTP) to otlp-sink.py, a local
+#                   endpoint that accepts and drops every export; the floors never trace
 #   TOKENS [external]  the access token of the load: external, an RS256 token of an outside issuer
 #                   (accessTokens.publicKeys); gateway, a token the gateway issues itself: dcr.yaml declares
 #                   an application, and the token comes from /o/client/register and /o/client/token
@@ -62,6 +64,7 @@ DEVICES=${DEVICES:-200000}
 THROTTLE=${THROTTLE:-auto}
 STATUS_HOOK=${STATUS_HOOK:-1}
 TOKENS=${TOKENS:-external}
+TRACING=${TRACING:-off}
 BENCH_APP=6f1c1d2e-7a3b-4c5d-8e9f-0a1b2c3d4e5f   # the application of dcr.yaml
 SKIP_BUILD=${SKIP_BUILD:-0}
 GATEWAY_HEAP=${GATEWAY_HEAP:-256m}
@@ -261,6 +264,13 @@ start_gateway() {
   local k=$WORK/keys
   local extra=()
   local dcr=()
+  if [ "$TRACING" = on ]; then
+    local sink_port; sink_port=$(free_port)
+    python3 "$HERE/otlp-sink.py" "$sink_port" >"$WORK/otlp-sink.log" 2>&1 &
+    PIDS+=($!)
+    extra+=(TEMPPASS_TRACING__OTLP_ENDPOINT="http://127.0.0.1:$sink_port")
+    log "tracing on: OTLP/HTTP to the sink on port $sink_port"
+  fi
   if [ "$TOKENS" = gateway ]; then
     configs+=(--config "$HERE/dcr.yaml")
     dcr=(TEMPPASS_DCR__STATEMENT_KEYS__0__PRIVATE_KEY="file:$k/dcr.key"
@@ -268,11 +278,11 @@ start_gateway() {
   fi
   # scale: SCALE_SMALL devices are only 10^4 client IPs, which at this stack's rate see more than the
   # production 1 request/s each; a higher rate keeps the throttle's script on every request, without 429s.
-  [ "$MODE" = scale ] && extra=(TEMPPASS_THROTTLE__RATE_PER_SECOND=1000)
+  [ "$MODE" = scale ] && extra+=(TEMPPASS_THROTTLE__RATE_PER_SECOND=1000)
   if [ "$MODE" = mvpd ]; then
     configs+=(--config "$HERE/mvpd.yaml")
     openssl rand -base64 32 | tr -d '\n' >"$k/profile-key"
-    extra=(TEMPPASS_SESSIONS__PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT"
+    extra+=(TEMPPASS_SESSIONS__PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT"
       TEMPPASS_SESSIONS__ENCRYPTION_KEY="file:$k/profile-key"
       TEMPPASS_INTEGRATIONS__4__LOGIN__ISSUER="http://127.0.0.1:$MVPD_PORT/mvpd"
       TEMPPASS_INTEGRATIONS__4__AUTHORIZATION__URL="http://127.0.0.1:$MVPD_PORT/mvpd/authorize-resource")
@@ -284,7 +294,7 @@ start_gateway() {
     TEMPPASS_MEDIA_TOKENS__KEYS__0__PRIVATE_KEY="file:$k/media.key" \
     TEMPPASS_MEDIA_TOKENS__KEYS__0__PUBLIC_KEY="file:$k/media.pub" \
     TEMPPASS_IDENTITY__HASH_SECRET="file:$k/hash-secret" \
-    java -Xmx"$GATEWAY_HEAP" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" "${configs[@]}" >"$WORK/gateway.log" 2>&1 &
+    java -Xmx"$GATEWAY_HEAP" "$GC_LOG" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" "${configs[@]}" >"$WORK/gateway.log" 2>&1 &
   GATEWAY_PID=$!; PIDS+=("$GATEWAY_PID")
   if ! wait_for gateway "$GATEWAY_PID" "$WORK/gateway.log" 90 ready; then
     if [ "$THROTTLE" != on ] && [ -n "$overlay" ] && grep -q 'throttle.*unknown setting' "$WORK/gateway.log"; then
@@ -307,7 +317,7 @@ floor_ok() {
 
 start_floor() {
   FLOOR_PORT=$(free_port)
-  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$FLOOR_PORT" \
+  java -Xmx"$GATEWAY_HEAP" "$GC_LOG" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$FLOOR_PORT" \
     -Dlua="$SHARED/bench/floor/promo.lua" -jar "$FLOOR_JAR" >"$WORK/floor.log" 2>&1 &
   FLOOR_PID=$!; PIDS+=("$FLOOR_PID")
   wait_for floor "$FLOOR_PID" "$WORK/floor.log" 60 floor_ok || die "floor did not start"
@@ -329,7 +339,7 @@ start_work_floor() {
   WORK_FLOOR_PORT=$(free_port)
   local throttle=on
   case "$THROTTLE" in off | none) throttle=off ;; esac
-  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$WORK_FLOOR_PORT" -Dthrottle="$throttle" \
+  java -Xmx"$GATEWAY_HEAP" "$GC_LOG" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$WORK_FLOOR_PORT" -Dthrottle="$throttle" \
     -cp "$GATEWAY_JAR" "$ROOT/load-tests/floor/WorkFloor.java" >"$WORK/work-floor.log" 2>&1 &
   WORK_FLOOR_PID=$!; PIDS+=("$WORK_FLOOR_PID")
   wait_for work-floor "$WORK_FLOOR_PID" "$WORK/work-floor.log" 90 work_floor_ok "$WORK_FLOOR_PORT" || die "work floor did not start"
@@ -340,7 +350,7 @@ start_work_floor() {
 # this repository with its own simplified scripts.
 start_shared_work_floor() {
   SHARED_WORK_FLOOR_PORT=$(free_port)
-  java -Xmx"$GATEWAY_HEAP" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$SHARED_WORK_FLOOR_PORT" \
+  java -Xmx"$GATEWAY_HEAP" "$GC_LOG" -Dredis="redis://127.0.0.1:$REDIS_PORT" -Dport="$SHARED_WORK_FLOOR_PORT" \
     -Dlua="$SHARED/bench/floor" -cp "$FLOOR_JAR" floor.WorkFloorServer >"$WORK/shared-work-floor.log" 2>&1 &
   SHARED_WORK_FLOOR_PID=$!; PIDS+=("$SHARED_WORK_FLOOR_PID")
   wait_for shared-work-floor "$SHARED_WORK_FLOOR_PID" "$WORK/shared-work-floor.log" 60 work_floor_ok "$SHARED_WORK_FLOOR_PORT" \
@@ -464,16 +474,36 @@ wrk_run() {
 }
 field() { grep '^RESULT ' | head -n1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
+# Heap allocated per request: every server JVM writes its GC log ($GC_LOG: one file per pid). What a
+# run allocated is what the young collections during it freed (their before->after drops, from the
+# log lines the run added) plus the growth of the heap in use (jcmd GC.heap_info before and after).
+# MiB granularity per collection; G1 (the JVM's default) log lines; 0 without jcmd.
+gc_log_of() { echo "$WORK/gc-$1.log"; }
+heap_used_kib() {
+  command -v jcmd >/dev/null 2>&1 || { echo 0; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n1
+}
+gc_lines() { wc -l <"$(gc_log_of "$1")" 2>/dev/null || echo 0; }
+# young_drops_kib PID FROM: KiB freed by the young collections logged after line FROM.
+young_drops_kib() {
+  tail -n +"$(($2 + 1))" "$(gc_log_of "$1")" 2>/dev/null \
+    | sed -n 's/.*Pause Young.* \([0-9]*\)M->\([0-9]*\)M(.*/\1 \2/p' \
+    | awk '{ s += ($1 - $2) * 1024 } END { printf "%d", s }'
+}
+
 # measure NAME SCRIPT URL PID DURATION: one quiet wrk run; its RESULT line with the server's CPU time
 # per request appended (utime + stime of PID over the run, from /proc: the figure least disturbed by
-# other load on the machine).
+# other load on the machine), and the heap it allocated per request (see GC_LOG).
 measure() {
-  local name=$1 script=$2 url=$3 pid=$4 dur=$5 before after out
+  local name=$1 script=$2 url=$3 pid=$4 dur=$5 before after out used0 used1 lines0
+  used0=$(heap_used_kib "$pid"); lines0=$(gc_lines "$pid")
   before=$(cpu_ticks "$pid")
   out=$(wrk_run "$name" "$script" "$url" "$dur" quiet)
   after=$(cpu_ticks "$pid")
+  used1=$(heap_used_kib "$pid")
   echo "$out $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$(field requests <<<"$out")" \
-    'BEGIN { printf "cpu_us_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+    -v freed="$(young_drops_kib "$pid" "$lines0")" -v u0="${used0:-0}" -v u1="${used1:-0}" \
+    'BEGIN { printf "cpu_us_per_request=%.0f alloc_bytes_per_request=%.0f", (n > 0 ? t * 1e6 / hz / n : 0), (n > 0 ? (freed + u1 - u0) * 1024 / n : 0) }')"
 }
 
 # mean_field FIELD TARGET LINES: mean of FIELD over the RESULT lines of TARGET.
@@ -525,6 +555,7 @@ case "$MODE" in
   mvpd | scale) ensure_tools redis-server redis-cli wrk openssl curl ;;
 esac
 WORK=$(mktemp -d /tmp/temppass-bench.XXXXXX)
+GC_LOG="-Xlog:gc:file=$WORK/gc-%p.log"
 log "mode $MODE; root $ROOT; work dir $WORK"
 build
 [ "$MODE" = bench ] && [ -n "$SHARED" ] && build_floor
@@ -665,10 +696,11 @@ case "$MODE" in
     echo "================ summary ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNECTIONS -d$DURATION x $ROUNDS rounds after $WARMUP warm-up each, throttle $THROTTLE)"
     grep '^RESULT ' <<<"$ALL"
     check_clean "$ALL"
-    printf '%-17s %10s %9s %9s %14s\n' server req/s p50_ms p99_ms cpu_us/request
+    printf '%-17s %10s %9s %9s %14s %16s\n' server req/s p50_ms p99_ms cpu_us/request alloc_B/request
     for name in $NAMES; do
-      printf '%-17s %10s %9s %9s %14s\n' "$name" "$(mean_field rps "$name" "$ALL")" "$(mean_field p50_ms "$name" "$ALL")" \
-        "$(mean_field p99_ms "$name" "$ALL")" "$(mean_field cpu_us_per_request "$name" "$ALL")"
+      printf '%-17s %10s %9s %9s %14s %16s\n' "$name" "$(mean_field rps "$name" "$ALL")" "$(mean_field p50_ms "$name" "$ALL")" \
+        "$(mean_field p99_ms "$name" "$ALL")" "$(mean_field cpu_us_per_request "$name" "$ALL")" \
+        "$(mean_field alloc_bytes_per_request "$name" "$ALL")"
     done
     # ratios LINES: the gateway against every other target of LINES, requests/s and CPU per request.
     ratios() {
@@ -677,20 +709,21 @@ case "$MODE" in
       for name in ${NAMES#gateway }; do
         out+=" gateway_rps/${name}_rps=$(ratio "$g" "$(mean_field rps "$name" "$1")")"
         out+=" gateway_cpu/${name}_cpu=$(ratio "$gc" "$(mean_field cpu_us_per_request "$name" "$1")")"
+        out+=" gateway_alloc/${name}_alloc=$(ratio "$(mean_field alloc_bytes_per_request gateway "$1")" "$(mean_field alloc_bytes_per_request "$name" "$1")")"
       done
       echo "${out# }"
     }
     for ((round = 1; round <= ROUNDS; round++)); do
       echo "RATIO round=$round $(ratios "$(grep " round=$round\$" <<<"$ALL")")"
     done
-    echo "RATIO mean $(ratios "$ALL") (budget: rps >= 0.8 x work floor, cpu <= 1.25 x work floor)"
+    echo "RATIO mean $(ratios "$ALL") (goals: rps >= 0.9 x work floor, cpu <= 1.25 x, alloc <= 1.25 x)"
     if [ -n "$LAT" ]; then
       grep '^RESULT ' <<<"$LAT" | sed 's/^RESULT /FIXED_RATE /'
       check_clean "$LAT"
       for name in gateway work_floor; do
         echo "FIXED_RATE_MEAN target=$name rate=$RATE achieved_rps=$(mean_field rps "$name" "$LAT") p50_ms=$(mean_field p50_ms "$name" "$LAT") p99_ms=$(mean_field p99_ms "$name" "$LAT") p999_ms=$(mean_field p999_ms "$name" "$LAT") cpu_us_per_request=$(mean_field cpu_us_per_request "$name" "$LAT")"
       done
-      echo "RATIO fixed_rate=$RATE gateway_p99/work_floor_p99=$(ratio "$(mean_field p99_ms gateway "$LAT")" "$(mean_field p99_ms work_floor "$LAT")") gateway_p50/work_floor_p50=$(ratio "$(mean_field p50_ms gateway "$LAT")" "$(mean_field p50_ms work_floor "$LAT")") (budget: p99 <= 2 x work floor)"
+      echo "RATIO fixed_rate=$RATE gateway_p99/work_floor_p99=$(ratio "$(mean_field p99_ms gateway "$LAT")" "$(mean_field p99_ms work_floor "$LAT")") gateway_p50/work_floor_p50=$(ratio "$(mean_field p50_ms gateway "$LAT")" "$(mean_field p50_ms work_floor "$LAT")") (goal: p99 <= 1.25 x work floor)"
     fi
     echo "REDIS_AFTER keys=$(rcli dbsize) used_memory=$(rcli info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p')"
     jvm_memory "$GATEWAY_PID" gateway

@@ -7,6 +7,7 @@ import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.dev.DevMode;
 import io.temppass.gateway.redis.RedisFactory;
 import io.temppass.gateway.redis.RedisFailures;
+import io.temppass.gateway.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -129,6 +130,15 @@ final class ConfigCheck {
       if (config != null && none(problems, "dcr")) {
         try {
           Gateway.statementKeys(config);
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+        }
+      }
+      // The OTEL_* variables, read as start-up reads them (the SDK is built, then stopped).
+      if (config != null && none(problems, "tracing")) {
+        try {
+          Tracing tracing = Tracing.start(config.tracing(), env);
+          if (tracing != null) tracing.close(1000);
         } catch (ConfigException e) {
           problems.addAll(e.problems());
         }

@@ -9,7 +9,6 @@ import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.control.ControlPlane;
 import io.temppass.gateway.http.ErrorReference;
-import io.temppass.gateway.http.ErrorRenderer;
 import io.temppass.gateway.http.HttpVerticle;
 import io.temppass.gateway.http.ManagementVerticle;
 import io.temppass.gateway.logging.Logs;
@@ -26,6 +25,7 @@ import io.temppass.gateway.token.MediaTokenKeys;
 import io.temppass.gateway.token.MediaTokenSigner;
 import io.temppass.gateway.token.SigningKey;
 import io.temppass.gateway.token.TokenVerticle;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -177,7 +177,8 @@ public final class Gateway {
                     draining,
                     port,
                     clients,
-                    errorReference))
+                    errorReference,
+                    Spans.installed(vertx)))
         .compose(
             shared ->
                 vertx
@@ -213,12 +214,7 @@ public final class Gateway {
                           Integer management = config.server().managementPort();
                           return management == null
                               ? Future.succeededFuture(null)
-                              : vertx.deployVerticle(
-                                  new ManagementVerticle(
-                                      config.server().host(),
-                                      management,
-                                      ErrorRenderer.helpUrl(config, port),
-                                      metrics));
+                              : vertx.deployVerticle(new ManagementVerticle(shared, management));
                         })
                     .map(
                         id -> {

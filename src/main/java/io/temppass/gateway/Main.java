@@ -1,17 +1,22 @@
 package io.temppass.gateway;
 
+import io.temppass.gateway.config.ConfigException;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevApplications;
 import io.temppass.gateway.dev.DevBanner;
 import io.temppass.gateway.dev.DevEnvironment;
 import io.temppass.gateway.dev.DevMode;
+import io.temppass.gateway.http.Endpoints;
 import io.temppass.gateway.logging.Logs;
 import io.temppass.gateway.metrics.GatewayMetrics;
+import io.temppass.gateway.tracing.Tracing;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +35,10 @@ public final class Main {
   private static final System.Logger LOG = System.getLogger(Main.class.getName());
   private static final String USAGE =
       "usage: java -jar temppass-gateway.jar [--config FILE]... [--dev] [--check-config [--check-redis]]";
+
+  /** Probes and scrapes: every few seconds from every kubelet and Prometheus, never traced. */
+  static final Set<String> UNSAMPLED_PATHS =
+      Set.of(Endpoints.LIVENESS, Endpoints.READINESS, Endpoints.METRICS);
 
   private Main() {}
 
@@ -77,9 +86,21 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Tracing tracing;
+    try {
+      tracing = Tracing.start(config.tracing(), env, UNSAMPLED_PATHS);
+    } catch (ConfigException e) {
+      System.err.println("invalid configuration: " + String.join("; ", e.problems()));
+      dev.stop();
+      System.exit(2);
+      return;
+    }
+    if (tracing != null) Logs.toStandardOutput(logFormat.equalsIgnoreCase("json"), true);
     for (String warning : config.warnings()) LOG.log(System.Logger.Level.WARNING, warning);
-    // Vert.x's own metrics (those switched on) land in the same Prometheus registry as ours.
-    Vertx vertx = GatewayMetrics.vertxWithMetrics(config.server().vertxHttpMetrics());
+    // Vert.x's own metrics (those switched on) land in the same Prometheus registry as ours; with
+    // tracing off Vert.x gets no tracer at all, so nothing on a request's path looks for spans.
+    VertxBuilder builder = GatewayMetrics.vertxBuilder(config.server().vertxHttpMetrics());
+    Vertx vertx = (tracing == null ? builder : tracing.install(builder)).build();
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, config).await();
@@ -91,7 +112,7 @@ public final class Main {
       return;
     }
     Shutdown shutdown =
-        new Shutdown(gateway, dev, config.server().shutdownGracePeriod().toMillis());
+        new Shutdown(gateway, dev, tracing, config.server().shutdownGracePeriod().toMillis());
     Signal.handle(new Signal("TERM"), signal -> shutdown.begin(false));
     Signal.handle(new Signal("INT"), signal -> shutdown.begin(true));
     if (devFlag) System.out.println(DevBanner.text(gateway.port(), dev, config));
@@ -174,12 +195,14 @@ public final class Main {
   static final class Shutdown {
     private final Gateway gateway;
     private final DevEnvironment dev;
+    private final Tracing tracing;
     private final long graceMillis;
     private final AtomicBoolean begun = new AtomicBoolean();
 
-    Shutdown(Gateway gateway, DevEnvironment dev, long graceMillis) {
+    Shutdown(Gateway gateway, DevEnvironment dev, Tracing tracing, long graceMillis) {
       this.gateway = gateway;
       this.dev = dev;
+      this.tracing = tracing;
       this.graceMillis = graceMillis;
     }
 
@@ -212,6 +235,8 @@ public final class Main {
                       "shutdown did not finish within " + graceMillis + " ms; exiting");
                 else LOG.log(System.Logger.Level.INFO, "temppass-gateway stopped");
                 dev.stop();
+                // The spans of the last requests, still in the exporter's batch.
+                if (tracing != null) tracing.close(2000);
                 System.exit(inTime && clean.get() ? 0 : 1);
               },
               "temppass-shutdown");

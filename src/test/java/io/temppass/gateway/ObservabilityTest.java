@@ -159,21 +159,24 @@ class ObservabilityTest {
         TestGateway.with(TestGateway.config(), TestGateway.basic(SP, "TempPass_TEST40", "1h"));
     config.getJsonObject("server").put("eventBusTimeout", "1ms");
     Gateway second = TestGateway.start(vertx, config).await(30, TimeUnit.SECONDS);
-    Redis redis = Redis.createClient(vertx, TestRedis.endpoints().get(0));
+    // Every node is paused: against a cluster, the trial's key may live on any primary.
+    java.util.List<Redis> nodes = new java.util.ArrayList<>();
+    for (String endpoint : TestRedis.endpoints()) nodes.add(Redis.createClient(vertx, endpoint));
     try {
-      redis
-          .send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5_000).arg("ALL"))
-          .await(5, TimeUnit.SECONDS);
+      for (Redis node : nodes)
+        node.send(Request.cmd(Command.CLIENT).arg("PAUSE").arg(5_000).arg("ALL"))
+            .await(5, TimeUnit.SECONDS);
       try {
         new Api(vertx, second.port())
             .decisions(SP, "TempPass_TEST40", "o-eb")
             .sendJsonObject(Api.body("r1"))
             .await(5, TimeUnit.SECONDS);
       } finally {
-        redis.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
+        for (Redis node : nodes)
+          node.send(Request.cmd(Command.CLIENT).arg("UNPAUSE")).await(10, TimeUnit.SECONDS);
       }
     } finally {
-      redis.close();
+      nodes.forEach(Redis::close);
     }
   }
 

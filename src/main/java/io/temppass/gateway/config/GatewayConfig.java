@@ -47,7 +47,8 @@ public record GatewayConfig(
     List<MvpdSettings.ServiceProvider> serviceProviders,
     MvpdSettings.Sessions sessions,
     Logging logging,
-    Dcr dcr) {
+    Dcr dcr,
+    TracingSettings tracing) {
 
   public GatewayConfig {
     hashSecret = hashSecret == null ? null : hashSecret.strip();
@@ -171,6 +172,20 @@ public record GatewayConfig(
 
   /** {@code requests}: one log line per request (http/RequestLog); off by default. */
   public record Logging(boolean requests) {}
+
+  /**
+   * OpenTelemetry tracing (io.temppass.gateway.tracing.Tracing), off unless {@code otlpEndpoint} or
+   * one of the standard {@code OTEL_EXPORTER_OTLP_*ENDPOINT} variables is set; the other {@code
+   * OTEL_*} variables (headers, sampler, batching) override these and the SDK's defaults.
+   *
+   * @param otlpEndpoint the collector's OTLP/HTTP base URL; spans go to {@code /v1/traces} below it
+   * @param serviceName the {@code service.name} resource attribute ({@code OTEL_SERVICE_NAME} wins)
+   */
+  public record TracingSettings(String otlpEndpoint, String serviceName) {
+    public TracingSettings {
+      if (otlpEndpoint != null && otlpEndpoint.isBlank()) otlpEndpoint = null;
+    }
+  }
 
   /**
    * Admin calls (degradation rules, TempPass resets) and how fast every process sees their effect.
@@ -323,6 +338,12 @@ public record GatewayConfig(
         "admin.pollInterval",
         "must be under 1s: every process must see an admin change within one second");
     check(p, throttle);
+    if (tracing.otlpEndpoint() != null)
+      MvpdSettings.httpUrl(p, tracing.otlpEndpoint(), "tracing.otlpEndpoint");
+    p.check(
+        tracing.serviceName() != null && !tracing.serviceName().isBlank(),
+        "tracing.serviceName",
+        "must not be empty (it names the gateway's spans in the tracing backend)");
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
@@ -678,6 +699,7 @@ public record GatewayConfig(
       out.add(
           "redis.tls.hostnameVerification: false: any certificate from a trusted CA is accepted for every Redis host, so whoever holds one can stand in for Redis; name the hosts in the servers' certificates and set it to true");
     }
+    xacmlWarnings(out);
     for (int i = 0; i < integrations.size(); i++) {
       IntegrationConfig ic = integrations.get(i);
       if (!ic.isTempPass() || ic.tempPassUsable()) continue;
@@ -696,6 +718,23 @@ public record GatewayConfig(
       }
     }
     return out;
+  }
+
+  /** XACML integrations that accept SHA-1 or unsigned answers: allowed, but said at start-up. */
+  private void xacmlWarnings(List<String> out) {
+    for (int i = 0; i < integrations.size(); i++) {
+      MvpdSettings.Authorization a = integrations.get(i).authorization();
+      if (a == null || !a.xacml() || integrations.get(i).isTempPass()) continue;
+      String at = "integrations[" + i + "].authorization.";
+      if (a.allowSha1())
+        out.add(
+            at
+                + "allowSha1: true: the MVPD's answers may be signed with SHA-1, which is no longer collision-resistant; ask the MVPD for RSA-SHA256");
+      if (!a.signed())
+        out.add(
+            at
+                + "signed: false: the MVPD's XACML answers are read without a signature; anyone who can answer at its URL decides");
+    }
   }
 
   /** For logs: never prints secrets or keys. */

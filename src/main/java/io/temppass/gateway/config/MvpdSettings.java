@@ -1,14 +1,19 @@
 package io.temppass.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import io.temppass.gateway.config.Problems.Positive;
 import io.temppass.gateway.config.Problems.Range;
+import io.temppass.gateway.xml.SigningCredential;
+import io.temppass.gateway.xml.XmlSignatures;
 import java.io.IOException;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -205,9 +210,51 @@ public final class MvpdSettings {
       @Positive Duration deadline,
       @Range(min = 1, max = 10_000) int maxConcurrency,
       @Range(min = 1, max = 1000) int breakerFailures,
-      @Positive Duration breakerResetTimeout) {
+      @Positive Duration breakerResetTimeout,
+      Protocol type,
+      String issuer,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String signingKey,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String signingCertificate,
+      boolean signed,
+      @JsonDeserialize(contentUsing = ConfigBinder.FileSetting.class) List<String> certificates,
+      boolean allowSha1,
+      boolean multipleResources) {
     public Authorization {
       url = MvpdSettings.url(url);
+      issuer = issuer == null || issuer.isBlank() ? null : issuer.strip();
+      if (type == null) type = Protocol.JSON;
+      certificates = certificates == null ? List.of() : certificates;
+    }
+
+    public boolean xacml() {
+      return type == Protocol.XACML;
+    }
+
+    /** The gateway's key for signing XACML queries, or null when queries go unsigned. */
+    public SigningCredential signer() {
+      return signingKey == null ? null : SigningCredential.fromPem(signingKey, signingCertificate);
+    }
+
+    /** What the MVPD's signed answers are checked against, or null when {@code signed} is false. */
+    public XmlSignatures.Policy answerPolicy() {
+      if (!signed) return null;
+      List<X509Certificate> trusted = new ArrayList<>();
+      for (String pem : certificates) trusted.addAll(SigningCredential.certificates(pem));
+      return new XmlSignatures.Policy(trusted, allowSha1);
+    }
+  }
+
+  /** How the gateway asks an MVPD for decisions. */
+  public enum Protocol {
+    /** The gateway's JSON contract (docs/MVPD.md). */
+    JSON("json"),
+    /** Adobe's XACMLAuthzDecisionQuery over SOAP 1.1 (README "XACML authorization"). */
+    XACML("xacml");
+
+    @JsonValue public final String wireName;
+
+    Protocol(String wireName) {
+      this.wireName = wireName;
     }
   }
 
@@ -382,6 +429,7 @@ public final class MvpdSettings {
   /** {@code at}: the authorization's path and a dot. */
   static void check(Problems p, Authorization a, String at) {
     if (p.check(a.url() != null, at + "url", "is required")) httpUrl(p, a.url(), at + "url");
+    checkXacml(p, a, at);
     p.check(
         a.deadline().compareTo(Duration.ofSeconds(60)) <= 0,
         at + "deadline",
@@ -394,6 +442,64 @@ public final class MvpdSettings {
         a.connectTimeout().compareTo(a.deadline()) <= 0,
         at + "connectTimeout",
         "must not exceed deadline");
+  }
+
+  /** The XACML settings: refused on a JSON integration, complete and readable on an XACML one. */
+  private static void checkXacml(Problems p, Authorization a, String at) {
+    if (!a.xacml()) {
+      p.check(a.issuer() == null, at + "issuer", "applies to type: xacml only");
+      p.check(a.signingKey() == null, at + "signingKey", "applies to type: xacml only");
+      p.check(
+          a.signingCertificate() == null, at + "signingCertificate", "applies to type: xacml only");
+      p.check(!a.signed(), at + "signed", "applies to type: xacml only");
+      p.check(a.certificates().isEmpty(), at + "certificates", "applies to type: xacml only");
+      p.check(!a.allowSha1(), at + "allowSha1", "applies to type: xacml only");
+      p.check(
+          !a.multipleResources(),
+          at + "multipleResources",
+          "applies to type: xacml only (the JSON contract asks one resource per call)");
+      return;
+    }
+    if (a.issuer() != null) httpUrl(p, a.issuer(), at + "issuer");
+    if (a.signingKey() != null || a.signingCertificate() != null) {
+      if (p.check(
+              a.signingKey() != null,
+              at + "signingKey",
+              "is required with signingCertificate (PKCS#8 PEM, inline or file:)")
+          && p.check(
+              a.signingCertificate() != null,
+              at + "signingCertificate",
+              "is required with signingKey (PEM, inline or file:)")) {
+        try {
+          SigningCredential signer = a.signer();
+          p.check(
+              "RSA".equals(signer.privateKey().getAlgorithm()),
+              at + "signingKey",
+              "must be an RSA key (queries are signed with RSA-SHA256)");
+        } catch (IllegalArgumentException e) {
+          p.add(at + "signingKey", "with signingCertificate: " + e.getMessage());
+        }
+      }
+    }
+    if (a.signed()) {
+      if (p.check(
+          !a.certificates().isEmpty(),
+          at + "certificates",
+          "is required when signed is true: the MVPD's signing certificates (PEM, inline or file:)"))
+        for (int i = 0; i < a.certificates().size(); i++) {
+          try {
+            SigningCredential.certificates(a.certificates().get(i));
+          } catch (IllegalArgumentException e) {
+            p.add(at + "certificates[" + i + "]", e.getMessage());
+          }
+        }
+    } else {
+      p.check(
+          a.certificates().isEmpty(),
+          at + "certificates",
+          "are only read when signed is true; set signed: true or remove them");
+      p.check(!a.allowSha1(), at + "allowSha1", "applies when signed is true only");
+    }
   }
 
   /** A blank URL setting is no URL; the value is used without surrounding spaces. */

@@ -1,6 +1,7 @@
 package io.temppass.gateway.dev;
 
 import io.temppass.gateway.pem.Pem;
+import io.temppass.gateway.xml.SigningCredential;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,8 +123,10 @@ public final class DevEnvironment {
       throw new IOException("the reference MVPD did not start: " + e.getMessage(), e);
     }
     ReferenceMvpd.Options o = mvpd.options();
+    addXacmlReference(integrations);
     addSamlReference(integrations);
-    io.temppass.gateway.xml.SigningCredential spKey = null;
+    SigningCredential gatewayXacmlKey = null;
+    SigningCredential spKey = null;
     for (Object item : integrations) {
       if (!(item instanceof JsonObject integration) || !integration.containsKey("login")) continue;
       JsonObject attributeClaims =
@@ -135,8 +138,7 @@ public final class DevEnvironment {
           integration.getValue("login") instanceof JsonObject login
               && "saml".equalsIgnoreCase(String.valueOf(login.getValue("type")));
       if (saml) {
-        if (spKey == null)
-          spKey = io.temppass.gateway.xml.SigningCredential.generate("temppass-gateway-dev-sp");
+        if (spKey == null) spKey = SigningCredential.generate("temppass-gateway-dev-sp");
         integration.put(
             "login",
             new JsonObject()
@@ -158,7 +160,22 @@ public final class DevEnvironment {
                 .put("attributeClaims", attributeClaims));
       }
       JsonObject authorization = section(integration, "authorization");
-      if (authorization != null)
+      if (authorization != null && "xacml".equals(authorization.getValue("type"))) {
+        // Signed both ways, as a real MVPD would have it: the gateway signs its queries with a
+        // generated key the reference PDP trusts, and trusts the PDP's generated certificate.
+        if (gatewayXacmlKey == null) {
+          gatewayXacmlKey = SigningCredential.generate("temppass-gateway-dev-xacml");
+          mvpd.requireSignedXacmlQueries(gatewayXacmlKey.certificate());
+        }
+        integration.put(
+            "authorization",
+            authorization
+                .put("url", mvpd.xacmlEndpoint())
+                .put("signingKey", gatewayXacmlKey.privateKeyPem())
+                .put("signingCertificate", gatewayXacmlKey.certificatePem())
+                .put("signed", true)
+                .put("certificates", new JsonArray().add(mvpd.xacmlCertificatePem())));
+      } else if (authorization != null)
         integration.put(
             "authorization",
             authorization.put(
@@ -208,6 +225,35 @@ public final class DevEnvironment {
               .put("login", new JsonObject().put("type", "saml"))
               .put("authorization", new JsonObject()));
     }
+  }
+
+  /**
+   * Beside {@code REF30/Cablevision} (JSON authorization), {@code REF30/XacmlReference}: the same
+   * reference sign-in, with decisions asked by XACML over SOAP (multi-resource preauthorization
+   * included). Any other regular integration with a login and {@code authorization.type: xacml} is
+   * wired to the reference PDP the same way.
+   */
+  private static void addXacmlReference(JsonArray integrations) {
+    boolean cablevision = false;
+    for (Object item : integrations) {
+      if (!(item instanceof JsonObject i)) continue;
+      if ("REF30".equals(i.getValue("serviceProvider"))
+          && "XacmlReference".equals(i.getValue("mvpd"))) return;
+      if ("REF30".equals(i.getValue("serviceProvider"))
+          && "Cablevision".equals(i.getValue("mvpd"))
+          && i.containsKey("login")) cablevision = true;
+    }
+    if (!cablevision) return;
+    integrations.add(
+        new JsonObject()
+            .put("serviceProvider", "REF30")
+            .put("mvpd", "XacmlReference")
+            .put("displayName", "Reference MVPD (XACML)")
+            .put("type", "regular")
+            .put("login", new JsonObject())
+            .put(
+                "authorization",
+                new JsonObject().put("type", "xacml").put("multipleResources", true)));
   }
 
   /**

@@ -1,8 +1,11 @@
 package io.temppass.gateway.dev;
 
+import io.temppass.gateway.xml.SigningCredential;
+import io.temppass.gateway.xml.XmlRejected;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
@@ -40,8 +43,9 @@ import java.util.regex.Pattern;
 /**
  * A stand-in MVPD for development mode, so the whole regular-MVPD path can be walked with {@code
  * curl} alone: an OpenID Connect provider that signs the development subscriber in without a form
- * (the authorization request is answered at once with a code), and the JSON resource authorization
- * endpoint of the gateway's MVPD wire contract ({@code docs/MVPD.md}).
+ * (the authorization request is answered at once with a code), the JSON resource authorization
+ * endpoint of the gateway's MVPD wire contract ({@code docs/MVPD.md}), and an XACML policy decision
+ * point applying the same rules ({@link ReferenceXacmlPdp}).
  *
  * <p>Everything is served under the issuer {@code http://HOST:PORT/mvpd}. It keeps its codes and
  * refresh tokens in memory and signs with a key made at start, so a restart signs everyone out. It
@@ -297,8 +301,9 @@ public final class ReferenceMvpd {
   private final ReferenceSigningKey key;
   private final JWTAuth jwt;
   private final ReferenceAuthorizationRules rules;
+  private final ReferenceXacmlPdp pdp;
   private final HttpServer server;
-  private final io.temppass.gateway.xml.SigningCredential samlKey;
+  private final SigningCredential samlKey;
   private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
   private final Map<String, RedeemedCode> redeemedCodes = new ConcurrentHashMap<>();
   private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
@@ -308,7 +313,8 @@ public final class ReferenceMvpd {
       Options options,
       long codeLifetimeMillis,
       ReferenceSigningKey key,
-      io.temppass.gateway.xml.SigningCredential samlKey) {
+      SigningCredential xacmlKey,
+      SigningCredential samlKey) {
     this.options = options;
     this.samlKey = samlKey;
     this.codeLifetimeMillis = codeLifetimeMillis;
@@ -320,6 +326,7 @@ public final class ReferenceMvpd {
             options.deniedResources(),
             options.parentalControlResources(),
             options.authorizationTtlSeconds());
+    this.pdp = new ReferenceXacmlPdp(rules, "reference-mvpd", xacmlKey);
     this.server = vertx.createHttpServer().requestHandler(router(vertx));
   }
 
@@ -359,7 +366,8 @@ public final class ReferenceMvpd {
             () ->
                 new Object[] {
                   ReferenceSigningKey.generate(),
-                  io.temppass.gateway.xml.SigningCredential.generate("reference-mvpd-saml-idp")
+                  SigningCredential.generate("reference-mvpd-xacml"),
+                  SigningCredential.generate("reference-mvpd-saml-idp")
                 })
         .compose(
             keys -> {
@@ -369,7 +377,8 @@ public final class ReferenceMvpd {
                       options,
                       codeLifetimeMillis,
                       (ReferenceSigningKey) keys[0],
-                      (io.temppass.gateway.xml.SigningCredential) keys[1]);
+                      (SigningCredential) keys[1],
+                      (SigningCredential) keys[2]);
               return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
             })
         .onSuccess(
@@ -388,6 +397,24 @@ public final class ReferenceMvpd {
    */
   public String authorizationEndpoint() {
     return issuer() + "/authorize-resource";
+  }
+
+  /**
+   * The XACML policy decision point ({@code POST}, SOAP 1.1): the same rules as {@link
+   * #authorizationEndpoint()}, answered as a signed SAML assertion.
+   */
+  public String xacmlEndpoint() {
+    return issuer() + "/xacml";
+  }
+
+  /** The certificate of the key that signs the XACML answers, in PEM. */
+  public String xacmlCertificatePem() {
+    return pdp.key().certificatePem();
+  }
+
+  /** From now on the XACML endpoint refuses queries not signed by {@code gateway}'s key. */
+  public void requireSignedXacmlQueries(java.security.cert.X509Certificate gateway) {
+    pdp.requireSignedQueries(gateway);
   }
 
   public int port() {
@@ -435,6 +462,7 @@ public final class ReferenceMvpd {
     router.get(BASE_PATH + "/userinfo").handler(this::userInfo);
     router.get(BASE_PATH + "/logout").handler(this::logout);
     router.post(BASE_PATH + "/authorize-resource").handler(body).handler(this::authorizeResource);
+    router.post(BASE_PATH + "/xacml").handler(body).handler(this::xacml);
     router
         .post(ReferenceSamlIdp.PATH + "/authorize-resource")
         .handler(body)
@@ -864,6 +892,23 @@ public final class ReferenceMvpd {
       return;
     }
     json(ctx, 200, rules.decide(userId, resource));
+  }
+
+  /** XACML over SOAP 1.1; a query it cannot read is a SOAP Fault (HTTP 500, as SOAP 1.1 says). */
+  private void xacml(RoutingContext ctx) {
+    Buffer query = ctx.body().buffer();
+    byte[] answer;
+    int status = 200;
+    try {
+      answer = pdp.answer(query == null ? new byte[0] : query.getBytes());
+    } catch (XmlRejected e) {
+      answer = ReferenceXacmlPdp.fault(e.getMessage());
+      status = 500;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/xml; charset=utf-8")
+        .end(Buffer.buffer(answer));
   }
 
   private static String text(JsonObject object, String field) {

@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -117,6 +118,10 @@ public final class ErrorRenderer {
       return Future.succeededFuture();
     }
     JsonObject body = item(error, details).put("trace", requestId);
+    // With tracing on, the trace this request belongs to (the load balancer's, when it sent a
+    // traceparent): what an operator looks up in the tracing backend.
+    String traceId = Spans.traceId();
+    if (traceId != null) body.put("traceId", traceId);
     response.setStatusCode(error.status);
     if (error.status == 401)
       response.putHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");

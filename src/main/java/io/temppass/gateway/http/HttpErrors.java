@@ -3,6 +3,7 @@ package io.temppass.gateway.http;
 import io.temppass.gateway.Ids;
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.logging.Logs;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -24,6 +25,12 @@ public final class HttpErrors {
 
   static final String REQUEST_ID = "requestId";
 
+  /**
+   * The request's trace id, with tracing on: kept for the request log, which is written once the
+   * response has gone and the request's span with it.
+   */
+  static final String TRACE_ID = "traceId";
+
   /** The routing-context keys of a failed request's code and details, for the request log. */
   static final String ERROR_CODE = "errorCode";
 
@@ -31,8 +38,16 @@ public final class HttpErrors {
 
   private final ErrorRenderer renderer;
 
+  /** Whether the server's requests have spans to name ({@link Spans#routed}). */
+  private final boolean traced;
+
   public HttpErrors(ErrorRenderer renderer) {
+    this(renderer, false);
+  }
+
+  public HttpErrors(ErrorRenderer renderer, boolean traced) {
     this.renderer = renderer;
+    this.traced = traced;
   }
 
   public ErrorRenderer renderer() {
@@ -41,7 +56,7 @@ public final class HttpErrors {
 
   /**
    * The client's own {@code X-Request-Id} when sane (load balancers set one), else a fresh one;
-   * echoed back.
+   * echoed back. With tracing on, it is also an attribute of the request's span.
    */
   public void assignRequestId(RoutingContext ctx) {
     if (ctx.get(REQUEST_ID) != null) return;
@@ -49,6 +64,10 @@ public final class HttpErrors {
     if (id == null) id = Ids.randomUuid();
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader(HeaderNames.REQUEST_ID, id);
+    if (traced) {
+      String traceId = Spans.requestId(id);
+      if (traceId != null) ctx.put(TRACE_ID, traceId);
+    }
   }
 
   public String requestId(RoutingContext ctx) {
@@ -121,11 +140,13 @@ public final class HttpErrors {
    * The first step of every route: names the route for the latency metrics ({@link #ROUTE} for the
    * gateway's own timer; the last routed name is the {@code route} label of Vert.x's HTTP server
    * series when they are on, see {@code GatewayMetrics.routeLabel}) and answers 405, with an {@code
-   * Allow} header, to any method the route does not serve.
+   * Allow} header, to any method the route does not serve. With tracing on, the request's span
+   * takes the route's name too.
    */
   public void begin(RoutingContext ctx, String route, HttpMethod... allowed) {
     ctx.put(ROUTE, route);
     ctx.request().routed(route);
+    if (traced) Spans.routed(ctx.request().method().name(), route);
     for (HttpMethod method : allowed) {
       if (ctx.request().method().equals(method)) {
         ctx.next();

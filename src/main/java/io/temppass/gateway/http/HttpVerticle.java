@@ -112,7 +112,8 @@ public final class HttpVerticle extends VerticleBase {
       AtomicBoolean draining,
       int port,
       ClientRegistration clients,
-      Buffer errorReference) {}
+      Buffer errorReference,
+      boolean traced) {}
 
   private final Shared shared;
   private final GatewayConfig config;
@@ -131,7 +132,9 @@ public final class HttpVerticle extends VerticleBase {
     this.shared = shared;
     this.config = shared.config();
     this.metrics = shared.metrics();
-    this.errors = new HttpErrors(new ErrorRenderer(ErrorRenderer.helpUrl(config, shared.port())));
+    this.errors =
+        new HttpErrors(
+            new ErrorRenderer(ErrorRenderer.helpUrl(config, shared.port())), shared.traced());
     this.proxies = TrustedProxies.parse(config.throttle().trustedProxies());
     this.tokens = new AccessTokenSteps(shared.accessTokens(), errors, config);
     this.requestLog = new RequestLog(config.logging().requests());

@@ -2,6 +2,7 @@ package io.temppass.gateway.http;
 
 import io.temppass.gateway.error.ErrorCode;
 import io.temppass.gateway.logging.Logs;
+import io.temppass.gateway.logging.TraceIds;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -10,10 +11,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The request log ({@code logging.requests}): one INFO line per answered request with its method,
- * route label, status, duration, request id and client id, and for an error its code and details.
- * Never the path (it holds session codes) nor any header: the route label says which endpoint. Off
- * by default in production, where the metrics count requests; on in development, where a person
- * trying requests by hand wants to see why one failed.
+ * route label, status, duration, request id and client id (and trace id with tracing on), and for
+ * an error its code and details. Never the path (it holds session codes) nor any header: the route
+ * label says which endpoint. Off by default in production, where the metrics count requests; on in
+ * development, where a person trying requests by hand wants to see why one failed.
  */
 final class RequestLog {
   private static final Logger LOG = LoggerFactory.getLogger("io.temppass.gateway.requests");
@@ -37,13 +38,14 @@ final class RequestLog {
         ctx.get(HttpErrors.REQUEST_ID),
         client,
         ctx.get(HttpErrors.ERROR_CODE),
-        ctx.get(HttpErrors.DETAILS));
+        ctx.get(HttpErrors.DETAILS),
+        ctx.get(HttpErrors.TRACE_ID));
   }
 
   /** A request refused before routing (not valid HTTP, too large, smuggling-shaped). */
   void refused(HttpServerRequest req, ErrorCode error, String details, String requestId) {
     if (!enabled) return;
-    line(req, null, error.status, 0, requestId, null, error.code, details);
+    line(req, null, error.status, 0, requestId, null, error.code, details, null);
   }
 
   private static void line(
@@ -54,7 +56,8 @@ final class RequestLog {
       String requestId,
       String client,
       String code,
-      String details) {
+      String details,
+      String traceId) {
     String method = req.method() == null ? "?" : req.method().name();
     String routeName = route == null ? "-" : route;
     long millis = nanos / 1_000_000;
@@ -68,6 +71,8 @@ final class RequestLog {
     if (client != null && !client.isEmpty()) line.addKeyValue("clientId", client);
     if (code != null) line.addKeyValue("code", code);
     if (details != null) line.addKeyValue("details", details);
+    // The line is written after the response, when the request's span is no longer current.
+    if (traceId != null) line.addKeyValue(TraceIds.TRACE_ID, traceId);
     line.log("{} {} {} {}ms", method, routeName, status, millis);
   }
 }

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temppass.gateway.logging.Logs;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.Label;
@@ -166,6 +167,14 @@ public final class GatewayMetrics {
    * TCP client and server series (bytes of every socket read and write).
    */
   public static Vertx vertxWithMetrics(boolean httpServerSeries) {
+    return vertxBuilder(httpServerSeries).build();
+  }
+
+  /**
+   * As {@link #vertxWithMetrics}, before it is built: Main adds the tracer there when tracing is
+   * on.
+   */
+  public static VertxBuilder vertxBuilder(boolean httpServerSeries) {
     MicrometerMetricsOptions options =
         new MicrometerMetricsOptions()
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
@@ -188,8 +197,7 @@ public final class GatewayMetrics {
     new JvmGcMetrics().bindTo(registry);
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   /**

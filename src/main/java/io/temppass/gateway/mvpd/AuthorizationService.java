@@ -54,6 +54,12 @@ record AuthorizationService(
               if (profile.expired(now)) return all(r, ErrorCode.AUTHENTICATED_PROFILE_EXPIRED);
               long deadline = now + integration.authorization().deadline().toMillis();
               List<Future<MvpdItem>> items = new ArrayList<>(r.resources().size());
+              Batch batch =
+                  r.preauthorize()
+                          && r.resources().size() > 1
+                          && integration.authorization().multipleResources()
+                      ? new Batch(r.resources().size())
+                      : null;
               for (String resource : r.resources()) {
                 String key = keys.decision(integration, profile.generation(), resource);
                 items.add(
@@ -65,7 +71,8 @@ record AuthorizationService(
                                 resource,
                                 r.clientIp(),
                                 deadline,
-                                key))
+                                key,
+                                batch))
                         .map(cached -> item(resource, cached, r.preauthorize())));
               }
               return Future.all(items)
@@ -131,7 +138,10 @@ record AuthorizationService(
     return new MvpdItem(resource, code, d.message(), 0, 0, d.fresh());
   }
 
-  /** One resource's decision being looked for: in the cache, from another caller, or the MVPD. */
+  /**
+   * One resource's decision being looked for: in the cache, from another caller, or the MVPD;
+   * {@code batch} when it may be asked together with the request's other resources.
+   */
   private record Lookup(
       IntegrationConfig integration,
       GuardedAuthorizer authorizer,
@@ -139,7 +149,74 @@ record AuthorizationService(
       String resource,
       String clientIp,
       long deadline,
-      String key) {}
+      String key,
+      Batch batch) {
+    Lookup alone() {
+      return batch == null
+          ? this
+          : new Lookup(integration, authorizer, profile, resource, clientIp, deadline, key, null);
+    }
+  }
+
+  /**
+   * The resources of one preauthorization that the MVPD answers in one query (integration digest
+   * §4, multi-channel authorization). Each resource first looks in the cache as it would alone;
+   * those whose first look elects them to call the MVPD join the batch, the others (a cached
+   * decision, another caller already asking) leave it; once every resource has reported, one call
+   * asks for all that joined. A resource that only later gets to call (after polling) asks alone.
+   */
+  private final class Batch {
+    private record Member(Lookup lookup, String lock, String token, Promise<Decision> result) {}
+
+    private int unreported;
+    private final List<Member> members = new ArrayList<>();
+
+    Batch(int size) {
+      this.unreported = size;
+    }
+
+    synchronized Future<Decision> join(Lookup lookup, String lock, String token) {
+      Promise<Decision> result = Promise.promise();
+      members.add(new Member(lookup, lock, token, result));
+      reported();
+      return result.future();
+    }
+
+    synchronized void leave() {
+      reported();
+    }
+
+    private void reported() {
+      if (--unreported > 0) return;
+      if (members.isEmpty()) return;
+      if (members.size() == 1) {
+        Member m = members.get(0);
+        ask(m.lookup(), m.lock(), m.token()).onComplete(m.result());
+        return;
+      }
+      Lookup first = members.get(0).lookup();
+      List<String> resources = members.stream().map(m -> m.lookup().resource()).toList();
+      first
+          .authorizer()
+          .authorizeAll(
+              first.profile().identity().userId(),
+              resources,
+              first.clientIp(),
+              first.integration().serviceProvider(),
+              first.deadline() - System.currentTimeMillis())
+          .onComplete(
+              ar -> {
+                for (int i = 0; i < members.size(); i++) {
+                  Member m = members.get(i);
+                  io.vertx.core.AsyncResult<MvpdAuthorizer.Verdict> one =
+                      ar.succeeded()
+                          ? Future.succeededFuture(ar.result().get(i))
+                          : Future.failedFuture(ar.cause());
+                  store(m.lookup(), m.lock(), m.token(), one).onComplete(m.result());
+                }
+              });
+    }
+  }
 
   /** Single flight per process over the cache-or-call loop. */
   @SuppressWarnings("unchecked")
@@ -148,7 +225,10 @@ record AuthorizationService(
     Promise<Decision> mine = Promise.promise();
     Future<Decision> existing =
         (Future<Decision>) connectors.inFlight.putIfAbsent(key, mine.future());
-    if (existing != null) return existing;
+    if (existing != null) {
+      if (lookup.batch() != null) lookup.batch().leave();
+      return existing;
+    }
     fill(lookup)
         .onComplete(
             ar -> {
@@ -162,10 +242,18 @@ record AuthorizationService(
     String lock = MvpdKeys.fillLock(lookup.key());
     String token = Randoms.token(9);
     long lockMillis = Math.max(1, lookup.deadline() - System.currentTimeMillis()) + 1_000;
+    Batch batch = lookup.batch();
     return redis
         .run(CACHE, List.of(lookup.key(), lock), List.of(token, String.valueOf(lockMillis)))
+        .onFailure(
+            err -> {
+              if (batch != null) batch.leave();
+            })
         .compose(
             reply -> {
+              boolean elected = reply.type() != ResponseType.BULK && reply.toInteger() != 0;
+              if (batch != null && elected) return batch.join(lookup, lock, token);
+              if (batch != null) batch.leave();
               if (reply.type() == ResponseType.BULK)
                 return Future.succeededFuture(Decision.decode(reply.toString()));
               if (reply.toInteger() == 0) {
@@ -173,60 +261,63 @@ record AuthorizationService(
                 if (left <= POLL_MILLIS)
                   return Future.succeededFuture(
                       Decision.failed(ErrorCode.MAXIMUM_EXECUTION_TIME_EXCEEDED));
-                return vertx.timer(POLL_MILLIS).compose(t -> fill(lookup));
+                return vertx.timer(POLL_MILLIS).compose(t -> fill(lookup.alone()));
               }
               return ask(lookup, lock, token);
             });
   }
 
   private Future<Decision> ask(Lookup lookup, String lock, String token) {
-    IntegrationConfig integration = lookup.integration();
-    ProfileStore.Stored profile = lookup.profile();
-    String key = lookup.key();
     return lookup
         .authorizer()
         .authorize(
-            profile.identity().userId(),
+            lookup.profile().identity().userId(),
             lookup.resource(),
             lookup.clientIp(),
-            integration.serviceProvider(),
+            lookup.integration().serviceProvider(),
             lookup.deadline() - System.currentTimeMillis())
-        .transform(
-            ar -> {
-              long now = System.currentTimeMillis();
-              if (ar.failed()) {
-                ErrorCode code =
-                    ar.cause() instanceof MvpdAuthorizer.MvpdCallException e
-                        ? e.code
-                        : ErrorCode.NETWORK_RECEIVED_ERROR;
-                return redis
-                    .run(STORE, List.of(key, lock), List.of(token, "", "0"))
-                    .map(v -> Decision.failed(code));
-              }
-              MvpdAuthorizer.Verdict verdict = ar.result();
-              long ttl = integration.authorizationTtl().toMillis();
-              if (verdict.ttlMillis() >= 0) ttl = Math.min(ttl, verdict.ttlMillis());
-              long notAfter = Math.min(now + ttl, profile.notAfter());
-              Decision d =
-                  new Decision(
-                      verdict.permit(),
-                      verdict.parentalControls(),
-                      verdict.message(),
-                      now,
-                      notAfter,
-                      null,
-                      true);
-              long cacheFor = notAfter - now;
-              return redis
-                  .run(
-                      STORE,
-                      List.of(key, lock),
-                      List.of(
-                          token,
-                          cacheFor > 0 ? d.encode() : "",
-                          String.valueOf(Math.max(1, cacheFor))))
-                  .map(v -> d);
-            });
+        .transform(ar -> store(lookup, lock, token, ar));
+  }
+
+  /** Caches the MVPD's verdict (a failure only releases the lock) and returns the decision. */
+  private Future<Decision> store(
+      Lookup lookup,
+      String lock,
+      String token,
+      io.vertx.core.AsyncResult<MvpdAuthorizer.Verdict> ar) {
+    IntegrationConfig integration = lookup.integration();
+    ProfileStore.Stored profile = lookup.profile();
+    String key = lookup.key();
+    long now = System.currentTimeMillis();
+    if (ar.failed()) {
+      ErrorCode code =
+          ar.cause() instanceof MvpdAuthorizer.MvpdCallException e
+              ? e.code
+              : ErrorCode.NETWORK_RECEIVED_ERROR;
+      return redis
+          .run(STORE, List.of(key, lock), List.of(token, "", "0"))
+          .map(v -> Decision.failed(code));
+    }
+    MvpdAuthorizer.Verdict verdict = ar.result();
+    long ttl = integration.authorizationTtl().toMillis();
+    if (verdict.ttlMillis() >= 0) ttl = Math.min(ttl, verdict.ttlMillis());
+    long notAfter = Math.min(now + ttl, profile.notAfter());
+    Decision d =
+        new Decision(
+            verdict.permit(),
+            verdict.parentalControls(),
+            verdict.message(),
+            now,
+            notAfter,
+            null,
+            true);
+    long cacheFor = notAfter - now;
+    return redis
+        .run(
+            STORE,
+            List.of(key, lock),
+            List.of(token, cacheFor > 0 ? d.encode() : "", String.valueOf(Math.max(1, cacheFor))))
+        .map(v -> d);
   }
 
   private static Future<AuthorizeReply> all(AuthorizeRequest r, ErrorCode code) {

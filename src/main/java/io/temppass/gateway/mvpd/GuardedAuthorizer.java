@@ -9,8 +9,10 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * What protects the gateway from one MVPD, per process: at most {@code maxConcurrency} calls in
@@ -58,6 +60,22 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
    */
   public Future<Verdict> authorize(
       String userId, String resource, String clientIp, String requestor, long deadlineMillis) {
+    return guarded(
+        () -> connector.authorize(userId, resource, clientIp, requestor), deadlineMillis);
+  }
+
+  /** Several resources in one MVPD call (one slot, one breaker count), under the same deadline. */
+  public Future<List<Verdict>> authorizeAll(
+      String userId,
+      List<String> resources,
+      String clientIp,
+      String requestor,
+      long deadlineMillis) {
+    return guarded(
+        () -> connector.authorizeAll(userId, resources, clientIp, requestor), deadlineMillis);
+  }
+
+  private <T> Future<T> guarded(Supplier<Future<T>> call, long deadlineMillis) {
     if (deadlineMillis <= 0)
       return Future.failedFuture(
           new MvpdCallException(
@@ -70,13 +88,12 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
     }
     // The slot is held until the call itself ends, not just until the deadline answers the
     // caller: a call past its deadline still occupies a connection to the MVPD.
-    Future<Verdict> call =
+    Future<T> guardedCall =
         breaker
-            .<Verdict>execute(
+            .<T>execute(
                 promise -> {
                   long start = System.nanoTime();
-                  connector
-                      .authorize(userId, resource, clientIp, requestor)
+                  call.get()
                       .onComplete(
                           ar ->
                               metrics.mvpdCall(
@@ -84,7 +101,8 @@ public final class GuardedAuthorizer implements MvpdAuthorizer {
                       .onComplete(promise);
                 })
             .andThen(ar -> inFlight.decrementAndGet());
-    return call.timeout(deadlineMillis, TimeUnit.MILLISECONDS)
+    return guardedCall
+        .timeout(deadlineMillis, TimeUnit.MILLISECONDS)
         .recover(
             err ->
                 Future.failedFuture(

@@ -1,6 +1,7 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.error.ErrorCode;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -59,8 +60,7 @@ public final class JsonAuthorizer implements MvpdAuthorizer {
             .as(CappedBody.MVPD_ANSWER)
             .putHeader("Accept", "application/json");
     if (basicAuthorization != null) request.putHeader("Authorization", basicAuthorization);
-    return request
-        .sendJsonObject(query)
+    return Spans.around("mvpd authorization", () -> request.sendJsonObject(query))
         .transform(
             ar ->
                 ar.succeeded()

@@ -2,6 +2,8 @@ package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.error.ErrorCode;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Asks one MVPD whether a subscriber may view one resource. The wire format is the connector's
@@ -11,6 +13,18 @@ import io.vertx.core.Future;
 public interface MvpdAuthorizer {
 
   Future<Verdict> authorize(String userId, String resource, String clientIp, String requestor);
+
+  /**
+   * One call for several resources, verdicts in the order of {@code resources}, for MVPDs that
+   * answer several resources in one query (XACML multi-resource preauthorization). A connector that
+   * cannot asks once per resource.
+   */
+  default Future<List<Verdict>> authorizeAll(
+      String userId, List<String> resources, String clientIp, String requestor) {
+    List<Future<Verdict>> each = new ArrayList<>(resources.size());
+    for (String resource : resources) each.add(authorize(userId, resource, clientIp, requestor));
+    return Future.all(each).map(all -> all.<Verdict>list());
+  }
 
   /**
    * The MVPD's answer: permit, or deny with its text and whether a parental-controls obligation

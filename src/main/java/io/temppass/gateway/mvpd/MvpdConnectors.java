@@ -60,19 +60,32 @@ public final class MvpdConnectors {
         connectors.samlLogins.put(integration.id(), saml);
         metrics.signInsOf(integration.id());
       } else if (login != null) {
-        connectors.logins.put(integration.id(), new OAuthLogin(vertx, login, web));
+        connectors.logins.put(integration.id(), new OAuthLogin(login, web));
         metrics.signInsOf(integration.id());
       }
       if (authz != null) {
-        JsonAuthorizer json =
-            new JsonAuthorizer(
-                web,
-                authz.url(),
-                login == null ? null : login.clientId(),
-                login == null ? null : login.clientSecret(),
-                authz.readTimeout().toMillis());
+        MvpdAuthorizer connector =
+            authz.xacml()
+                ? new XacmlAuthorizer(
+                    web,
+                    authz.url(),
+                    authz.issuer() != null
+                        ? authz.issuer()
+                        : config.sessions().publicUrl() != null
+                            ? config.sessions().publicUrl() + "/saml"
+                            : "temppass-gateway",
+                    authz.signer(),
+                    authz.answerPolicy(),
+                    authz.readTimeout().toMillis())
+                : new JsonAuthorizer(
+                    web,
+                    authz.url(),
+                    login == null ? null : login.clientId(),
+                    login == null ? null : login.clientSecret(),
+                    authz.readTimeout().toMillis());
         connectors.authorizers.put(
-            integration.id(), new GuardedAuthorizer(vertx, integration.id(), json, authz, metrics));
+            integration.id(),
+            new GuardedAuthorizer(vertx, integration.id(), connector, authz, metrics));
       }
     }
     return connectors;

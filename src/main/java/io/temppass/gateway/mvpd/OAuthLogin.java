@@ -1,16 +1,12 @@
 package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.config.MvpdSettings;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
-import io.vertx.ext.auth.oauth2.OAuth2Auth;
-import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
-import io.vertx.ext.auth.oauth2.OAuth2FlowType;
-import io.vertx.ext.auth.oauth2.OAuth2Options;
-import io.vertx.ext.auth.oauth2.Oauth2Credentials;
-import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,70 +16,60 @@ import java.util.Map;
 /**
  * The OAuth 2.0 authorization-code grant Adobe documents for OAuth MVPDs, with PKCE and {@code
  * state} always, and OpenID Connect (discovery, ID-token validation, nonce) when an issuer is
- * configured. vertx-auth-oauth2 does the protocol; two checks it leaves to the caller are done
- * here: an ID token that failed validation is silently left out of the user (so a missing one fails
- * the login), and neither the nonce nor the ID token's {@code exp} is compared.
- *
- * <p>Discovery runs on first use and again after a failure, so an MVPD that is down while the
- * gateway starts delays only its own logins.
+ * configured. Every call to the MVPD (discovery, key set, token exchange, user-info) goes through
+ * the gateway's own web client, so each answer is capped at {@link CappedBody#MAX_BYTES} and
+ * bounded by the login's {@code timeout}; an MVPD sending megabytes costs the gateway no more than
+ * the cap. The ID token is verified with the provider's published keys ({@link OidcProvider}), and
+ * its issuer, audience, nonce and expiry are checked here.
  */
 public final class OAuthLogin implements MvpdLogin {
-  private static final System.Logger LOG = System.getLogger(OAuthLogin.class.getName());
-
-  private final Vertx vertx;
   private final MvpdSettings.Login settings;
   private final WebClient web;
-  private Future<OAuth2Auth> provider;
-  private Future<String> endSessionEndpoint;
+  private final long timeoutMillis;
+  private final OidcProvider provider;
 
-  public OAuthLogin(Vertx vertx, MvpdSettings.Login settings, WebClient web) {
-    this.vertx = vertx;
+  public OAuthLogin(MvpdSettings.Login settings, WebClient web) {
     this.settings = settings;
     this.web = web;
+    this.timeoutMillis = settings.timeout().toMillis();
+    this.provider =
+        settings.openIdConnect() ? new OidcProvider(settings.issuer(), web, timeoutMillis) : null;
   }
 
-  private synchronized Future<OAuth2Auth> provider() {
-    if (provider == null || provider.failed()) {
-      OAuth2Options options =
-          new OAuth2Options()
-              .setClientId(settings.clientId())
-              .setClientSecret(settings.clientSecret());
-      if (settings.openIdConnect()) {
-        provider = OpenIDConnectAuth.discover(vertx, options.setSite(settings.issuer()));
-      } else {
-        provider =
-            Future.succeededFuture(
-                OAuth2Auth.create(
-                    vertx,
-                    options
-                        .setAuthorizationPath(settings.authorizationEndpoint())
-                        .setTokenPath(settings.tokenEndpoint())
-                        .setUserInfoPath(settings.userInfoEndpoint())));
-      }
-      provider.onFailure(
-          err ->
-              LOG.log(
-                  System.Logger.Level.WARNING,
-                  "MVPD discovery failed for " + settings.issuer() + ": " + err.getMessage()));
-    }
-    return provider;
+  private Future<String> authorizationEndpoint() {
+    return provider == null
+        ? Future.succeededFuture(settings.authorizationEndpoint())
+        : provider.metadata().map(OidcProvider.Metadata::authorizationEndpoint);
+  }
+
+  private Future<String> tokenEndpoint() {
+    return provider == null
+        ? Future.succeededFuture(settings.tokenEndpoint())
+        : provider.metadata().map(OidcProvider.Metadata::tokenEndpoint);
   }
 
   @Override
   public Future<String> authorizationUrl(
       String state, String codeChallenge, String nonce, String redirectUri) {
-    return provider()
+    return authorizationEndpoint()
         .map(
-            oauth -> {
-              OAuth2AuthorizationURL url =
-                  new OAuth2AuthorizationURL()
-                      .setRedirectUri(redirectUri)
-                      .setScopes(settings.scopes())
-                      .setState(state)
-                      .setCodeChallenge(codeChallenge)
-                      .setCodeChallengeMethod("S256");
-              if (settings.openIdConnect()) url.putAdditionalParameter("nonce", nonce);
-              return oauth.authorizeURL(url);
+            endpoint -> {
+              StringBuilder url =
+                  new StringBuilder(endpoint)
+                      .append(endpoint.contains("?") ? '&' : '?')
+                      .append("response_type=code&client_id=")
+                      .append(encode(settings.clientId()))
+                      .append("&redirect_uri=")
+                      .append(encode(redirectUri))
+                      .append("&scope=")
+                      .append(encode(String.join(" ", settings.scopes())))
+                      .append("&state=")
+                      .append(encode(state))
+                      .append("&code_challenge=")
+                      .append(encode(codeChallenge))
+                      .append("&code_challenge_method=S256");
+              if (provider != null) url.append("&nonce=").append(encode(nonce));
+              return url.toString();
             });
   }
 
@@ -101,30 +87,75 @@ public final class OAuthLogin implements MvpdLogin {
   public Future<Identity> complete(
       Map<String, String> answer, String codeVerifier, String nonce, String redirectUri) {
     String code = answer.get("code");
-    return provider()
+    return tokenEndpoint()
         .compose(
-            oauth ->
-                oauth
-                    .authenticate(
-                        new Oauth2Credentials()
-                            .setFlow(OAuth2FlowType.AUTH_CODE)
-                            .setCode(code)
-                            .setRedirectUri(redirectUri)
-                            .setCodeVerifier(codeVerifier))
-                    .compose(
-                        user -> claims(oauth, user, nonce).map(claims -> identity(user, claims))));
+            endpoint ->
+                Spans.around(
+                    "mvpd token", () -> exchange(endpoint, code, codeVerifier, redirectUri)))
+        .compose(tokens -> claims(tokens, nonce).map(claims -> identity(tokens, claims)));
   }
 
-  private Future<JsonObject> claims(OAuth2Auth oauth, User user, String nonce) {
-    if (!settings.openIdConnect()) return userInfo(user);
-    JsonObject idToken = user.attributes().getJsonObject("idToken");
-    if (idToken == null)
+  /**
+   * RFC 6749 4.1.3 with PKCE (RFC 7636 4.5): the code and its verifier for tokens, the client
+   * authenticated with HTTP Basic when it has a secret (RFC 6749 2.3.1), else named by {@code
+   * client_id}.
+   */
+  private Future<JsonObject> exchange(
+      String endpoint, String code, String codeVerifier, String redirectUri) {
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "authorization_code")
+            .add("code", code)
+            .add("redirect_uri", redirectUri)
+            .add("code_verifier", codeVerifier);
+    HttpRequest<Buffer> request =
+        web.postAbs(endpoint)
+            .as(CappedBody.MVPD_ANSWER)
+            .timeout(timeoutMillis)
+            .putHeader("Accept", "application/json");
+    if (settings.clientSecret() != null) {
+      request.basicAuthentication(settings.clientId(), settings.clientSecret());
+    } else {
+      form.add("client_id", settings.clientId());
+    }
+    return request
+        .sendForm(form)
+        .map(
+            r -> {
+              if (r.statusCode() != 200) {
+                String error = null;
+                try {
+                  JsonObject body = r.bodyAsJsonObject();
+                  error = body == null ? null : body.getString("error");
+                } catch (RuntimeException notJson) {
+                  // the status alone says it
+                }
+                throw new LoginFailedException(
+                    "the token endpoint answered HTTP "
+                        + r.statusCode()
+                        + (error == null ? "" : " (" + OidcProvider.printable(error) + ")"));
+              }
+              JsonObject tokens = OidcProvider.jsonObject(r, "token endpoint");
+              if (!(tokens.getValue("access_token") instanceof String))
+                throw new LoginFailedException("the token endpoint returned no access token");
+              return tokens;
+            });
+  }
+
+  private Future<JsonObject> claims(JsonObject tokens, String nonce) {
+    if (provider == null)
+      return Spans.around("mvpd userinfo", () -> userInfo(tokens.getString("access_token")));
+    if (!(tokens.getValue("id_token") instanceof String idToken))
       return Future.failedFuture(
-          new LoginFailedException(
-              "no valid ID token (signature, issuer or audience check failed)"));
-    // vertx-auth-oauth2 verifies the signature but lets an ID token minted for another client
-    // through: OpenID Connect Core 3.1.3.7 makes the audience and issuer the relying party's
-    // checks.
+          new LoginFailedException("the token endpoint returned no ID token"));
+    return provider.verify(idToken).compose(idClaims -> checked(idClaims, nonce));
+  }
+
+  /**
+   * The relying party's checks of OpenID Connect Core 3.1.3.7 on a verified ID token: issued by the
+   * configured issuer, for this client, for this sign-in (nonce), and not expired.
+   */
+  private Future<JsonObject> checked(JsonObject idToken, String nonce) {
     if (!audienceIsUs(idToken.getValue("aud"), idToken.getValue("azp"))) {
       return Future.failedFuture(
           new LoginFailedException("ID token was not issued for this client"));
@@ -140,34 +171,15 @@ public final class OAuthLogin implements MvpdLogin {
     return Future.succeededFuture(idToken);
   }
 
-  /**
-   * The user-info endpoint, called with the access token just issued. Called directly rather than
-   * through {@code OAuth2Auth.userInfo}, which judges the token's expiry itself and refuses tokens
-   * it cannot read (an opaque token without a JWKS to verify it by) as expired.
-   */
-  private Future<JsonObject> userInfo(User user) {
-    String accessToken = user.principal().getString("access_token");
-    if (accessToken == null)
-      return Future.failedFuture(
-          new LoginFailedException("the token endpoint returned no access token"));
+  /** The user-info endpoint, called with the access token just issued. */
+  private Future<JsonObject> userInfo(String accessToken) {
     return web.getAbs(settings.userInfoEndpoint())
         .as(CappedBody.MVPD_ANSWER)
+        .timeout(timeoutMillis)
         .bearerTokenAuthentication(accessToken)
         .putHeader("Accept", "application/json")
         .send()
-        .compose(
-            r -> {
-              if (r.statusCode() != 200)
-                return Future.failedFuture(
-                    new LoginFailedException("user-info answered HTTP " + r.statusCode()));
-              try {
-                return Future.succeededFuture(r.bodyAsJsonObject());
-              } catch (RuntimeException e) {
-                return Future.failedFuture(
-                    new LoginFailedException(
-                        "user-info answered something other than a JSON object"));
-              }
-            });
+        .map(r -> OidcProvider.jsonObject(r, "user-info endpoint"));
   }
 
   /** {@code aud} names this client; with several audiences, {@code azp} must be this client too. */
@@ -181,7 +193,7 @@ public final class OAuthLogin implements MvpdLogin {
     return false;
   }
 
-  private Identity identity(User user, JsonObject claims) {
+  private Identity identity(JsonObject tokens, JsonObject claims) {
     Object userId = claims.getValue(settings.userIdClaim());
     if (!(userId instanceof String id) || id.isBlank()) {
       throw new LoginFailedException(
@@ -197,33 +209,25 @@ public final class OAuthLogin implements MvpdLogin {
                 ? value.toString()
                 : value);
     }
-    return new Identity(id, attributes, user.principal().getString("refresh_token"));
+    return new Identity(
+        id,
+        attributes,
+        tokens.getValue("refresh_token") instanceof String refresh ? refresh : null);
   }
 
   /** The configured end-session endpoint, else the one the MVPD's discovery document names. */
   @Override
-  public synchronized Future<String> logoutUrl(Identity identity, String postLogoutRedirectUri) {
-    if (endSessionEndpoint == null || endSessionEndpoint.failed()) {
-      if (settings.endSessionEndpoint() != null || !settings.openIdConnect()) {
-        endSessionEndpoint = Future.succeededFuture(settings.endSessionEndpoint());
-      } else {
-        endSessionEndpoint =
-            web.getAbs(settings.issuer() + "/.well-known/openid-configuration")
-                .as(CappedBody.MVPD_ANSWER)
-                .send()
-                .map(
-                    r ->
-                        r.statusCode() == 200
-                            ? r.bodyAsJsonObject().getString("end_session_endpoint")
-                            : null);
-      }
-    }
-    return endSessionEndpoint.map(
-        endpoint -> {
-          if (endpoint == null) return null;
+  public Future<String> logoutUrl(Identity identity, String postLogoutRedirectUri) {
+    Future<String> endpoint =
+        settings.endSessionEndpoint() != null || provider == null
+            ? Future.succeededFuture(settings.endSessionEndpoint())
+            : provider.metadata().map(OidcProvider.Metadata::endSessionEndpoint);
+    return endpoint.map(
+        found -> {
+          if (found == null) return null;
           StringBuilder url =
-              new StringBuilder(endpoint)
-                  .append(endpoint.contains("?") ? '&' : '?')
+              new StringBuilder(found)
+                  .append(found.contains("?") ? '&' : '?')
                   .append("client_id=")
                   .append(encode(settings.clientId()));
           if (postLogoutRedirectUri != null)

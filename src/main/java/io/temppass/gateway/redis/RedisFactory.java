@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
@@ -33,6 +34,9 @@ public final class RedisFactory {
             .setMaxPoolSize(poolSize)
             .setMaxPoolWaiting(settings.poolWaiting())
             .setMaxWaitingHandlers(Math.max(2048, settings.poolWaiting()))
+            // With tracing on, the client would add a span per command named EVALSHA; ScriptRunner
+            // makes one per call named by its script instead (tracing/Spans).
+            .setTracingPolicy(TracingPolicy.IGNORE)
             .setNetClientOptions(
                 tls(
                     settings.tls(),

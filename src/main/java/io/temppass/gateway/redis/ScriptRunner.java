@@ -1,7 +1,9 @@
 package io.temppass.gateway.redis;
 
+import io.opentelemetry.api.trace.Span;
 import io.temppass.gateway.config.GatewayConfig.RedisSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
+import io.temppass.gateway.tracing.Spans;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -37,6 +39,7 @@ public record ScriptRunner(Redis redis, GatewayMetrics metrics, RedisSettings se
         Request.cmd(Command.WAIT).arg(replicaAcks).arg(settings.replicaAckTimeout().toMillis());
     return measured(
         script.name() + "+wait",
+        "EVALSHA",
         start,
         redis
             .batch(List.of(request(Command.EVALSHA, script.sha1(), keys, args), wait))
@@ -82,6 +85,7 @@ public record ScriptRunner(Redis redis, GatewayMetrics metrics, RedisSettings se
     long start = System.nanoTime();
     return measured(
         script.name(),
+        "EVALSHA",
         start,
         redis
             .send(request(Command.EVALSHA, script.sha1(), keys, args))
@@ -95,19 +99,28 @@ public record ScriptRunner(Redis redis, GatewayMetrics metrics, RedisSettings se
 
   public Future<Response> send(Request request) {
     long start = System.nanoTime();
+    String command = request.command().toString();
     return measured(
-        request.command().toString().toLowerCase(java.util.Locale.ROOT),
+        command.toLowerCase(java.util.Locale.ROOT),
+        command,
         start,
         redis.send(request).timeout(timeoutMillis(), TimeUnit.MILLISECONDS));
   }
 
   /**
-   * Timed, and a failure in the operator's words: a TLS or sign-in failure names its setting, and
-   * no failure carries a password on to the logs ({@link RedisFailures}).
+   * Timed, traced (a span named by the script, inside a traced request only: {@link Spans#redis}),
+   * and a failure in the operator's words: a TLS or sign-in failure names its setting, and no
+   * failure carries a password on to the logs ({@link RedisFailures}).
    */
-  private Future<Response> measured(String command, long start, Future<Response> reply) {
+  private Future<Response> measured(
+      String name, String command, long start, Future<Response> reply) {
+    Span span = Spans.redis(name, command);
     return reply
-        .andThen(ar -> metrics.redisCommand(command, System.nanoTime() - start, ar.failed()))
+        .andThen(
+            ar -> {
+              metrics.redisCommand(name, System.nanoTime() - start, ar.failed());
+              if (span != null) Spans.end(span, ar.cause());
+            })
         .recover(err -> Future.failedFuture(RedisFailures.explained(err, settings)));
   }
 

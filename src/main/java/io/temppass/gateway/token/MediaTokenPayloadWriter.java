@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -27,6 +28,12 @@ final class MediaTokenPayloadWriter {
 
   static byte[] encode(MediaTokenClaims claims) {
     ByteArrayBuilder out = new ByteArrayBuilder(384);
+    write(claims, out);
+    return out.toByteArray();
+  }
+
+  /** The payload's UTF-8 JSON appended to {@code out}. */
+  static void write(MediaTokenClaims claims, OutputStream out) {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeStringField("iss", MediaTokenPayload.ISSUER);
@@ -44,6 +51,5 @@ final class MediaTokenPayloadWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
   }
 }

@@ -24,7 +24,7 @@ public final class JsonLogCapture implements AutoCloseable {
   private final Logger gateway = context.getLogger("io.temppass");
   private final Level rootBefore = root.getLevel();
   private final Level gatewayBefore = gateway.getLevel();
-  private final Encoder<ILoggingEvent> encoder = Logs.jsonEncoder(context);
+  private final Encoder<ILoggingEvent> encoder;
   private final AppenderBase<ILoggingEvent> appender =
       new AppenderBase<>() {
         @Override
@@ -34,6 +34,12 @@ public final class JsonLogCapture implements AutoCloseable {
       };
 
   public JsonLogCapture() {
+    this(false);
+  }
+
+  /** With {@code traceIds}, the production encoder of a gateway whose tracing is on. */
+  public JsonLogCapture(boolean traceIds) {
+    encoder = Logs.jsonEncoder(context, traceIds);
     appender.setContext(context);
     appender.start();
     root.addAppender(appender);

@@ -44,6 +44,7 @@ public final class TestMvpd implements AutoCloseable {
   private final AtomicInteger totalCalls = new AtomicInteger();
   private final Map<String, String> lastSubject = new ConcurrentHashMap<>();
   private final Map<String, String> lastClientIp = new ConcurrentHashMap<>();
+  private final Map<String, String> lastTraceparent = new ConcurrentHashMap<>();
 
   private TestMvpd(Vertx vertx) {
     this.vertx = vertx;
@@ -72,6 +73,8 @@ public final class TestMvpd implements AutoCloseable {
                               String clientIp =
                                   environment == null ? null : environment.getString("clientIp");
                               if (clientIp != null) m.lastClientIp.put(resource, clientIp);
+                              String traceparent = req.getHeader("traceparent");
+                              if (traceparent != null) m.lastTraceparent.put(resource, traceparent);
                               if (!("Basic "
                                       + java.util.Base64.getEncoder()
                                           .encodeToString(
@@ -215,6 +218,19 @@ public final class TestMvpd implements AutoCloseable {
   /** The {@code environment.clientIp} of the last authorization query for {@code resource}. */
   public String clientIpOf(String resource) {
     return lastClientIp.get(resource);
+  }
+
+  /** The W3C {@code traceparent} of the last authorization call for {@code resource}, or null. */
+  public String traceparentOf(String resource) {
+    return lastTraceparent.get(resource);
+  }
+
+  /**
+   * The next request the OpenID Connect provider received (discovery, authorize, token, user-info,
+   * in order), or null when none came within {@code millis}.
+   */
+  public okhttp3.mockwebserver.RecordedRequest takeOidcRequest(long millis) {
+    return oidc.takeRequest(millis, TimeUnit.MILLISECONDS);
   }
 
   /** The integration entry of a regular mvpd signing in here. */

@@ -90,4 +90,91 @@ class MediaTokenSignerTest {
   static Clock clockAt(long epochMillis) {
     return Clock.fixed(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
   }
+
+  /**
+   * The signer writes the compact JWS itself into reused buffers; its tokens are byte for byte
+   * those Nimbus's own {@code JWSObject} signing writes (standard Base64 of the compact
+   * serialisation), given the same key and the same random numbers for ECDSA's per-signature
+   * secret. SunEC takes them from the {@code SecureRandom} each side is given, so a deterministic
+   * one makes both signatures equal. Breakage caught: any byte of the header, payload, signature
+   * encoding, the dots or the outer Base64 written differently.
+   */
+  @Test
+  void tokensAreByteForByteThoseNimbusSigningWrites() throws Exception {
+    java.security.Provider sunEc = java.security.Security.getProvider("SunEC");
+    String[] resources = {
+      "urn:resource",
+      "",
+      "a",
+      "ab",
+      "<rss title=\"Q\\\"uote\">\\path\nline2\ttab \u00e9\u4e2d\uD83C\uDFAC\u0001",
+      "x".repeat(700)
+    };
+    for (String resource : resources) {
+      MediaTokenClaims claims = claims(resource);
+      MediaTokenSigner ours =
+          new MediaTokenSigner(keys, sunEc, () -> new DeterministicRandom(resource.length()));
+      assertEquals("SunEC", ours.signerProvider());
+
+      com.nimbusds.jose.crypto.ECDSASigner nimbus =
+          new com.nimbusds.jose.crypto.ECDSASigner(keys.active().privateKey());
+      nimbus.getJCAContext().setProvider(sunEc);
+      nimbus.getJCAContext().setSecureRandom(new DeterministicRandom(resource.length()));
+      com.nimbusds.jose.JWSObject jws =
+          new com.nimbusds.jose.JWSObject(
+              ours.header(),
+              new com.nimbusds.jose.Payload(
+                  Base64URL.encode(MediaTokenPayloadWriter.encode(claims))));
+      jws.sign(nimbus);
+      String expected =
+          Base64.getEncoder()
+              .encodeToString(jws.serialize().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+      assertEquals(expected, ours.sign(claims), "resource of " + resource.length() + " chars");
+    }
+  }
+
+  /** Random numbers that repeat for the same seed, so two ECDSA signatures can be compared. */
+  private static final class DeterministicRandom extends java.security.SecureRandom {
+    private final java.util.Random numbers;
+
+    DeterministicRandom(long seed) {
+      numbers = new java.util.Random(seed);
+    }
+
+    @Override
+    public void nextBytes(byte[] bytes) {
+      numbers.nextBytes(bytes);
+    }
+  }
+
+  /** One signer used from several threads at once: every token verifies and carries its claims. */
+  @Test
+  void oneSignerServesSeveralThreadsAtOnce() throws Exception {
+    MediaTokenVerifier verifier =
+        new MediaTokenVerifier(keys.jwkSet(), clockAt(TokenFixtures.NOT_BEFORE));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 500; i++) {
+                    String resource = "urn:r-" + thread + "-" + "y".repeat(i % 50);
+                    MediaTokenVerifier.Result r =
+                        verifier.verify(signer.sign(claims(resource)), "REQ-1", resource);
+                    if (r.status() != MediaTokenVerifier.Status.VALID_TOKEN) return false;
+                  }
+                  return true;
+                }));
+      }
+      for (java.util.concurrent.Future<Boolean> r : results)
+        assertTrue(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
