@@ -79,6 +79,21 @@ public final class MvpdMessages {
   public record BrowserReply(String location, int status, String message) {}
 
   /**
+   * The SAML service provider's metadata ({@code GET /sp/metadata}); {@code mvpd} chooses among
+   * integrations whose SP identities differ (null: the one identity all share).
+   */
+  public record SpMetadataRequest(String mvpd) {}
+
+  /**
+   * An XML document ({@code status} 200), or an HTML error page with {@code status} and {@code
+   * message}.
+   */
+  public record DocumentReply(int status, String xml, String message) {}
+
+  /** The IdP's LogoutResponse over the redirect binding: the query exactly as received. */
+  public record LogoutReturn(String rawQuery, String requestId) {}
+
+  /**
    * Profiles of a device at a service provider: all regular mvpds ({@code mvpd} and {@code code}
    * null), one mvpd, or the one a session's login produced ({@code code}).
    */

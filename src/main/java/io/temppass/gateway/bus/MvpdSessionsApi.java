@@ -29,4 +29,8 @@ public interface MvpdSessionsApi {
   Future<ProfilesReply> profiles(ProfilesRequest request);
 
   Future<LogoutReply> logout(LogoutRequest request);
+
+  Future<MvpdMessages.DocumentReply> spMetadata(MvpdMessages.SpMetadataRequest request);
+
+  Future<BrowserReply> logoutReturn(MvpdMessages.LogoutReturn request);
 }

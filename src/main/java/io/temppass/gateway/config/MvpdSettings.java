@@ -119,6 +119,7 @@ public final class MvpdSettings {
    * user-info): past it the sign-in ends as refused and the code may try again.
    */
   public record Login(
+      String type,
       String issuer,
       String authorizationEndpoint,
       String tokenEndpoint,
@@ -129,8 +130,15 @@ public final class MvpdSettings {
       List<String> scopes,
       String userIdClaim,
       Map<String, String> attributeClaims,
-      @Positive Duration timeout) {
+      @Positive Duration timeout,
+      Saml saml) {
+    public static final String OIDC = "oidc";
+    public static final String SAML = "saml";
+
     public Login {
+      type = type == null || type.isBlank() ? OIDC : type.strip().toLowerCase(Locale.ROOT);
+      if (SAML.equals(type) && saml == null)
+        saml = new Saml(null, null, null, null, null, null, null, null, null, null);
       issuer = url(issuer);
       authorizationEndpoint = url(authorizationEndpoint);
       tokenEndpoint = url(tokenEndpoint);
@@ -143,6 +151,49 @@ public final class MvpdSettings {
 
     public boolean openIdConnect() {
       return issuer != null;
+    }
+
+    public boolean isSaml() {
+      return SAML.equals(type);
+    }
+  }
+
+  /**
+   * A SAML 2.0 MVPD ({@code login.type: saml}): the IdP's metadata ({@code metadataUrl}, an http(s)
+   * URL, or {@code metadataFile}, a path; re-read every {@code metadataRefresh}), the gateway's
+   * service-provider identity ({@code entityId}, default {@code <publicUrl>/saml}; {@code scoping}
+   * {@code issuer} for Adobe's {@code <entityId>/on-behalf-of/<serviceProvider>} Issuer, {@code
+   * requesterId} for {@code Scoping/RequesterID}, or {@code none}), its key and certificate ({@code
+   * privateKey} PKCS#8 PEM, {@code certificate} PEM; usually {@code file:}), where the user id
+   * comes from ({@code userIdAttribute}, default the NameID), whether SHA-1 signatures are
+   * tolerated ({@code allowSha1}, legacy MVPDs) and how far the IdP's clock may be off ({@code
+   * clockSkew}).
+   */
+  public record Saml(
+      String metadataUrl,
+      String metadataFile,
+      Duration metadataRefresh,
+      String entityId,
+      String scoping,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String privateKey,
+      @JsonDeserialize(using = ConfigBinder.FileSetting.class) String certificate,
+      String userIdAttribute,
+      Boolean allowSha1,
+      Duration clockSkew) {
+    public static final String SCOPING_ISSUER = "issuer";
+    public static final String SCOPING_REQUESTER_ID = "requesterId";
+    public static final String SCOPING_NONE = "none";
+
+    public Saml {
+      metadataUrl = url(metadataUrl);
+      metadataFile = metadataFile == null || metadataFile.isBlank() ? null : metadataFile.strip();
+      if (metadataRefresh == null) metadataRefresh = Duration.ofHours(1);
+      entityId = url(entityId);
+      scoping = scoping == null || scoping.isBlank() ? SCOPING_ISSUER : scoping.strip();
+      userIdAttribute =
+          userIdAttribute == null || userIdAttribute.isBlank() ? null : userIdAttribute.strip();
+      if (allowSha1 == null) allowSha1 = false;
+      if (clockSkew == null) clockSkew = Duration.ofSeconds(60);
     }
   }
 
@@ -262,6 +313,15 @@ public final class MvpdSettings {
 
   /** {@code at}: the login's path and a dot, e.g. {@code integrations[2].login.}. */
   static void check(Problems p, Login l, String at) {
+    if (!p.check(
+        Login.OIDC.equals(l.type()) || Login.SAML.equals(l.type()),
+        at + "type",
+        "must be oidc or saml, got '" + l.type() + "'")) return;
+    if (l.isSaml()) {
+      checkSaml(p, l, at);
+      return;
+    }
+    p.check(l.saml() == null, at + "saml", "applies to type: saml only");
     Map<String, String> urls = new LinkedHashMap<>();
     urls.put("issuer", l.issuer());
     urls.put("authorizationEndpoint", l.authorizationEndpoint());
@@ -290,6 +350,80 @@ public final class MvpdSettings {
         !l.attributeClaims().containsKey("userID"),
         at + "attributeClaims.userID",
         "use userIdClaim for the userID");
+  }
+
+  private static void checkSaml(Problems p, Login l, String at) {
+    Saml s = l.saml();
+    String sat = at + "saml.";
+    for (String oidcOnly :
+        new String[] {
+          l.issuer(),
+          l.authorizationEndpoint(),
+          l.tokenEndpoint(),
+          l.userInfoEndpoint(),
+          l.endSessionEndpoint(),
+          l.clientId(),
+          l.clientSecret()
+        }) {
+      if (oidcOnly != null) {
+        p.check(
+            false,
+            at + "type",
+            "is saml: issuer, the OAuth endpoints, clientId and clientSecret apply to oidc only");
+        break;
+      }
+    }
+    p.check(
+        (s.metadataUrl() == null) != (s.metadataFile() == null),
+        sat + "metadataUrl",
+        "set exactly one of metadataUrl (http(s) URL of the IdP's metadata) and metadataFile (a path)");
+    if (s.metadataUrl() != null) httpUrl(p, s.metadataUrl(), sat + "metadataUrl");
+    p.check(
+        s.metadataRefresh().compareTo(Duration.ofSeconds(10)) >= 0
+            && s.metadataRefresh().compareTo(Duration.ofDays(7)) <= 0,
+        sat + "metadataRefresh",
+        "must be between 10s and 7d");
+    if (s.entityId() != null) {
+      URI uri;
+      try {
+        uri = new URI(s.entityId());
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      p.check(
+          uri != null && uri.getScheme() != null,
+          sat + "entityId",
+          "must be an absolute URI, got '" + s.entityId() + "'");
+    }
+    p.check(
+        Set.of(Saml.SCOPING_ISSUER, Saml.SCOPING_REQUESTER_ID, Saml.SCOPING_NONE)
+            .contains(s.scoping()),
+        sat + "scoping",
+        "must be issuer, requesterId or none, got '" + s.scoping() + "'");
+    boolean key =
+        p.check(
+            s.privateKey() != null, sat + "privateKey", "is required (PKCS#8 PEM, usually file:)");
+    boolean cert =
+        p.check(s.certificate() != null, sat + "certificate", "is required (PEM, usually file:)");
+    if (cert) {
+      try {
+        io.temppass.gateway.xml.SigningCredential.certificates(s.certificate());
+        if (key) io.temppass.gateway.xml.SigningCredential.fromPem(s.privateKey(), s.certificate());
+      } catch (IllegalArgumentException e) {
+        p.check(
+            false,
+            sat + (e.getMessage().contains("private key") ? "privateKey" : "certificate"),
+            e.getMessage());
+      }
+    }
+    p.check(
+        !s.clockSkew().isNegative() && s.clockSkew().compareTo(Duration.ofMinutes(5)) <= 0,
+        sat + "clockSkew",
+        "must be between 0 and 5m");
+    p.check(
+        !l.attributeClaims().containsKey("userID"),
+        at + "attributeClaims.userID",
+        "use saml.userIdAttribute for the userID");
   }
 
   /** {@code at}: the authorization's path and a dot. */

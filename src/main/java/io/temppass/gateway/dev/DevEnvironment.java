@@ -124,21 +124,41 @@ public final class DevEnvironment {
     }
     ReferenceMvpd.Options o = mvpd.options();
     addXacmlReference(integrations);
+    addSamlReference(integrations);
     SigningCredential gatewayXacmlKey = null;
+    SigningCredential spKey = null;
     for (Object item : integrations) {
       if (!(item instanceof JsonObject integration) || !integration.containsKey("login")) continue;
-      integration.put(
-          "login",
+      JsonObject attributeClaims =
           new JsonObject()
-              .put("issuer", mvpd.issuer())
-              .put("clientId", o.clientId())
-              .put("clientSecret", o.clientSecret())
-              .put(
-                  "attributeClaims",
-                  new JsonObject()
-                      .put("householdID", "householdID")
-                      .put("zip", "zip")
-                      .put("maxRating", "maxRating")));
+              .put("householdID", "householdID")
+              .put("zip", "zip")
+              .put("maxRating", "maxRating");
+      boolean saml =
+          integration.getValue("login") instanceof JsonObject login
+              && "saml".equalsIgnoreCase(String.valueOf(login.getValue("type")));
+      if (saml) {
+        if (spKey == null) spKey = SigningCredential.generate("temppass-gateway-dev-sp");
+        integration.put(
+            "login",
+            new JsonObject()
+                .put("type", "saml")
+                .put(
+                    "saml",
+                    new JsonObject()
+                        .put("metadataUrl", mvpd.samlMetadataUrl())
+                        .put("privateKey", spKey.privateKeyPem())
+                        .put("certificate", spKey.certificatePem()))
+                .put("attributeClaims", attributeClaims));
+      } else {
+        integration.put(
+            "login",
+            new JsonObject()
+                .put("issuer", mvpd.issuer())
+                .put("clientId", o.clientId())
+                .put("clientSecret", o.clientSecret())
+                .put("attributeClaims", attributeClaims));
+      }
       JsonObject authorization = section(integration, "authorization");
       if (authorization != null && "xacml".equals(authorization.getValue("type"))) {
         // Signed both ways, as a real MVPD would have it: the gateway signs its queries with a
@@ -156,7 +176,10 @@ public final class DevEnvironment {
                 .put("signed", true)
                 .put("certificates", new JsonArray().add(mvpd.xacmlCertificatePem())));
       } else if (authorization != null)
-        integration.put("authorization", authorization.put("url", mvpd.authorizationEndpoint()));
+        integration.put(
+            "authorization",
+            authorization.put(
+                "url", saml ? mvpd.samlAuthorizationEndpoint() : mvpd.authorizationEndpoint()));
     }
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
@@ -170,6 +193,38 @@ public final class DevEnvironment {
     LOG.log(
         System.Logger.Level.WARNING,
         "development: started the reference MVPD, issuer " + mvpd.issuer());
+  }
+
+  /** The second demo MVPD of development mode: SAML sign-in with the reference IdP. */
+  static final String SAML_REFERENCE = "SAMLReference";
+
+  /**
+   * Adds {@code <sp>/SAMLReference} beside the first regular integration with a login of each
+   * service provider that has none yet: the same authorization rules, signing in with the reference
+   * MVPD's SAML IdP instead of OpenID Connect.
+   */
+  private static void addSamlReference(JsonArray integrations) {
+    java.util.Set<String> providers = new java.util.LinkedHashSet<>();
+    java.util.Set<String> haveSaml = new java.util.HashSet<>();
+    for (Object item : integrations) {
+      if (!(item instanceof JsonObject integration)) continue;
+      String sp = String.valueOf(integration.getValue("serviceProvider"));
+      if (SAML_REFERENCE.equals(integration.getValue("mvpd"))) haveSaml.add(sp);
+      if (integration.containsKey("login")
+          && "regular".equalsIgnoreCase(String.valueOf(integration.getValue("type", "regular"))))
+        providers.add(sp);
+    }
+    for (String sp : providers) {
+      if (haveSaml.contains(sp)) continue;
+      integrations.add(
+          new JsonObject()
+              .put("serviceProvider", sp)
+              .put("mvpd", SAML_REFERENCE)
+              .put("displayName", "SAML Reference MVPD")
+              .put("type", "regular")
+              .put("login", new JsonObject().put("type", "saml"))
+              .put("authorization", new JsonObject()));
+    }
   }
 
   /**

@@ -303,6 +303,7 @@ public final class ReferenceMvpd {
   private final ReferenceAuthorizationRules rules;
   private final ReferenceXacmlPdp pdp;
   private final HttpServer server;
+  private final SigningCredential samlKey;
   private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
   private final Map<String, RedeemedCode> redeemedCodes = new ConcurrentHashMap<>();
   private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
@@ -312,8 +313,10 @@ public final class ReferenceMvpd {
       Options options,
       long codeLifetimeMillis,
       ReferenceSigningKey key,
-      SigningCredential xacmlKey) {
+      SigningCredential xacmlKey,
+      SigningCredential samlKey) {
     this.options = options;
+    this.samlKey = samlKey;
     this.codeLifetimeMillis = codeLifetimeMillis;
     this.key = key;
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(key.privateJwk()));
@@ -362,7 +365,9 @@ public final class ReferenceMvpd {
         .executeBlocking(
             () ->
                 new Object[] {
-                  ReferenceSigningKey.generate(), SigningCredential.generate("reference-mvpd-xacml")
+                  ReferenceSigningKey.generate(),
+                  SigningCredential.generate("reference-mvpd-xacml"),
+                  SigningCredential.generate("reference-mvpd-saml-idp")
                 })
         .compose(
             keys -> {
@@ -372,7 +377,8 @@ public final class ReferenceMvpd {
                       options,
                       codeLifetimeMillis,
                       (ReferenceSigningKey) keys[0],
-                      (SigningCredential) keys[1]);
+                      (SigningCredential) keys[1],
+                      (SigningCredential) keys[2]);
               return mvpd.server.listen(options.port(), options.host()).map(bound -> mvpd);
             })
         .onSuccess(
@@ -415,6 +421,19 @@ public final class ReferenceMvpd {
     return server.actualPort();
   }
 
+  /** The SAML IdP's metadata URL ({@code REF30/SAMLReference} in development mode). */
+  public String samlMetadataUrl() {
+    return origin() + ReferenceSamlIdp.PATH + "/metadata";
+  }
+
+  /**
+   * The JSON resource authorization endpoint for SAML integrations: the same rules, without the
+   * OAuth client credentials a SAML integration does not have.
+   */
+  public String samlAuthorizationEndpoint() {
+    return origin() + ReferenceSamlIdp.PATH + "/authorize-resource";
+  }
+
   /** {@code http://host:port}, where the issuer and the app pages live. */
   public String origin() {
     return "http://" + options.host() + ":" + server.actualPort();
@@ -444,6 +463,17 @@ public final class ReferenceMvpd {
     router.get(BASE_PATH + "/logout").handler(this::logout);
     router.post(BASE_PATH + "/authorize-resource").handler(body).handler(this::authorizeResource);
     router.post(BASE_PATH + "/xacml").handler(body).handler(this::xacml);
+    router
+        .post(ReferenceSamlIdp.PATH + "/authorize-resource")
+        .handler(body)
+        .handler(ctx -> authorizeResource(ctx, false));
+    new ReferenceSamlIdp(
+            samlKey,
+            this::origin,
+            options.subscriberId(),
+            options.subscriberClaims(),
+            this::redirectAllowed)
+        .mount(router);
     // Stands in for the programmer's own page that a session's redirectUrl names, so a walk-through
     // with curl -L ends somewhere that answers.
     router
@@ -816,8 +846,12 @@ public final class ReferenceMvpd {
    * decision.
    */
   private void authorizeResource(RoutingContext ctx) {
+    authorizeResource(ctx, true);
+  }
+
+  private void authorizeResource(RoutingContext ctx, boolean clientCredentials) {
     String[] basic = basicCredentials(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
-    if (basic == null || !clientMatches(basic[0], basic[1])) {
+    if (clientCredentials && (basic == null || !clientMatches(basic[0], basic[1]))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"reference-mvpd\"");
       json(ctx, 401, new JsonObject().put("error", "invalid_client"));
       return;

@@ -210,6 +210,7 @@ public final class HttpVerticle extends VerticleBase {
     new ClientRegistrationRoutes(shared.clients(), errors).mount(router);
     new ApplicationAdminRoutes(basics, shared.clients(), tokens).mount(router);
     router.route("/api/v2/*").handler(this::collectBody).handler(this::throttle);
+    router.route("/sp/*").handler(this::collectBody).handler(this::throttle);
     new BrowserSignInRoutes(errors, sessions).mount(router);
     new V2ApiRoutes(errors, tokens, shared.hasher(), sessions, profiles, decisions, logout)
         .mount(router);

@@ -151,6 +151,80 @@ final class SessionsHandler extends ApiHandler {
         reply -> browser(ctx, reply));
   }
 
+  /**
+   * The SAML assertion consumer service: the IdP's HTTP-POST form ({@code SAMLResponse}, {@code
+   * RelayState}), continued exactly as the OAuth callback is (the RelayState is the session's
+   * state). A body over {@code server.maxBodyBytes} or anything but a form is an error page.
+   */
+  void samlAssertion(RoutingContext ctx) {
+    Future<Buffer> body = ctx.get(HttpVerticle.BODY);
+    body.onComplete(
+        ar -> {
+          Map<String, String> form = ar.succeeded() ? form(ctx, ar.result()) : null;
+          if (form == null || form.get("RelayState") == null) {
+            errors
+                .renderer()
+                .html(
+                    ctx.response(),
+                    400,
+                    ar.succeeded() && ar.result() == null
+                        ? "The sign-in response is larger than this service accepts."
+                        : "The sign-in response is invalid.",
+                    errors.requestId(ctx));
+            return;
+          }
+          Map<String, String> answer = new HashMap<>();
+          answer.put("state", form.get("RelayState"));
+          if (form.get("SAMLResponse") != null)
+            answer.put("SAMLResponse", form.get("SAMLResponse"));
+          replies.browser(
+              ctx,
+              "mvpd login complete",
+              mvpd.loginComplete(new LoginComplete(Map.copyOf(answer), errors.requestId(ctx))),
+              reply -> browser(ctx, reply));
+        });
+  }
+
+  /** {@code GET /sp/metadata[?mvpd=]}: the SAML service provider's metadata. */
+  void spMetadata(RoutingContext ctx) {
+    String mvpdId = ctx.queryParams().get("mvpd");
+    replies.browser(
+        ctx,
+        "sp metadata",
+        mvpd.spMetadata(
+            new io.temppass.gateway.bus.MvpdMessages.SpMetadataRequest(
+                mvpdId == null || mvpdId.isBlank() ? null : mvpdId)),
+        reply -> {
+          if (reply.xml() == null) {
+            errors
+                .renderer()
+                .html(ctx.response(), reply.status(), reply.message(), errors.requestId(ctx));
+          } else {
+            ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/samlmetadata+xml")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+                .end(reply.xml());
+          }
+        });
+  }
+
+  /** The IdP's LogoutResponse over the redirect binding: the raw query, for its signature. */
+  void samlLogoutReturn(RoutingContext ctx) {
+    String query = ctx.request().query();
+    if (query == null || query.length() > 16 * 1024) {
+      errors
+          .renderer()
+          .html(ctx.response(), 400, "The sign-out response is invalid.", errors.requestId(ctx));
+      return;
+    }
+    replies.browser(
+        ctx,
+        "mvpd logout return",
+        mvpd.logoutReturn(
+            new io.temppass.gateway.bus.MvpdMessages.LogoutReturn(query, errors.requestId(ctx))),
+        reply -> browser(ctx, reply));
+  }
+
   private void browser(RoutingContext ctx, BrowserReply reply) {
     if (reply.location() != null) {
       ctx.response()
@@ -158,6 +232,11 @@ final class SessionsHandler extends ApiHandler {
           .putHeader(HttpHeaders.LOCATION, reply.location())
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .end();
+    } else if (reply.status() == 200) {
+      ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(reply.message());
     } else {
       errors
           .renderer()

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MvpdConnectors {
   private final Map<String, MvpdLogin> logins = new HashMap<>();
+  private final Map<String, SamlLogin> samlLogins = new java.util.LinkedHashMap<>();
   private final Map<String, GuardedAuthorizer> authorizers = new HashMap<>();
   private final Map<String, WebClient> clients = new HashMap<>();
   private final SecretBox box;
@@ -52,7 +53,13 @@ public final class MvpdConnectors {
                   .setKeepAlive(true),
               new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 4));
       connectors.clients.put(integration.id(), web);
-      if (login != null) {
+      if (login != null && login.isSaml()) {
+        SamlLogin saml =
+            new SamlLogin(vertx, integration, config.sessions().publicUrl(), web, connectors.box);
+        connectors.logins.put(integration.id(), saml);
+        connectors.samlLogins.put(integration.id(), saml);
+        metrics.signInsOf(integration.id());
+      } else if (login != null) {
         connectors.logins.put(integration.id(), new OAuthLogin(login, web));
         metrics.signInsOf(integration.id());
       }
@@ -102,7 +109,33 @@ public final class MvpdConnectors {
     return metrics;
   }
 
+  /**
+   * The sealed RelayState of a SAML logout in {@code rawQuery}, opened; null when it is not one.
+   */
+  io.vertx.core.json.JsonObject openLogoutRelay(String rawQuery) {
+    if (box == null || rawQuery == null) return null;
+    for (String pair : rawQuery.split("&")) {
+      if (!pair.startsWith("RelayState=")) continue;
+      try {
+        String sealed =
+            java.net.URLDecoder.decode(
+                pair.substring("RelayState=".length()), java.nio.charset.StandardCharsets.UTF_8);
+        String opened = box.open(sealed, SamlLogin.RELAY_BINDING);
+        return opened == null ? null : new io.vertx.core.json.JsonObject(opened);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** The SAML integrations' connectors by integration id, in configuration order. */
+  Map<String, SamlLogin> samlLogins() {
+    return samlLogins;
+  }
+
   public void close() {
+    samlLogins.values().forEach(SamlLogin::close);
     clients.values().forEach(WebClient::close);
   }
 }

@@ -73,9 +73,20 @@ public final class OAuthLogin implements MvpdLogin {
             });
   }
 
+  /**
+   * The redirect back carries {@code code}, or {@code error} when there is no login; the MVPD's
+   * error code is its text, made fit for a log line.
+   */
+  @Override
+  public String refusal(Map<String, String> answer) {
+    if (answer.get("code") != null && answer.get("error") == null) return null;
+    return SessionService.safe(answer.get("error"));
+  }
+
   @Override
   public Future<Identity> complete(
-      String code, String codeVerifier, String nonce, String redirectUri) {
+      Map<String, String> answer, String codeVerifier, String nonce, String redirectUri) {
+    String code = answer.get("code");
     return tokenEndpoint()
         .compose(
             endpoint ->
@@ -206,7 +217,7 @@ public final class OAuthLogin implements MvpdLogin {
 
   /** The configured end-session endpoint, else the one the MVPD's discovery document names. */
   @Override
-  public Future<String> logoutUrl(String postLogoutRedirectUri) {
+  public Future<String> logoutUrl(Identity identity, String postLogoutRedirectUri) {
     Future<String> endpoint =
         settings.endSessionEndpoint() != null || provider == null
             ? Future.succeededFuture(settings.endSessionEndpoint())

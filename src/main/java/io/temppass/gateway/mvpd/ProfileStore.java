@@ -44,6 +44,7 @@ record ProfileStore(ScriptRunner redis, MvpdKeys keys, SecretBox box, long expir
             .put("userID", identity.userId())
             .put("attributes", new JsonObject(new LinkedHashMap<>(identity.attributes())));
     if (identity.refreshToken() != null) secret.put("refreshToken", identity.refreshToken());
+    if (identity.logoutHandle() != null) secret.put("logout", identity.logoutHandle());
     return redis
         .runDurable(
             PUT,
@@ -102,7 +103,10 @@ record ProfileStore(ScriptRunner redis, MvpdKeys keys, SecretBox box, long expir
           secret.getJsonObject("attributes", new JsonObject()).getMap();
       identity =
           new MvpdLogin.Identity(
-              secret.getString("userID"), attributes, secret.getString("refreshToken"));
+              secret.getString("userID"),
+              attributes,
+              secret.getString("refreshToken"),
+              secret.getString("logout"));
     }
     return new Stored(
         r.notBefore().toLong(), r.notAfter().toLong(), r.generation().toString(), identity);

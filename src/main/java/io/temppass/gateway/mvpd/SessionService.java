@@ -2,10 +2,12 @@ package io.temppass.gateway.mvpd;
 
 import io.temppass.gateway.bus.MvpdMessages.BrowserReply;
 import io.temppass.gateway.bus.MvpdMessages.Caller;
+import io.temppass.gateway.bus.MvpdMessages.DocumentReply;
 import io.temppass.gateway.bus.MvpdMessages.LoginComplete;
 import io.temppass.gateway.bus.MvpdMessages.LoginStart;
 import io.temppass.gateway.bus.MvpdMessages.LogoutReply;
 import io.temppass.gateway.bus.MvpdMessages.LogoutRequest;
+import io.temppass.gateway.bus.MvpdMessages.LogoutReturn;
 import io.temppass.gateway.bus.MvpdMessages.Profile;
 import io.temppass.gateway.bus.MvpdMessages.ProfilesReply;
 import io.temppass.gateway.bus.MvpdMessages.ProfilesRequest;
@@ -13,6 +15,7 @@ import io.temppass.gateway.bus.MvpdMessages.SessionInfoReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionInfoRequest;
 import io.temppass.gateway.bus.MvpdMessages.SessionReply;
 import io.temppass.gateway.bus.MvpdMessages.SessionRequest;
+import io.temppass.gateway.bus.MvpdMessages.SpMetadataRequest;
 import io.temppass.gateway.bus.MvpdSessionsApi;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
@@ -287,12 +290,14 @@ record SessionService(
               IntegrationConfig integration =
                   config.integration(session.get("sp"), session.get("mvpd"));
               MvpdLogin login = integration == null ? null : connectors.login(integration);
-              String mvpdCode = r.query().get("code");
-              if (login == null || mvpdCode == null || r.query().get("error") != null) {
+              String refusal = login == null ? null : login.refusal(r.query());
+              if (login == null || refusal != null) {
                 if (login != null) signIn(integration, SignIn.REFUSED);
                 LOG.atInfo()
                     .addKeyValue(Logs.REQUEST_ID, r.requestId())
-                    .log("MVPD sign-in ended without a login: {}", safe(r.query().get("error")));
+                    .log(
+                        "MVPD sign-in ended without a login: {}",
+                        refusal == null ? "no login connector" : refusal);
                 return sessions
                     .finish(code, claimId, false, null)
                     .map(v -> new BrowserReply(redirectUrl, 302, null));
@@ -302,7 +307,7 @@ record SessionService(
               long start = System.nanoTime();
               return login
                   .complete(
-                      mvpdCode,
+                      r.query(),
                       session.get("ver"),
                       session.get("non"),
                       config.sessions().callbackUrl())
@@ -346,9 +351,20 @@ record SessionService(
                       err -> {
                         signIn(integration, SignIn.FAILED);
                         warn("MVPD sign-in refused", integration, err, r.requestId());
+                        // An answer that is not believable does not send the viewer on to the app.
+                        boolean untrusted =
+                            err instanceof MvpdLogin.LoginFailedException failed
+                                && failed.untrusted;
                         return sessions
                             .finish(code, claimId, false, null)
-                            .map(v -> new BrowserReply(redirectUrl, 302, null));
+                            .map(
+                                v ->
+                                    untrusted
+                                        ? new BrowserReply(
+                                            null,
+                                            400,
+                                            "The TV provider's sign-in answer could not be verified; no sign-in was recorded. Start the sign-in again from the app.")
+                                        : new BrowserReply(redirectUrl, 302, null));
                       });
             })
         .recover(
@@ -450,18 +466,21 @@ record SessionService(
     if (integration.isTempPass())
       return Future.succeededFuture(new LogoutReply("complete", "none", null));
     MvpdLogin login = connectors.login(integration);
+    MvpdLogin.Identity[] identity = {null};
     Future<Boolean> deleted =
         login == null
             ? Future.succeededFuture(false)
             : profiles
                 .get(integration, r.deviceHash())
                 .compose(
-                    p ->
-                        p == null
-                            ? Future.succeededFuture(false)
-                            : profiles
-                                .delete(integration, r.deviceHash())
-                                .map(d -> d && !p.expired(System.currentTimeMillis())));
+                    p -> {
+                      if (p != null) identity[0] = p.identity();
+                      return p == null
+                          ? Future.succeededFuture(false)
+                          : profiles
+                              .delete(integration, r.deviceHash())
+                              .map(d -> d && !p.expired(System.currentTimeMillis()));
+                    });
     return deleted.compose(
         had -> {
           if (!had) {
@@ -472,7 +491,7 @@ record SessionService(
                     : new LogoutReply("invalid", "none", null));
           }
           return login
-              .logoutUrl(r.redirectUrl())
+              .logoutUrl(identity[0], r.redirectUrl())
               .otherwise(
                   err -> {
                     warn("MVPD end-session endpoint unavailable", integration, err, r.requestId());
@@ -484,6 +503,71 @@ record SessionService(
                           ? new LogoutReply("complete", "none", null)
                           : new LogoutReply("logout", "interactive", url));
         });
+  }
+
+  // ---- SAML: service-provider metadata and the IdP's logout answer ---------------------------
+
+  /**
+   * The SP metadata an MVPD onboards with. Integrations usually share one SP identity (entity id
+   * and key); when they differ, {@code ?mvpd=} names the MVPD whose identity is wanted.
+   */
+  @Override
+  public Future<DocumentReply> spMetadata(SpMetadataRequest r) {
+    Map<String, SamlLogin> distinct = new LinkedHashMap<>();
+    for (Map.Entry<String, SamlLogin> e : connectors.samlLogins().entrySet()) {
+      SamlLogin saml = e.getValue();
+      if (r.mvpd() != null && !saml.integration().mvpd().equals(r.mvpd())) continue;
+      distinct.putIfAbsent(saml.entityId() + "|" + saml.credential().certificateBase64(), saml);
+    }
+    if (distinct.isEmpty())
+      return Future.succeededFuture(
+          new DocumentReply(
+              404,
+              null,
+              r.mvpd() == null
+                  ? "No MVPD signs in with SAML here."
+                  : "No SAML integration has the mvpd " + safe(r.mvpd()) + "."));
+    if (distinct.size() > 1)
+      return Future.succeededFuture(
+          new DocumentReply(
+              400,
+              null,
+              "SAML integrations use different service-provider identities; name one with ?mvpd=."));
+    return Future.succeededFuture(
+        new DocumentReply(
+            200,
+            new String(
+                distinct.values().iterator().next().spMetadata(),
+                java.nio.charset.StandardCharsets.UTF_8),
+            null));
+  }
+
+  /**
+   * The IdP's LogoutResponse: the profile was deleted when the logout started; this only sends the
+   * viewer back to the app's {@code redirectUrl}, once the answer is the IdP's own.
+   */
+  @Override
+  public Future<BrowserReply> logoutReturn(LogoutReturn r) {
+    io.vertx.core.json.JsonObject relay = connectors.openLogoutRelay(r.rawQuery());
+    SamlLogin saml = relay == null ? null : connectors.samlLogins().get(relay.getString("m"));
+    if (saml == null || relay.getLong("e", 0L) < System.currentTimeMillis())
+      return page(400, "The sign-out response is invalid or has expired.");
+    return saml.logoutReturned(r.rawQuery(), relay)
+        .map(
+            next ->
+                next == null
+                    ? new BrowserReply(null, 200, "You are signed out.")
+                    : new BrowserReply(next, 302, null))
+        .recover(
+            err -> {
+              LOG.atWarn()
+                  .addKeyValue(Logs.REQUEST_ID, r.requestId())
+                  .log(
+                      "SAML logout response refused for {}: {}",
+                      relay.getString("m"),
+                      err.getMessage());
+              return page(400, "The sign-out response could not be verified.");
+            });
   }
 
   // ---- rules ------------------------------------------------------------------------------
@@ -670,7 +754,7 @@ record SessionService(
    * An MVPD's error code, fit for a log line (it is the MVPD's text, not ours): cut to 64
    * characters, then every character outside {@code [A-Za-z0-9_.-]} replaced, whatever the length.
    */
-  private static String safe(String value) {
+  static String safe(String value) {
     if (value == null) return "no code returned";
     String cut = value.length() > 64 ? value.substring(0, 64) : value;
     return SAFE.matcher(cut).replaceAll("?");
