@@ -128,7 +128,10 @@ class SamlSignInFlowTest {
     assertEquals("dev-household", attributes.getJsonObject("householdID").getString("value"));
     assertEquals("TV-MA", attributes.getJsonObject("maxRating").getString("value"));
 
+    int queriesBefore = dev.mvpd().xacmlQueries();
     JsonArray decisions = decide(device, "REF30", "REF30-premium", "REF30-mature");
+    // Decided by XACML: the reference PDP was asked (one query per resource for an authorization).
+    assertEquals(3, dev.mvpd().xacmlQueries() - queriesBefore, decisions.encode());
     JsonObject permit = decisions.getJsonObject(0);
     assertEquals("mvpd", permit.getString("source"), decisions.encode());
     assertEquals(MVPD, permit.getString("mvpd"));

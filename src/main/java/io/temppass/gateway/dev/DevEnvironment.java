@@ -200,8 +200,9 @@ public final class DevEnvironment {
 
   /**
    * Adds {@code <sp>/SAMLReference} beside the first regular integration with a login of each
-   * service provider that has none yet: the same authorization rules, signing in with the reference
-   * MVPD's SAML IdP instead of OpenID Connect.
+   * service provider that has none yet: the way real MVPDs speak to Adobe Pass, sign-in with the
+   * reference MVPD's SAML IdP and decisions by XACML from its PDP (the same rules), signed both
+   * ways.
    */
   private static void addSamlReference(JsonArray integrations) {
     java.util.Set<String> providers = new java.util.LinkedHashSet<>();
@@ -223,7 +224,7 @@ public final class DevEnvironment {
               .put("displayName", "SAML Reference MVPD")
               .put("type", "regular")
               .put("login", new JsonObject().put("type", "saml"))
-              .put("authorization", new JsonObject()));
+              .put("authorization", new JsonObject().put("type", "xacml")));
     }
   }
 

@@ -894,8 +894,18 @@ public final class ReferenceMvpd {
     json(ctx, 200, rules.decide(userId, resource));
   }
 
+  /** XACML queries received (answered or refused). */
+  private final java.util.concurrent.atomic.AtomicInteger xacmlQueries =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many XACML queries the PDP has received. */
+  public int xacmlQueries() {
+    return xacmlQueries.get();
+  }
+
   /** XACML over SOAP 1.1; a query it cannot read is a SOAP Fault (HTTP 500, as SOAP 1.1 says). */
   private void xacml(RoutingContext ctx) {
+    xacmlQueries.incrementAndGet();
     Buffer query = ctx.body().buffer();
     byte[] answer;
     int status = 200;
