@@ -36,7 +36,9 @@ class BusCallsTest {
                 "mvpd.login.complete",
                 "mvpd.profiles",
                 "mvpd.authorize",
-                "mvpd.logout")),
+                "mvpd.logout",
+                "mvpd.logout.return",
+                "mvpd.sp.metadata")),
         addresses);
   }
 
