@@ -260,33 +260,41 @@ class MvpdEndpointFaultsTest {
   }
 
   /**
-   * A claim whose gateway stopped mid-exchange (nothing left to time it out) holds the code only
-   * until the claim's deadline (the login timeout and 3 x redis.commandTimeout, by Redis's clock):
-   * then another gateway's browser step starts a new sign-in. Before the fix the code stayed {@code
+   * A claim whose gateway died mid-exchange (nothing left to time it out) holds the code only until
+   * the claim's deadline (the login timeout and 3 x redis.commandTimeout, by Redis's clock): then
+   * another gateway's browser step starts a new sign-in. Before the fix the code stayed {@code
    * claimed} until it expired.
    *
-   * <p>The stopped gateway cannot free the code itself: its login timeout is longer than its
-   * stopping takes, and it does not wait for the in-flight redirect when it stops (a grace period
-   * of a millisecond), so a browser step right after the stop is refused and only the deadline
-   * opens the code. Catches a claim that never expires, and one that expires before the login
-   * timeout.
+   * <p>The first gateway runs in a JVM of its own and is killed (SIGKILL) while the MVPD holds its
+   * token exchange: a pod lost without a chance to free anything. (A gateway that stops cleanly
+   * fails its in-flight exchange as its web client closes and may free the code itself, which would
+   * not test the deadline.) Catches a claim that never expires, and one that expires before the
+   * login timeout.
    */
   @Test
-  void a_claim_abandoned_by_a_stopped_gateway_expires_with_its_deadline() throws Exception {
+  void a_claim_abandoned_by_a_lost_gateway_expires_with_its_deadline() throws Exception {
     long loginTimeout = 6_000;
     long commandTimeout = 1_000;
     JsonObject first = config(loginTimeout + "ms");
-    first
-        .getJsonObject("server")
-        .put("shutdownReadinessDelay", "0s")
-        .put("shutdownGracePeriod", "1s");
     first.getJsonObject("redis").put("commandTimeout", commandTimeout + "ms");
     JsonObject second = first.copy();
     second.getJsonObject("server").put("port", io.temppass.gateway.support.TestRedis.freePort());
-    pods = Pods.startEach(first, second);
-    MvpdSignIn viaFirst = new MvpdSignIn(vertx, pods.port(0));
-    MvpdSignIn viaSecond = new MvpdSignIn(vertx, pods.port(1));
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("abandoned-claim");
+    // JSON is YAML: the same configuration, read by Main as in production.
+    java.nio.file.Path file =
+        java.nio.file.Files.writeString(dir.resolve("first.yaml"), first.encodePrettily());
+    Process lost =
+        io.temppass.gateway.support.GatewayProcess.builder("--config", file.toString())
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .redirectError(dir.resolve("stderr.log").toFile())
+            .start();
+    int firstPort = first.getJsonObject("server").getInteger("port");
+    MvpdSignIn viaFirst = new MvpdSignIn(vertx, firstPort);
+    MvpdSignIn viaSecond = null;
     try {
+      awaitReady(lost, firstPort, dir);
+      pods = Pods.startEach(second);
+      viaSecond = new MvpdSignIn(vertx, pods.port(0));
       token.set(Mode.SILENT);
       JsonObject session = await(viaFirst.createSession(SP, MVPD, "dev-abandoned"));
       String state = state(viaFirst, session);
@@ -295,16 +303,16 @@ class MvpdEndpointFaultsTest {
       viaFirst.open("/api/v2/authenticate/callback?code=mvpd-code&state=" + state);
       assertTrue(tokenRequested.await(30, TimeUnit.SECONDS), "the exchange reached the MVPD");
       long claimed = System.currentTimeMillis();
-      pods.vertx(0).close().await(10, TimeUnit.SECONDS);
+      lost.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       long stopped = System.currentTimeMillis();
       assertTrue(
           stopped - beforeClaim < loginTimeout,
-          "the first gateway stopped in "
+          "the first gateway was lost "
               + (stopped - beforeClaim)
-              + " ms, before its login timeout");
+              + " ms in, before its login timeout");
 
       HttpResponse<Buffer> step = await(viaSecond.open(session.getString("url")));
-      assertEquals(400, step.statusCode(), "the claim holds right after the stop");
+      assertEquals(400, step.statusCode(), "the claim holds right after the loss");
       long deadline = claimed + loginTimeout + 3 * commandTimeout + 30_000;
       while (step.statusCode() != 302 && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
@@ -315,8 +323,32 @@ class MvpdEndpointFaultsTest {
           System.currentTimeMillis() - beforeClaim >= loginTimeout,
           "the claim held at least the login timeout");
     } finally {
+      lost.destroyForcibly();
       viaFirst.close();
-      viaSecond.close();
+      if (viaSecond != null) viaSecond.close();
+    }
+  }
+
+  private void awaitReady(Process process, int port, java.nio.file.Path dir) throws Exception {
+    Api api = new Api(vertx, port);
+    try {
+      long deadline = System.currentTimeMillis() + 90_000;
+      while (System.currentTimeMillis() < deadline) {
+        try {
+          if (api.get("/health/ready").await(2, TimeUnit.SECONDS).statusCode() == 200) return;
+        } catch (Exception notYet) {
+          // not listening yet
+        }
+        assertTrue(
+            process.isAlive(),
+            "gateway exited: " + java.nio.file.Files.readString(dir.resolve("stderr.log")));
+        Thread.sleep(100);
+      }
+      throw new AssertionError(
+          "gateway did not become ready: "
+              + java.nio.file.Files.readString(dir.resolve("stdout.log")));
+    } finally {
+      api.close();
     }
   }
 }
