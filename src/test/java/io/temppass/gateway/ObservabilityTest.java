@@ -84,6 +84,10 @@ class ObservabilityTest {
   /** The series names of the gateway's /metrics after one request of every kind. */
   static Set<String> exported;
 
+  static String lastScrape;
+  static io.temppass.gateway.xml.SigningCredential ours;
+  static io.temppass.gateway.xml.SigningCredential pdp;
+
   @BeforeAll
   static void serveOneRequestOfEveryKind() throws Exception {
     vertx = GatewayMetrics.vertxWithMetrics(false);
@@ -94,7 +98,8 @@ class ObservabilityTest {
                 TestGateway.config(),
                 TestGateway.basic(SP, "TempPass_TEST40", "1h"),
                 TestGateway.promotional(SP, "flexibleTempPass", "1h", 1),
-                mvpd.integration(SP, "Cablevision")),
+                mvpd.integration(SP, "Cablevision"),
+                xacmlIntegration()),
             SP);
     // Generous, for a loaded machine: the first sign-in waits for the MVPD's discovery document.
     config.getJsonObject("server").put("eventBusTimeout", "10s");
@@ -125,7 +130,27 @@ class ObservabilityTest {
       scrape = managementPort.get("/metrics").await(5, TimeUnit.SECONDS).bodyAsString();
     } while (!scrape.contains("jvm_gc_pause_seconds_count") && System.nanoTime() < deadline);
     exported = seriesNames(scrape);
+    lastScrape = scrape;
     assertTrue(exported.contains("temppass_eventbus_timeouts_total"), scrape);
+  }
+
+  /**
+   * An integration deciding by XACML, its queries signed and its answers checked, so that the
+   * certificate-expiry series of both its certificates is exported (it is never asked a decision).
+   */
+  static JsonObject xacmlIntegration() {
+    ours = io.temppass.gateway.xml.SigningCredential.generate("observability-gateway");
+    pdp = io.temppass.gateway.xml.SigningCredential.generate("observability-pdp");
+    return mvpd.integration(SP, "XacmlObserved")
+        .put(
+            "authorization",
+            new JsonObject()
+                .put("type", "xacml")
+                .put("url", mvpd.authorizationUrl())
+                .put("signingKey", ours.privateKeyPem())
+                .put("signingCertificate", ours.certificatePem())
+                .put("signed", true)
+                .put("certificates", new io.vertx.core.json.JsonArray().add(pdp.certificatePem())));
   }
 
   /**
@@ -203,6 +228,35 @@ class ObservabilityTest {
       expressions.put(rule.path("alert").asText(), rule.path("expr").asText());
     assertFalse(expressions.isEmpty(), "no rules in " + RULES);
     assertOnlyExported(expressions);
+  }
+
+  /**
+   * The certificate-expiry series carries the end of validity of each configured certificate, per
+   * integration and use, as the alert TemppassCertificateExpiresSoon reads it. Breakage caught: a
+   * series for the wrong certificate, or in milliseconds.
+   */
+  @Test
+  void certificate_expiry_is_exported_per_integration_and_use() {
+    assertEquals(
+        ours.certificate().getNotAfter().getTime() / 1000.0,
+        seriesValue(SP + "/XacmlObserved", "xacml_query_signing"),
+        0.001);
+    assertEquals(
+        pdp.certificate().getNotAfter().getTime() / 1000.0,
+        seriesValue(SP + "/XacmlObserved", "xacml_pdp"),
+        0.001);
+  }
+
+  static double seriesValue(String integration, String use) {
+    for (String line : lastScrape.split("\n")) {
+      if (line.startsWith("temppass_certificate_expiry_timestamp_seconds{")
+          && line.contains("integration=\"" + integration + "\"")
+          && line.contains("use=\"" + use + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(
+        "no certificate expiry of " + integration + " " + use + " in\n" + lastScrape);
   }
 
   /** Every entry of {@link #EXTERNAL} is used by the dashboard or the rules: no stale excuses. */

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -393,6 +394,23 @@ public final class GatewayMetrics {
   public void mvpdBreaker(String integration, BooleanSupplier open) {
     Gauge.builder("temppass_mvpd_breaker_open", open, o -> o.getAsBoolean() ? 1 : 0)
         .tag("integration", integration)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /**
+   * When the earliest of an integration's certificates of one use ({@code saml_sp}, {@code
+   * saml_idp}, {@code xacml_query_signing}, {@code xacml_pdp}) stops being valid, in seconds since
+   * the epoch; read at each scrape, so certificates re-read from an IdP's metadata count as soon as
+   * they are read. NaN while there is none yet (metadata not read).
+   */
+  public void certificateExpiry(String integration, String use, DoubleSupplier epochSeconds) {
+    Gauge.builder(
+            "temppass_certificate_expiry_timestamp_seconds",
+            epochSeconds,
+            DoubleSupplier::getAsDouble)
+        .tag("integration", integration)
+        .tag("use", use)
         .strongReference(true)
         .register(registry);
   }

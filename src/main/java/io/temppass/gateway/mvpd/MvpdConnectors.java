@@ -4,11 +4,14 @@ import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
+import io.temppass.gateway.saml.IdpMetadata;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,6 +62,15 @@ public final class MvpdConnectors {
         connectors.logins.put(integration.id(), saml);
         connectors.samlLogins.put(integration.id(), saml);
         metrics.signInsOf(integration.id());
+        X509Certificate sp = saml.credential().certificate();
+        metrics.certificateExpiry(integration.id(), "saml_sp", () -> earliestExpiry(List.of(sp)));
+        metrics.certificateExpiry(
+            integration.id(),
+            "saml_idp",
+            () -> {
+              IdpMetadata idp = saml.currentMetadata();
+              return idp == null ? Double.NaN : earliestExpiry(idp.signingCertificates());
+            });
       } else if (login != null) {
         connectors.logins.put(integration.id(), new OAuthLogin(login, web));
         metrics.signInsOf(integration.id());
@@ -86,9 +98,25 @@ public final class MvpdConnectors {
         connectors.authorizers.put(
             integration.id(),
             new GuardedAuthorizer(vertx, integration.id(), connector, authz, metrics));
+        if (authz.xacml() && authz.signer() != null) {
+          X509Certificate ours = authz.signer().certificate();
+          metrics.certificateExpiry(
+              integration.id(), "xacml_query_signing", () -> earliestExpiry(List.of(ours)));
+        }
+        if (authz.xacml() && authz.answerPolicy() != null) {
+          List<X509Certificate> pdp = authz.answerPolicy().certificates();
+          metrics.certificateExpiry(integration.id(), "xacml_pdp", () -> earliestExpiry(pdp));
+        }
       }
     }
     return connectors;
+  }
+
+  /** The end of validity of the certificate that expires first, in seconds since the epoch. */
+  static double earliestExpiry(List<X509Certificate> certificates) {
+    long earliest = Long.MAX_VALUE;
+    for (X509Certificate c : certificates) earliest = Math.min(earliest, c.getNotAfter().getTime());
+    return earliest == Long.MAX_VALUE ? Double.NaN : earliest / 1000.0;
   }
 
   /** The integration's login connector, or null when its subscribers cannot sign in here. */

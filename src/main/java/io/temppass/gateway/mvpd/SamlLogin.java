@@ -95,6 +95,11 @@ public final class SamlLogin implements MvpdLogin {
         vertx.setPeriodic(saml.metadataRefresh().toMillis(), id -> reload().onFailure(err -> {}));
   }
 
+  /** The IdP's metadata as last read, or null before the first good read. */
+  IdpMetadata currentMetadata() {
+    return metadata;
+  }
+
   /** The IdP's metadata: the last good read, or a read now when there is none yet. */
   synchronized Future<IdpMetadata> metadata() {
     if (metadata != null) return Future.succeededFuture(metadata);
