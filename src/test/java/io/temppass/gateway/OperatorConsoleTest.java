@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.config.IntegrationConfig;
@@ -15,6 +14,7 @@ import io.temppass.gateway.support.Api;
 import io.temppass.gateway.support.Dcr;
 import io.temppass.gateway.support.Eventually;
 import io.temppass.gateway.support.GatewayProcess;
+import io.temppass.gateway.support.HeadlessChromium;
 import io.temppass.gateway.support.LogCapture;
 import io.temppass.gateway.support.RedisProbe;
 import io.temppass.gateway.support.TestGateway;
@@ -31,7 +31,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +51,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -77,8 +73,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * fails.
  */
 class OperatorConsoleTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Duration PROPAGATION = Duration.ofSeconds(10);
@@ -220,7 +214,7 @@ class OperatorConsoleTest {
   /** A client application's token pasted into the sign-in is refused, and no screen opens. */
   @Test
   void the_page_refuses_a_token_without_the_admin_scope() throws Exception {
-    browser = chromium();
+    browser = HeadlessChromium.start(dir, "--window-size=1200,900");
     browser.get(consoleUrl());
     signIn(io.temppass.gateway.support.AccessTokens.valid());
     String error =
@@ -261,7 +255,7 @@ class OperatorConsoleTest {
               .bodyAsJsonObject()
               .getString("access_token");
 
-      browser = chromium();
+      browser = HeadlessChromium.start(dir, "--window-size=1200,900");
       browser.get(consoleUrl());
       screenshot("sign-in");
       signIn(operatorToken);
@@ -682,38 +676,6 @@ class OperatorConsoleTest {
     } catch (RuntimeException e) {
       return "(page unreadable: " + e + ")";
     }
-  }
-
-  private WebDriver chromium() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present && "true".equalsIgnoreCase(System.getenv("CI")))
-      fail(
-          "CI=true but "
-              + CHROMIUM
-              + " or "
-              + CHROMEDRIVER
-              + " is missing (.ci/run installs them)");
-    assumeTrue(present, "chromium and chromium-driver are not installed");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,900",
-        "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .withLogFile(dir.resolve("chromedriver.log").toFile())
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   /**

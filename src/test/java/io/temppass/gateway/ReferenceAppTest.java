@@ -2,11 +2,9 @@ package io.temppass.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temppass.gateway.support.GatewayProcess;
-import java.io.File;
+import io.temppass.gateway.support.HeadlessChromium;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +18,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,8 +35,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * skipped without them, except under {@code CI=true}, where their absence fails.
  */
 class ReferenceAppTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String LABEL = "The reference app (README \"Client registration\")";
 
@@ -57,18 +50,10 @@ class ReferenceAppTest {
 
   @Test
   void the_reference_app_completes_registration_temppass_sign_in_and_logout() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present && "true".equalsIgnoreCase(System.getenv("CI")))
-      fail(
-          "CI=true but "
-              + CHROMIUM
-              + " or "
-              + CHROMEDRIVER
-              + " is missing (.ci/run installs them)");
-    assumeTrue(present, "chromium and chromium-driver are not installed");
+    HeadlessChromium.assumeInstalled();
 
     String page = startGateway();
-    browser = chromium();
+    browser = HeadlessChromium.start(dir);
     browser.get(page);
 
     assertTrue(done("register").startsWith("client_id "), done("register"));
@@ -118,28 +103,6 @@ class ReferenceAppTest {
     }
     throw new AssertionError(
         "no reference app address: " + Files.readString(dir.resolve("stdout.log")));
-  }
-
-  private WebDriver chromium() throws Exception {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .withLogFile(dir.resolve("chromedriver.log").toFile())
-            .build();
-    return new ChromeDriver(service, options);
   }
 
   /** Waits for the step's output to leave "pending"; returns its text if it succeeded. */

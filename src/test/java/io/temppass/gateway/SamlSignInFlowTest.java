@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temppass.gateway.config.ConfigLoader;
 import io.temppass.gateway.config.GatewayConfig;
 import io.temppass.gateway.dev.DevEnvironment;
+import io.temppass.gateway.support.HeadlessChromium;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,9 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -50,8 +45,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SamlSignInFlowTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   static final String MVPD = "SAMLReference";
 
   DevEnvironment dev;
@@ -185,13 +178,10 @@ class SamlSignInFlowTest {
   @Test
   void in_headless_chromium_the_idp_form_submits_itself_and_logout_returns_to_the_app()
       throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    if (!present && "true".equalsIgnoreCase(System.getenv("CI")))
-      fail("CI=true but chromium or chromium-driver is missing (.ci/run installs them)");
-    assumeTrue(present, "chromium and chromium-driver are not installed");
+    HeadlessChromium.assumeInstalled();
     String device = device();
     JsonObject session = session(device);
-    WebDriver browser = chromium();
+    WebDriver browser = HeadlessChromium.start(Files.createTempDirectory("saml-chromium"));
     try {
       browser.get(gatewayUrl(session.getString("url")));
       new WebDriverWait(browser, Duration.ofSeconds(30))
@@ -311,28 +301,5 @@ class SamlSignInFlowTest {
             .matcher(html);
     assertTrue(m.find(), name + " in " + html);
     return m.group(1).replace("&#38;", "&");
-  }
-
-  private WebDriver chromium() throws Exception {
-    Path dir = Files.createTempDirectory("saml-chromium");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + dir.resolve("profile"));
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .withLogFile(dir.resolve("chromedriver.log").toFile())
-            .build();
-    return new ChromeDriver(service, options);
   }
 }
