@@ -79,6 +79,7 @@ public final class MvpdConnectors {
         MvpdAuthorizer connector =
             authz.xacml()
                 ? new XacmlAuthorizer(
+                    vertx,
                     web,
                     authz.url(),
                     authz.issuer() != null

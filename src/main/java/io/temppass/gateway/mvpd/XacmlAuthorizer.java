@@ -6,6 +6,7 @@ import io.temppass.gateway.xml.SigningCredential;
 import io.temppass.gateway.xml.XmlRejected;
 import io.temppass.gateway.xml.XmlSignatures;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -26,6 +27,7 @@ import java.util.Map;
  * message saying why, without calling the MVPD (and without counting against its breaker).
  */
 public final class XacmlAuthorizer implements MvpdAuthorizer {
+  private final Vertx vertx;
   private final WebClient web;
   private final String url;
   private final String issuer;
@@ -39,12 +41,14 @@ public final class XacmlAuthorizer implements MvpdAuthorizer {
    * @param answerPolicy the MVPD's certificates, or null when its answers are not signed
    */
   public XacmlAuthorizer(
+      Vertx vertx,
       WebClient web,
       String url,
       String issuer,
       SigningCredential signer,
       XmlSignatures.Policy answerPolicy,
       long readTimeoutMillis) {
+    this.vertx = vertx;
     this.web = web;
     this.url = url;
     this.issuer = issuer;
@@ -86,23 +90,35 @@ public final class XacmlAuthorizer implements MvpdAuthorizer {
       return MvpdAuthorizer.super.authorizeAll(userId, resources, clientIp, requestor);
     }
     String queryId = "_" + Randoms.token(16);
-    byte[] query = XacmlQuery.build(queryId, issuer, userId, attributes, clientIp, signer);
-    return Spans.around(
-            "mvpd authorization",
-            () ->
-                web.postAbs(url)
-                    .idleTimeout(readTimeoutMillis)
-                    .as(CappedBody.MVPD_ANSWER)
-                    .putHeader("Content-Type", "text/xml; charset=utf-8")
-                    .putHeader("Accept", "text/xml")
-                    .putHeader("SOAPAction", "\"\"")
-                    .sendBuffer(Buffer.buffer(query)))
-        .transform(
-            ar -> {
-              if (ar.failed()) return Future.failedFuture(JsonAuthorizer.classify(ar.cause()));
-              List<Verdict> answered = read(ar.result(), queryId, resourceIds);
+    // Signing the query (RSA, about a millisecond) and parsing and verifying the answer run on a
+    // worker thread, as the SAML sign-in's validation does, not on the event loop that serves
+    // other requests meanwhile.
+    return vertx
+        .executeBlocking(
+            () -> XacmlQuery.build(queryId, issuer, userId, attributes, clientIp, signer), false)
+        .compose(
+            query ->
+                Spans.around(
+                        "mvpd authorization",
+                        () ->
+                            web.postAbs(url)
+                                .idleTimeout(readTimeoutMillis)
+                                .as(CappedBody.MVPD_ANSWER)
+                                .putHeader("Content-Type", "text/xml; charset=utf-8")
+                                .putHeader("Accept", "text/xml")
+                                .putHeader("SOAPAction", "\"\"")
+                                .sendBuffer(Buffer.buffer(query)))
+                    .transform(
+                        ar ->
+                            ar.failed()
+                                ? Future.failedFuture(JsonAuthorizer.classify(ar.cause()))
+                                : Future.succeededFuture(ar.result())))
+        .compose(
+            response -> vertx.executeBlocking(() -> read(response, queryId, resourceIds), false))
+        .map(
+            answered -> {
               for (int k = 0; k < asked.size(); k++) verdicts[asked.get(k)] = answered.get(k);
-              return Future.succeededFuture(List.of(verdicts));
+              return List.of(verdicts);
             });
   }
 
