@@ -13,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -85,6 +86,26 @@ public final class HttpErrors {
    */
   public LoggingEventBuilder about(RoutingContext ctx, LoggingEventBuilder event) {
     return event.addKeyValue(Logs.REQUEST_ID, requestId(ctx));
+  }
+
+  /**
+   * The answers to what vertx-web itself refuses on {@code router}: a body too large for its path
+   * (413), a request it could not read (400), and an unexpected failure (500, logged to {@code log}
+   * with its cause and the request id). Each server adds its own 408.
+   */
+  public void mountRouterErrors(Router router, Logger log) {
+    router.errorHandler(
+        413, ctx -> fail(ctx, ErrorCode.BAD_REQUEST, "the body is too large for this path"));
+    router.errorHandler(
+        400, ctx -> fail(ctx, ErrorCode.BAD_REQUEST, "the request could not be read"));
+    router.errorHandler(
+        500,
+        ctx -> {
+          about(ctx, log.atError())
+              .setCause(ctx.failure())
+              .log("unexpected failure on {}", ctx.request().path());
+          fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
+        });
   }
 
   public void fail(RoutingContext ctx, ErrorCode error) {

@@ -243,19 +243,7 @@ public final class HttpVerticle extends VerticleBase {
                 "the request was not received completely within server.requestTimeout ("
                     + config.server().requestTimeout().toMillis()
                     + " ms)"));
-    router.errorHandler(
-        413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the body is too large for this path"));
-    router.errorHandler(
-        400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the request could not be read"));
-    router.errorHandler(
-        500,
-        ctx -> {
-          errors
-              .about(ctx, LOG.atError())
-              .setCause(ctx.failure())
-              .log("unexpected failure on {}", ctx.request().path());
-          errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
-        });
+    errors.mountRouterErrors(router, LOG);
 
     HttpServerOptions options =
         new HttpServerOptions()

@@ -82,19 +82,7 @@ public final class ManagementVerticle extends VerticleBase {
     router.route().handler(ctx -> errors.fail(ctx, ErrorCode.NOT_FOUND, HttpVerticle.NO_SUCH_PATH));
     router.errorHandler(
         408, ctx -> errors.fail(ctx, ErrorCode.REQUEST_TIMEOUT, "server.requestTimeout ran out"));
-    router.errorHandler(
-        413, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the body is too large for this path"));
-    router.errorHandler(
-        400, ctx -> errors.fail(ctx, ErrorCode.BAD_REQUEST, "the request could not be read"));
-    router.errorHandler(
-        500,
-        ctx -> {
-          errors
-              .about(ctx, LOG.atError())
-              .setCause(ctx.failure())
-              .log("unexpected failure on {}", ctx.request().path());
-          errors.fail(ctx, ErrorCode.INTERNAL_SERVER_ERROR);
-        });
+    errors.mountRouterErrors(router, LOG);
     server =
         vertx
             .createHttpServer(
