@@ -5,6 +5,8 @@ import io.temppass.gateway.config.IntegrationConfig;
 import io.temppass.gateway.config.MvpdSettings;
 import io.temppass.gateway.metrics.GatewayMetrics;
 import io.temppass.gateway.saml.IdpMetadata;
+import io.temppass.gateway.xml.SigningCredential;
+import io.temppass.gateway.xml.XmlSignatures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
@@ -76,6 +78,9 @@ public final class MvpdConnectors {
         metrics.signInsOf(integration.id());
       }
       if (authz != null) {
+        // Read once: the key and the certificates are parsed from their PEM here.
+        SigningCredential signer = authz.xacml() ? authz.signer() : null;
+        XmlSignatures.Policy answerPolicy = authz.xacml() ? authz.answerPolicy() : null;
         MvpdAuthorizer connector =
             authz.xacml()
                 ? new XacmlAuthorizer(
@@ -87,8 +92,8 @@ public final class MvpdConnectors {
                         : config.sessions().publicUrl() != null
                             ? config.sessions().publicUrl() + "/saml"
                             : "temppass-gateway",
-                    authz.signer(),
-                    authz.answerPolicy(),
+                    signer,
+                    answerPolicy,
                     authz.readTimeout().toMillis())
                 : new JsonAuthorizer(
                     web,
@@ -99,13 +104,13 @@ public final class MvpdConnectors {
         connectors.authorizers.put(
             integration.id(),
             new GuardedAuthorizer(vertx, integration.id(), connector, authz, metrics));
-        if (authz.xacml() && authz.signer() != null) {
-          X509Certificate ours = authz.signer().certificate();
+        if (signer != null) {
+          X509Certificate ours = signer.certificate();
           metrics.certificateExpiry(
               integration.id(), "xacml_query_signing", () -> earliestExpiry(List.of(ours)));
         }
-        if (authz.xacml() && authz.answerPolicy() != null) {
-          List<X509Certificate> pdp = authz.answerPolicy().certificates();
+        if (answerPolicy != null) {
+          List<X509Certificate> pdp = answerPolicy.certificates();
           metrics.certificateExpiry(integration.id(), "xacml_pdp", () -> earliestExpiry(pdp));
         }
       }

@@ -112,10 +112,12 @@ final class OidcProvider {
           new LoginFailedException("the ID token is signed with " + alg + ", not an allowed one"));
     return keys(false)
         .compose(
-            set ->
-                candidates(jwt.getHeader(), set).isEmpty()
-                    ? keys(true).map(fresh -> candidates(jwt.getHeader(), fresh))
-                    : Future.succeededFuture(candidates(jwt.getHeader(), set)))
+            set -> {
+              List<? extends Key> held = candidates(jwt.getHeader(), set);
+              return held.isEmpty()
+                  ? keys(true).map(fresh -> candidates(jwt.getHeader(), fresh))
+                  : Future.succeededFuture(held);
+            })
         .map(
             candidates -> {
               if (candidates.isEmpty())
